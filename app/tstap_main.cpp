@@ -1,26 +1,139 @@
+// tstap: the stap-compatible command line.
 #include "ast_printer.h"
-#include "parser.h"
+#include "cli_options.h"
+#include "frontend.h"
+#include "program_printer.h"
 
+#include <sys/resource.h>
+#include <sys/time.h>
+
+#include <chrono>
+#include <cstdio>
 #include <iostream>
+#include <iterator>
+#include <sstream>
+
+namespace {
+
+using namespace tap;
+
+class PassTimer {
+public:
+    PassTimer() { reset(); }
+    void reset() {
+        getrusage(RUSAGE_SELF, &start_);
+        wall_ = std::chrono::steady_clock::now();
+    }
+    std::string text() const {
+        struct rusage now {};
+        getrusage(RUSAGE_SELF, &now);
+        auto ms = [](const timeval& a, const timeval& b) {
+            return (b.tv_sec - a.tv_sec) * 1000 + (b.tv_usec - a.tv_usec) / 1000;
+        };
+        long real = long(std::chrono::duration_cast<std::chrono::milliseconds>(
+                              std::chrono::steady_clock::now() - wall_)
+                              .count());
+        std::ostringstream s;
+        s << ms(start_.ru_utime, now.ru_utime) << "usr/" << ms(start_.ru_stime, now.ru_stime)
+          << "sys/" << real << "real ms.";
+        return s.str();
+    }
+
+private:
+    struct rusage start_ {};
+    std::chrono::steady_clock::time_point wall_;
+};
+
+void printDiagnostics(Frontend& fe, const CliOptions& cli) {
+    for (const Diagnostic& d : fe.diagnostics().all()) {
+        if (d.severity == Severity::Warning && cli.noWarnings)
+            continue;
+        std::cerr << formatDiagnostic(d, fe.sources());
+    }
+}
+
+} // namespace
 
 int main(int argc, char** argv) {
-    using namespace tap;
-    SourceManager sm;
-    DiagnosticSink diags;
-    TargetInfo target = TargetInfo::forRunningKernel();
-    MacroTable macros;
-    ParseOptions opts;
-    opts.target = &target;
-    opts.libraryMacros = &macros;
-    bool lib = false;
-    for (int i = 1; i < argc; ++i) {
-        std::string a = argv[i];
-        if (a == "--lib") { lib = true; continue; }
-        FileId id = sm.loadFile(a, lib);
-        auto ast = parseFile(sm, id, diags, opts);
-        if (argc == 2) printFile(std::cout, *ast);
+    CliOptions cli;
+    std::string error = parseCommandLine(argc, argv, cli);
+    if (!error.empty()) {
+        std::cerr << "tstap: " << error << "\nTry 'tstap --help' for more information.\n";
+        return 1;
     }
-    for (auto& d : diags.all())
-        std::cerr << formatDiagnostic(d, sm);
-    return diags.hasErrors() ? 1 : 0;
+    if (cli.showHelp) {
+        std::cout << usageText();
+        return 0;
+    }
+    if (cli.showVersion) {
+        std::cout << "TapStudio tstap 0.1 (SystemTap 4.8 language)\n";
+        return 0;
+    }
+
+    CompileOptions options;
+    options.includeDirs = cli.includeDirs;
+    options.scriptArgs = cli.scriptArgs;
+    options.defines = cli.defines;
+    options.globalSets = cli.globalSets;
+    options.guru = cli.guru;
+    options.unoptimized = cli.unoptimized;
+    Frontend fe(std::move(options));
+
+    if (cli.listPattern) {
+        std::cerr << "tstap: -l/-L listing arrives with the kernel probe providers\n";
+        return 1;
+    }
+    if (cli.scriptText) {
+        fe.addScriptText("<input>", *cli.scriptText);
+    } else if (*cli.scriptFile == "-") {
+        std::string text((std::istreambuf_iterator<char>(std::cin)), std::istreambuf_iterator<char>());
+        fe.addScriptText("<input>", std::move(text));
+    } else if (fe.addScriptFile(*cli.scriptFile) == kNoFile) {
+        std::cerr << "tstap: cannot open script file '" << *cli.scriptFile << "'\n";
+        return 1;
+    }
+
+    PassTimer timer;
+    bool ok = fe.parse();
+    if (cli.verbose)
+        std::cerr << "Pass 1: parsed user script and " << fe.libraryFiles().size()
+                  << " library scripts in " << timer.text() << "\n";
+    if (!ok) {
+        printDiagnostics(fe, cli);
+        size_t n = fe.diagnostics().errorCount();
+        std::cerr << "\n" << n << " parse error" << (n == 1 ? "" : "s") << ".\n"
+                  << "Pass 1: parse failed.  [man error::pass1]\n";
+        return 1;
+    }
+    if (cli.lastPass == 1) {
+        printDiagnostics(fe, cli);
+        std::cout << "# parse tree dump\n";
+        for (const auto& f : fe.scriptFiles())
+            printFile(std::cout, *f);
+        return 0;
+    }
+
+    timer.reset();
+    ok = fe.elaborate();
+    if (ok && cli.warningsAsErrors && fe.diagnostics().warningCount() > 0) {
+        fe.diagnostics().promoteWarnings();
+        ok = false;
+    }
+    if (cli.verbose && ok)
+        std::cerr << "Pass 2: analyzed script: " << fe.program().probes.size() << " probes, "
+                  << fe.program().functions.size() << " functions, "
+                  << fe.program().globals.size() << " globals in " << timer.text() << "\n";
+    printDiagnostics(fe, cli);
+    if (!ok) {
+        std::cerr << "Pass 2: analysis failed.  [man error::pass2]\n";
+        return 1;
+    }
+    if (cli.lastPass == 2) {
+        printProgram(std::cout, fe.program());
+        return 0;
+    }
+    std::cerr << "tstap: pass " << cli.lastPass
+              << " is not available yet: this build translates scripts through pass 2 only "
+                 "(use -p1 or -p2)\n";
+    return 1;
 }

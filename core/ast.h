@@ -88,6 +88,7 @@ struct IncDecExpr : Expr {
 };
 
 struct TernaryExpr : Expr {
+    int8_t knownCond = -1; // 0/1 when pass 2 folded a constant condition (@defined)
     Expr* cond;
     Expr* then;
     Expr* otherwise;
@@ -208,6 +209,7 @@ struct AutocastExpr : Expr {
 
 // @defined(e), @entry(e), @probewrite(v), @perf("x"): one operand.
 struct WrapExpr : Expr {
+    int8_t value = -1; // @defined: 0/1 once pass 2 decided
     Expr* operand;
     WrapExpr(ExprKind k, SourceLoc l, Expr* e) : Expr(k, l), operand(e) {}
 };
@@ -247,6 +249,7 @@ struct ExprStmt : Stmt {
 };
 
 struct IfStmt : Stmt {
+    int8_t knownCond = -1; // 0/1 when pass 2 folded a constant condition (@defined)
     Expr* cond;
     Stmt* then;
     Stmt* otherwise = nullptr;

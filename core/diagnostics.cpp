@@ -77,7 +77,8 @@ void formatOne(std::string& out, const Diagnostic& d, const SourceManager& sm) {
         if (d.loc.valid())
             out += " at " + formatLocation(d.loc, sm);
         out += '\n';
-        appendSource(out, "        source: ", d.loc, sm);
+        appendSource(out, d.severity == Severity::Warning ? " source: " : "        source: ", d.loc,
+                     sm);
     }
 }
 

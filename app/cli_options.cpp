@@ -1,0 +1,187 @@
+#include "cli_options.h"
+
+#include <cstdlib>
+#include <cstring>
+
+namespace tap {
+
+const char* usageText() {
+    return "Usage: tstap [options] FILE [ARGS ...]        Run script in file.\n"
+           "   or: tstap [options] -                      Run script on stdin.\n"
+           "   or: tstap [options] -e SCRIPT [ARGS ...]   Run given script.\n"
+           "   or: tstap [options] -l PROBE               List matching probes.\n"
+           "   or: tstap [options] -L PROBE               List matching probes and variables.\n"
+           "\n"
+           "Options (stap-compatible):\n"
+           "   --         end of translator options, script options follow\n"
+           "   -h --help  show this help\n"
+           "   -V --version  show version\n"
+           "   -p NUM     stop after pass NUM 1-5 (1 parse, 2 elaborate, 3 translate,\n"
+           "              4 compile, 5 run)\n"
+           "   -v         add verbosity to all passes\n"
+           "   -w         suppress warnings\n"
+           "   -W         turn warnings into errors\n"
+           "   -u         unoptimized translation (no dead-code elision)\n"
+           "   -g         guru mode: allow embedded C\n"
+           "   -I DIR     look in DIR for additional .stp tapset files\n"
+           "   -D NM=VAL  set a limit, e.g. -D MAXSTRINGLEN=1024\n"
+           "   -G VAR=VAL set a global variable's initial value\n"
+           "   -e SCRIPT  run the given script\n"
+           "   -o FILE    send output to FILE\n"
+           "   -b         bulk (per-CPU) output\n"
+           "   -c CMD     start the probes, run CMD, and exit when it finishes\n"
+           "   -x PID     set target() to PID\n"
+           "   -T SEC     stop after SEC seconds\n"
+           "   -t         collect probe timing information (hit report)\n"
+           "   -l PROBE   list probe points matching PROBE\n"
+           "   -L PROBE   list probe points and their variables\n"
+           "   --json     machine-readable output, one JSON object per line\n"
+           "   --no-global-var-display  do not print unread globals at exit\n"
+           "\n"
+           "Environment: TAPSTUDIO_TAPSETS=DIR[:DIR] adds tapset directories.\n";
+}
+
+namespace {
+
+bool splitAssignment(const std::string& s, std::pair<std::string, std::string>& out) {
+    size_t eq = s.find('=');
+    if (eq == 0)
+        return false;
+    out.first = s.substr(0, eq);
+    out.second = eq == std::string::npos ? std::string() : s.substr(eq + 1);
+    return true;
+}
+
+bool parseLong(const std::string& s, long& v) {
+    if (s.empty())
+        return false;
+    char* end = nullptr;
+    v = std::strtol(s.c_str(), &end, 10);
+    return *end == '\0';
+}
+
+} // namespace
+
+std::string parseCommandLine(int argc, char** argv, CliOptions& o) {
+    std::vector<std::string> positional;
+    bool endOfOptions = false;
+    for (int i = 1; i < argc; ++i) {
+        std::string a = argv[i];
+        if (endOfOptions || a.empty() || a[0] != '-' || a == "-") {
+            positional.push_back(a);
+            // Everything after the script is a script argument.
+            if (!o.scriptText || positional.size() > 0)
+                for (++i; i < argc; ++i)
+                    positional.push_back(argv[i]);
+            break;
+        }
+        if (a == "--") {
+            endOfOptions = true;
+            continue;
+        }
+        if (a.rfind("--", 0) == 0) {
+            if (a == "--help") o.showHelp = true;
+            else if (a == "--version") o.showVersion = true;
+            else if (a == "--json") o.json = true;
+            else if (a == "--no-global-var-display") o.noGlobalDisplay = true;
+            else return "unrecognized option '" + a + "'";
+            continue;
+        }
+        // Short options, possibly clustered (-vvv, -p2, -Idir).
+        for (size_t k = 1; k < a.size(); ++k) {
+            char c = a[k];
+            auto value = [&](std::string& v) -> bool {
+                if (k + 1 < a.size()) {
+                    v = a.substr(k + 1);
+                } else if (i + 1 < argc) {
+                    v = argv[++i];
+                } else {
+                    return false;
+                }
+                k = a.size();
+                return true;
+            };
+            std::string v;
+            switch (c) {
+            case 'h': o.showHelp = true; break;
+            case 'V': o.showVersion = true; break;
+            case 'v': ++o.verbose; break;
+            case 'w': o.noWarnings = true; break;
+            case 'W': o.warningsAsErrors = true; break;
+            case 'u': o.unoptimized = true; break;
+            case 'g': o.guru = true; break;
+            case 'b': o.bulk = true; break;
+            case 't': o.hitReport = true; break;
+            case 'p': {
+                long n = 0;
+                if (!value(v) || !parseLong(v, n) || n < 1 || n > 5)
+                    return "invalid pass number '" + v + "' for -p (expected 1-5)";
+                o.lastPass = int(n);
+                break;
+            }
+            case 'I':
+                if (!value(v)) return "option -I needs a directory";
+                o.includeDirs.push_back(v);
+                break;
+            case 'D': {
+                std::pair<std::string, std::string> d;
+                if (!value(v) || !splitAssignment(v, d)) return "option -D needs NAME=VALUE";
+                o.defines.push_back(d);
+                break;
+            }
+            case 'G': {
+                std::pair<std::string, std::string> d;
+                if (!value(v) || !splitAssignment(v, d) || v.find('=') == std::string::npos)
+                    return "option -G needs VAR=VALUE";
+                o.globalSets.push_back(d);
+                break;
+            }
+            case 'e':
+                if (!value(v)) return "option -e needs a script";
+                o.scriptText = v;
+                break;
+            case 'o':
+                if (!value(v)) return "option -o needs a file name";
+                o.outputFile = v;
+                break;
+            case 'c':
+                if (!value(v)) return "option -c needs a command";
+                o.command = v;
+                break;
+            case 'x': {
+                long n = 0;
+                if (!value(v) || !parseLong(v, n) || n <= 0) return "option -x needs a process id";
+                o.targetPid = n;
+                break;
+            }
+            case 'T': {
+                long n = 0;
+                if (!value(v) || !parseLong(v, n) || n <= 0) return "option -T needs a number of seconds";
+                o.timeoutSeconds = n;
+                break;
+            }
+            case 'l':
+            case 'L':
+                if (!value(v)) return std::string("option -") + c + " needs a probe point";
+                o.listPattern = v;
+                o.listVariables = c == 'L';
+                break;
+            default:
+                return std::string("invalid option -- '") + c + "'";
+            }
+        }
+    }
+    if (o.showHelp || o.showVersion || o.listPattern)
+        return {};
+    if (o.scriptText) {
+        o.scriptArgs = positional;
+        return {};
+    }
+    if (positional.empty())
+        return "a script must be specified (FILE, '-' or -e SCRIPT)";
+    o.scriptFile = positional[0];
+    o.scriptArgs.assign(positional.begin() + 1, positional.end());
+    return {};
+}
+
+} // namespace tap

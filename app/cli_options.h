@@ -1,0 +1,33 @@
+// stap-compatible command line of tstap.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace tap {
+
+struct CliOptions {
+    int lastPass = 5;
+    int verbose = 0;
+    bool showHelp = false, showVersion = false;
+    std::optional<std::string> scriptText; // -e
+    std::optional<std::string> scriptFile; // path, or "-" for stdin
+    std::vector<std::string> scriptArgs;
+    std::vector<std::string> includeDirs;
+    std::vector<std::pair<std::string, std::string>> defines;
+    std::vector<std::pair<std::string, std::string>> globalSets;
+    bool guru = false, noWarnings = false, warningsAsErrors = false, unoptimized = false;
+    // Run-time options (pass 5), accepted now and used by the runtime.
+    std::optional<std::string> outputFile, command, listPattern;
+    bool listVariables = false;
+    std::optional<long> targetPid, timeoutSeconds;
+    bool bulk = false, json = false, hitReport = false, noGlobalDisplay = false;
+};
+
+// Parses argv; returns an error message, or "" on success.
+std::string parseCommandLine(int argc, char** argv, CliOptions& out);
+const char* usageText();
+
+} // namespace tap

@@ -1,0 +1,729 @@
+#include "elaborator_impl.h"
+
+#include "ast_clone.h"
+#include "ast_printer.h"
+#include "ast_walk.h"
+
+#include <algorithm>
+#include <sstream>
+
+namespace tap {
+
+std::string describeExpr(const Expr* e) {
+    switch (e->kind) {
+    case ExprKind::Number:
+        return "number '" + std::to_string(static_cast<const NumberExpr*>(e)->value) + "'";
+    case ExprKind::String:
+        return "string '" + static_cast<const StringExpr*>(e)->raw + "'";
+    case ExprKind::Symbol:
+        return "identifier '" + static_cast<const SymbolExpr*>(e)->name + "'";
+    case ExprKind::Index:
+        return describeExpr(static_cast<const IndexExpr*>(e)->base);
+    case ExprKind::Call:
+        return "identifier '" + static_cast<const CallExpr*>(e)->name + "'";
+    case ExprKind::Print:
+        return "identifier '" + static_cast<const PrintExpr*>(e)->name + "'";
+    case ExprKind::Target:
+        return "identifier '" + static_cast<const TargetExpr*>(e)->name + "'";
+    case ExprKind::Binary:
+        return "operator '" + std::string(opText(static_cast<const BinaryExpr*>(e)->op)) + "'";
+    case ExprKind::Assign:
+        return "operator '" + std::string(opText(static_cast<const AssignExpr*>(e)->op)) + "'";
+    case ExprKind::Unary:
+        return "operator '" + std::string(opText(static_cast<const UnaryExpr*>(e)->op)) + "'";
+    case ExprKind::IncDec:
+        return "operator '" + std::string(opText(static_cast<const IncDecExpr*>(e)->op)) + "'";
+    case ExprKind::Ternary:
+        return "operator '?'";
+    case ExprKind::StatOp:
+        return "operator '" + std::string(statFnName(static_cast<const StatOpExpr*>(e)->fn)) + "'";
+    case ExprKind::Hist:
+        return static_cast<const HistExpr*>(e)->linear ? "operator '@hist_linear'" : "operator '@hist_log'";
+    case ExprKind::In:
+        return "keyword 'in'";
+    case ExprKind::Cast:
+        return "operator '@cast'";
+    case ExprKind::AtVar:
+        return "operator '@var'";
+    case ExprKind::Autocast:
+        return "operator '->'";
+    case ExprKind::Defined:
+        return "operator '@defined'";
+    case ExprKind::Entry:
+        return "operator '@entry'";
+    case ExprKind::Perf:
+        return "operator '@perf'";
+    case ExprKind::ProbeWrite:
+        return "operator '@probewrite'";
+    case ExprKind::AtCall:
+        return "operator '" + static_cast<const AtCallExpr*>(e)->name + "'";
+    case ExprKind::Embedded:
+        return "embedded-code";
+    }
+    return "expression";
+}
+
+Elaborator::Elaborator(const std::vector<FileAst*>& scriptFiles,
+                       const std::vector<FileAst*>& libraryFiles, const ProbeRegistry& registry,
+                       const CompileOptions& options, DiagnosticSink& diags)
+    : scriptFiles_(scriptFiles), libraryFiles_(libraryFiles), registry_(registry),
+      options_(options), diags_(diags), program_(std::make_unique<Program>()) {}
+
+std::unique_ptr<Program> Elaborator::run() {
+    indexDeclarations();
+    deriveProbes();
+    resolveSymbolsInProbes();
+    resolveFunctions();
+    applyGlobalSets();
+    if (diags_.hasErrors())
+        return std::move(program_);
+    if (!options_.unoptimized)
+        elide();
+    if (program_->probes.empty()) {
+        diags_.error(Phase::Semantic, "no probes found", {});
+        return std::move(program_);
+    }
+    inferTypes();
+    collectUsed();
+    return std::move(program_);
+}
+
+// ------------------------------------------------------------- declarations
+
+void Elaborator::indexDeclarations() {
+    for (FileAst* f : scriptFiles_) {
+        for (VarDecl* g : f->globals) {
+            auto [it, fresh] = userGlobals_.emplace(g->name, g);
+            if (!fresh)
+                diags_.error(Phase::Semantic, "conflicting global variables", g->loc,
+                             "identifier '" + g->name + "'")
+                    .notes.push_back({Severity::Error, Phase::Semantic,
+                                      "conflicting global variables", it->second->loc,
+                                      "identifier '" + g->name + "'", {}});
+        }
+        for (FunctionDecl* fn : f->functions) {
+            auto& list = userFunctions_[fn->name];
+            for (FunctionDecl* other : list)
+                if (other->params.size() == fn->params.size() && !fn->hasPriority &&
+                    !other->hasPriority) {
+                    diags_.error(Phase::Semantic,
+                                 "function '" + fn->name + "' has already been defined", fn->loc,
+                                 "identifier '" + fn->name + "'")
+                        .notes.push_back({Severity::Error, Phase::Semantic,
+                                          "previously defined here", other->loc,
+                                          "identifier '" + other->name + "'", {}});
+                    break;
+                }
+            list.push_back(fn);
+        }
+        for (AliasDecl* a : f->aliases)
+            aliases_.push_back(a);
+    }
+    for (FileAst* f : libraryFiles_) {
+        for (VarDecl* g : f->globals)
+            libraryGlobals_[g->name].push_back(g);
+        for (FunctionDecl* fn : f->functions)
+            libraryFunctions_[fn->name].push_back(fn);
+        for (AliasDecl* a : f->aliases)
+            aliases_.push_back(a);
+    }
+}
+
+namespace {
+
+bool argEquals(const Expr* a, const Expr* b) {
+    if (!a || !b)
+        return !a && !b;
+    if (a->kind != b->kind)
+        return false;
+    if (a->kind == ExprKind::Number)
+        return static_cast<const NumberExpr*>(a)->value == static_cast<const NumberExpr*>(b)->value;
+    return static_cast<const StringExpr*>(a)->value == static_cast<const StringExpr*>(b)->value;
+}
+
+// Does user point `u` name alias point `a`? Returns how many components of `u`
+// the alias consumed (the rest are suffixes appended to its targets), or -1.
+int matchAlias(const ProbePoint& u, const ProbePoint& a) {
+    if (u.components.size() < a.components.size())
+        return -1;
+    for (size_t i = 0; i < a.components.size(); ++i) {
+        const auto& uc = u.components[i];
+        const auto& ac = a.components[i];
+        if (uc.functor == "**")
+            return -1;
+        if (!componentMatches(uc.functor, ac.functor) || !argEquals(uc.arg, ac.arg))
+            return -1;
+    }
+    return int(a.components.size());
+}
+
+} // namespace
+
+bool Elaborator::resolvePoint(const ProbePoint& point, std::vector<Derivation>& out, int depth,
+                              std::string& error) {
+    if (depth > 50) {
+        error = "probe alias expansion too deep (recursive alias?)";
+        return false;
+    }
+    size_t before = out.size();
+    for (AliasDecl* alias : aliases_) {
+        for (ProbePoint* name : alias->names) {
+            int used = matchAlias(point, *name);
+            if (used < 0)
+                continue;
+            if (alias->isPrivate && alias->file != nullptr) {
+                // A private alias is visible in its own file only; the caller's
+                // file is not tracked per point, so only tapset-internal use works.
+            }
+            for (ProbePoint* target : alias->targets) {
+                ProbePoint expanded = *target;
+                for (size_t i = size_t(used); i < point.components.size(); ++i)
+                    expanded.components.push_back(point.components[i]);
+                std::vector<Derivation> inner;
+                std::string innerError;
+                resolvePoint(expanded, inner, depth + 1, innerError);
+                if (inner.empty() && !target->optional) {
+                    if (error.empty())
+                        error = innerError.empty() ? "probe point mismatch" : innerError;
+                    continue;
+                }
+                for (Derivation& d : inner) {
+                    if (alias->prologue)
+                        d.prologues.insert(d.prologues.begin(), {alias, alias->prologue});
+                    if (alias->epilogue)
+                        d.epilogues.push_back({alias, alias->epilogue});
+                    if (target->condition)
+                        d.conditions.push_back(target->condition);
+                    out.push_back(std::move(d));
+                }
+                if (!inner.empty() && target->sufficient)
+                    break;
+            }
+            break; // one name of an alias is enough
+        }
+    }
+    for (auto& m : registry_.match(point, error))
+        out.push_back({m.provider, std::move(m.point), {}, {}, {}});
+    return out.size() > before;
+}
+
+void Elaborator::deriveProbes() {
+    for (FileAst* f : scriptFiles_) {
+        for (ProbeDecl* p : f->probes) {
+            std::ostringstream derivation;
+            for (size_t i = 0; i < p->points.size(); ++i) {
+                if (i)
+                    derivation << ",";
+                printProbePoint(derivation, *p->points[i]);
+            }
+            for (ProbePoint* point : p->points) {
+                std::vector<Derivation> found;
+                std::string error;
+                resolvePoint(*point, found, 0, error);
+                if (found.empty()) {
+                    if (point->optional)
+                        continue;
+                    std::string subject = point->components.empty()
+                                              ? std::string("probe point")
+                                              : "identifier '" + point->components[0].functor + "'";
+                    diags_.error(Phase::Semantic, "while resolving probe point", point->loc, subject)
+                        .notes.push_back({Severity::Error, Phase::Semantic,
+                                          error.empty() ? "probe point mismatch" : error, {}, {}, {}});
+                    continue;
+                }
+                for (Derivation& d : found) {
+                    ResolvedProbe rp;
+                    rp.point = d.point;
+                    rp.provider = d.provider;
+                    rp.derivation = derivation.str();
+                    rp.decl = p;
+                    rp.loc = p->loc;
+                    rp.context = d.provider->contextVariables(d.point);
+                    rp.isReturn = d.provider->isReturnProbe(d.point);
+                    rp.site = d.provider->site(d.point);
+                    Arena& arena = program_->arena;
+                    auto* body = arena.make<BlockStmt>(p->body->loc);
+                    for (auto& [alias, block] : d.prologues)
+                        body->body.push_back(cloneStmt(arena, block));
+                    body->body.push_back(cloneStmt(arena, p->body));
+                    for (auto& [alias, block] : d.epilogues)
+                        body->body.push_back(cloneStmt(arena, block));
+                    rp.body = body;
+                    std::vector<Expr*> conds = d.conditions;
+                    if (point->condition)
+                        conds.push_back(point->condition);
+                    for (Expr* c : conds) {
+                        Expr* copy = cloneExpr(arena, c);
+                        rp.condition = rp.condition
+                                           ? arena.make<BinaryExpr>(c->loc, Op::LogAnd, rp.condition, copy)
+                                           : copy;
+                    }
+                    program_->probes.push_back(std::move(rp));
+                }
+                if (point->sufficient)
+                    break;
+            }
+        }
+    }
+}
+
+// ------------------------------------------------------------------ symbols
+
+VarDecl* Elaborator::lookupGlobal(const std::string& name, FileAst* from) {
+    if (auto it = userGlobals_.find(name); it != userGlobals_.end())
+        if (!it->second->isPrivate || it->second->file == from)
+            return it->second;
+    if (auto it = libraryGlobals_.find(name); it != libraryGlobals_.end())
+        for (VarDecl* v : it->second)
+            if (!v->isPrivate || v->file == from)
+                return v;
+    return nullptr;
+}
+
+void Elaborator::noteArity(VarDecl* v, int arity, SourceLoc loc, const std::string& name) {
+    auto it = arity_.find(v);
+    if (it == arity_.end()) {
+        arity_[v] = {arity, loc};
+        v->arity = arity;
+        if (arity > 0 && v->keyTypes.size() < size_t(arity))
+            v->keyTypes.resize(size_t(arity), Type::Unknown);
+        return;
+    }
+    if (it->second.first != arity) {
+        diags_.error(Phase::Semantic,
+                     "inconsistent arity (" + std::to_string(it->second.first) + " vs " +
+                         std::to_string(arity) + ")",
+                     loc, "identifier '" + name + "'")
+            .notes.push_back({Severity::Error, Phase::Semantic,
+                              "arity " + std::to_string(it->second.first) + " first inferred here",
+                              it->second.second, "identifier '" + name + "'", {}});
+    }
+}
+
+// arity: -1 = any (delete), 0 = scalar use, n = indexed by n keys.
+void Elaborator::resolveSymbol(SymbolExpr* s, Scope& scope, int arity, bool write) {
+    if (scope.function)
+        for (VarDecl* p : scope.function->params)
+            if (p->name == s->name) {
+                s->decl = p;
+                if (arity > 0)
+                    diags_.error(Phase::Semantic, "function parameter '" + s->name + "' used as an array",
+                                 s->loc, describeExpr(s));
+                return;
+            }
+    for (VarDecl* l : *scope.locals)
+        if (l->name == s->name) {
+            s->decl = l;
+            if (arity > 0)
+                diags_.error(Phase::Semantic,
+                             "unresolved arity-" + std::to_string(arity) + " global array " +
+                                 s->name + ", missing global declaration?",
+                             s->loc, describeExpr(s));
+            return;
+        }
+    if (VarDecl* g = lookupGlobal(s->name, scope.file)) {
+        s->decl = g;
+        usedGlobals_.insert(g);
+        if (arity >= 0)
+            noteArity(g, arity, s->loc, s->name);
+        (write ? g->written : g->read) = true;
+        return;
+    }
+    if (arity > 0) {
+        diags_.error(Phase::Semantic,
+                     "unresolved arity-" + std::to_string(arity) + " global array " + s->name +
+                         ", missing global declaration?",
+                     s->loc, describeExpr(s));
+        return;
+    }
+    auto* local = program_->arena.make<VarDecl>();
+    local->scope = VarDecl::Scope::Local;
+    local->name = s->name;
+    local->loc = s->loc;
+    local->arity = 0;
+    local->file = scope.file;
+    scope.locals->push_back(local);
+    s->decl = local;
+}
+
+bool Elaborator::targetResolves(const Expr* e, const Scope& scope) {
+    if (e->kind != ExprKind::Target)
+        return false;
+    if (!scope.probe)
+        return false;
+    auto* t = static_cast<const TargetExpr*>(e);
+    for (const ContextVar& v : scope.probe->context)
+        if (v.name == t->name)
+            return true;
+    return false;
+}
+
+FunctionDecl* Elaborator::resolveCall(CallExpr* c, Scope& scope) {
+    const std::vector<FunctionDecl*>* candidates = nullptr;
+    if (auto it = userFunctions_.find(c->name); it != userFunctions_.end())
+        candidates = &it->second;
+    else if (auto it = libraryFunctions_.find(c->name); it != libraryFunctions_.end())
+        candidates = &it->second;
+    if (!candidates) {
+        diags_.error(Phase::Semantic, "unresolved function " + c->name, c->loc, describeExpr(c));
+        return nullptr;
+    }
+    FunctionDecl* best = nullptr;
+    for (FunctionDecl* f : *candidates) {
+        if (f->isPrivate && f->file != scope.file)
+            continue;
+        if (f->params.size() == c->args.size() && (!best || f->priority < best->priority))
+            best = f;
+    }
+    if (!best) {
+        FunctionDecl* first = candidates->front();
+        diags_.error(Phase::Semantic,
+                     "arity mismatch found (function '" + c->name + "' takes " +
+                         std::to_string(first->params.size()) + " args)",
+                     c->loc, describeExpr(c))
+            .notes.push_back({Severity::Error, Phase::Semantic, "function defined here",
+                              first->loc, "identifier '" + first->name + "'", {}});
+        return nullptr;
+    }
+    if (reachableSet_.insert(best).second)
+        reachable_.push_back(best);
+    return best;
+}
+
+void Elaborator::resolveExpr(Expr* e, Scope& scope, bool write) {
+    switch (e->kind) {
+    case ExprKind::Symbol:
+        resolveSymbol(static_cast<SymbolExpr*>(e), scope, 0, write);
+        return;
+    case ExprKind::Index: {
+        auto* i = static_cast<IndexExpr*>(e);
+        for (Expr* k : i->keys)
+            if (k)
+                resolveExpr(k, scope);
+        if (i->base->kind == ExprKind::Symbol)
+            resolveSymbol(static_cast<SymbolExpr*>(i->base), scope, int(i->keys.size()), write);
+        else
+            resolveExpr(i->base, scope);
+        return;
+    }
+    case ExprKind::Assign: {
+        auto* a = static_cast<AssignExpr*>(e);
+        resolveExpr(a->value, scope);
+        resolveExpr(a->target, scope, true);
+        if (a->op != Op::Assign && a->op != Op::ShlStat)
+            resolveExpr(a->target, scope, false);
+        return;
+    }
+    case ExprKind::IncDec:
+        resolveExpr(static_cast<IncDecExpr*>(e)->operand, scope, true);
+        resolveExpr(static_cast<IncDecExpr*>(e)->operand, scope, false);
+        return;
+    case ExprKind::Call: {
+        auto* c = static_cast<CallExpr*>(e);
+        for (Expr* a : c->args)
+            resolveExpr(a, scope);
+        c->decl = resolveCall(c, scope);
+        return;
+    }
+    case ExprKind::In: {
+        auto* in = static_cast<InExpr*>(e);
+        resolveExpr(in->index, scope);
+        return;
+    }
+    case ExprKind::Target: {
+        auto* t = static_cast<TargetExpr*>(e);
+        for (TargetComponent& c : t->components)
+            if (c.index)
+                resolveExpr(c.index, scope);
+        if (!targetResolves(e, scope))
+            diags_.error(Phase::Semantic, "unresolved target-symbol expression", e->loc,
+                         describeExpr(e));
+        return;
+    }
+    case ExprKind::Cast: {
+        auto* c = static_cast<CastExpr*>(e);
+        resolveExpr(c->operand, scope);
+        diags_.error(Phase::Semantic,
+                     "type definition '" + c->typeName + "' not found in '" +
+                         (c->module.empty() ? std::string("kernel") : c->module) + "'",
+                     e->loc, describeExpr(e));
+        return;
+    }
+    case ExprKind::AtVar: {
+        auto* v = static_cast<AtVarExpr*>(e);
+        diags_.error(Phase::Semantic, "unable to find global '" + v->varName + "' in " +
+                                          (v->module.empty() ? std::string("kernel") : v->module),
+                     e->loc, describeExpr(e));
+        return;
+    }
+    case ExprKind::Autocast: {
+        auto* a = static_cast<AutocastExpr*>(e);
+        resolveExpr(a->operand, scope);
+        diags_.error(Phase::Semantic, "type definition for '->' not known (autocast needs a typed $value)",
+                     e->loc, describeExpr(e));
+        return;
+    }
+    case ExprKind::Defined: {
+        auto* w = static_cast<WrapExpr*>(e);
+        // @defined folds to whether its operand resolves; nothing inside is an error.
+        bool resolves = true;
+        walkExprs(w->operand, [&](Expr* x) {
+            if (x->kind == ExprKind::Target && !targetResolves(x, scope))
+                resolves = false;
+            if (x->kind == ExprKind::Cast || x->kind == ExprKind::AtVar || x->kind == ExprKind::Autocast)
+                resolves = false;
+        });
+        w->value = resolves ? 1 : 0;
+        if (resolves)
+            resolveExpr(w->operand, scope);
+        return;
+    }
+    case ExprKind::Entry:
+        if (!scope.probe || !scope.probe->isReturn)
+            diags_.error(Phase::Semantic, "@entry is only valid in .return probes", e->loc,
+                         describeExpr(e));
+        resolveExpr(static_cast<WrapExpr*>(e)->operand, scope);
+        return;
+    case ExprKind::Perf:
+        diags_.error(Phase::Semantic, "@perf is only valid in process probes with perf counters",
+                     e->loc, describeExpr(e));
+        return;
+    case ExprKind::Ternary: {
+        auto* t = static_cast<TernaryExpr*>(e);
+        resolveExpr(t->cond, scope);
+        if (t->cond->kind == ExprKind::Defined)
+            t->knownCond = static_cast<WrapExpr*>(t->cond)->value;
+        if (t->knownCond != 0)
+            resolveExpr(t->then, scope);
+        if (t->knownCond != 1)
+            resolveExpr(t->otherwise, scope);
+        return;
+    }
+    case ExprKind::StatOp:
+    case ExprKind::Hist: {
+        Expr* stat = e->kind == ExprKind::StatOp ? static_cast<StatOpExpr*>(e)->stat
+                                                 : static_cast<HistExpr*>(e)->stat;
+        forEachSubExpr(e, [&](Expr* c) {
+            if (c != stat)
+                resolveExpr(c, scope);
+        });
+        resolveExpr(stat, scope);
+        return;
+    }
+    default:
+        forEachSubExpr(e, [&](Expr* c) { resolveExpr(c, scope); });
+        return;
+    }
+}
+
+void Elaborator::resolveStmt(Stmt* s, Scope& scope) {
+    switch (s->kind) {
+    case StmtKind::If: {
+        auto* i = static_cast<IfStmt*>(s);
+        resolveExpr(i->cond, scope);
+        if (i->cond->kind == ExprKind::Defined)
+            i->knownCond = static_cast<WrapExpr*>(i->cond)->value;
+        if (i->knownCond != 0)
+            resolveStmt(i->then, scope);
+        if (i->otherwise && i->knownCond != 1)
+            resolveStmt(i->otherwise, scope);
+        return;
+    }
+    case StmtKind::For: {
+        auto* f = static_cast<ForStmt*>(s);
+        if (f->init) resolveExpr(f->init, scope);
+        if (f->cond) resolveExpr(f->cond, scope);
+        if (f->step) resolveExpr(f->step, scope);
+        ++scope.loopDepth;
+        resolveStmt(f->body, scope);
+        --scope.loopDepth;
+        return;
+    }
+    case StmtKind::Foreach: {
+        auto* f = static_cast<ForeachStmt*>(s);
+        if (f->array->kind == ExprKind::Symbol) {
+            resolveSymbol(static_cast<SymbolExpr*>(f->array), scope, int(f->keys.size()), false);
+        } else if (f->array->kind == ExprKind::Index) {
+            auto* slice = static_cast<IndexExpr*>(f->array);
+            for (Expr* k : slice->keys)
+                if (k) resolveExpr(k, scope);
+            if (slice->keys.size() != f->keys.size())
+                diags_.error(Phase::Semantic, "inconsistent array slice arity", slice->loc,
+                             describeExpr(slice));
+            resolveSymbol(static_cast<SymbolExpr*>(slice->base), scope, int(f->keys.size()), false);
+        } else {
+            resolveExpr(f->array, scope);
+            if (f->keys.size() != 1)
+                diags_.error(Phase::Semantic, "histogram iteration takes one key", f->loc,
+                             describeExpr(f->array));
+        }
+        for (SymbolExpr* k : f->keys)
+            resolveSymbol(k, scope, 0, true);
+        if (f->value)
+            resolveSymbol(f->value, scope, 0, true);
+        if (f->limit)
+            resolveExpr(f->limit, scope);
+        ++scope.loopDepth;
+        resolveStmt(f->body, scope);
+        --scope.loopDepth;
+        return;
+    }
+    case StmtKind::Delete: {
+        Expr* t = static_cast<DeleteStmt*>(s)->target;
+        if (t->kind == ExprKind::Symbol)
+            resolveSymbol(static_cast<SymbolExpr*>(t), scope, -1, true);
+        else if (t->kind == ExprKind::Index)
+            resolveExpr(t, scope, true);
+        else
+            diags_.error(Phase::Semantic, "delete needs a variable or array element", t->loc,
+                         describeExpr(t));
+        return;
+    }
+    case StmtKind::Try: {
+        auto* t = static_cast<TryStmt*>(s);
+        resolveStmt(t->tryBlock, scope);
+        if (t->errorVar)
+            resolveSymbol(t->errorVar, scope, 0, true);
+        resolveStmt(t->catchBlock, scope);
+        return;
+    }
+    case StmtKind::Break:
+    case StmtKind::Continue:
+        if (scope.loopDepth == 0)
+            diags_.error(Phase::Semantic,
+                         std::string("'") + (s->kind == StmtKind::Break ? "break" : "continue") +
+                             "' outside of a loop",
+                         s->loc, s->kind == StmtKind::Break ? "keyword 'break'" : "keyword 'continue'");
+        return;
+    case StmtKind::Embedded:
+        return;
+    default:
+        forEachChild(s, [&](Expr* e) { resolveExpr(e, scope); },
+                     [&](Stmt* c) { resolveStmt(c, scope); });
+        return;
+    }
+}
+
+void Elaborator::resolveSymbolsInProbes() {
+    for (ResolvedProbe& rp : program_->probes) {
+        Scope scope;
+        scope.locals = &rp.locals;
+        scope.probe = &rp;
+        // Prologues and epilogues come from their alias's file; the handler
+        // from the script. Walk the parts with the right file for globals.
+        // (The derived body was assembled as prologues, handler, epilogues.)
+        scope.file = rp.decl->file;
+        for (Stmt* part : rp.body->body)
+            resolveStmt(part, scope);
+        if (rp.condition) {
+            Scope condScope = scope;
+            std::vector<VarDecl*> none;
+            condScope.locals = &none;
+            resolveExpr(rp.condition, condScope);
+            for (VarDecl* l : none)
+                diags_.error(Phase::Semantic, "probe condition must use only global variables",
+                             l->loc, "identifier '" + l->name + "'");
+        }
+    }
+}
+
+void Elaborator::resolveFunctions() {
+    // Every script function is resolved (so its errors are reported);
+    // library functions only once something reaches them.
+    for (FileAst* f : scriptFiles_)
+        for (FunctionDecl* fn : f->functions)
+            if (!reachableSet_.count(fn)) {
+                reachableSet_.insert(fn);
+                reachable_.push_back(fn);
+            }
+    std::set<FunctionDecl*> scriptFns;
+    for (FileAst* f : scriptFiles_)
+        scriptFns.insert(f->functions.begin(), f->functions.end());
+    for (size_t i = 0; i < reachable_.size(); ++i) {
+        FunctionDecl* fn = reachable_[i];
+        if (fn->embedded())
+            continue;
+        Scope scope;
+        scope.file = fn->file;
+        scope.function = fn;
+        scope.locals = &fn->locals;
+        resolveStmt(fn->body, scope);
+    }
+    // Only functions reached from a probe are part of the program.
+    std::set<FunctionDecl*> live;
+    std::vector<FunctionDecl*> work;
+    auto reach = [&](Stmt* s) {
+        walkExprs(s, [&](Expr* e) {
+            if (e->kind == ExprKind::Call)
+                if (FunctionDecl* d = static_cast<CallExpr*>(e)->decl)
+                    if (live.insert(d).second)
+                        work.push_back(d);
+        });
+    };
+    for (ResolvedProbe& rp : program_->probes) {
+        reach(rp.body);
+        if (rp.condition)
+            walkExprs(rp.condition, [&](Expr* e) {
+                if (e->kind == ExprKind::Call)
+                    if (FunctionDecl* d = static_cast<CallExpr*>(e)->decl)
+                        if (live.insert(d).second)
+                            work.push_back(d);
+            });
+    }
+    while (!work.empty()) {
+        FunctionDecl* fn = work.back();
+        work.pop_back();
+        if (!fn->embedded())
+            reach(fn->body);
+    }
+    reachable_.erase(std::remove_if(reachable_.begin(), reachable_.end(),
+                                    [&](FunctionDecl* f) { return !live.count(f); }),
+                     reachable_.end());
+}
+
+void Elaborator::applyGlobalSets() {
+    for (const auto& [name, value] : options_.globalSets) {
+        auto it = userGlobals_.find(name);
+        if (it == userGlobals_.end()) {
+            diags_.error(Phase::Semantic, "unknown global variable '" + name + "' in -G option", {});
+            continue;
+        }
+        VarDecl* g = it->second;
+        int64_t n = 0;
+        Expr* init;
+        if (parseNumberLiteral(value, n) || (value.size() > 1 && value[0] == '-' &&
+                                              parseNumberLiteral(value.substr(1), n))) {
+            if (value[0] == '-')
+                n = -n;
+            init = program_->arena.make<NumberExpr>(g->loc, n);
+        } else {
+            auto* s = program_->arena.make<StringExpr>(g->loc);
+            s->value = s->raw = value;
+            init = s;
+        }
+        g->init = init;
+    }
+}
+
+void Elaborator::collectUsed() {
+    std::set<const VarDecl*> seen;
+    for (FileAst* f : scriptFiles_)
+        for (VarDecl* g : f->globals)
+            if (usedGlobals_.count(g) && seen.insert(g).second)
+                program_->globals.push_back(g);
+    for (FileAst* f : libraryFiles_)
+        for (VarDecl* g : f->globals)
+            if (usedGlobals_.count(g) && seen.insert(g).second)
+                program_->globals.push_back(g);
+    program_->functions = reachable_;
+}
+
+std::unique_ptr<Program> elaborateProgram(const std::vector<FileAst*>& scriptFiles,
+                                          const std::vector<FileAst*>& libraryFiles,
+                                          const ProbeRegistry& registry,
+                                          const CompileOptions& options, DiagnosticSink& diags) {
+    Elaborator e(scriptFiles, libraryFiles, registry, options, diags);
+    return e.run();
+}
+
+} // namespace tap

@@ -1,0 +1,99 @@
+// Internal to pass 2: the state shared by symbol resolution, elision and type
+// inference (elaborator.cpp, elision.cpp, type_checker.cpp).
+#pragma once
+
+#include "elaborator.h"
+
+#include <map>
+#include <set>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+namespace tap {
+
+std::string describeExpr(const Expr* e);
+
+class Elaborator {
+public:
+    Elaborator(const std::vector<FileAst*>& scriptFiles, const std::vector<FileAst*>& libraryFiles,
+               const ProbeRegistry& registry, const CompileOptions& options, DiagnosticSink& diags);
+    std::unique_ptr<Program> run();
+
+private:
+    // A body being resolved: where its names are looked up.
+    struct Scope {
+        FileAst* file = nullptr;
+        std::vector<VarDecl*>* locals = nullptr;
+        FunctionDecl* function = nullptr;
+        ResolvedProbe* probe = nullptr;
+        int loopDepth = 0;
+    };
+
+    // ---- declarations and probes (elaborator.cpp)
+    void indexDeclarations();
+    void deriveProbes();
+    struct Derivation {
+        const ProbeProvider* provider;
+        ConcretePoint point;
+        std::vector<std::pair<AliasDecl*, BlockStmt*>> prologues; // outermost alias first
+        std::vector<std::pair<AliasDecl*, BlockStmt*>> epilogues;
+        std::vector<Expr*> conditions;
+    };
+    bool resolvePoint(const ProbePoint& point, std::vector<Derivation>& out, int depth,
+                      std::string& error);
+    void resolveSymbolsInProbes();
+    void resolveFunctions();
+    void resolveStmt(Stmt* s, Scope& scope);
+    void resolveExpr(Expr* e, Scope& scope, bool write = false);
+    void resolveSymbol(SymbolExpr* s, Scope& scope, int arity, bool write);
+    VarDecl* lookupGlobal(const std::string& name, FileAst* from);
+    FunctionDecl* resolveCall(CallExpr* c, Scope& scope);
+    void noteArity(VarDecl* v, int arity, SourceLoc loc, const std::string& name);
+    bool targetResolves(const Expr* e, const Scope& scope);
+    void applyGlobalSets();
+    void collectUsed();
+
+    // ---- elision (elision.cpp)
+    void elide();
+    bool hasSideEffects(const Expr* e) const;
+    bool stmtHasSideEffects(const Stmt* s) const;
+    void computeFunctionPurity();
+    bool elideInBlock(BlockStmt* b, const std::set<const VarDecl*>& read);
+    bool isEmpty(const Stmt* s) const;
+
+    // ---- types (type_checker.cpp)
+    void inferTypes();
+    Type inferExpr(Expr* e, Type want, bool needValue);
+    void inferStmt(Stmt* s, FunctionDecl* fn);
+    void unifyVar(VarDecl* v, Type t, const Expr* at);
+    void unifyKey(VarDecl* v, size_t i, Type t, const Expr* at);
+    void unifyReturn(FunctionDecl* f, Type t, const Expr* at);
+    Type expectType(const Expr* e, Type have, Type want);
+    void typeError(const Expr* at, const std::string& msg);
+    void checkResolved(Stmt* s);
+
+    const std::vector<FileAst*>& scriptFiles_;
+    const std::vector<FileAst*>& libraryFiles_;
+    const ProbeRegistry& registry_;
+    const CompileOptions& options_;
+    DiagnosticSink& diags_;
+    std::unique_ptr<Program> program_;
+
+    std::unordered_map<std::string, std::vector<FunctionDecl*>> userFunctions_, libraryFunctions_;
+    std::unordered_map<std::string, VarDecl*> userGlobals_;
+    std::unordered_map<std::string, std::vector<VarDecl*>> libraryGlobals_;
+    std::vector<AliasDecl*> aliases_;
+
+    std::vector<FunctionDecl*> reachable_; // in discovery order
+    std::set<FunctionDecl*> reachableSet_;
+    std::set<VarDecl*> usedGlobals_;
+    std::map<const VarDecl*, std::pair<int, SourceLoc>> arity_; // first arity seen
+    std::set<const FunctionDecl*> impure_;
+
+    bool reporting_ = false; // type errors are reported only in the last round
+    bool changed_ = false;
+    std::set<std::pair<uint64_t, std::string>> reported_;
+};
+
+} // namespace tap

@@ -1,0 +1,95 @@
+#include "probe_provider.h"
+
+#include <fnmatch.h>
+
+namespace tap {
+
+std::string ConcretePoint::str() const {
+    std::string s;
+    for (size_t i = 0; i < components.size(); ++i) {
+        if (i)
+            s += ".";
+        s += components[i].functor;
+        if (components[i].number)
+            s += "(" + std::to_string(*components[i].number) + ")";
+        else if (components[i].string)
+            s += "(\"" + *components[i].string + "\")";
+    }
+    return s;
+}
+
+bool componentMatches(const std::string& pattern, const std::string& name) {
+    if (pattern.find_first_of("*?[") == std::string::npos)
+        return pattern == name;
+    return fnmatch(pattern.c_str(), name.c_str(), 0) == 0;
+}
+
+void ProbeRegistry::add(std::unique_ptr<ProbeProvider> provider) {
+    providers_.push_back(std::move(provider));
+}
+
+namespace {
+
+ArgKind argKindOf(const Expr* arg) {
+    if (!arg)
+        return ArgKind::None;
+    return arg->kind == ExprKind::Number ? ArgKind::Number : ArgKind::String;
+}
+
+// Matches user components [ui..] against pattern components [pi..]; `**`
+// matches one or more whole components.
+bool matchFrom(const std::vector<ProbePointComponent>& user, size_t ui,
+               const std::vector<PatternComponent>& pattern, size_t pi, ConcretePoint& out) {
+    if (ui == user.size() || pi == pattern.size())
+        return ui == user.size() && pi == pattern.size();
+    const ProbePointComponent& u = user[ui];
+    if (u.functor == "**" && !u.arg) {
+        for (size_t n = 1; pi + n <= pattern.size(); ++n) {
+            ConcretePoint trial = out;
+            bool argsOk = true;
+            for (size_t k = 0; k < n; ++k) {
+                if (pattern[pi + k].arg != ArgKind::None)
+                    argsOk = false;
+                trial.components.push_back({pattern[pi + k].functor, {}, {}});
+            }
+            if (argsOk && matchFrom(user, ui + 1, pattern, pi + n, trial)) {
+                out = std::move(trial);
+                return true;
+            }
+        }
+        return false;
+    }
+    const PatternComponent& p = pattern[pi];
+    if (!componentMatches(u.functor, p.functor) || argKindOf(u.arg) != p.arg)
+        return false;
+    ConcreteComponent c{p.functor, {}, {}};
+    if (u.arg && u.arg->kind == ExprKind::Number)
+        c.number = static_cast<const NumberExpr*>(u.arg)->value;
+    else if (u.arg)
+        c.string = static_cast<const StringExpr*>(u.arg)->value;
+    out.components.push_back(std::move(c));
+    return matchFrom(user, ui + 1, pattern, pi + 1, out);
+}
+
+} // namespace
+
+std::vector<ProbeRegistry::Match> ProbeRegistry::match(const ProbePoint& point,
+                                                       std::string& error) const {
+    std::vector<Match> matches;
+    for (const auto& provider : providers_) {
+        for (const ProbePattern& pattern : provider->patterns()) {
+            ConcretePoint concrete;
+            if (!matchFrom(point.components, 0, pattern.components, 0, concrete))
+                continue;
+            std::string problem = provider->check(concrete);
+            if (!problem.empty()) {
+                error = problem;
+                continue;
+            }
+            matches.push_back({provider.get(), std::move(concrete)});
+        }
+    }
+    return matches;
+}
+
+} // namespace tap

@@ -1,0 +1,34 @@
+// Pass 2's result: the probes that will run, with their handlers, and the
+// globals and functions they reach, every symbol resolved and typed.
+#pragma once
+
+#include "ast.h"
+#include "probe_provider.h"
+
+#include <string>
+#include <vector>
+
+namespace tap {
+
+struct ResolvedProbe {
+    ConcretePoint point;
+    const ProbeProvider* provider = nullptr;
+    std::string derivation;  // the probe points as the user wrote them
+    const ProbeDecl* decl = nullptr;
+    BlockStmt* body = nullptr; // alias prologues + handler + epilogues, a private copy
+    Expr* condition = nullptr;
+    std::vector<VarDecl*> locals;
+    std::vector<ContextVar> context; // $variables the point offers
+    bool isReturn = false;
+    ProbeSite site = ProbeSite::UserSpace;
+    SourceLoc loc;
+};
+
+struct Program {
+    Arena arena; // nodes made by pass 2 (handler copies, locals)
+    std::vector<VarDecl*> globals;
+    std::vector<FunctionDecl*> functions; // reachable from a probe
+    std::vector<ResolvedProbe> probes;
+};
+
+} // namespace tap
