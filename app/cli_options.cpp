@@ -2,6 +2,7 @@
 
 #include <cstdlib>
 #include <cstring>
+#include <regex>
 
 namespace tap {
 
@@ -84,6 +85,7 @@ std::string parseCommandLine(int argc, char** argv, CliOptions& o) {
             else if (a == "--version") o.showVersion = true;
             else if (a == "--json") o.json = true;
             else if (a == "--no-global-var-display") o.noGlobalDisplay = true;
+            else if (a.rfind("--compatible=", 0) == 0) o.compatible = a.substr(13);
             else return "unrecognized option '" + a + "'";
             continue;
         }
@@ -126,6 +128,10 @@ std::string parseCommandLine(int argc, char** argv, CliOptions& o) {
             case 'D': {
                 std::pair<std::string, std::string> d;
                 if (!value(v) || !splitAssignment(v, d)) return "option -D needs NAME=VALUE";
+                // stap's safety pattern: an identifier, optionally =[-]word.
+                static const std::regex safe("^[a-z_][a-z_0-9]*(=-?[a-z_0-9]+)?$", std::regex::icase);
+                if (!std::regex_match(v, safe))
+                    return "Safety pattern mismatch for -D parameter ('" + v + "')";
                 o.defines.push_back(d);
                 break;
             }

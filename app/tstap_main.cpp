@@ -77,6 +77,8 @@ int main(int argc, char** argv) {
     options.globalSets = cli.globalSets;
     options.guru = cli.guru;
     options.unoptimized = cli.unoptimized;
+    if (cli.compatible)
+        options.target.systemtapVersion = *cli.compatible;
     Frontend fe(std::move(options));
 
     if (cli.listPattern) {
@@ -115,7 +117,7 @@ int main(int argc, char** argv) {
 
     timer.reset();
     ok = fe.elaborate();
-    if (ok && cli.warningsAsErrors && fe.diagnostics().warningCount() > 0) {
+    if (ok && cli.warningsAsErrors && !cli.noWarnings && fe.diagnostics().warningCount() > 0) {
         fe.diagnostics().promoteWarnings();
         ok = false;
     }

@@ -125,7 +125,8 @@ struct IndexExpr : Expr {
 struct CallExpr : Expr {
     std::string name;
     std::vector<Expr*> args;
-    FunctionDecl* decl = nullptr; // set by pass 2
+    FunctionDecl* decl = nullptr; // set by pass 2: the first same-arity overload
+    std::vector<FunctionDecl*> overloads; // every same-arity overload (stap chains them)
     CallExpr(SourceLoc l, std::string n) : Expr(ExprKind::Call, l), name(std::move(n)) {}
 };
 

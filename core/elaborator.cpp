@@ -5,6 +5,7 @@
 #include "ast_walk.h"
 
 #include <algorithm>
+#include <functional>
 #include <sstream>
 
 namespace tap {
@@ -74,11 +75,13 @@ std::unique_ptr<Program> Elaborator::run() {
     deriveProbes();
     resolveSymbolsInProbes();
     resolveFunctions();
-    applyGlobalSets();
+    checkForeachModification();
     if (diags_.hasErrors())
         return std::move(program_);
-    if (!options_.unoptimized)
+    if (!options_.unoptimized) {
         elide();
+        pruneLocals();
+    }
     if (program_->probes.empty()) {
         diags_.error(Phase::Semantic, "no probes found", {});
         return std::move(program_);
@@ -102,18 +105,8 @@ void Elaborator::indexDeclarations() {
                                       "identifier '" + g->name + "'", {}});
         }
         for (FunctionDecl* fn : f->functions) {
+            // stap allows several functions of one name and arity (the first wins).
             auto& list = userFunctions_[fn->name];
-            for (FunctionDecl* other : list)
-                if (other->params.size() == fn->params.size() && !fn->hasPriority &&
-                    !other->hasPriority) {
-                    diags_.error(Phase::Semantic,
-                                 "function '" + fn->name + "' has already been defined", fn->loc,
-                                 "identifier '" + fn->name + "'")
-                        .notes.push_back({Severity::Error, Phase::Semantic,
-                                          "previously defined here", other->loc,
-                                          "identifier '" + other->name + "'", {}});
-                    break;
-                }
             list.push_back(fn);
         }
         for (AliasDecl* a : f->aliases)
@@ -188,6 +181,7 @@ bool Elaborator::resolvePoint(const ProbePoint& point, std::vector<Derivation>& 
                     continue;
                 }
                 for (Derivation& d : inner) {
+                    d.viaAlias = true;
                     if (alias->prologue)
                         d.prologues.insert(d.prologues.begin(), {alias, alias->prologue});
                     if (alias->epilogue)
@@ -203,7 +197,7 @@ bool Elaborator::resolvePoint(const ProbePoint& point, std::vector<Derivation>& 
         }
     }
     for (auto& m : registry_.match(point, error))
-        out.push_back({m.provider, std::move(m.point), {}, {}, {}});
+        out.push_back({m.provider, std::move(m.point), {}, {}, {}, false});
     return out.size() > before;
 }
 
@@ -245,6 +239,8 @@ void Elaborator::deriveProbes() {
                     auto* body = arena.make<BlockStmt>(p->body->loc);
                     for (auto& [alias, block] : d.prologues)
                         body->body.push_back(cloneStmt(arena, block));
+                    rp.handlerIndex = body->body.size();
+                    rp.viaAlias = !d.prologues.empty() || !d.epilogues.empty() || d.viaAlias;
                     body->body.push_back(cloneStmt(arena, p->body));
                     for (auto& [alias, block] : d.epilogues)
                         body->body.push_back(cloneStmt(arena, block));
@@ -324,6 +320,11 @@ void Elaborator::resolveSymbol(SymbolExpr* s, Scope& scope, int arity, bool writ
     if (VarDecl* g = lookupGlobal(s->name, scope.file)) {
         s->decl = g;
         usedGlobals_.insert(g);
+        if (arity == 0 && g->wrap)
+            diags_.error(Phase::Semantic, "wrapping not supported for scalars", g->loc,
+                         "identifier '" + g->name + "'");
+        else if (arity == 0 && g->maxEntries)
+            diags_.error(Phase::Semantic, "inconsistent arity", g->loc, "identifier '" + g->name + "'");
         if (arity >= 0)
             noteArity(g, arity, s->loc, s->name);
         (write ? g->written : g->read) = true;
@@ -385,8 +386,14 @@ FunctionDecl* Elaborator::resolveCall(CallExpr* c, Scope& scope) {
                               first->loc, "identifier '" + first->name + "'", {}});
         return nullptr;
     }
-    if (reachableSet_.insert(best).second)
-        reachable_.push_back(best);
+    // Every overload of this arity is type-checked against the call, as stap does.
+    c->overloads.clear();
+    for (FunctionDecl* f : *candidates)
+        if (f->params.size() == c->args.size() && (!f->isPrivate || f->file == scope.file)) {
+            c->overloads.push_back(f);
+            if (reachableSet_.insert(f).second)
+                reachable_.push_back(f);
+        }
     return best;
 }
 
@@ -397,11 +404,17 @@ void Elaborator::resolveExpr(Expr* e, Scope& scope, bool write) {
         return;
     case ExprKind::Index: {
         auto* i = static_cast<IndexExpr*>(e);
+        if (i->hasWildcard() && !allowWildcard_)
+            diags_.error(Phase::Semantic, "wildcard not allowed in array index", i->loc,
+                         describeExpr(i));
+        allowWildcard_ = false;
         for (Expr* k : i->keys)
             if (k)
                 resolveExpr(k, scope);
         if (i->base->kind == ExprKind::Symbol)
             resolveSymbol(static_cast<SymbolExpr*>(i->base), scope, int(i->keys.size()), write);
+        else if (i->base->kind == ExprKind::Hist)
+            resolveHist(static_cast<HistExpr*>(i->base), scope);
         else
             resolveExpr(i->base, scope);
         return;
@@ -427,6 +440,7 @@ void Elaborator::resolveExpr(Expr* e, Scope& scope, bool write) {
     }
     case ExprKind::In: {
         auto* in = static_cast<InExpr*>(e);
+        allowWildcard_ = true;
         resolveExpr(in->index, scope);
         return;
     }
@@ -467,14 +481,18 @@ void Elaborator::resolveExpr(Expr* e, Scope& scope, bool write) {
         auto* w = static_cast<WrapExpr*>(e);
         // @defined folds to whether its operand resolves; nothing inside is an error.
         bool resolves = true;
+        bool anyTarget = false;
         walkExprs(w->operand, [&](Expr* x) {
+            if (x->kind == ExprKind::Target || x->kind == ExprKind::Cast ||
+                x->kind == ExprKind::AtVar || x->kind == ExprKind::Autocast)
+                anyTarget = true;
             if (x->kind == ExprKind::Target && !targetResolves(x, scope))
                 resolves = false;
             if (x->kind == ExprKind::Cast || x->kind == ExprKind::AtVar || x->kind == ExprKind::Autocast)
                 resolves = false;
         });
         w->value = resolves ? 1 : 0;
-        if (resolves)
+        if (resolves && anyTarget)
             resolveExpr(w->operand, scope);
         return;
     }
@@ -482,6 +500,11 @@ void Elaborator::resolveExpr(Expr* e, Scope& scope, bool write) {
         if (!scope.probe || !scope.probe->isReturn)
             diags_.error(Phase::Semantic, "@entry is only valid in .return probes", e->loc,
                          describeExpr(e));
+        resolveExpr(static_cast<WrapExpr*>(e)->operand, scope);
+        return;
+    case ExprKind::ProbeWrite:
+        if (!scope.probe || !scope.probe->viaAlias)
+            diags_.error(Phase::Semantic, "unexpected @probewrite", e->loc, describeExpr(e));
         resolveExpr(static_cast<WrapExpr*>(e)->operand, scope);
         return;
     case ExprKind::Perf:
@@ -499,21 +522,29 @@ void Elaborator::resolveExpr(Expr* e, Scope& scope, bool write) {
             resolveExpr(t->otherwise, scope);
         return;
     }
-    case ExprKind::StatOp:
-    case ExprKind::Hist: {
-        Expr* stat = e->kind == ExprKind::StatOp ? static_cast<StatOpExpr*>(e)->stat
-                                                 : static_cast<HistExpr*>(e)->stat;
-        forEachSubExpr(e, [&](Expr* c) {
-            if (c != stat)
-                resolveExpr(c, scope);
-        });
-        resolveExpr(stat, scope);
+    case ExprKind::Hist:
+        diags_.error(Phase::Semantic, "base histogram operator where expression expected", e->loc,
+                     describeExpr(e));
+        resolveHist(static_cast<HistExpr*>(e), scope);
+        return;
+    case ExprKind::Print: {
+        for (Expr* a : static_cast<PrintExpr*>(e)->args)
+            if (a->kind == ExprKind::Hist)
+                resolveHist(static_cast<HistExpr*>(a), scope);
+            else
+                resolveExpr(a, scope);
         return;
     }
     default:
         forEachSubExpr(e, [&](Expr* c) { resolveExpr(c, scope); });
         return;
     }
+}
+
+void Elaborator::resolveHist(HistExpr* h, Scope& scope) {
+    for (Expr* p : h->params)
+        resolveExpr(p, scope);
+    resolveExpr(h->stat, scope);
 }
 
 void Elaborator::resolveStmt(Stmt* s, Scope& scope) {
@@ -552,7 +583,10 @@ void Elaborator::resolveStmt(Stmt* s, Scope& scope) {
                              describeExpr(slice));
             resolveSymbol(static_cast<SymbolExpr*>(slice->base), scope, int(f->keys.size()), false);
         } else {
-            resolveExpr(f->array, scope);
+            if (f->array->kind == ExprKind::Hist)
+                resolveHist(static_cast<HistExpr*>(f->array), scope);
+            else
+                resolveExpr(f->array, scope);
             if (f->keys.size() != 1)
                 diags_.error(Phase::Semantic, "histogram iteration takes one key", f->loc,
                              describeExpr(f->array));
@@ -572,10 +606,11 @@ void Elaborator::resolveStmt(Stmt* s, Scope& scope) {
         Expr* t = static_cast<DeleteStmt*>(s)->target;
         if (t->kind == ExprKind::Symbol)
             resolveSymbol(static_cast<SymbolExpr*>(t), scope, -1, true);
-        else if (t->kind == ExprKind::Index)
+        else if (t->kind == ExprKind::Index) {
+            allowWildcard_ = true;
             resolveExpr(t, scope, true);
-        else
-            diags_.error(Phase::Semantic, "delete needs a variable or array element", t->loc,
+        } else
+            diags_.error(Phase::Semantic, "invalid operand of delete expression", t->loc,
                          describeExpr(t));
         return;
     }
@@ -587,14 +622,6 @@ void Elaborator::resolveStmt(Stmt* s, Scope& scope) {
         resolveStmt(t->catchBlock, scope);
         return;
     }
-    case StmtKind::Break:
-    case StmtKind::Continue:
-        if (scope.loopDepth == 0)
-            diags_.error(Phase::Semantic,
-                         std::string("'") + (s->kind == StmtKind::Break ? "break" : "continue") +
-                             "' outside of a loop",
-                         s->loc, s->kind == StmtKind::Break ? "keyword 'break'" : "keyword 'continue'");
-        return;
     case StmtKind::Embedded:
         return;
     default:
@@ -613,13 +640,24 @@ void Elaborator::resolveSymbolsInProbes() {
         // from the script. Walk the parts with the right file for globals.
         // (The derived body was assembled as prologues, handler, epilogues.)
         scope.file = rp.decl->file;
-        for (Stmt* part : rp.body->body)
-            resolveStmt(part, scope);
+        for (size_t i = 0; i < rp.body->body.size(); ++i) {
+            scope.inAliasPart = i != rp.handlerIndex;
+            resolveStmt(rp.body->body[i], scope);
+        }
+        scope.inAliasPart = false;
         if (rp.condition) {
             Scope condScope = scope;
             std::vector<VarDecl*> none;
             condScope.locals = &none;
             resolveExpr(rp.condition, condScope);
+            walkExprs(rp.condition, [&](Expr* x) {
+                if (x->kind == ExprKind::Assign || x->kind == ExprKind::IncDec)
+                    diags_.error(Phase::Semantic, "probe condition must not modify any variables",
+                                 x->loc, describeExpr(x));
+                else if (x->kind == ExprKind::Call || x->kind == ExprKind::Print)
+                    diags_.error(Phase::Semantic, "probe condition must not reference function",
+                                 x->loc, describeExpr(x));
+            });
             for (VarDecl* l : none)
                 diags_.error(Phase::Semantic, "probe condition must use only global variables",
                              l->loc, "identifier '" + l->name + "'");
@@ -628,17 +666,8 @@ void Elaborator::resolveSymbolsInProbes() {
 }
 
 void Elaborator::resolveFunctions() {
-    // Every script function is resolved (so its errors are reported);
-    // library functions only once something reaches them.
-    for (FileAst* f : scriptFiles_)
-        for (FunctionDecl* fn : f->functions)
-            if (!reachableSet_.count(fn)) {
-                reachableSet_.insert(fn);
-                reachable_.push_back(fn);
-            }
-    std::set<FunctionDecl*> scriptFns;
-    for (FileAst* f : scriptFiles_)
-        scriptFns.insert(f->functions.begin(), f->functions.end());
+    // Functions are resolved once something calls them (stap does not
+    // look at functions nothing uses).
     for (size_t i = 0; i < reachable_.size(); ++i) {
         FunctionDecl* fn = reachable_[i];
         if (fn->embedded())
@@ -655,7 +684,7 @@ void Elaborator::resolveFunctions() {
     auto reach = [&](Stmt* s) {
         walkExprs(s, [&](Expr* e) {
             if (e->kind == ExprKind::Call)
-                if (FunctionDecl* d = static_cast<CallExpr*>(e)->decl)
+                for (FunctionDecl* d : static_cast<CallExpr*>(e)->overloads)
                     if (live.insert(d).second)
                         work.push_back(d);
         });
@@ -681,28 +710,99 @@ void Elaborator::resolveFunctions() {
                      reachable_.end());
 }
 
-void Elaborator::applyGlobalSets() {
-    for (const auto& [name, value] : options_.globalSets) {
-        auto it = userGlobals_.find(name);
-        if (it == userGlobals_.end()) {
-            diags_.error(Phase::Semantic, "unknown global variable '" + name + "' in -G option", {});
-            continue;
-        }
-        VarDecl* g = it->second;
-        int64_t n = 0;
-        Expr* init;
-        if (parseNumberLiteral(value, n) || (value.size() > 1 && value[0] == '-' &&
-                                              parseNumberLiteral(value.substr(1), n))) {
-            if (value[0] == '-')
-                n = -n;
-            init = program_->arena.make<NumberExpr>(g->loc, n);
-        } else {
-            auto* s = program_->arena.make<StringExpr>(g->loc);
-            s->value = s->raw = value;
-            init = s;
-        }
-        g->init = init;
+// stap forbids changing an array while a foreach iterates over it, directly
+// or through a function the loop body calls.
+void Elaborator::checkForeachModification() {
+    auto writtenVar = [](Expr* x) -> VarDecl* {
+        Expr* target = nullptr;
+        if (x->kind == ExprKind::Assign && static_cast<AssignExpr*>(x)->op != Op::ShlStat)
+            target = static_cast<AssignExpr*>(x)->target;
+        else if (x->kind == ExprKind::IncDec)
+            target = static_cast<IncDecExpr*>(x)->operand;
+        if (target && target->kind == ExprKind::Index)
+            target = static_cast<IndexExpr*>(target)->base;
+        if (target && target->kind == ExprKind::Symbol)
+            return static_cast<SymbolExpr*>(target)->decl;
+        return nullptr;
+    };
+    // Globals each function writes, through the functions it calls too.
+    std::map<const FunctionDecl*, std::set<const VarDecl*>> writes;
+    for (FunctionDecl* f : reachable_)
+        if (!f->embedded())
+            walkExprs(f->body, [&](Expr* x) {
+                if (VarDecl* v = writtenVar(x); v && v->scope == VarDecl::Scope::Global)
+                    writes[f].insert(v);
+            });
+    for (bool grew = true; grew;) {
+        grew = false;
+        for (FunctionDecl* f : reachable_)
+            if (!f->embedded())
+                walkExprs(f->body, [&](Expr* x) {
+                    if (x->kind != ExprKind::Call || !static_cast<CallExpr*>(x)->decl)
+                        return;
+                    for (const VarDecl* v : writes[static_cast<CallExpr*>(x)->decl])
+                        grew |= writes[f].insert(v).second;
+                });
     }
+    std::vector<const VarDecl*> iterating;
+    std::function<void(Stmt*)> visit = [&](Stmt* s) {
+        if (s->kind == StmtKind::Foreach) {
+            auto* f = static_cast<ForeachStmt*>(s);
+            Expr* a = f->array->kind == ExprKind::Index ? static_cast<IndexExpr*>(f->array)->base : f->array;
+            const VarDecl* v = a->kind == ExprKind::Symbol ? static_cast<SymbolExpr*>(a)->decl : nullptr;
+            if (v)
+                iterating.push_back(v);
+            visit(f->body);
+            if (v)
+                iterating.pop_back();
+            return;
+        }
+        auto checkExpr = [&](Expr* root) {
+            walkExprs(root, [&](Expr* x) {
+                VarDecl* w = writtenVar(x);
+                if (s->kind == StmtKind::Delete && x == root && x->kind == ExprKind::Index)
+                    w = static_cast<IndexExpr*>(x)->base->kind == ExprKind::Symbol
+                            ? static_cast<SymbolExpr*>(static_cast<IndexExpr*>(x)->base)->decl
+                            : nullptr;
+                if (w && std::find(iterating.begin(), iterating.end(), w) != iterating.end())
+                    diags_.error(Phase::Semantic,
+                                 "variable '" + w->name + "' modified during 'foreach' iteration",
+                                 x->loc, "identifier '" + w->name + "'");
+                if (x->kind == ExprKind::Call && static_cast<CallExpr*>(x)->decl)
+                    for (const VarDecl* v : writes[static_cast<CallExpr*>(x)->decl])
+                        if (std::find(iterating.begin(), iterating.end(), v) != iterating.end())
+                            diags_.error(Phase::Semantic,
+                                         "function call modifies var '" + v->name +
+                                             "' during 'foreach' iteration",
+                                         x->loc, describeExpr(x));
+            });
+        };
+        forEachChild(s, checkExpr, visit);
+    };
+    for (ResolvedProbe& rp : program_->probes)
+        visit(rp.body);
+    for (FunctionDecl* f : reachable_)
+        if (!f->embedded())
+            visit(f->body);
+}
+
+// Locals that elision left without any use are dropped.
+void Elaborator::pruneLocals() {
+    auto prune = [](std::vector<VarDecl*>& locals, Stmt* body) {
+        std::set<const VarDecl*> used;
+        walkExprs(body, [&](Expr* x) {
+            if (x->kind == ExprKind::Symbol)
+                used.insert(static_cast<SymbolExpr*>(x)->decl);
+        });
+        locals.erase(std::remove_if(locals.begin(), locals.end(),
+                                    [&](VarDecl* v) { return !used.count(v); }),
+                     locals.end());
+    };
+    for (ResolvedProbe& rp : program_->probes)
+        prune(rp.locals, rp.body);
+    for (FunctionDecl* f : reachable_)
+        if (!f->embedded())
+            prune(f->locals, f->body);
 }
 
 void Elaborator::collectUsed() {

@@ -28,6 +28,7 @@ private:
         FunctionDecl* function = nullptr;
         ResolvedProbe* probe = nullptr;
         int loopDepth = 0;
+        bool inAliasPart = false; // alias prologue/epilogue: @probewrite allowed
     };
 
     // ---- declarations and probes (elaborator.cpp)
@@ -39,6 +40,7 @@ private:
         std::vector<std::pair<AliasDecl*, BlockStmt*>> prologues; // outermost alias first
         std::vector<std::pair<AliasDecl*, BlockStmt*>> epilogues;
         std::vector<Expr*> conditions;
+        bool viaAlias = false;
     };
     bool resolvePoint(const ProbePoint& point, std::vector<Derivation>& out, int depth,
                       std::string& error);
@@ -46,12 +48,14 @@ private:
     void resolveFunctions();
     void resolveStmt(Stmt* s, Scope& scope);
     void resolveExpr(Expr* e, Scope& scope, bool write = false);
+    void resolveHist(HistExpr* h, Scope& scope);
     void resolveSymbol(SymbolExpr* s, Scope& scope, int arity, bool write);
     VarDecl* lookupGlobal(const std::string& name, FileAst* from);
     FunctionDecl* resolveCall(CallExpr* c, Scope& scope);
     void noteArity(VarDecl* v, int arity, SourceLoc loc, const std::string& name);
     bool targetResolves(const Expr* e, const Scope& scope);
-    void applyGlobalSets();
+    void checkForeachModification();
+    void pruneLocals();
     void collectUsed();
 
     // ---- elision (elision.cpp)
@@ -71,7 +75,7 @@ private:
     void unifyReturn(FunctionDecl* f, Type t, const Expr* at);
     Type expectType(const Expr* e, Type have, Type want);
     void typeError(const Expr* at, const std::string& msg);
-    void checkResolved(Stmt* s);
+    void checkRegex(const StringExpr* pattern);
 
     const std::vector<FileAst*>& scriptFiles_;
     const std::vector<FileAst*>& libraryFiles_;
@@ -91,6 +95,7 @@ private:
     std::map<const VarDecl*, std::pair<int, SourceLoc>> arity_; // first arity seen
     std::set<const FunctionDecl*> impure_;
 
+    bool allowWildcard_ = false; // set by delete and `in` for the next index
     bool reporting_ = false; // type errors are reported only in the last round
     bool changed_ = false;
     std::set<std::pair<uint64_t, std::string>> reported_;

@@ -143,12 +143,27 @@ bool Elaborator::elideInBlock(BlockStmt* b, const std::set<const VarDecl*>& read
             for (Stmt** branch : {&i->then, &i->otherwise})
                 if (*branch && (*branch)->kind == StmtKind::Block)
                     changed |= elideInBlock(static_cast<BlockStmt*>(*branch), read);
+            if (!stmtHasSideEffects(i)) {
+                s = program_->arena.make<SimpleStmt>(StmtKind::Null, s->loc);
+                changed = true;
+            }
             break;
         }
-        case StmtKind::For:
+        case StmtKind::For: {
+            auto* f = static_cast<ForStmt*>(s);
+            if (f->body->kind == StmtKind::Block)
+                changed |= elideInBlock(static_cast<BlockStmt*>(f->body), read);
+            bool effects = (f->init && hasSideEffects(f->init)) || (f->cond && hasSideEffects(f->cond)) ||
+                           (f->step && hasSideEffects(f->step)) || !isEmpty(f->body);
+            if (!effects) {
+                diags_.warning("Eliding side-effect-free loop", s->loc, "keyword 'for'");
+                s = program_->arena.make<SimpleStmt>(StmtKind::Null, s->loc);
+                changed = true;
+            }
+            break;
+        }
         case StmtKind::Foreach: {
-            Stmt* body = s->kind == StmtKind::For ? static_cast<ForStmt*>(s)->body
-                                                  : static_cast<ForeachStmt*>(s)->body;
+            Stmt* body = static_cast<ForeachStmt*>(s)->body;
             if (body->kind == StmtKind::Block)
                 changed |= elideInBlock(static_cast<BlockStmt*>(body), read);
             break;

@@ -145,13 +145,10 @@ bool Lexer::skipSpaceAndComments(Input& in) {
             while (in.pos < in.text.size() && peek(in) != '\n')
                 advance(in);
         } else if (c == '/' && peek(in, 1) == '*') {
-            SourceLoc start = locOf(in);
             advance(in, 2);
             for (;;) {
-                if (in.pos >= in.text.size()) {
-                    error("Unterminated comment", start, "operator '/*'");
-                    break;
-                }
+                if (in.pos >= in.text.size())
+                    break; // stap accepts a comment that runs to the end of the file
                 if (peek(in) == '*' && peek(in, 1) == '/') {
                     advance(in, 2);
                     break;
@@ -292,6 +289,12 @@ Token Lexer::lexOne(Input& in) {
             char ch = peek(in);
             if (ch == '"')
                 break;
+            if (ch == '\n') {
+                error("Could not find matching closing quote", t.loc, "unknown '\"'");
+                t.kind = Tok::String;
+                t.text = in.text.substr(contentStart, in.pos - contentStart);
+                return t;
+            }
             if (ch == '\\' && in.pos + 1 < in.text.size())
                 advance(in);
             advance(in);
@@ -380,8 +383,8 @@ bool decodeStringLiteral(std::string_view raw, std::string& out, std::string* ba
                 ++digits;
             }
             if (digits == 0) {
-                if (bad) *bad = "\\x";
-                return false;
+                out += "\\x"; // stap passes a bare \x through
+                break;
             }
             out += char(value);
             break;

@@ -167,6 +167,7 @@ private:
     Preprocessor pp_;
     std::deque<Token> buf_;
     Token last_;
+    bool inFunction_ = false;
     std::unique_ptr<FileAst> ast_;
 };
 
@@ -253,8 +254,10 @@ void Parser::parseGlobal(bool isPrivate, bool keywordSeen) {
                 fail("expected number");
             next();
             int64_t size = 0;
-            if (!parseNumberLiteral(n.text, size) || size <= 0)
+            if (!parseNumberLiteral(n.text, size))
                 fail("number invalid or out of range", n);
+            if (size <= 0 || size > 2147483647)
+                fail("array size out of range", n);
             v->maxEntries = size;
             expectOp(Op::RBracket);
         }
@@ -311,6 +314,9 @@ void Parser::parseFunction(bool isPrivate) {
                 v->type = parseTypeName();
                 v->declaredType = true;
             }
+            for (VarDecl* other : f->params)
+                if (other->name == v->name)
+                    fail("duplicate parameter names", p);
             f->params.push_back(v);
             if (acceptOp(Op::RParen))
                 break;
@@ -342,7 +348,14 @@ void Parser::parseFunction(bool isPrivate) {
             fail("embedded code in unprivileged script; need stap -g", e);
         f->body = make<EmbeddedStmt>(e.loc, std::string(e.text));
     } else {
-        f->body = parseBlock();
+        inFunction_ = true;
+        try {
+            f->body = parseBlock();
+        } catch (const ParseError&) {
+            inFunction_ = false;
+            throw;
+        }
+        inFunction_ = false;
     }
     ast_->functions.push_back(f);
 }
@@ -353,9 +366,15 @@ void Parser::parseProbe(bool isPrivate) {
     std::vector<ProbePoint*> points = parseProbePoints(alias);
     if (peekOp(Op::Assign) || peekOp(Op::AddAssign)) {
         Token op = next();
-        for (ProbePoint* p : points)
+        if (points.size() != 1)
+            fail("expected probe point specifier", op);
+        for (ProbePoint* p : points) {
             if (p->optional || p->sufficient || p->condition)
                 fail("probe point alias name cannot be optional or conditional", op);
+            for (const ProbePointComponent& c : p->components)
+                if (c.arg || c.functor.find('*') != std::string::npos)
+                    fail("probe alias names cannot have parameters or wildcards", op);
+        }
         auto* a = make<AliasDecl>();
         a->loc = loc;
         a->names = std::move(points);
@@ -579,6 +598,8 @@ Stmt* Parser::parseStatement() {
         case Kw::Try:
             return parseTry();
         case Kw::Return: {
+            if (!inFunction_)
+                fail("found 'return' not in function context");
             next();
             auto* s = make<ReturnStmt>(loc);
             if (!peekOp(Op::Semi) && !peekOp(Op::RBrace))
@@ -588,7 +609,7 @@ Stmt* Parser::parseStatement() {
         }
         case Kw::Delete: {
             next();
-            auto* s = make<DeleteStmt>(loc, parsePrimary());
+            auto* s = make<DeleteStmt>(loc, parseExpression());
             acceptSemicolon();
             return s;
         }
@@ -752,11 +773,29 @@ TAP_BINARY_LEVEL(parseLogicalAnd, parseBitOr, t.op == Op::LogAnd)
 TAP_BINARY_LEVEL(parseBitOr, parseBitXor, t.op == Op::Pipe)
 TAP_BINARY_LEVEL(parseBitXor, parseBitAnd, t.op == Op::Caret)
 TAP_BINARY_LEVEL(parseBitAnd, parseArrayIn, t.op == Op::Amp)
-TAP_BINARY_LEVEL(parseComparison, parseShift,
-                 t.op == Op::Lt || t.op == Op::Gt || t.op == Op::Le || t.op == Op::Ge ||
-                     t.op == Op::Eq || t.op == Op::Ne || t.op == Op::Match ||
-                     t.op == Op::NotMatch)
-TAP_BINARY_LEVEL(parseShift, parseConcat, t.op == Op::Shl || t.op == Op::Shr)
+// Comparisons; the right side of =~ and !~ must be a literal string.
+Expr* Parser::parseComparison() {
+    Expr* lhs = parseShift();
+    for (;;) {
+        const Token& t = peek();
+        if (t.kind != Tok::Op)
+            return lhs;
+        if (t.op == Op::Match || t.op == Op::NotMatch) {
+            Token op = next();
+            if (peek().kind != Tok::String)
+                fail("expected literal string");
+            lhs = make<BinaryExpr>(op.loc, op.op, lhs, parseStringLiteral());
+            continue;
+        }
+        if (t.op != Op::Lt && t.op != Op::Gt && t.op != Op::Le && t.op != Op::Ge &&
+            t.op != Op::Eq && t.op != Op::Ne)
+            return lhs;
+        Token op = next();
+        lhs = make<BinaryExpr>(op.loc, op.op, lhs, parseShift());
+    }
+}
+
+TAP_BINARY_LEVEL(parseShift, parseConcat, t.op == Op::Shl || t.op == Op::Shr || t.op == Op::ShrShr)
 TAP_BINARY_LEVEL(parseConcat, parseAdditive, t.op == Op::Dot)
 TAP_BINARY_LEVEL(parseAdditive, parseMultiplicative, t.op == Op::Plus || t.op == Op::Minus)
 TAP_BINARY_LEVEL(parseMultiplicative, parseUnary,
@@ -943,8 +982,11 @@ Expr* Parser::parsePrimary() {
                 fail("printf format must be a literal string", id);
             if (p->hasDelimiter() && (p->args.empty() || p->args[0]->kind != ExprKind::String))
                 fail("print delimiter must be a literal string", id);
-            if (p->args.size() < (p->hasFormat() || p->hasDelimiter() ? 1u : 1u))
-                fail("print functions take at least one argument", id);
+            size_t minArgs = p->hasDelimiter() ? 3
+                             : (pk == PrintKind::Println || pk == PrintKind::Sprintln) ? 0
+                                                                                     : 1;
+            if (p->args.size() < minArgs)
+                fail("expected literal string or number", last_);
             return p;
         }
         auto* c = make<CallExpr>(id.loc, std::string(id.text));

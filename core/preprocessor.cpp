@@ -35,7 +35,7 @@ bool parseInt(std::string_view s, int64_t& out) {
     std::string str(s);
     char* end = nullptr;
     errno = 0;
-    long long v = std::strtoll(str.c_str(), &end, 0);
+    long long v = std::strtoll(str.c_str(), &end, 10);
     if (errno || *end)
         return false;
     out = v;
@@ -133,6 +133,14 @@ void Preprocessor::defineMacro(const Token& at) {
             break;
         def->body.push_back(b);
     }
+    static const char* const kBuiltinOperators[] = {
+        "cast", "defined", "probewrite", "entry", "perf", "var", "count", "sum", "min", "max",
+        "avg", "variance", "hist_linear", "hist_log", "const", "kregister", "uregister",
+        "kderef", "uderef", "define"};
+    for (const char* op : kBuiltinOperators)
+        if (def->name == op)
+            diags_.warning("macro '@" + def->name + "' hides the built-in operator of that name",
+                           name.loc, describe(name));
     MacroTable& table = definesLibraryMacros_ ? libraryMacros_ : localMacros_;
     if (table.count(def->name) && !definesLibraryMacros_) {
         diags_.error(Phase::Parse, "attempt to redefine macro '@" + def->name + "' in the same file",
@@ -213,6 +221,11 @@ bool Preprocessor::expandMacro(const Token& use) {
 Token Preprocessor::next() {
     for (;;) {
         Token t = nextExpanded();
+        if (t.kind == Tok::Eof && !conditionals_.empty()) {
+            conditionals_.clear();
+            error("incomplete conditional at end of file", t);
+            return t;
+        }
         if (t.kind != Tok::Op)
             return t;
         switch (t.op) {
@@ -220,8 +233,12 @@ Token Preprocessor::next() {
             beginConditional(t);
             continue;
         case Op::PpElse:
-            if (conditionals_.empty() || conditionals_.back()) {
+            if (conditionals_.empty()) {
                 error("incomplete conditional - unexpected '%:'", t);
+                continue;
+            }
+            if (conditionals_.back()) {
+                error("invalid conditional - duplicate '%:'", t);
                 continue;
             }
             // End of the taken branch: skip the else branch.
@@ -276,7 +293,13 @@ void Preprocessor::skipBranch(bool stopAtElse, const Token& open) {
         } else if (t.is(Op::PpClose)) {
             if (depth-- == 0)
                 break;
-        } else if (t.is(Op::PpElse) && depth == 0 && stopAtElse) {
+        } else if (t.is(Op::PpElse) && depth == 0) {
+            if (!stopAtElse) {
+                lexer_.setSkipping(false);
+                error("invalid conditional - duplicate '%:'", t);
+                lexer_.setSkipping(true);
+                continue;
+            }
             lexer_.setSkipping(false);
             conditionals_.push_back(true);
             return;
@@ -347,20 +370,8 @@ bool Preprocessor::evalComparison(const std::vector<Token>& toks, size_t& i) {
         return eof;
     };
     Token l = at(i);
-    // A leading '-' makes a negative number literal.
-    bool lneg = false;
-    if (l.is(Op::Minus) && at(i + 1).kind == Tok::Number) {
-        lneg = true;
-        l = at(++i);
-    }
     Token op = at(i + 1);
     Token r = at(i + 2);
-    bool rneg = false;
-    if (r.is(Op::Minus) && at(i + 3).kind == Tok::Number) {
-        rneg = true;
-        r = at(i + 3);
-        ++i;
-    }
     if (!isComparison(op)) {
         error("expected comparison operator", op);
         return false;
@@ -425,7 +436,6 @@ bool Preprocessor::evalComparison(const std::vector<Token>& toks, size_t& i) {
                 error("number invalid or out of range", r);
                 return false;
             }
-            if (rneg) rv = -rv;
             return compareResult(op.op, lv < rv ? -1 : lv > rv ? 1 : 0);
         }
         if (r.kind == Tok::Ident && r.text.substr(0, 7) == "CONFIG_") {
@@ -443,7 +453,6 @@ bool Preprocessor::evalComparison(const std::vector<Token>& toks, size_t& i) {
             error("expected number literal", r);
             return false;
         }
-        if (rneg) rv = -rv;
         int64_t lv = target_.guruMode ? 1 : 0;
         return compareResult(op.op, lv < rv ? -1 : lv > rv ? 1 : 0);
     }
@@ -455,15 +464,13 @@ bool Preprocessor::evalComparison(const std::vector<Token>& toks, size_t& i) {
     if (l.kind == Tok::Number && r.kind == Tok::Number) {
         int64_t lv = 0, rv = 0;
         if (!parseInt(l.text, lv)) {
-            error("number invalid or out of range", l);
+            error("bad lexical cast", l);
             return false;
         }
         if (!parseInt(r.text, rv)) {
-            error("number invalid or out of range", r);
+            error("bad lexical cast", r);
             return false;
         }
-        if (lneg) lv = -lv;
-        if (rneg) rv = -rv;
         return compareResult(op.op, lv < rv ? -1 : lv > rv ? 1 : 0);
     }
     if (l.kind == Tok::String && r.kind == Tok::Number) {

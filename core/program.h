@@ -16,10 +16,12 @@ struct ResolvedProbe {
     std::string derivation;  // the probe points as the user wrote them
     const ProbeDecl* decl = nullptr;
     BlockStmt* body = nullptr; // alias prologues + handler + epilogues, a private copy
+    size_t handlerIndex = 0;   // which statement of body is the script's handler
     Expr* condition = nullptr;
     std::vector<VarDecl*> locals;
     std::vector<ContextVar> context; // $variables the point offers
     bool isReturn = false;
+    bool viaAlias = false; // derived through a probe alias
     ProbeSite site = ProbeSite::UserSpace;
     SourceLoc loc;
 };

@@ -6,6 +6,8 @@
 #include "elaborator_impl.h"
 #include "printf_format.h"
 
+#include <regex.h>
+
 namespace tap {
 
 namespace {
@@ -73,6 +75,18 @@ void Elaborator::unifyReturn(FunctionDecl* f, Type t, const Expr* at) {
     if (f->returnType != t)
         typeError(at, std::string("type mismatch: expected ") + typeName(f->returnType) +
                           " but found " + typeName(t));
+}
+
+void Elaborator::checkRegex(const StringExpr* pattern) {
+    regex_t re;
+    int rc = regcomp(&re, pattern->value.c_str(), REG_EXTENDED);
+    if (rc == 0) {
+        regfree(&re);
+        return;
+    }
+    char msg[256];
+    regerror(rc, &re, msg, sizeof msg);
+    typeError(pattern, std::string("regex compilation error: ") + msg);
 }
 
 // Returns the expression's type given what the context wants; records what
@@ -153,7 +167,7 @@ Type Elaborator::inferExpr(Expr* e, Type want, bool needValue) {
             if (v && v->scope != VarDecl::Scope::Global && reporting_)
                 typeError(target, "stat locals not supported");
             inferExpr(target, Type::Stats, true);
-            inferExpr(a->value, Type::Long, true);
+            expectType(a->value, inferExpr(a->value, Type::Long, true), Type::Long);
             t = Type::Long;
             break;
         }
@@ -197,6 +211,8 @@ Type Elaborator::inferExpr(Expr* e, Type want, bool needValue) {
             break;
         case Op::Match:
         case Op::NotMatch:
+            if (reporting_ && b->rhs->kind == ExprKind::String)
+                checkRegex(static_cast<StringExpr*>(b->rhs));
             expectType(b->lhs, inferExpr(b->lhs, Type::String, true), Type::String);
             expectType(b->rhs, inferExpr(b->rhs, Type::String, true), Type::String);
             t = Type::Long;
@@ -230,9 +246,6 @@ Type Elaborator::inferExpr(Expr* e, Type want, bool needValue) {
     case ExprKind::IncDec: {
         auto* u = static_cast<IncDecExpr*>(e);
         expectType(u->operand, inferExpr(u->operand, Type::Long, true), Type::Long);
-        if (u->operand->kind != ExprKind::Symbol && u->operand->kind != ExprKind::Index &&
-            u->operand->kind != ExprKind::Target)
-            typeError(u->operand, "'" + std::string(opText(u->op)) + "' needs an lvalue");
         t = Type::Long;
         break;
     }
@@ -251,25 +264,26 @@ Type Elaborator::inferExpr(Expr* e, Type want, bool needValue) {
     }
     case ExprKind::Call: {
         auto* c = static_cast<CallExpr*>(e);
-        FunctionDecl* f = c->decl;
-        if (!f)
+        if (!c->decl)
             return want;
-        for (size_t i = 0; i < c->args.size() && i < f->params.size(); ++i) {
-            VarDecl* p = f->params[i];
-            Type at = inferExpr(c->args[i], p->type, true);
-            if (at == Type::Stats) {
-                typeError(c->args[i], "statistic passed as a function argument");
-                continue;
+        for (FunctionDecl* f : c->overloads) {
+            for (size_t i = 0; i < c->args.size() && i < f->params.size(); ++i) {
+                VarDecl* p = f->params[i];
+                Type at = inferExpr(c->args[i], p->type, true);
+                if (at == Type::Stats) {
+                    typeError(c->args[i], "statistic passed as a function argument");
+                    continue;
+                }
+                if (p->type == Type::Unknown)
+                    unifyVar(p, at, c->args[i]);
+                else
+                    expectType(c->args[i], at, p->type);
             }
-            if (p->type == Type::Unknown)
-                unifyVar(p, at, c->args[i]);
-            else
-                expectType(c->args[i], at, p->type);
+            if (f->returnType == Type::Unknown && want != Type::Unknown && want != Type::Stats &&
+                !f->embedded())
+                unifyReturn(f, want, e);
         }
-        if (f->returnType == Type::Unknown && want != Type::Unknown && want != Type::Stats &&
-            !f->embedded())
-            unifyReturn(f, want, e);
-        t = f->returnType;
+        t = c->decl->returnType;
         if (t == Type::Unknown && needValue && reporting_)
             typeError(e, "unresolved type ");
         break;
@@ -306,8 +320,6 @@ Type Elaborator::inferExpr(Expr* e, Type want, bool needValue) {
         } else {
             if (p->hasDelimiter())
                 first = 1;
-            if (p->args.size() <= first)
-                typeError(p, "print functions need at least one value");
             for (size_t i = first; i < p->args.size(); ++i) {
                 Expr* arg = p->args[i];
                 if (arg->kind == ExprKind::Hist) {
@@ -316,8 +328,12 @@ Type Elaborator::inferExpr(Expr* e, Type want, bool needValue) {
                     inferExpr(arg, Type::Unknown, false);
                     continue;
                 }
-                // stap prints a statistic's summary when it is printed whole.
-                inferExpr(arg, arg->kind == ExprKind::Symbol || arg->kind == ExprKind::Index ? Type::Stats : Type::Unknown, true);
+                // stap accepts printing a whole statistic (its summary).
+                const Expr* named = arg->kind == ExprKind::Index ? static_cast<IndexExpr*>(arg)->base : arg;
+                if (named->kind == ExprKind::Symbol && static_cast<const SymbolExpr*>(named)->decl &&
+                    static_cast<const SymbolExpr*>(named)->decl->type == Type::Stats)
+                    continue;
+                inferExpr(arg, Type::Unknown, true);
             }
         }
         if (p->hasDelimiter())
@@ -462,8 +478,14 @@ void Elaborator::inferStmt(Stmt* s, FunctionDecl* fn) {
     }
     case StmtKind::Return: {
         auto* r = static_cast<ReturnStmt*>(s);
-        if (!r->value)
+        if (!r->value) {
+            if (fn && fn->returnType != Type::Unknown && reporting_)
+                diags_.error(Phase::Semantic,
+                             std::string("return without a value in a function returning ") +
+                                 typeName(fn->returnType),
+                             r->loc, "keyword 'return'");
             return;
+        }
         Type t = inferExpr(r->value, fn ? fn->returnType : Type::Unknown, true);
         if (t == Type::Stats)
             typeError(r->value, "statistic returned from a function");

@@ -69,14 +69,20 @@ one() {
         printf '%s\taccept\t%s\t\n' "$base" "$spec"
         return
     fi
-    # first error line: a "... error: ..." / "ERROR: ..." line; failing that
-    # the first line that is not the environment's symbol-table warning.
-    line=$(printf '%s\n' "$outp" | grep -v 'Kernel function symbol table missing' |
-           grep -m1 -E '(^|[a-z ])error:|^ERROR:')
-    if [ -z "$line" ]; then
-        line=$(printf '%s\n' "$outp" | grep -v 'Kernel function symbol table missing' |
-               grep -v '^[[:space:]]*$' | head -n 1)
-    fi
+    # first error line: the first "semantic error:" / "parse error:" /
+    # "ERROR:" (any "...error: ..." line, but not the "[man error::passN]"
+    # trailers).  Failing that (e.g. -W, where a warning was fatal) the first
+    # WARNING line, and failing that the first other message (e.g. "Input
+    # file 'x' is empty.", "bad lexical cast").  The environment's
+    # symbol-table warning is always ignored.
+    local clean
+    clean=$(printf '%s\n' "$outp" | grep -v 'Kernel function symbol table missing' |
+            grep -v '^[[:space:]]*$')
+    line=$(printf '%s\n' "$clean" | grep -v '^Pass [0-9]' |
+           grep -m1 -E '^([a-z ]*error:|ERROR:)')
+    [ -n "$line" ] || line=$(printf '%s\n' "$clean" | grep -m1 '^WARNING:')
+    [ -n "$line" ] || line=$(printf '%s\n' "$clean" | grep -v '^Pass [0-9]' | head -n 1)
+    [ -n "$line" ] || line=$(printf '%s\n' "$clean" | head -n 1)
     [ $rc -eq 124 ] && line="TIMEOUT after ${TIMEOUT}s"
     line=$(printf '%s' "$line" | tr '\t' ' ')
     printf '%s\treject\t%s\t%s\n' "$base" "$spec" "$line"
