@@ -1,0 +1,175 @@
+// The user-space executor's building blocks: the state a session shares
+// (globals, arrays, output, limits), the per-handler context, and the
+// compiled node interfaces. Pass 2's typed tree is compiled once into these
+// nodes (every name resolved to a slot), so running never looks names up.
+#pragma once
+
+#include "limits.h"
+#include "ordered_map.h"
+#include "statistic.h"
+
+#include "ast.h"
+#include "source.h"
+
+#include <cstdint>
+#include <cstdio>
+#include <memory>
+#include <random>
+#include <string>
+#include <vector>
+
+namespace tap::rt {
+
+// A run-time error: "ERROR: <message> near <subject> at <file:line:col>".
+struct ScriptError {
+    std::string message;
+    SourceLoc loc;
+    std::string subject;
+};
+
+// abort(): stop the session now, without end probes.
+struct AbortSession {};
+
+// Output of print/printf: buffered and written in large blocks.
+class Output {
+public:
+    explicit Output(FILE* f = stdout) : file_(f) {}
+    void write(std::string_view s) {
+        buffer_.append(s);
+        if (buffer_.size() >= kFlushAt)
+            flush();
+    }
+    std::string& buffer() { return buffer_; }
+    void maybeFlush() {
+        if (buffer_.size() >= kFlushAt)
+            flush();
+    }
+    void flush() {
+        if (!buffer_.empty()) {
+            std::fwrite(buffer_.data(), 1, buffer_.size(), file_);
+            buffer_.clear();
+        }
+        std::fflush(file_);
+    }
+    void setFile(FILE* f) { file_ = f; }
+    FILE* file() const { return file_; }
+
+private:
+    static constexpr size_t kFlushAt = 64 * 1024;
+    std::string buffer_;
+    FILE* file_;
+};
+
+struct ArrayStore {
+    const VarDecl* decl = nullptr;
+    Type valueType = Type::Long;
+    std::vector<Type> keyTypes;
+    int64_t maxEntries = 0;
+    bool wrap = false;
+    OrderedMap<int64_t> longs;
+    OrderedMap<std::string> strings;
+    OrderedMap<Statistic> stats;
+    HistogramShape shape;
+    int varianceShift = 0;
+
+    size_t size() const {
+        return valueType == Type::Long ? longs.size()
+               : valueType == Type::String ? strings.size() : stats.size();
+    }
+    void clear() {
+        longs.clear();
+        strings.clear();
+        stats.clear();
+    }
+};
+
+struct ScalarStat {
+    Statistic stat;
+    HistogramShape shape;
+    int varianceShift = 0;
+};
+
+// Everything a running script shares.
+struct Runtime {
+    Limits limits;
+    const SourceManager* sources = nullptr;
+    Output out;
+    std::vector<int64_t> globalLongs;
+    std::vector<std::string> globalStrings;
+    std::vector<ScalarStat> globalStats;
+    std::vector<ArrayStore> arrays;
+
+    // Frames of handlers and function calls: fixed-size stacks, so slots
+    // never move while a frame is live.
+    std::vector<int64_t> longStack;
+    std::vector<std::string> stringStack;
+    size_t longTop = 0, stringTop = 0;
+
+    bool exitRequested = false;
+    int64_t errors = 0, skipped = 0;
+    int64_t target = 0;
+    std::mt19937_64 random{std::random_device{}()};
+
+    // Regex state for matched()/ngroups() (of the handler's last match).
+    std::vector<std::string> matches;
+    bool lastMatchOk = false;
+    std::string tokenizeInput;
+    size_t tokenizePos = 0;
+    std::vector<std::string> scriptArgs;
+    std::string scriptName;
+    int64_t sessionStartNs = 0;
+    int64_t tzOffsetWest = 0;
+    std::string tzName;
+
+    std::string truncate(std::string s) const {
+        if (int64_t(s.size()) > limits.maxStringLen - 1)
+            s.resize(size_t(limits.maxStringLen - 1));
+        return s;
+    }
+};
+
+enum class Flow : uint8_t { Normal, Break, Continue, Return, Next };
+
+struct Ctx {
+    Runtime* rt;
+    int64_t* L = nullptr;      // the current frame's long slots
+    std::string* S = nullptr;  // and string slots
+    int64_t actions = 0;
+    int64_t maxActions = 1000;
+    int depth = 0;
+    int maxDepth = 10;
+    int64_t retL = 0;
+    std::string retS;
+    std::string probePoint; // pp()
+};
+
+struct LNode {
+    SourceLoc loc;
+    virtual ~LNode() = default;
+    virtual int64_t eval(Ctx& c) = 0;
+};
+
+struct SNode {
+    SourceLoc loc;
+    virtual ~SNode() = default;
+    virtual std::string eval(Ctx& c) = 0;
+};
+
+struct StmtNode {
+    SourceLoc loc;
+    virtual ~StmtNode() = default;
+    virtual Flow exec(Ctx& c) = 0;
+};
+
+// Keys of associative arrays, encoded into one string: per key a tag byte
+// then 8 bytes (long) or the text and a NUL (string).
+void appendLongKey(std::string& key, int64_t v);
+void appendStringKey(std::string& key, std::string_view v);
+struct DecodedKey {
+    std::vector<int64_t> longs;
+    std::vector<std::string> strings;
+    std::vector<bool> isString;
+};
+DecodedKey decodeKey(const std::string& key);
+
+} // namespace tap::rt

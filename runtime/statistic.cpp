@@ -1,0 +1,220 @@
+#include "statistic.h"
+
+#include <algorithm>
+#include <cstdio>
+
+namespace tap::rt {
+
+namespace {
+
+constexpr int kLogBuckets = 128;
+constexpr int kLogBucketZero = 64;
+constexpr int kMaxBuckets = 128;
+constexpr int kHistWidth = 50;
+
+int digitsOf(int64_t v) {
+    if (v == 0)
+        return 1;
+    int n = 0;
+    uint64_t t;
+    if (v < 0) {
+        ++n;
+        t = uint64_t(0) - uint64_t(v);
+    } else {
+        t = uint64_t(v);
+    }
+    while (t) {
+        t /= 10;
+        ++n;
+    }
+    return n;
+}
+
+} // namespace
+
+HistogramShape HistogramShape::log() {
+    HistogramShape s;
+    s.kind = Kind::Log;
+    s.buckets = kLogBuckets;
+    return s;
+}
+
+HistogramShape HistogramShape::linear(int64_t start, int64_t stop, int64_t interval) {
+    HistogramShape s;
+    s.kind = Kind::Linear;
+    s.start = start;
+    s.stop = stop;
+    s.interval = interval;
+    if (interval <= 0)
+        return s;
+    int64_t buckets = (stop - start) / interval + 3;
+    if (buckets > kMaxBuckets || buckets < 3)
+        return s;
+    s.buckets = int(buckets);
+    return s;
+}
+
+int logBucketOf(int64_t value) {
+    if (value == 0)
+        return kLogBucketZero;
+    bool negative = value < 0;
+    uint64_t v = negative ? uint64_t(0) - uint64_t(value) : uint64_t(value);
+    int bits = 64 - __builtin_clzll(v); // position of the highest set bit, 1-based
+    int bucket = kLogBucketZero + bits;
+    if (negative)
+        bucket = kLogBuckets - bucket;
+    return std::min(bucket, kLogBuckets - 1);
+}
+
+int64_t logBucketValue(int bucket) {
+    if (bucket == kLogBucketZero)
+        return 0;
+    if (bucket < kLogBucketZero)
+        return int64_t(uint64_t(0x8000000000000000ULL)) >> bucket;
+    return int64_t(1) << (bucket - kLogBucketZero - 1);
+}
+
+void Statistic::add(int64_t value, const HistogramShape& shape, int varianceShift) {
+    shift_ = varianceShift;
+    if (count_ == 0) {
+        count_ = 1;
+        sum_ = min_ = max_ = value;
+        avgScaled_ = int64_t(uint64_t(value) << shift_);
+        m2_ = 0;
+    } else {
+        ++count_;
+        sum_ = int64_t(uint64_t(sum_) + uint64_t(value));
+        max_ = std::max(max_, value);
+        min_ = std::min(min_, value);
+        int64_t scaled = int64_t(uint64_t(value) << shift_);
+        int64_t delta = scaled - avgScaled_;
+        avgScaled_ += delta / count_;
+        m2_ += delta * (scaled - avgScaled_);
+        varianceScaled_ = m2_ / (count_ - 1);
+    }
+    if (shape.kind == HistogramShape::Kind::None || shape.buckets == 0)
+        return;
+    if (histogram_.size() != size_t(shape.buckets))
+        histogram_.assign(size_t(shape.buckets), 0);
+    int index;
+    if (shape.kind == HistogramShape::Kind::Log) {
+        index = std::min(logBucketOf(value), shape.buckets - 1);
+    } else {
+        int64_t v = value - shape.start;
+        int64_t b = v < 0 ? 0 : v / shape.interval + 1;
+        index = int(std::min<int64_t>(b, shape.buckets - 1));
+    }
+    ++histogram_[size_t(index)];
+}
+
+int64_t Statistic::variance(int shift) const {
+    if (count_ < 2)
+        return 0;
+    // stap merges per-CPU parts with the total-variance formula; one part here.
+    int64_t aggAvg = int64_t(uint64_t(sum_) << shift_) / count_;
+    int64_t s1 = count_ * (avgScaled_ - aggAvg) * (avgScaled_ - aggAvg);
+    int64_t s2 = (count_ - 1) * varianceScaled_;
+    int64_t scaled = (s1 + s2) / (count_ - 1);
+    (void)shift;
+    return scaled >> (2 * shift_);
+}
+
+std::string Statistic::histogramText(const HistogramShape& shape, int64_t elision) const {
+    std::string out;
+    char buf[128];
+    if (shape.kind == HistogramShape::Kind::None || shape.buckets == 0)
+        return out;
+    std::vector<int64_t> h = histogram_;
+    h.resize(size_t(shape.buckets), 0);
+    const int buckets = shape.buckets;
+    int low = -1, high = 0;
+    int64_t valmax = 0;
+    for (int i = 0; i < buckets; ++i) {
+        if (h[size_t(i)] > 0 && low == -1)
+            low = i;
+        if (h[size_t(i)] > 0)
+            high = i;
+        valmax = std::max(valmax, h[size_t(i)]);
+    }
+    bool linear = shape.kind == HistogramShape::Kind::Linear;
+    // Show up to two empty buckets either side of the data.
+    for (int i = 0; i < 2; ++i) {
+        if (!linear) {
+            if (low != kLogBucketZero && low > 0)
+                --low;
+        } else if (low > 0) {
+            --low;
+        }
+        if (high < buckets - 1)
+            ++high;
+    }
+    bool under = false, over = false;
+    if (linear) {
+        if (low == 0 && h[0] == 0)
+            ++low;
+        if (high == buckets - 1 && h[size_t(high)] == 0)
+            --high;
+        under = low == 0;
+        over = high == buckets - 1;
+    }
+    int64_t scale = valmax <= kHistWidth ? 1 : (valmax + kHistWidth - 1) / kHistWidth;
+    int cntSpace = digitsOf(valmax);
+    int valSpace;
+    if (linear)
+        valSpace = std::max(digitsOf(shape.start) + int(under),
+                            digitsOf(shape.start + shape.interval * high) + int(over));
+    else
+        valSpace = std::max(digitsOf(logBucketValue(high)), digitsOf(logBucketValue(low)));
+    valSpace = std::max(valSpace, 5);
+
+    std::snprintf(buf, sizeof buf, "%*s |", valSpace, "value");
+    out += buf;
+    out.append(kHistWidth, '-');
+    out += " count\n";
+    bool eliding = false;
+    for (int i = low; i <= high; ++i) {
+        if (elision >= 0) {
+            int maxElide = int(std::min<int64_t>(elision, buckets));
+            int from = std::max(low, i - maxElide), to = std::min(high, i + maxElide);
+            bool elide = true;
+            for (int k = from; k <= to; ++k)
+                if (h[size_t(k)] != 0)
+                    elide = false;
+            if (elide) {
+                eliding = true;
+                continue;
+            }
+            if (eliding) {
+                std::snprintf(buf, sizeof buf, "%*s ~\n", valSpace, "");
+                out += buf;
+                eliding = false;
+            }
+        }
+        const char* prefix = "";
+        int64_t val;
+        if (linear) {
+            if (i == 0) {
+                val = shape.start;
+                prefix = "<";
+            } else if (i == buckets - 1) {
+                val = shape.start + int64_t(i - 2) * shape.interval;
+                prefix = ">";
+            } else {
+                val = shape.start + int64_t(i - 1) * shape.interval;
+            }
+        } else {
+            val = logBucketValue(i);
+        }
+        std::snprintf(buf, sizeof buf, "%*s%lld |", valSpace - digitsOf(val), prefix, (long long)val);
+        out += buf;
+        int64_t bar = h[size_t(i)] / scale;
+        out.append(size_t(bar), '@');
+        std::snprintf(buf, sizeof buf, "%*lld\n", int(kHistWidth - bar + 1 + cntSpace),
+                      (long long)h[size_t(i)]);
+        out += buf;
+    }
+    out += "\n";
+    return out;
+}
+
+} // namespace tap::rt

@@ -1,0 +1,51 @@
+// A statistic (`x <<< v`): count, sum, min, max, average, variance and an
+// optional log or linear histogram, with stap's integer arithmetic and its
+// ASCII histogram layout.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace tap::rt {
+
+struct HistogramShape {
+    enum class Kind : uint8_t { None, Log, Linear } kind = Kind::None;
+    int64_t start = 0, stop = 0, interval = 1;
+    int buckets = 0; // including under/overflow for linear
+    static HistogramShape log();
+    // Returns a shape with buckets == 0 when the parameters are invalid.
+    static HistogramShape linear(int64_t start, int64_t stop, int64_t interval);
+};
+
+class Statistic {
+public:
+    void add(int64_t value, const HistogramShape& shape, int varianceShift);
+    void clear() { *this = Statistic(); }
+
+    int64_t count() const { return count_; }
+    int64_t sum() const { return sum_; }
+    int64_t min() const { return min_; }
+    int64_t max() const { return max_; }
+    int64_t avg() const { return count_ ? sum_ / count_ : 0; }
+    int64_t variance(int shift) const;
+    int64_t bucket(int index) const {
+        return index >= 0 && size_t(index) < histogram_.size() ? histogram_[size_t(index)] : 0;
+    }
+    int bucketCount(const HistogramShape& shape) const { return shape.buckets; }
+
+    // stap's print(@hist_*(x)) output.
+    std::string histogramText(const HistogramShape& shape, int64_t elision) const;
+
+private:
+    int64_t count_ = 0, sum_ = 0, min_ = 0, max_ = 0;
+    int64_t avgScaled_ = 0, m2_ = 0, varianceScaled_ = 0; // Welford, values << shift
+    int shift_ = 0;
+    std::vector<int64_t> histogram_;
+};
+
+// Log-histogram bucket of a value (0..127, 64 holds 0) and back.
+int logBucketOf(int64_t value);
+int64_t logBucketValue(int bucket);
+
+} // namespace tap::rt
