@@ -3,6 +3,7 @@
 #include "cli_options.h"
 #include "frontend.h"
 #include "program_printer.h"
+#include "session.h"
 
 #include <sys/resource.h>
 #include <sys/time.h>
@@ -134,8 +135,33 @@ int main(int argc, char** argv) {
         printProgram(std::cout, fe.program());
         return 0;
     }
-    std::cerr << "tstap: pass " << cli.lastPass
-              << " is not available yet: this build translates scripts through pass 2 only "
-                 "(use -p1 or -p2)\n";
-    return 1;
+    if (cli.lastPass < 5) {
+        // Passes 3-4 translate kernel-side handlers; a script without any
+        // has nothing for them to do.
+        bool kernelProbes = false;
+        for (const ResolvedProbe& p : fe.program().probes)
+            kernelProbes = kernelProbes || p.site == ProbeSite::Kernel;
+        if (!kernelProbes) {
+            std::cout << "# nothing runs in the kernel: every probe of this script runs in the "
+                         "user-space executor\n";
+            return 0;
+        }
+        std::cerr << "tstap: translating kernel probes (passes 3-4) is not available in this build\n";
+        return 1;
+    }
+    rt::SessionOptions session;
+    std::string limitError = session.limits.apply(cli.defines);
+    if (!limitError.empty()) {
+        std::cerr << "ERROR: " << limitError << "\n";
+        return 1;
+    }
+    session.outputFile = cli.outputFile;
+    session.command = cli.command;
+    session.targetPid = cli.targetPid;
+    session.timeoutSeconds = cli.timeoutSeconds;
+    session.noGlobalDisplay = cli.noGlobalDisplay;
+    session.globalSets = cli.globalSets;
+    session.scriptName = cli.scriptFile ? *cli.scriptFile : "<input>";
+    std::cout.flush();
+    return rt::runSession(fe.program(), fe.sources(), session);
 }

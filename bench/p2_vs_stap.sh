@@ -146,6 +146,6 @@ awk -F'\t' '
         if (n == 0) exit 1
         g = exp(lr / n)
         printf "geometric mean stap/tstap over %d scripts: %.1fx (min %.1fx, max %.1fx); mean tstap %.2f ms, mean stap %.2f ms\n", n, g, mn, mx, st / n, ss / n
-        printf "target: tstap at least 10x faster -> %s\n", g >= 10 ? "MET" : "NOT MET"
+        printf "target: tstap at least 10x faster -> %s\n", (g >= 10 ? "MET" : "NOT MET")
         printf "RESULT p2 scripts=%d geomean_ratio=%.1f min_ratio=%.1f max_ratio=%.1f tstap_mean_ms=%.2f stap_mean_ms=%.2f\n", n, g, mn, mx, st / n, ss / n
     }' "$tmp/rows.tsv"

@@ -1,5 +1,7 @@
 #include "ast_printer.h"
 
+#include <string_view>
+
 namespace tap {
 
 const char* typeName(Type t) {
@@ -32,6 +34,52 @@ void printQuoted(std::ostream& o, const std::string& raw) {
         if (c == '\\' || c == '"')
             o << '\\';
         o << c;
+    }
+    o << '"';
+}
+
+// A literal's text as stap's lexer keeps it: the escapes \a \b \f \n \r \t \v
+// \\ \x and \ooo stay as written, any other backslash is dropped (\" -> ").
+std::string stapContent(const std::string& raw) {
+    std::string out;
+    for (size_t i = 0; i < raw.size(); ++i) {
+        if (raw[i] != '\\' || i + 1 == raw.size()) {
+            out += raw[i];
+            continue;
+        }
+        char c = raw[++i];
+        if (std::string_view("abfnrtvx\\01234567").find(c) != std::string_view::npos)
+            out += '\\';
+        out += c;
+    }
+    return out;
+}
+
+// stap's literal_string::print: the content with '"' escaped.
+void printLiteral(std::ostream& o, const std::string& raw) {
+    o << '"';
+    for (char c : stapContent(raw)) {
+        if (c == '"')
+            o << '\\';
+        o << c;
+    }
+    o << '"';
+}
+
+// stap's lex_cast_qstring, used for printf formats and print delimiters:
+// backslashes and quotes escaped, other unprintables in octal.
+void printQString(std::ostream& o, const std::string& raw) {
+    o << '"';
+    for (char ch : stapContent(raw)) {
+        unsigned char c = (unsigned char)ch;
+        if (c < 0x20 || c >= 0x7f) {
+            o << '\\' << char('0' + ((c >> 6) & 7)) << char('0' + ((c >> 3) & 7))
+              << char('0' + (c & 7));
+        } else {
+            if (c == '"' || c == '\\')
+                o << '\\';
+            o << ch;
+        }
     }
     o << '"';
 }
@@ -75,13 +123,16 @@ void printExpr(std::ostream& o, const Expr* e) {
         o << static_cast<const NumberExpr*>(e)->value;
         break;
     case ExprKind::String:
-        printQuoted(o, static_cast<const StringExpr*>(e)->raw);
+        printLiteral(o, static_cast<const StringExpr*>(e)->raw);
         break;
     case ExprKind::Binary: {
         auto* b = static_cast<const BinaryExpr*>(e);
         paren(o, b->lhs);
         o << " " << opText(b->op) << " ";
-        paren(o, b->rhs);
+        if (b->op == Op::Match || b->op == Op::NotMatch)
+            printExpr(o, b->rhs); // stap: (s) =~ "re"
+        else
+            paren(o, b->rhs);
         break;
     }
     case ExprKind::Unary: {
@@ -138,7 +189,17 @@ void printExpr(std::ostream& o, const Expr* e) {
     case ExprKind::Print: {
         auto* p = static_cast<const PrintExpr*>(e);
         o << p->name << "(";
-        printList(o, p->args);
+        size_t first = 0;
+        if ((p->hasFormat() || p->hasDelimiter()) && !p->args.empty() &&
+            p->args[0]->kind == ExprKind::String) {
+            printQString(o, static_cast<const StringExpr*>(p->args[0])->raw);
+            first = 1;
+        }
+        for (size_t i = first; i < p->args.size(); ++i) {
+            if (i)
+                o << ", ";
+            printExpr(o, p->args[i]);
+        }
         o << ")";
         break;
     }
@@ -214,7 +275,7 @@ void printExpr(std::ostream& o, const Expr* e) {
         auto* c = static_cast<const AutocastExpr*>(e);
         if (c->addressOf)
             o << "&";
-        printExpr(o, c->operand);
+        paren(o, c->operand); // stap: (a[1])->b, &(a[1])
         printComponents(o, c->components);
         break;
     }
@@ -331,7 +392,7 @@ void printStmt(std::ostream& o, const Stmt* s) {
     case StmtKind::Next: o << "next"; break;
     case StmtKind::Break: o << "break"; break;
     case StmtKind::Continue: o << "continue"; break;
-    case StmtKind::Null: break;
+    case StmtKind::Null: o << ";"; break;
     case StmtKind::Try: {
         auto* t = static_cast<const TryStmt*>(s);
         o << "try {\n";
@@ -417,14 +478,11 @@ void printFile(std::ostream& o, const FileAst& file) {
         }
         o << (a->epilogueStyle ? " += " : " = ");
         for (size_t i = 0; i < a->targets.size(); ++i) {
-            if (i) o << ",";
+            if (i) o << ", ";
             printProbePoint(o, *a->targets[i]);
         }
+        // Like stap -p1, the `= pp {pro}, {epi}` epilogue is not printed.
         printStmt(o, a->epilogueStyle ? a->epilogue : a->prologue);
-        if (!a->epilogueStyle && a->epilogue) {
-            o << ", ";
-            printStmt(o, a->epilogue);
-        }
         o << "\n";
     }
     for (const ProbeDecl* p : file.probes) {

@@ -41,7 +41,7 @@ std::string describeExpr(const Expr* e) {
     case ExprKind::Hist:
         return static_cast<const HistExpr*>(e)->linear ? "operator '@hist_linear'" : "operator '@hist_log'";
     case ExprKind::In:
-        return "keyword 'in'";
+        return "keyword";
     case ExprKind::Cast:
         return "operator '@cast'";
     case ExprKind::AtVar:

@@ -74,6 +74,11 @@ private:
     void unifyKey(VarDecl* v, size_t i, Type t, const Expr* at);
     void unifyReturn(FunctionDecl* f, Type t, const Expr* at);
     Type expectType(const Expr* e, Type have, Type want);
+    bool mismatchWithOrigin(const Expr* e, Type want, Type have);
+    void noteOrigin(const void* decl, size_t index, const Expr* at);
+    void declaredMismatch(const Expr* at, Type have, Type declared);
+    Diagnostic originNote(const void* decl, size_t index, const std::string& what, Type t,
+                          SourceLoc fallbackLoc, const std::string& fallbackSubject) const;
     void typeError(const Expr* at, const std::string& msg);
     void checkRegex(const StringExpr* pattern);
 
@@ -99,6 +104,10 @@ private:
     bool reporting_ = false; // type errors are reported only in the last round
     bool changed_ = false;
     std::set<std::pair<uint64_t, std::string>> reported_;
+    // Where a declaration's type was first inferred (index SIZE_MAX: the value
+    // or return type, else key i): location and what stands there.
+    std::map<std::pair<const void*, size_t>, std::pair<SourceLoc, std::string>> origins_;
+    bool callSiteReturns_ = false; // may a call's context type its function's return?
 };
 
 } // namespace tap

@@ -156,7 +156,7 @@ bool Elaborator::elideInBlock(BlockStmt* b, const std::set<const VarDecl*>& read
             bool effects = (f->init && hasSideEffects(f->init)) || (f->cond && hasSideEffects(f->cond)) ||
                            (f->step && hasSideEffects(f->step)) || !isEmpty(f->body);
             if (!effects) {
-                diags_.warning("Eliding side-effect-free loop", s->loc, "keyword 'for'");
+                diags_.warning("Eliding side-effect-free loop", s->loc, "keyword");
                 s = program_->arena.make<SimpleStmt>(StmtKind::Null, s->loc);
                 changed = true;
             }
@@ -234,7 +234,7 @@ void Elaborator::elide() {
     std::vector<ResolvedProbe> kept;
     for (ResolvedProbe& rp : program_->probes) {
         if (isEmpty(rp.body)) {
-            diags_.warning("Probe '" + rp.point.str() + "' has been elided", rp.loc, "keyword 'probe'");
+            diags_.warning("Probe '" + rp.point.str() + "' has been elided", rp.loc, "keyword");
             continue;
         }
         kept.push_back(std::move(rp));

@@ -92,7 +92,12 @@ std::string describe(const Token& t) {
     case Tok::Eof:
         return "end of input";
     case Tok::Ident:
-        return (t.kw != Kw::None ? "keyword '" : "identifier '") + std::string(t.text) + "'";
+        // As stap prints tokens: a keyword without its text, @name as an operator.
+        if (t.kw != Kw::None)
+            return "keyword";
+        if (!t.text.empty() && t.text[0] == '@')
+            return "operator '" + std::string(t.text) + "'";
+        return "identifier '" + std::string(t.text) + "'";
     case Tok::Number:
         return "number '" + std::string(t.text) + "'";
     case Tok::String:
@@ -217,9 +222,8 @@ Token Lexer::argumentToken(Input& in, SourceLoc loc, bool& pasted) {
     unsigned long index = std::stoul(std::string(in.text.substr(digitsStart, in.pos - digitsStart)).substr(0, 9));
     if (index < 1 || index > count) {
         if (!skipping_)
-            error("command line argument index " + std::to_string(index) + " out of range [1-" +
-                  std::to_string(count) + "]",
-              loc, "unknown '" + std::string(spelled) + "'");
+            error("command line argument out of range [1-" + std::to_string(count) + "]", loc,
+                  "unknown '" + std::string(spelled) + "'");
         t.kind = sigil == '$' ? Tok::Number : Tok::String;
         t.text = sigil == '$' ? "0" : "";
         return t;

@@ -624,10 +624,11 @@ Stmt* Parser::parseStatement() {
                                                       : StmtKind::Continue,
                                     loc);
         }
-        case Kw::Else:
-            fail("unexpected 'else'");
-        default:
+        case Kw::None:
             break;
+        default:
+            // else, catch, in, limit, string, ... cannot start a statement.
+            fail("expected statement");
         }
     }
     auto* s = make<ExprStmt>(loc, parseExpression());
@@ -696,8 +697,8 @@ Stmt* Parser::parseForeach() {
         Token name = expectName("expected identifier");
         Expr* array = make<SymbolExpr>(name.loc, std::string(name.text));
         if (peekOp(Op::LBracket)) {
-            Token open = next();
-            auto* slice = make<IndexExpr>(open.loc, array);
+            next();
+            auto* slice = make<IndexExpr>(name.loc, array);
             slice->keys = parseKeyList(Op::RBracket, true);
             array = slice;
         }
@@ -805,21 +806,22 @@ TAP_BINARY_LEVEL(parseMultiplicative, parseUnary,
 // [k1, k2] in a  |  k in a  |  comparison
 Expr* Parser::parseArrayIn() {
     if (peekOp(Op::LBracket)) {
-        Token open = next();
+        next();
         std::vector<Expr*> keys = parseKeyList(Op::RBracket, true);
         if (!peekKw(Kw::In))
             fail("expected 'in'");
         Token in = next();
         Token name = expectName("expected identifier");
-        auto* idx = make<IndexExpr>(open.loc, make<SymbolExpr>(name.loc, std::string(name.text)));
+        auto* idx = make<IndexExpr>(name.loc, make<SymbolExpr>(name.loc, std::string(name.text)));
         idx->keys = std::move(keys);
         return make<InExpr>(in.loc, idx);
     }
     Expr* lhs = parseComparison();
-    while (peekKw(Kw::In)) {
+    // stap takes one `in` only: `a in b in c` is a parse error.
+    if (peekKw(Kw::In)) {
         Token in = next();
         Token name = expectName("expected identifier");
-        auto* idx = make<IndexExpr>(lhs->loc, make<SymbolExpr>(name.loc, std::string(name.text)));
+        auto* idx = make<IndexExpr>(name.loc, make<SymbolExpr>(name.loc, std::string(name.text)));
         idx->keys.push_back(lhs);
         lhs = make<InExpr>(in.loc, idx);
     }
@@ -839,7 +841,9 @@ Expr* Parser::parseUnary() {
 Expr* Parser::parseCrement() {
     if (peekOp(Op::Inc) || peekOp(Op::Dec)) {
         Token op = next();
-        return make<IncDecExpr>(op.loc, op.op, true, parseCrement());
+        // As in stap, the operand of a prefix ++/-- is a plain value: no
+        // nested prefix and no postfix (`++a++` and `++ ++a` are errors).
+        return make<IncDecExpr>(op.loc, op.op, true, parseDwarfValue());
     }
     return parsePostfix();
 }
@@ -959,14 +963,14 @@ Expr* Parser::parsePrimary() {
             expectOp(Op::RParen);
             return e;
         }
-        fail("expected value");
+        fail("expected literal string or number");
     case Tok::Ident:
         break;
     case Tok::Eof:
-        fail("expected value");
+        fail("expected literal string or number");
     }
     if (t.kw != Kw::None)
-        fail("expected value");
+        fail("expected literal string or number");
     Token id = next();
     if (id.text[0] == '$')
         return parseTargetSymbol(id);
@@ -995,8 +999,8 @@ Expr* Parser::parsePrimary() {
     }
     Expr* sym = make<SymbolExpr>(id.loc, std::string(id.text));
     if (peekOp(Op::LBracket)) {
-        Token open = next();
-        auto* idx = make<IndexExpr>(open.loc, sym);
+        next();
+        auto* idx = make<IndexExpr>(id.loc, sym);
         idx->keys = parseKeyList(Op::RBracket, true);
         return idx;
     }
@@ -1165,7 +1169,7 @@ Expr* Parser::parseAtOperator(const Token& t) {
             fail("@const requires guru mode (-g)", t);
         return c;
     }
-    fail("unknown macro or operator '" + std::string(name) + "'", t);
+    fail("unknown operator " + std::string(name), t);
 }
 
 } // namespace

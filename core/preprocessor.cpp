@@ -164,7 +164,8 @@ bool Preprocessor::expandMacro(const Token& use) {
         Token open = nextRaw();
         if (!open.is(Op::LParen)) {
             error("expected '(' in invocation of macro '@" + def->name + "' taking " +
-                      std::to_string(def->params.size()) + " parameters",
+                      std::to_string(def->params.size()) +
+                      (def->params.size() == 1 ? " parameter" : " parameters"),
                   open);
             return true;
         }
@@ -336,7 +337,7 @@ bool Preprocessor::evalCondition(const Token& open, Token& stop) {
     for (;;) {
         bool conj = true;
         for (;;) {
-            if (!evalComparison(toks, i))
+            if (!evalComparison(toks, i, stop))
                 conj = false;
             if (diags_.errorCount() != errorsBefore)
                 return false;
@@ -361,14 +362,9 @@ bool Preprocessor::evalCondition(const Token& open, Token& stop) {
     return result;
 }
 
-bool Preprocessor::evalComparison(const std::vector<Token>& toks, size_t& i) {
-    auto at = [&](size_t k) -> Token {
-        if (k < toks.size())
-            return toks[k];
-        Token eof;
-        eof.loc = toks.back().loc;
-        return eof;
-    };
+bool Preprocessor::evalComparison(const std::vector<Token>& toks, size_t& i, const Token& stop) {
+    // Past the condition's last token is the %? that ended it.
+    auto at = [&](size_t k) -> Token { return k < toks.size() ? toks[k] : stop; };
     Token l = at(i);
     Token op = at(i + 1);
     Token r = at(i + 2);

@@ -38,7 +38,7 @@ private:
     const MacroDef* findMacro(std::string_view name) const;
     void beginConditional(const Token& open);
     bool evalCondition(const Token& open, Token& stop);
-    bool evalComparison(const std::vector<Token>& toks, size_t& i);
+    bool evalComparison(const std::vector<Token>& toks, size_t& i, const Token& stop);
     void skipBranch(bool stopAtElse, const Token& open);
     void error(const std::string& msg, const Token& t);
 

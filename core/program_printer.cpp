@@ -7,7 +7,12 @@ namespace tap {
 namespace {
 
 void printVar(std::ostream& o, const VarDecl* v) {
-    o << v->name << ":" << typeName(v->type);
+    o << v->name;
+    if (v->wrap)
+        o << "%";
+    if (v->maxEntries)
+        o << "[" << v->maxEntries << "]"; // stap: a%[5]:long [long]
+    o << ":" << typeName(v->type);
     if (v->isArray() && v->type != Type::Stats) {
         o << " [";
         for (size_t i = 0; i < v->keyTypes.size(); ++i)

@@ -8,11 +8,27 @@
 
 #include <regex.h>
 
+#include <cstdint>
+#include <tuple>
+
 namespace tap {
 
 namespace {
 
 uint64_t locKey(SourceLoc l) { return (uint64_t(l.file) << 40) ^ (uint64_t(l.line) << 16) ^ l.col; }
+
+// The variable whose value `e` reads: a scalar or an array element.
+const VarDecl* valueDeclOf(const Expr* e) {
+    if (e->kind == ExprKind::Symbol)
+        return static_cast<const SymbolExpr*>(e)->decl;
+    if (e->kind == ExprKind::Index) {
+        const Expr* base = static_cast<const IndexExpr*>(e)->base;
+        if (base->kind == ExprKind::Symbol)
+            return static_cast<const SymbolExpr*>(base)->decl;
+    }
+    return nullptr;
+}
+
 
 } // namespace
 
@@ -24,11 +40,66 @@ void Elaborator::typeError(const Expr* at, const std::string& msg) {
     diags_.error(Phase::Semantic, msg, at->loc, describeExpr(at));
 }
 
+void Elaborator::noteOrigin(const void* decl, size_t index, const Expr* at) {
+    origins_.emplace(std::make_pair(decl, index), std::make_pair(at->loc, describeExpr(at)));
+}
+
+// "type was first inferred here (T)" (what = "type") or "type of index N was
+// first inferred here (T)", at the recorded origin or the fallback.
+Diagnostic Elaborator::originNote(const void* decl, size_t index, const std::string& what, Type t,
+                                  SourceLoc fallbackLoc, const std::string& fallbackSubject) const {
+    SourceLoc loc = fallbackLoc;
+    std::string subject = fallbackSubject;
+    if (auto it = origins_.find({decl, index}); it != origins_.end())
+        std::tie(loc, subject) = it->second;
+    return {Severity::Error, Phase::Semantic,
+            what + " was first inferred here (" + typeName(t) + ")", loc, subject, {}};
+}
+
+// When `e` names a variable or function whose type was inferred elsewhere,
+// stap says "type mismatch (WANT)" with a note "type was first inferred here
+// (HAVE)" at that place. Returns false when `e` names nothing so typed (then
+// the caller reports "type mismatch: expected WANT but found HAVE").
+bool Elaborator::mismatchWithOrigin(const Expr* e, Type want, Type have) {
+    const void* decl = nullptr;
+    SourceLoc fallback;
+    std::string fallbackSubject;
+    if (const VarDecl* v = valueDeclOf(e); v && v->type == have && !v->init) {
+        decl = v;
+        fallback = v->typeLoc;
+        fallbackSubject = "identifier '" + v->name + "'";
+    } else if (e->kind == ExprKind::Call && static_cast<const CallExpr*>(e)->decl &&
+               static_cast<const CallExpr*>(e)->decl->returnType == have &&
+               !static_cast<const CallExpr*>(e)->decl->declaredReturnType) {
+        decl = static_cast<const CallExpr*>(e)->decl;
+        fallback = static_cast<const CallExpr*>(e)->decl->typeLoc;
+    } else {
+        return false;
+    }
+    if (!reporting_ || !reported_.insert({locKey(e->loc), "mismatch"}).second)
+        return true;
+    Diagnostic& d = diags_.error(Phase::Semantic, std::string("type mismatch (") + typeName(want) + ")",
+                                 e->loc, describeExpr(e));
+    Diagnostic note = originNote(decl, SIZE_MAX, "type", have, fallback, fallbackSubject);
+    if (note.loc.valid())
+        d.notes.push_back(std::move(note));
+    return true;
+}
+
 Type Elaborator::expectType(const Expr* e, Type have, Type want) {
-    if (have != Type::Unknown && want != Type::Unknown && have != want)
+    if (have != Type::Unknown && want != Type::Unknown && have != want &&
+        !mismatchWithOrigin(e, want, have))
         typeError(e, std::string("type mismatch: expected ") + typeName(want) + " but found " +
                          typeName(have));
     return have != Type::Unknown ? have : want;
+}
+
+// A value of type `have` meets a declared `:long`/`:string` (parameter or
+// return type); stap words this one the other way round.
+void Elaborator::declaredMismatch(const Expr* at, Type have, Type declared) {
+    if (have != Type::Unknown && declared != Type::Unknown && have != declared)
+        typeError(at, std::string("type mismatch: expected ") + typeName(have) + " but found " +
+                          typeName(declared));
 }
 
 void Elaborator::unifyVar(VarDecl* v, Type t, const Expr* at) {
@@ -37,16 +108,16 @@ void Elaborator::unifyVar(VarDecl* v, Type t, const Expr* at) {
     if (v->type == Type::Unknown) {
         v->type = t;
         v->typeLoc = at->loc;
+        noteOrigin(v, SIZE_MAX, at);
         changed_ = true;
         return;
     }
     if (v->type != t && reporting_ && reported_.insert({locKey(at->loc), "mismatch"}).second) {
         Diagnostic& d = diags_.error(Phase::Semantic, std::string("type mismatch (") + typeName(t) + ")",
                                      at->loc, describeExpr(at));
-        if (v->typeLoc.valid())
-            d.notes.push_back({Severity::Error, Phase::Semantic,
-                               std::string("type was first inferred here (") + typeName(v->type) + ")",
-                               v->typeLoc, "identifier '" + v->name + "'", {}});
+        Diagnostic note = originNote(v, SIZE_MAX, "type", v->type, v->typeLoc, "identifier '" + v->name + "'");
+        if (note.loc.valid())
+            d.notes.push_back(std::move(note));
     }
 }
 
@@ -55,12 +126,19 @@ void Elaborator::unifyKey(VarDecl* v, size_t i, Type t, const Expr* at) {
         return;
     if (v->keyTypes[i] == Type::Unknown) {
         v->keyTypes[i] = t;
+        noteOrigin(v, i, at);
         changed_ = true;
         return;
     }
-    if (v->keyTypes[i] != t)
-        typeError(at, std::string("type mismatch: expected ") + typeName(v->keyTypes[i]) +
-                          " but found " + typeName(t));
+    if (v->keyTypes[i] != t && reporting_ && reported_.insert({locKey(at->loc), "mismatch"}).second) {
+        std::string index = "index " + std::to_string(i);
+        Diagnostic& d = diags_.error(Phase::Semantic,
+                                     index + " type mismatch (" + typeName(t) + ")", at->loc,
+                                     describeExpr(at));
+        Diagnostic note = originNote(v, i, "type of " + index, v->keyTypes[i], {}, {});
+        if (note.loc.valid())
+            d.notes.push_back(std::move(note));
+    }
 }
 
 void Elaborator::unifyReturn(FunctionDecl* f, Type t, const Expr* at) {
@@ -69,12 +147,24 @@ void Elaborator::unifyReturn(FunctionDecl* f, Type t, const Expr* at) {
     if (f->returnType == Type::Unknown) {
         f->returnType = t;
         f->typeLoc = at->loc;
+        noteOrigin(f, SIZE_MAX, at);
         changed_ = true;
         return;
     }
-    if (f->returnType != t)
-        typeError(at, std::string("type mismatch: expected ") + typeName(f->returnType) +
-                          " but found " + typeName(t));
+    if (f->returnType == t)
+        return;
+    if (f->declaredReturnType) {
+        declaredMismatch(at, t, f->returnType);
+        return;
+    }
+    // An inferred return type: say where it was inferred, as stap does.
+    if (reporting_ && reported_.insert({locKey(at->loc), "mismatch"}).second) {
+        Diagnostic& d = diags_.error(Phase::Semantic, std::string("type mismatch (") + typeName(t) + ")",
+                                     at->loc, describeExpr(at));
+        Diagnostic note = originNote(f, SIZE_MAX, "type", f->returnType, f->typeLoc, {});
+        if (note.loc.valid())
+            d.notes.push_back(std::move(note));
+    }
 }
 
 void Elaborator::checkRegex(const StringExpr* pattern) {
@@ -180,7 +270,12 @@ Type Elaborator::inferExpr(Expr* e, Type want, bool needValue) {
             Type rt = inferExpr(a->value, lt, true);
             if (lt == Type::Unknown && rt != Type::Unknown)
                 lt = inferExpr(a->target, rt, false);
-            expectType(a->value, rt, lt);
+            // `x = 1; x = "a"` (or `= "a" . s`): stap blames the variable;
+            // `x = y` with y typed elsewhere: it blames y.
+            bool namedValue = valueDeclOf(a->value) || a->value->kind == ExprKind::Call;
+            if (!(!namedValue && lt != Type::Unknown && rt != Type::Unknown && rt != lt &&
+                  mismatchWithOrigin(a->target, rt, lt)))
+                expectType(a->value, rt, lt);
             t = lt != Type::Unknown ? lt : rt;
             break;
         }
@@ -276,11 +371,15 @@ Type Elaborator::inferExpr(Expr* e, Type want, bool needValue) {
                 }
                 if (p->type == Type::Unknown)
                     unifyVar(p, at, c->args[i]);
+                else if (p->declaredType)
+                    declaredMismatch(c->args[i], at, p->type);
                 else
                     expectType(c->args[i], at, p->type);
             }
-            if (f->returnType == Type::Unknown && want != Type::Unknown && want != Type::Stats &&
-                !f->embedded())
+            // A function's returns type it first; only when they do not does
+            // the context of a call (stap accepts `function f() {} ... f() . "s"`).
+            if (callSiteReturns_ && f->returnType == Type::Unknown && want != Type::Unknown &&
+                want != Type::Stats && !f->embedded())
                 unifyReturn(f, want, e);
         }
         t = c->decl->returnType;
@@ -483,7 +582,7 @@ void Elaborator::inferStmt(Stmt* s, FunctionDecl* fn) {
                 diags_.error(Phase::Semantic,
                              std::string("return without a value in a function returning ") +
                                  typeName(fn->returnType),
-                             r->loc, "keyword 'return'");
+                             r->loc, "keyword");
             return;
         }
         Type t = inferExpr(r->value, fn ? fn->returnType : Type::Unknown, true);
@@ -538,11 +637,14 @@ void Elaborator::inferTypes() {
             if (!f->embedded())
                 inferStmt(f->body, f);
     };
-    for (int i = 0; i < 100; ++i) {
-        changed_ = false;
-        round();
-        if (!changed_)
-            break;
+    for (bool callSites : {false, true}) {
+        callSiteReturns_ = callSites;
+        for (int i = 0; i < 100; ++i) {
+            changed_ = false;
+            round();
+            if (!changed_)
+                break;
+        }
     }
     reporting_ = true;
     round();

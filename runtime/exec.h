@@ -4,7 +4,7 @@
 // nodes (every name resolved to a slot), so running never looks names up.
 #pragma once
 
-#include "limits.h"
+#include "session_limits.h"
 #include "ordered_map.h"
 #include "statistic.h"
 
@@ -141,6 +141,7 @@ struct Ctx {
     int64_t retL = 0;
     std::string retS;
     std::string probePoint; // pp()
+    std::string probeName;  // pn(): the point as the script wrote it
 };
 
 struct LNode {

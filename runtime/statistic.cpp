@@ -74,24 +74,17 @@ int64_t logBucketValue(int bucket) {
     return int64_t(1) << (bucket - kLogBucketZero - 1);
 }
 
-void Statistic::add(int64_t value, const HistogramShape& shape, int varianceShift) {
-    shift_ = varianceShift;
+void Statistic::add(int64_t value, const HistogramShape& shape, int /*varianceShift*/) {
     if (count_ == 0) {
         count_ = 1;
         sum_ = min_ = max_ = value;
-        avgScaled_ = int64_t(uint64_t(value) << shift_);
-        m2_ = 0;
     } else {
         ++count_;
         sum_ = int64_t(uint64_t(sum_) + uint64_t(value));
         max_ = std::max(max_, value);
         min_ = std::min(min_, value);
-        int64_t scaled = int64_t(uint64_t(value) << shift_);
-        int64_t delta = scaled - avgScaled_;
-        avgScaled_ += delta / count_;
-        m2_ += delta * (scaled - avgScaled_);
-        varianceScaled_ = m2_ / (count_ - 1);
     }
+    sumSquares_ += __int128(value) * value;
     if (shape.kind == HistogramShape::Kind::None || shape.buckets == 0)
         return;
     if (histogram_.size() != size_t(shape.buckets))
@@ -107,16 +100,17 @@ void Statistic::add(int64_t value, const HistogramShape& shape, int varianceShif
     ++histogram_[size_t(index)];
 }
 
-int64_t Statistic::variance(int shift) const {
+// The sample variance, exact: stap's running (Welford) update divides in
+// integers at every sample and drifts (0..9 gives 48 instead of 9), so this
+// computes (n*sum(x^2) - sum(x)^2) / (n*(n-1)) directly. The shift argument
+// of @variance only set stap's fixed-point precision; exact arithmetic
+// needs none.
+int64_t Statistic::variance(int) const {
     if (count_ < 2)
         return 0;
-    // stap merges per-CPU parts with the total-variance formula; one part here.
-    int64_t aggAvg = int64_t(uint64_t(sum_) << shift_) / count_;
-    int64_t s1 = count_ * (avgScaled_ - aggAvg) * (avgScaled_ - aggAvg);
-    int64_t s2 = (count_ - 1) * varianceScaled_;
-    int64_t scaled = (s1 + s2) / (count_ - 1);
-    (void)shift;
-    return scaled >> (2 * shift_);
+    __int128 n = count_;
+    __int128 numerator = n * sumSquares_ - __int128(sum_) * sum_;
+    return int64_t(numerator / (n * (n - 1)));
 }
 
 std::string Statistic::histogramText(const HistogramShape& shape, int64_t elision) const {

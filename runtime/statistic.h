@@ -39,8 +39,7 @@ public:
 
 private:
     int64_t count_ = 0, sum_ = 0, min_ = 0, max_ = 0;
-    int64_t avgScaled_ = 0, m2_ = 0, varianceScaled_ = 0; // Welford, values << shift
-    int shift_ = 0;
+    __int128 sumSquares_ = 0; // exact, so @variance needs no running approximation
     std::vector<int64_t> histogram_;
 };
 

@@ -1,4 +1,4 @@
-#include "limits.h"
+#include "session_limits.h"
 
 #include <cstdlib>
 

@@ -1,0 +1,550 @@
+// The builtins of the tapset library that make sense in user space, with
+// stap 4.8's semantics (docs/tapsets.md lists what each must reproduce).
+// Context functions describe the tstap process itself.
+#include "builtins.h"
+
+#include <sys/syscall.h>
+#include <sys/utsname.h>
+#include <sched.h>
+#include <signal.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <fstream>
+#include <map>
+#include <sstream>
+
+namespace tap::rt {
+
+namespace {
+
+using Args = NativeCall;
+
+int64_t nowNs(clockid_t clock) {
+    timespec ts{};
+    clock_gettime(clock, &ts);
+    return int64_t(ts.tv_sec) * 1000000000 + ts.tv_nsec;
+}
+
+std::string readFile(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    std::ostringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+}
+
+int64_t kernelHz() {
+    static int64_t hz = [] {
+        // CONFIG_HZ of the running kernel; sysconf's 100 is the user-space tick.
+        std::string config = readFile("/boot/config-" + [] {
+            utsname u{};
+            uname(&u);
+            return std::string(u.release);
+        }());
+        size_t at = config.find("\nCONFIG_HZ=");
+        if (at != std::string::npos)
+            return int64_t(std::atoll(config.c_str() + at + 11));
+        return int64_t(250);
+    }();
+    return hz;
+}
+
+// /proc/self/stat fields (1-based as in proc(5)).
+std::string statField(int pid, int field) {
+    std::string s = readFile("/proc/" + (pid ? std::to_string(pid) : std::string("self")) + "/stat");
+    size_t close = s.rfind(')');
+    if (close == std::string::npos)
+        return {};
+    if (field == 2)
+        return s.substr(s.find('(') + 1, close - s.find('(') - 1);
+    std::istringstream in(s.substr(close + 2));
+    std::string v;
+    for (int i = 3; i <= field && in >> v; ++i) {
+    }
+    return v;
+}
+
+std::string ownExecname() { return statField(0, 2); }
+
+// --------------------------------------------------------------- strings
+
+void strlen_(Args& a, int64_t& l, std::string&) { l = int64_t(a.s[0].size()); }
+
+void substr_(Args& a, int64_t&, std::string& s) {
+    const std::string& str = a.s[0];
+    int64_t start = a.l[1], length = a.l[2];
+    if (start < 0 || start >= int64_t(str.size()) || length <= 0)
+        return;
+    int64_t maxLen = a.c.rt->limits.maxStringLen - 1;
+    s = str.substr(size_t(start), size_t(std::min(length, maxLen)));
+}
+
+void stringat_(Args& a, int64_t& l, std::string&) {
+    const std::string& str = a.s[0];
+    if (a.l[1] < 0 || a.l[1] >= int64_t(str.size()))
+        a.fail("Position out of bounds");
+    l = int64_t(static_cast<signed char>(str[size_t(a.l[1])]));
+}
+
+void strpos_(Args& a, int64_t& l, std::string&) {
+    size_t at = a.s[0].find(a.s[1]);
+    l = at == std::string::npos ? -1 : int64_t(at);
+}
+
+// The kernel's simple_strtol: optional '-', base 16 skips 0x, base 0
+// detects the base, stops at the first invalid digit, wraps on overflow.
+void strtol_(Args& a, int64_t& l, std::string&) {
+    const std::string& str = a.s[0];
+    int64_t base = a.l[1];
+    size_t i = 0;
+    bool negative = false;
+    if (i < str.size() && str[i] == '-') {
+        negative = true;
+        ++i;
+    }
+    auto hasHexPrefix = [&] {
+        return i + 1 < str.size() && str[i] == '0' && (str[i + 1] == 'x' || str[i + 1] == 'X') &&
+               i + 2 < str.size() && std::isxdigit((unsigned char)str[i + 2]);
+    };
+    if (base == 0) {
+        if (hasHexPrefix()) {
+            base = 16;
+            i += 2;
+        } else if (i < str.size() && str[i] == '0') {
+            base = 8;
+        } else {
+            base = 10;
+        }
+    } else if (base == 16 && hasHexPrefix()) {
+        i += 2;
+    }
+    if (base < 2 || base > 36)
+        a.fail("invalid base " + std::to_string(base));
+    uint64_t v = 0;
+    for (; i < str.size(); ++i) {
+        int d;
+        char ch = str[i];
+        if (ch >= '0' && ch <= '9') d = ch - '0';
+        else if (ch >= 'a' && ch <= 'z') d = ch - 'a' + 10;
+        else if (ch >= 'A' && ch <= 'Z') d = ch - 'A' + 10;
+        else break;
+        if (d >= base)
+            break;
+        v = v * uint64_t(base) + uint64_t(d);
+    }
+    l = negative ? int64_t(0 - v) : int64_t(v);
+}
+
+// stap's _stp_text_str escaping.
+std::string escapeOne(const std::string& in, size_t& i) {
+    unsigned char c = (unsigned char)in[i];
+    switch (c) {
+    case '\a': ++i; return "\\a";
+    case '\b': ++i; return "\\b";
+    case '\f': ++i; return "\\f";
+    case '\n': ++i; return "\\n";
+    case '\r': ++i; return "\\r";
+    case '\t': ++i; return "\\t";
+    case '\v': ++i; return "\\v";
+    case '"': ++i; return "\\\"";
+    case '\\': ++i; return "\\\\";
+    default: break;
+    }
+    if (c >= 0x20 && c < 0x7f) {
+        ++i;
+        return std::string(1, char(c));
+    }
+    // Well-formed multi-byte UTF-8 becomes \uXXXX / \UXXXXXXXX.
+    int extra = c >= 0xf0 && c < 0xf8 ? 3 : c >= 0xe0 && c < 0xf0 ? 2 : c >= 0xc2 && c < 0xe0 ? 1 : 0;
+    if (extra && i + size_t(extra) < in.size()) {
+        uint32_t cp = c & (0x3fu >> extra);
+        bool ok = true;
+        for (int k = 1; k <= extra; ++k) {
+            unsigned char cc = (unsigned char)in[i + size_t(k)];
+            if ((cc & 0xc0) != 0x80)
+                ok = false;
+            cp = (cp << 6) | (cc & 0x3f);
+        }
+        if (ok) {
+            i += size_t(extra) + 1;
+            char buf[16];
+            if (cp <= 0xffff)
+                std::snprintf(buf, sizeof buf, "\\u%04x", cp);
+            else
+                std::snprintf(buf, sizeof buf, "\\U%08x", cp);
+            return buf;
+        }
+    }
+    ++i;
+    char buf[8];
+    std::snprintf(buf, sizeof buf, "\\%03o", c);
+    return buf;
+}
+
+void text_strn_(Args& a, int64_t&, std::string& out) {
+    const std::string& in = a.s[0];
+    int64_t maxLen = a.c.rt->limits.maxStringLen - 1;
+    int64_t len = a.l[1];
+    bool quoted = a.l[2] != 0;
+    if (len <= 0 || len > maxLen)
+        len = maxLen;
+    int64_t budget = quoted ? std::max<int64_t>(len, 5) - 2 : len;
+    std::string text;
+    size_t i = 0;
+    bool leftover = false;
+    while (i < in.size()) {
+        size_t before = i;
+        std::string piece = escapeOne(in, i);
+        if (int64_t(text.size() + piece.size()) > budget) {
+            i = before;
+            leftover = true;
+            break;
+        }
+        text += piece;
+    }
+    if (quoted) {
+        if (leftover) {
+            // Room for the closing quote and "...".
+            while (!text.empty() && int64_t(text.size()) + 4 > budget + 1)
+                text.pop_back();
+            out = "\"" + text + "\"...";
+        } else {
+            out = "\"" + text + "\"";
+        }
+    } else {
+        out = text;
+    }
+    if (int64_t(out.size()) > maxLen)
+        out.resize(size_t(maxLen));
+}
+
+void tokenize_(Args& a, int64_t&, std::string& out) {
+    Runtime& rt = *a.c.rt;
+    if (!a.s[0].empty()) {
+        rt.tokenizeInput = a.s[0];
+        rt.tokenizePos = 0;
+    }
+    const std::string& delim = a.s[1];
+    const std::string& in = rt.tokenizeInput;
+    while (rt.tokenizePos <= in.size()) {
+        size_t end = delim.empty() ? std::string::npos : in.find_first_of(delim, rt.tokenizePos);
+        if (end == std::string::npos)
+            end = in.size();
+        std::string token = in.substr(rt.tokenizePos, end - rt.tokenizePos);
+        rt.tokenizePos = end + 1;
+        if (!token.empty()) {
+            out = token;
+            return;
+        }
+        if (end >= in.size())
+            break;
+    }
+    rt.tokenizePos = in.size() + 1;
+}
+
+void maxstringlen_(Args& a, int64_t& l, std::string&) { l = a.c.rt->limits.maxStringLen; }
+
+// ----------------------------------------------------------------- regex
+
+void matched_(Args& a, int64_t&, std::string& out) {
+    Runtime& rt = *a.c.rt;
+    if (!rt.lastMatchOk)
+        a.fail("Attempted to get subexpression " + std::to_string(a.l[0]) + " from failed match");
+    if (a.l[0] < 0 || a.l[0] >= int64_t(rt.matches.size()))
+        a.fail("Attempted to get nonexistent subexpression " + std::to_string(a.l[0]));
+    out = rt.matches[size_t(a.l[0])];
+}
+
+void ngroups_(Args& a, int64_t& l, std::string&) {
+    if (!a.c.rt->lastMatchOk)
+        a.fail("Attempted to get subexpression count from failed match");
+    l = int64_t(a.c.rt->matches.size());
+}
+
+// --------------------------------------------------------------- control
+
+void exit_(Args& a, int64_t&, std::string&) { a.c.rt->exitRequested = true; }
+void abort_(Args& a, int64_t&, std::string&) { throw AbortSession{}; }
+void error_(Args& a, int64_t&, std::string&) { a.fail(a.s[0]); }
+void warn_(Args& a, int64_t&, std::string&) {
+    a.c.rt->out.flush();
+    std::fprintf(stderr, "WARNING: %s\n", a.s[0].c_str());
+}
+void ftrace_(Args& a, int64_t&, std::string&) { std::fprintf(stderr, "%s", a.s[0].c_str()); }
+void printk_(Args& a, int64_t&, std::string&) { std::fprintf(stderr, "%s\n", a.s[1].c_str()); }
+void system_(Args& a, int64_t&, std::string&) {
+    a.c.rt->out.flush();
+    if (std::system(a.s[0].c_str()) == -1)
+        a.fail("system() could not run a shell");
+}
+void raise_(Args& a, int64_t&, std::string&) { ::raise(int(a.l[0])); }
+void switchFile_(Args&, int64_t&, std::string&) {}
+
+// --------------------------------------------------------------- context
+
+void pid_(Args&, int64_t& l, std::string&) { l = getpid(); }
+void tid_(Args&, int64_t& l, std::string&) { l = int64_t(syscall(SYS_gettid)); }
+void ppid_(Args&, int64_t& l, std::string&) { l = getppid(); }
+void pgrp_(Args&, int64_t& l, std::string&) { l = getpgrp(); }
+void sid_(Args&, int64_t& l, std::string&) { l = getsid(0); }
+void uid_(Args&, int64_t& l, std::string&) { l = getuid(); }
+void euid_(Args&, int64_t& l, std::string&) { l = geteuid(); }
+void gid_(Args&, int64_t& l, std::string&) { l = getgid(); }
+void egid_(Args&, int64_t& l, std::string&) { l = getegid(); }
+void cpu_(Args&, int64_t& l, std::string&) { l = sched_getcpu(); }
+void execname_(Args&, int64_t&, std::string& s) { s = ownExecname(); }
+void pexecname_(Args&, int64_t&, std::string& s) { s = statField(getppid(), 2); }
+void target_(Args& a, int64_t& l, std::string&) { l = a.c.rt->target; }
+void stpPid_(Args&, int64_t& l, std::string&) { l = getpid(); }
+void isMyproc_(Args& a, int64_t& l, std::string&) { l = a.c.rt->target == getpid(); }
+void taskCurrent_(Args&, int64_t& l, std::string&) { l = 0; }
+void pp_(Args& a, int64_t&, std::string& s) { s = a.c.probePoint; }
+void pn_(Args& a, int64_t&, std::string& s) { s = a.c.probeName; }
+void probeType_(Args& a, int64_t&, std::string& s) {
+    s = a.c.probePoint.rfind("timer", 0) == 0 ? "timer" : "begin_end";
+}
+void zero_(Args&, int64_t& l, std::string&) { l = 0; }
+void one_(Args&, int64_t& l, std::string&) { l = 1; }
+void empty_(Args&, int64_t&, std::string&) {}
+void envVar_(Args& a, int64_t&, std::string& s) {
+    const char* v = std::getenv(a.s[0].c_str());
+    s = v ? a.c.rt->truncate(v) : std::string();
+}
+void cmdlineArgs_(Args& a, int64_t&, std::string& out) {
+    std::string raw = readFile("/proc/self/cmdline");
+    std::vector<std::string> args;
+    size_t start = 0;
+    while (start < raw.size()) {
+        size_t end = raw.find('\0', start);
+        if (end == std::string::npos) end = raw.size();
+        args.push_back(raw.substr(start, end - start));
+        start = end + 1;
+    }
+    int64_t n = a.l[0], m = a.l[1];
+    if (n < 0 || n >= int64_t(args.size()))
+        return;
+    int64_t last = m < 0 ? int64_t(args.size()) - 1 : std::min<int64_t>(m, int64_t(args.size()) - 1);
+    for (int64_t i = n; i <= last; ++i) {
+        if (i > n)
+            out += a.s[2];
+        out += args[size_t(i)].empty() && i > n ? std::string("\"\"") : args[size_t(i)];
+    }
+    out = a.c.rt->truncate(out);
+}
+
+// ------------------------------------------------------------------ time
+
+void gettimeofdayNs_(Args&, int64_t& l, std::string&) { l = nowNs(CLOCK_REALTIME); }
+void localClockNs_(Args&, int64_t& l, std::string&) { l = nowNs(CLOCK_MONOTONIC); }
+void cpuClockNs_(Args& a, int64_t& l, std::string&) {
+    if (a.l[0] < 0 || a.l[0] >= sysconf(_SC_NPROCESSORS_CONF))
+        a.fail("cpu " + std::to_string(a.l[0]) + " is not online");
+    l = nowNs(CLOCK_MONOTONIC);
+}
+void getCycles_(Args&, int64_t& l, std::string&) {
+#if defined(__x86_64__)
+    unsigned lo, hi;
+    __asm__ __volatile__("rdtsc" : "=a"(lo), "=d"(hi));
+    l = int64_t((uint64_t(hi) << 32) | lo);
+#else
+    l = nowNs(CLOCK_MONOTONIC);
+#endif
+}
+void jiffies_(Args&, int64_t& l, std::string&) { l = nowNs(CLOCK_MONOTONIC) / (1000000000 / kernelHz()); }
+void hz_(Args&, int64_t& l, std::string&) { l = kernelHz(); }
+void tzGmtoff_(Args& a, int64_t& l, std::string&) { l = a.c.rt->tzOffsetWest; }
+void tzName_(Args& a, int64_t&, std::string& s) { s = a.c.rt->tzName; }
+
+void randint_(Args& a, int64_t& l, std::string&) {
+    int64_t n = a.l[0];
+    if (n < 0 || n > (int64_t(1) << 20))
+        a.fail("range too wide");
+    l = n == 0 ? 0 : int64_t(a.c.rt->random() % uint64_t(n));
+}
+
+// ---------------------------------------------------------------- memory
+
+void pageSize_(Args&, int64_t& l, std::string&) { l = sysconf(_SC_PAGESIZE); }
+int64_t statmField(int64_t pid, int field) {
+    std::istringstream in(readFile("/proc/" + (pid ? std::to_string(pid) : std::string("self")) + "/statm"));
+    int64_t v = 0;
+    for (int i = 0; i <= field && in >> v; ++i) {
+    }
+    return v;
+}
+template <int Field> void procMem_(Args&, int64_t& l, std::string&) { l = statmField(0, Field); }
+template <int Field> void procMemPid_(Args& a, int64_t& l, std::string&) { l = statmField(a.l[0], Field); }
+
+void loadavgIndex_(Args& a, int64_t& l, std::string&) {
+    if (a.l[0] < 0 || a.l[0] > 2)
+        a.fail("Invalid loadavg index " + std::to_string(a.l[0]) + " specified.");
+    std::istringstream in(readFile("/proc/loadavg"));
+    double v[3] = {0, 0, 0};
+    in >> v[0] >> v[1] >> v[2];
+    l = int64_t(v[a.l[0]]);
+}
+void sprintLoadavg_(Args&, int64_t&, std::string& s) {
+    std::istringstream in(readFile("/proc/loadavg"));
+    std::string a, b, c;
+    in >> a >> b >> c;
+    s = a + " " + b + " " + c + "\n";
+}
+
+// -------------------------------------------------------- floating point
+
+double asDouble(int64_t v) {
+    double d;
+    std::memcpy(&d, &v, 8);
+    return d;
+}
+int64_t fromDouble(double d) {
+    int64_t v;
+    std::memcpy(&v, &d, 8);
+    return v;
+}
+void fpAdd_(Args& a, int64_t& l, std::string&) { l = fromDouble(asDouble(a.l[0]) + asDouble(a.l[1])); }
+void fpSub_(Args& a, int64_t& l, std::string&) { l = fromDouble(asDouble(a.l[0]) - asDouble(a.l[1])); }
+void fpMul_(Args& a, int64_t& l, std::string&) { l = fromDouble(asDouble(a.l[0]) * asDouble(a.l[1])); }
+void fpDiv_(Args& a, int64_t& l, std::string&) { l = fromDouble(asDouble(a.l[0]) / asDouble(a.l[1])); }
+void fpRem_(Args& a, int64_t& l, std::string&) { l = fromDouble(std::remainder(asDouble(a.l[0]), asDouble(a.l[1]))); }
+void fpSqrt_(Args& a, int64_t& l, std::string&) { l = fromDouble(std::sqrt(asDouble(a.l[0]))); }
+void fpEq_(Args& a, int64_t& l, std::string&) { l = asDouble(a.l[0]) == asDouble(a.l[1]); }
+void fpLe_(Args& a, int64_t& l, std::string&) { l = asDouble(a.l[0]) <= asDouble(a.l[1]); }
+void fpLt_(Args& a, int64_t& l, std::string&) { l = asDouble(a.l[0]) < asDouble(a.l[1]); }
+void fpToLong_(Args& a, int64_t& l, std::string&) {
+    double d = asDouble(a.l[0]);
+    switch (a.l[1]) {
+    case 1: d = std::trunc(d); break; // toward zero
+    case 2: d = std::floor(d); break;
+    case 3: d = std::ceil(d); break;
+    default: d = std::nearbyint(d); break;
+    }
+    l = int64_t(d);
+}
+void fpToString_(Args& a, int64_t&, std::string& s) {
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%.*f", int(std::clamp<int64_t>(a.l[1], 0, 30)), asDouble(a.l[0]));
+    s = buf;
+}
+void stringToFp_(Args& a, int64_t& l, std::string&) { l = fromDouble(std::strtod(a.s[0].c_str(), nullptr)); }
+void longToFp_(Args& a, int64_t& l, std::string&) { l = fromDouble(double(a.l[0])); }
+void fp32ToFp64_(Args& a, int64_t& l, std::string&) {
+    float f;
+    uint32_t bits = uint32_t(a.l[0]);
+    std::memcpy(&f, &bits, 4);
+    l = fromDouble(double(f));
+}
+
+struct Entry {
+    const char* name;
+    size_t arity;
+    NativeFn fn;
+};
+
+const Entry kNatives[] = {
+    {"strlen", 1, strlen_},
+    {"substr", 3, substr_},
+    {"stringat", 2, stringat_},
+    {"strpos", 2, strpos_},
+    {"strtol", 2, strtol_},
+    {"text_strn", 3, text_strn_},
+    {"tokenize", 2, tokenize_},
+    {"__maxstringlen", 0, maxstringlen_},
+    {"matched", 1, matched_},
+    {"ngroups", 0, ngroups_},
+    {"exit", 0, exit_},
+    {"abort", 0, abort_},
+    {"error", 1, error_},
+    {"warn", 1, warn_},
+    {"ftrace", 1, ftrace_},
+    {"printk", 2, printk_},
+    {"system", 1, system_},
+    {"raise", 1, raise_},
+    {"switch_file", 0, switchFile_},
+    {"pid", 0, pid_},
+    {"tid", 0, tid_},
+    {"ppid", 0, ppid_},
+    {"pgrp", 0, pgrp_},
+    {"sid", 0, sid_},
+    {"uid", 0, uid_},
+    {"euid", 0, euid_},
+    {"gid", 0, gid_},
+    {"egid", 0, egid_},
+    {"ns_pid", 0, pid_},
+    {"ns_tid", 0, tid_},
+    {"ns_ppid", 0, ppid_},
+    {"ns_pgrp", 0, pgrp_},
+    {"ns_sid", 0, sid_},
+    {"ns_uid", 0, uid_},
+    {"ns_euid", 0, euid_},
+    {"ns_gid", 0, gid_},
+    {"ns_egid", 0, egid_},
+    {"cpu", 0, cpu_},
+    {"execname", 0, execname_},
+    {"pexecname", 0, pexecname_},
+    {"target", 0, target_},
+    {"stp_pid", 0, stpPid_},
+    {"is_myproc", 0, isMyproc_},
+    {"task_current", 0, taskCurrent_},
+    {"pp", 0, pp_},
+    {"pn", 0, pn_},
+    {"probe_type", 0, probeType_},
+    {"probemod", 0, empty_},
+    {"module_name", 0, empty_},
+    {"is_return", 0, zero_},
+    {"user_mode", 0, one_},
+    {"registers_valid", 0, zero_},
+    {"env_var", 1, envVar_},
+    {"cmdline_args", 3, cmdlineArgs_},
+    {"gettimeofday_ns", 0, gettimeofdayNs_},
+    {"local_clock_ns", 0, localClockNs_},
+    {"cpu_clock_ns", 1, cpuClockNs_},
+    {"ktime_get_ns", 0, localClockNs_},
+    {"get_cycles", 0, getCycles_},
+    {"jiffies", 0, jiffies_},
+    {"HZ", 0, hz_},
+    {"tz_gmtoff", 0, tzGmtoff_},
+    {"tz_name", 0, tzName_},
+    {"randint", 1, randint_},
+    {"mem_page_size", 0, pageSize_},
+    {"proc_mem_size", 0, procMem_<0>},
+    {"proc_mem_size", 1, procMemPid_<0>},
+    {"proc_mem_rss", 0, procMem_<1>},
+    {"proc_mem_rss", 1, procMemPid_<1>},
+    {"proc_mem_shr", 0, procMem_<2>},
+    {"proc_mem_shr", 1, procMemPid_<2>},
+    {"proc_mem_txt", 0, procMem_<3>},
+    {"proc_mem_txt", 1, procMemPid_<3>},
+    {"proc_mem_data", 0, procMem_<5>},
+    {"proc_mem_data", 1, procMemPid_<5>},
+    {"get_loadavg_index", 1, loadavgIndex_},
+    {"sprint_loadavg", 0, sprintLoadavg_},
+    {"fp_add", 2, fpAdd_},
+    {"fp_sub", 2, fpSub_},
+    {"fp_mul", 2, fpMul_},
+    {"fp_div", 2, fpDiv_},
+    {"fp_rem", 2, fpRem_},
+    {"fp_sqrt", 1, fpSqrt_},
+    {"fp_eq", 2, fpEq_},
+    {"fp_le", 2, fpLe_},
+    {"fp_lt", 2, fpLt_},
+    {"fp_to_long", 3, fpToLong_},
+    {"fp_to_string", 2, fpToString_},
+    {"string_to_fp", 1, stringToFp_},
+    {"long_to_fp", 1, longToFp_},
+    {"fp32_to_fp64", 1, fp32ToFp64_},
+};
+
+} // namespace
+
+NativeFn findNative(const std::string& name, size_t arity) {
+    for (const Entry& e : kNatives)
+        if (e.arity == arity && name == e.name)
+            return e.fn;
+    return nullptr;
+}
+
+} // namespace tap::rt

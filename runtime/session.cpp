@@ -1,0 +1,274 @@
+#include "session.h"
+
+#include "executor.h"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/signalfd.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstring>
+
+namespace tap::rt {
+
+namespace {
+
+int64_t monotonicNs() {
+    timespec ts{};
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return int64_t(ts.tv_sec) * 1000000000 + ts.tv_nsec;
+}
+
+int64_t kernelHz() {
+    // Same source as the HZ() builtin: the kernel's CONFIG_HZ.
+    FILE* f = popen("sh -c 'zcat /proc/config.gz 2>/dev/null || cat /boot/config-$(uname -r) 2>/dev/null' | grep '^CONFIG_HZ='", "r");
+    int64_t hz = 250;
+    if (f) {
+        char buf[64] = {};
+        if (std::fgets(buf, sizeof buf, f))
+            hz = std::max<int64_t>(1, std::atoll(buf + 10));
+        pclose(f);
+    }
+    return hz;
+}
+
+struct Timer {
+    const CompiledProbe* probe;
+    int64_t interval = 0;   // ns
+    int64_t randomize = 0;  // ns
+    int64_t next = 0;
+};
+
+int64_t unitNs(const std::string& unit, int64_t hz) {
+    if (unit == "s" || unit == "sec") return 1000000000;
+    if (unit == "ms" || unit == "msec") return 1000000;
+    if (unit == "us" || unit == "usec") return 1000;
+    if (unit == "ns" || unit == "nsec") return 1;
+    if (unit == "jiffies") return 1000000000 / hz;
+    return 0;
+}
+
+std::string expandOutputName(const std::string& name) {
+    if (name.find('%') == std::string::npos)
+        return name;
+    time_t now = time(nullptr);
+    tm local{};
+    localtime_r(&now, &local);
+    char buf[4096];
+    size_t n = strftime(buf, sizeof buf, name.c_str(), &local);
+    return n ? std::string(buf, n) : name;
+}
+
+} // namespace
+
+int runSession(const Program& program, const SourceManager& sources, const SessionOptions& options) {
+    Runtime rt;
+    rt.limits = options.limits;
+    rt.sources = &sources;
+    rt.scriptName = options.scriptName;
+    {
+        time_t now = time(nullptr);
+        tm local{};
+        localtime_r(&now, &local);
+        rt.tzOffsetWest = -local.tm_gmtoff;
+        rt.tzName = local.tm_zone ? local.tm_zone : "";
+    }
+    FILE* outFile = nullptr;
+    if (options.outputFile) {
+        std::string path = expandOutputName(*options.outputFile);
+        outFile = std::fopen(path.c_str(), "w");
+        if (!outFile) {
+            std::fprintf(stderr, "ERROR: cannot open output file '%s': %s\n", path.c_str(), std::strerror(errno));
+            return 1;
+        }
+        rt.out.setFile(outFile);
+    }
+
+    std::string error;
+    std::unique_ptr<CompiledProgram> cp = CompiledProgram::compile(program, rt, error);
+    if (!cp) {
+        std::fputs(error.c_str(), stderr);
+        std::fputs("Pass 5: run failed.  [man error::pass5]\n", stderr);
+        return 1;
+    }
+    for (const auto& [name, value] : options.globalSets) {
+        std::string problem = cp->setGlobal(rt, name, value);
+        if (!problem.empty()) {
+            std::fprintf(stderr, "ERROR: %s\n", problem.c_str());
+            return 1;
+        }
+    }
+
+    // Signals arrive through a signalfd so the timer loop can wait on them.
+    sigset_t mask;
+    sigemptyset(&mask);
+    sigaddset(&mask, SIGINT);
+    sigaddset(&mask, SIGTERM);
+    sigaddset(&mask, SIGHUP);
+    sigaddset(&mask, SIGCHLD);
+    sigset_t oldMask;
+    sigprocmask(SIG_BLOCK, &mask, &oldMask);
+    int sigfd = signalfd(-1, &mask, SFD_CLOEXEC);
+
+    // -c: the command starts held at a pipe, so probes are ready before it runs.
+    pid_t child = -1;
+    int releaseFd = -1;
+    if (options.command) {
+        int fds[2];
+        if (pipe2(fds, O_CLOEXEC) != 0) {
+            std::perror("tstap: pipe");
+            return 1;
+        }
+        child = fork();
+        if (child == 0) {
+            sigprocmask(SIG_SETMASK, &oldMask, nullptr);
+            close(fds[1]);
+            char go;
+            if (read(fds[0], &go, 1) < 0)
+                _exit(127);
+            execl("/bin/sh", "sh", "-c", options.command->c_str(), (char*)nullptr);
+            _exit(127);
+        }
+        close(fds[0]);
+        releaseFd = fds[1];
+        rt.target = child;
+    } else if (options.targetPid) {
+        rt.target = *options.targetPid;
+    }
+
+    std::vector<const CompiledProbe*> begins, ends, errorProbes;
+    std::vector<Timer> timers;
+    int64_t hz = 0;
+    for (const CompiledProbe& p : cp->probes()) {
+        if (p.family == "begin")
+            begins.push_back(&p);
+        else if (p.family == "end")
+            ends.push_back(&p);
+        else if (p.family == "error")
+            errorProbes.push_back(&p);
+        else if (p.family == "timer") {
+            Timer t;
+            t.probe = &p;
+            const auto& comps = p.point.components;
+            std::string unit = comps.size() > 1 ? comps[1].functor : "";
+            int64_t n = comps.size() > 1 && comps[1].number ? *comps[1].number : 1;
+            if (unit == "hz") {
+                t.interval = 1000000000 / std::max<int64_t>(n, 1);
+            } else {
+                if (unit == "jiffies" && !hz)
+                    hz = kernelHz();
+                int64_t u = unitNs(unit, hz ? hz : 250);
+                t.interval = n * u;
+                if (comps.size() > 2 && comps[2].number)
+                    t.randomize = *comps[2].number * u;
+            }
+            timers.push_back(t);
+        }
+    }
+    auto byOrder = [](const CompiledProbe* a, const CompiledProbe* b) { return a->order < b->order; };
+    std::stable_sort(begins.begin(), begins.end(), byOrder);
+    std::stable_sort(ends.begin(), ends.end(), byOrder);
+    std::stable_sort(errorProbes.begin(), errorProbes.end(), byOrder);
+
+    bool failed = false, aborted = false;
+    auto runProbe = [&](const CompiledProbe* p, int64_t actions) {
+        try {
+            cp->run(*p, rt, actions);
+        } catch (const AbortSession&) {
+            aborted = true;
+        }
+        if (rt.errors > rt.limits.maxErrors)
+            failed = true;
+    };
+    auto stopping = [&] { return rt.exitRequested || failed || aborted; };
+
+    const int64_t beginEndActions = rt.limits.maxAction * 10;
+    for (const CompiledProbe* p : begins) {
+        if (stopping())
+            break;
+        runProbe(p, beginEndActions);
+    }
+    if (releaseFd >= 0) {
+        if (write(releaseFd, "g", 1) < 0) {
+        }
+        close(releaseFd);
+    }
+
+    int64_t start = monotonicNs();
+    int64_t deadline = options.timeoutSeconds ? start + *options.timeoutSeconds * 1000000000LL : INT64_MAX;
+    for (Timer& t : timers)
+        t.next = start + t.interval;
+    bool childRunning = child > 0;
+    while (!stopping()) {
+        int64_t now = monotonicNs();
+        if (now >= deadline)
+            break;
+        int64_t wake = deadline;
+        for (const Timer& t : timers)
+            wake = std::min(wake, t.next);
+        if (wake > now) {
+            rt.out.flush();
+            int64_t waitMs = wake == INT64_MAX ? -1 : (wake - now + 999999) / 1000000;
+            pollfd pfd{sigfd, POLLIN, 0};
+            int n = poll(&pfd, 1, waitMs > INT32_MAX ? INT32_MAX : int(waitMs));
+            if (n > 0) {
+                signalfd_siginfo info{};
+                if (read(sigfd, &info, sizeof info) == sizeof info) {
+                    if (info.ssi_signo == SIGCHLD) {
+                        int status;
+                        if (childRunning && waitpid(child, &status, WNOHANG) == child) {
+                            childRunning = false;
+                            break;
+                        }
+                        continue;
+                    }
+                    break; // SIGINT, SIGTERM, SIGHUP: run the end probes
+                }
+            }
+            continue;
+        }
+        for (Timer& t : timers) {
+            if (t.next > now || stopping())
+                continue;
+            runProbe(t.probe, rt.limits.maxAction);
+            int64_t jitter = 0;
+            if (t.randomize > 0)
+                jitter = int64_t(rt.random() % uint64_t(2 * t.randomize + 1)) - t.randomize;
+            t.next = std::max(t.next + t.interval + jitter, now + 1);
+        }
+    }
+
+    if (!aborted) {
+        if (failed) {
+            for (const CompiledProbe* p : errorProbes)
+                runProbe(p, beginEndActions);
+        } else {
+            for (const CompiledProbe* p : ends) {
+                if (aborted || failed)
+                    break;
+                runProbe(p, beginEndActions);
+            }
+            if (!options.noGlobalDisplay && !failed && !aborted)
+                rt.out.write(cp->globalDisplay(rt));
+        }
+    }
+    rt.out.flush();
+    if (childRunning) {
+        kill(child, SIGTERM);
+        waitpid(child, nullptr, 0);
+    }
+    if (rt.errors > 0 || rt.skipped > 0)
+        std::fprintf(stderr, "WARNING: Number of errors: %lld, skipped probes: %lld\n",
+                     (long long)rt.errors, (long long)rt.skipped);
+    if (outFile)
+        std::fclose(outFile);
+    sigprocmask(SIG_SETMASK, &oldMask, nullptr);
+    close(sigfd);
+    return failed || aborted ? 1 : 0;
+}
+
+} // namespace tap::rt

@@ -1,0 +1,30 @@
+// Pass 5 for programs whose probes all run in user space: begin probes in
+// order, timers, signals, -c/-x/-T, end (or error) probes, the display of
+// unread globals and the error summary.
+#pragma once
+
+#include "session_limits.h"
+#include "program.h"
+
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace tap::rt {
+
+struct SessionOptions {
+    Limits limits;
+    std::optional<std::string> outputFile; // -o, strftime-expanded
+    std::optional<std::string> command;    // -c
+    std::optional<long> targetPid;         // -x
+    std::optional<long> timeoutSeconds;    // -T
+    bool noGlobalDisplay = false;
+    std::vector<std::pair<std::string, std::string>> globalSets; // -G
+    std::string scriptName;
+};
+
+// Runs the session; returns the process exit status.
+int runSession(const Program& program, const SourceManager& sources, const SessionOptions& options);
+
+} // namespace tap::rt
