@@ -764,10 +764,14 @@ void Elaborator::checkForeachModification() {
                     w = static_cast<IndexExpr*>(x)->base->kind == ExprKind::Symbol
                             ? static_cast<SymbolExpr*>(static_cast<IndexExpr*>(x)->base)->decl
                             : nullptr;
+                // Located at the variable written (as stap), not at the operator.
+                SourceLoc at = x->kind == ExprKind::Assign ? static_cast<AssignExpr*>(x)->target->loc
+                               : x->kind == ExprKind::IncDec ? static_cast<IncDecExpr*>(x)->operand->loc
+                                                             : x->loc;
                 if (w && std::find(iterating.begin(), iterating.end(), w) != iterating.end())
                     diags_.error(Phase::Semantic,
                                  "variable '" + w->name + "' modified during 'foreach' iteration",
-                                 x->loc, "identifier '" + w->name + "'");
+                                 at, "identifier '" + w->name + "'");
                 if (x->kind == ExprKind::Call && static_cast<CallExpr*>(x)->decl)
                     for (const VarDecl* v : writes[static_cast<CallExpr*>(x)->decl])
                         if (std::find(iterating.begin(), iterating.end(), v) != iterating.end())

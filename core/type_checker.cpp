@@ -273,9 +273,14 @@ Type Elaborator::inferExpr(Expr* e, Type want, bool needValue) {
             // `x = 1; x = "a"` (or `= "a" . s`): stap blames the variable;
             // `x = y` with y typed elsewhere: it blames y.
             bool namedValue = valueDeclOf(a->value) || a->value->kind == ExprKind::Call;
-            if (!(!namedValue && lt != Type::Unknown && rt != Type::Unknown && rt != lt &&
-                  mismatchWithOrigin(a->target, rt, lt)))
+            if (!namedValue && valueDeclOf(a->target) && lt != Type::Unknown &&
+                rt != Type::Unknown && rt != lt) {
+                if (!mismatchWithOrigin(a->target, rt, lt)) // e.g. typed by its initializer
+                    typeError(a->target, std::string("type mismatch: expected ") + typeName(rt) +
+                                             " but found " + typeName(lt));
+            } else {
                 expectType(a->value, rt, lt);
+            }
             t = lt != Type::Unknown ? lt : rt;
             break;
         }

@@ -1,0 +1,324 @@
+// Runs script tests written as plain directive files (tests/runtime/*.test):
+//
+//   NAME: what the test checks          (starts a test)
+//   PROG: probe begin { ... }           (one line, or the lines that follow)
+//   OPTS: -D MAXACTION=10               (tstap options, shell words)
+//   ARGS: a b                           (script arguments)
+//   EXPECT:                             (exact stdout: the lines that follow)
+//   EXPECT_REGEX: ^hello [0-9]+$        (stdout must match, multi-line ok)
+//   STDERR:                             (exact stderr)
+//   STDERR_CONTAINS: text               (a line of stderr must contain it)
+//   STATUS: 1                           (exit status, default 0)
+//   TIMEOUT: 10                         (seconds, default 10)
+//   REQUIRES: root | bpf | NAME-of-a-program-on-PATH
+//
+// Usage: directive_runner TSTAP FILE...  Prints one line per failure with a
+// diff, then a summary; exits 1 if any test failed.
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cstring>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <regex>
+#include <sstream>
+#include <string>
+#include <vector>
+
+namespace {
+
+struct Test {
+    std::string file;
+    int line = 0;
+    std::string name, prog, opts, args;
+    bool hasExpect = false, hasStderr = false;
+    std::string expect, expectRegex, stderrText;
+    std::vector<std::string> stderrContains;
+    int status = 0;
+    int timeout = 10;
+    std::vector<std::string> requires_;
+};
+
+std::vector<std::string> shellWords(const std::string& s) {
+    std::vector<std::string> out;
+    std::string cur;
+    bool any = false;
+    char quote = 0;
+    for (size_t i = 0; i < s.size(); ++i) {
+        char c = s[i];
+        if (quote) {
+            if (c == quote)
+                quote = 0;
+            else if (c == '\\' && quote == '"' && i + 1 < s.size())
+                cur += s[++i];
+            else
+                cur += c;
+        } else if (c == '\'' || c == '"') {
+            quote = c;
+            any = true;
+        } else if (c == '\\' && i + 1 < s.size()) {
+            cur += s[++i];
+            any = true;
+        } else if (c == ' ' || c == '\t') {
+            if (any || !cur.empty())
+                out.push_back(cur);
+            cur.clear();
+            any = false;
+        } else {
+            cur += c;
+        }
+    }
+    if (any || !cur.empty())
+        out.push_back(cur);
+    return out;
+}
+
+bool isKeyLine(const std::string& line, std::string& key, std::string& rest) {
+    size_t colon = line.find(':');
+    if (colon == std::string::npos || colon == 0)
+        return false;
+    for (size_t i = 0; i < colon; ++i)
+        if (!(std::isupper((unsigned char)line[i]) || line[i] == '_'))
+            return false;
+    key = line.substr(0, colon);
+    rest = line.substr(colon + 1);
+    if (!rest.empty() && rest[0] == ' ')
+        rest = rest.substr(1);
+    static const char* keys[] = {"NAME", "PROG", "OPTS", "ARGS", "EXPECT", "EXPECT_REGEX", "STDERR",
+                                 "STDERR_CONTAINS", "STATUS", "TIMEOUT", "REQUIRES"};
+    for (const char* k : keys)
+        if (key == k)
+            return true;
+    return false;
+}
+
+std::vector<Test> parseFile(const std::string& path, std::string& error) {
+    std::ifstream in(path);
+    std::vector<Test> tests;
+    std::string line, key, rest, blockKey;
+    std::vector<std::string> block;
+    int lineNo = 0;
+    auto finishBlock = [&] {
+        if (blockKey.empty() || tests.empty())
+            return;
+        // Trailing blank lines separate tests; they are not part of a block.
+        while (!block.empty() && block.back().empty())
+            block.pop_back();
+        std::string text;
+        for (const std::string& b : block)
+            text += b + "\n";
+        Test& t = tests.back();
+        if (blockKey == "PROG") t.prog = text;
+        else if (blockKey == "EXPECT") { t.expect = text; t.hasExpect = true; }
+        else if (blockKey == "STDERR") { t.stderrText = text; t.hasStderr = true; }
+        else if (blockKey == "EXPECT_REGEX") t.expectRegex = text;
+        blockKey.clear();
+        block.clear();
+    };
+    while (std::getline(in, line)) {
+        ++lineNo;
+        if (!blockKey.empty() && !isKeyLine(line, key, rest)) {
+            block.push_back(line);
+            continue;
+        }
+        if (line.empty() || line[0] == '#')
+            continue;
+        if (!isKeyLine(line, key, rest)) {
+            error = path + ":" + std::to_string(lineNo) + ": expected a directive (NAME:, PROG:, ...)";
+            return {};
+        }
+        finishBlock();
+        if (key == "NAME") {
+            tests.emplace_back();
+            tests.back().file = path;
+            tests.back().line = lineNo;
+            tests.back().name = rest;
+            continue;
+        }
+        if (tests.empty()) {
+            error = path + ":" + std::to_string(lineNo) + ": directive before the first NAME:";
+            return {};
+        }
+        Test& t = tests.back();
+        bool multiLine = key == "PROG" || key == "EXPECT" || key == "STDERR" || key == "EXPECT_REGEX";
+        if (multiLine && rest.empty()) {
+            blockKey = key;
+            continue;
+        }
+        if (key == "PROG") t.prog = rest + "\n";
+        else if (key == "OPTS") t.opts = rest;
+        else if (key == "ARGS") t.args = rest;
+        else if (key == "EXPECT") { t.expect = rest + "\n"; t.hasExpect = true; }
+        else if (key == "EXPECT_REGEX") t.expectRegex = rest;
+        else if (key == "STDERR") { t.stderrText = rest + "\n"; t.hasStderr = true; }
+        else if (key == "STDERR_CONTAINS") t.stderrContains.push_back(rest);
+        else if (key == "STATUS") t.status = std::atoi(rest.c_str());
+        else if (key == "TIMEOUT") t.timeout = std::atoi(rest.c_str());
+        else if (key == "REQUIRES") t.requires_ = shellWords(rest);
+    }
+    finishBlock();
+    return tests;
+}
+
+struct Result {
+    std::string out, err;
+    int status = -1;
+    bool timedOut = false;
+};
+
+Result run(const std::vector<std::string>& argv, int timeoutSeconds) {
+    Result r;
+    int outPipe[2], errPipe[2];
+    if (pipe(outPipe) || pipe(errPipe))
+        return r;
+    pid_t pid = fork();
+    if (pid == 0) {
+        dup2(outPipe[1], 1);
+        dup2(errPipe[1], 2);
+        close(outPipe[0]);
+        close(errPipe[0]);
+        int devnull = open("/dev/null", O_RDONLY);
+        dup2(devnull, 0);
+        std::vector<char*> args;
+        for (const std::string& a : argv)
+            args.push_back(const_cast<char*>(a.c_str()));
+        args.push_back(nullptr);
+        execv(args[0], args.data());
+        _exit(127);
+    }
+    close(outPipe[1]);
+    close(errPipe[1]);
+    timespec start{};
+    clock_gettime(CLOCK_MONOTONIC, &start);
+    pollfd fds[2] = {{outPipe[0], POLLIN, 0}, {errPipe[0], POLLIN, 0}};
+    int open = 2;
+    while (open > 0) {
+        timespec now{};
+        clock_gettime(CLOCK_MONOTONIC, &now);
+        long elapsedMs = (now.tv_sec - start.tv_sec) * 1000 + (now.tv_nsec - start.tv_nsec) / 1000000;
+        long leftMs = timeoutSeconds * 1000L - elapsedMs;
+        if (leftMs <= 0) {
+            r.timedOut = true;
+            kill(pid, SIGKILL);
+            break;
+        }
+        if (poll(fds, 2, int(leftMs)) <= 0)
+            continue;
+        for (pollfd& p : fds) {
+            if (p.fd < 0 || !(p.revents & (POLLIN | POLLHUP)))
+                continue;
+            char buf[65536];
+            ssize_t n = read(p.fd, buf, sizeof buf);
+            if (n <= 0) {
+                close(p.fd);
+                p.fd = -1;
+                --open;
+                continue;
+            }
+            (p.fd == outPipe[0] ? r.out : r.err).append(buf, size_t(n));
+        }
+    }
+    for (pollfd& p : fds)
+        if (p.fd >= 0)
+            close(p.fd);
+    int status = 0;
+    waitpid(pid, &status, 0);
+    r.status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    return r;
+}
+
+bool onPath(const std::string& prog) {
+    const char* path = std::getenv("PATH");
+    std::stringstream ss(path ? path : "");
+    std::string dir;
+    while (std::getline(ss, dir, ':'))
+        if (access((dir + "/" + prog).c_str(), X_OK) == 0)
+            return true;
+    return false;
+}
+
+std::string unmet(const Test& t) {
+    for (const std::string& r : t.requires_) {
+        if (r == "root" || r == "bpf") {
+            if (geteuid() != 0)
+                return "needs root";
+        } else if (!onPath(r)) {
+            return "needs " + r;
+        }
+    }
+    return {};
+}
+
+std::string showDiff(const std::string& label, const std::string& want, const std::string& got) {
+    return "  --- expected " + label + "\n" + want + (want.empty() || want.back() != '\n' ? "\n" : "") +
+           "  --- got\n" + got + (got.empty() || got.back() != '\n' ? "\n" : "");
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+    if (argc < 3) {
+        std::cerr << "usage: directive_runner TSTAP FILE...\n";
+        return 2;
+    }
+    std::string tstap = argv[1];
+    int passed = 0, failed = 0, skipped = 0;
+    for (int i = 2; i < argc; ++i) {
+        std::string error;
+        std::vector<Test> tests = parseFile(argv[i], error);
+        if (!error.empty()) {
+            std::cerr << error << "\n";
+            return 2;
+        }
+        for (const Test& t : tests) {
+            std::string why = unmet(t);
+            if (!why.empty()) {
+                ++skipped;
+                std::cout << "SKIP " << t.file << ":" << t.line << " " << t.name << " (" << why << ")\n";
+                continue;
+            }
+            std::vector<std::string> cmd{tstap};
+            for (const std::string& o : shellWords(t.opts))
+                cmd.push_back(o);
+            cmd.push_back("-e");
+            cmd.push_back(t.prog);
+            for (const std::string& a : shellWords(t.args))
+                cmd.push_back(a);
+            Result r = run(cmd, t.timeout);
+            std::string problems;
+            if (r.timedOut)
+                problems += "  timed out after " + std::to_string(t.timeout) + " s\n";
+            if (r.status != t.status)
+                problems += "  exit status " + std::to_string(r.status) + ", expected " +
+                            std::to_string(t.status) + "\n";
+            if (t.hasExpect && r.out != t.expect)
+                problems += showDiff("stdout", t.expect, r.out);
+            if (!t.expectRegex.empty()) {
+                std::string re = t.expectRegex;
+                while (!re.empty() && re.back() == '\n')
+                    re.pop_back();
+                if (!std::regex_search(r.out, std::regex(re, std::regex::multiline)))
+                    problems += "  stdout does not match /" + re + "/\n" + showDiff("stdout", "", r.out);
+            }
+            if (t.hasStderr && r.err != t.stderrText)
+                problems += showDiff("stderr", t.stderrText, r.err);
+            for (const std::string& c : t.stderrContains)
+                if (r.err.find(c) == std::string::npos)
+                    problems += "  stderr lacks \"" + c + "\"\n" + showDiff("stderr", "", r.err);
+            if (problems.empty()) {
+                ++passed;
+            } else {
+                ++failed;
+                std::cout << "FAIL " << t.file << ":" << t.line << " " << t.name << "\n" << problems;
+            }
+        }
+    }
+    std::cout << "directive tests: " << passed << " passed, " << failed << " failed, " << skipped
+              << " skipped\n";
+    return failed ? 1 : 0;
+}
