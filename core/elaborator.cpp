@@ -66,9 +66,11 @@ std::string describeExpr(const Expr* e) {
 
 Elaborator::Elaborator(const std::vector<FileAst*>& scriptFiles,
                        const std::vector<FileAst*>& libraryFiles, const ProbeRegistry& registry,
-                       const CompileOptions& options, DiagnosticSink& diags)
+                       const CompileOptions& options, DiagnosticSink& diags,
+                       SnippetParser parseSnippet)
     : scriptFiles_(scriptFiles), libraryFiles_(libraryFiles), registry_(registry),
-      options_(options), diags_(diags), program_(std::make_unique<Program>()) {}
+      options_(options), diags_(diags), program_(std::make_unique<Program>()),
+      parseSnippet_(std::move(parseSnippet)) {}
 
 std::unique_ptr<Program> Elaborator::run() {
     indexDeclarations();
@@ -182,10 +184,12 @@ bool Elaborator::resolvePoint(const ProbePoint& point, std::vector<Derivation>& 
                 }
                 for (Derivation& d : inner) {
                     d.viaAlias = true;
+                    // `probe a = b {A}` over `probe b = begin {B}` runs B, A, the
+                    // handler, then a's epilogue before b's (as stap orders them).
                     if (alias->prologue)
-                        d.prologues.insert(d.prologues.begin(), {alias, alias->prologue});
+                        d.prologues.push_back({alias, alias->prologue});
                     if (alias->epilogue)
-                        d.epilogues.push_back({alias, alias->epilogue});
+                        d.epilogues.insert(d.epilogues.begin(), {alias, alias->epilogue});
                     if (target->condition)
                         d.conditions.push_back(target->condition);
                     out.push_back(std::move(d));
@@ -237,6 +241,18 @@ void Elaborator::deriveProbes() {
                     rp.site = d.provider->site(d.point);
                     Arena& arena = program_->arena;
                     auto* body = arena.make<BlockStmt>(p->body->loc);
+                    std::string providerPrologue = d.provider->prologue(d.point);
+                    if (!providerPrologue.empty()) {
+                        BlockStmt* block = parseSnippet_ ? parseSnippet_(providerPrologue, d.point.str()) : nullptr;
+                        if (!block) {
+                            diags_.error(Phase::Semantic,
+                                         "internal error: the prologue of probe point '" + d.point.str() +
+                                             "' does not parse",
+                                         point->loc);
+                            continue;
+                        }
+                        body->body.push_back(cloneStmt(arena, block));
+                    }
                     for (auto& [alias, block] : d.prologues)
                         body->body.push_back(cloneStmt(arena, block));
                     rp.handlerIndex = body->body.size();
@@ -347,16 +363,19 @@ void Elaborator::resolveSymbol(SymbolExpr* s, Scope& scope, int arity, bool writ
     s->decl = local;
 }
 
-bool Elaborator::targetResolves(const Expr* e, const Scope& scope) {
-    if (e->kind != ExprKind::Target)
-        return false;
-    if (!scope.probe)
+bool Elaborator::targetResolves(const Expr* e, const Scope& scope, std::string* error) {
+    if (e->kind != ExprKind::Target || !scope.probe)
         return false;
     auto* t = static_cast<const TargetExpr*>(e);
-    for (const ContextVar& v : scope.probe->context)
-        if (v.name == t->name)
-            return true;
-    return false;
+    Type type = Type::Long;
+    std::string problem = scope.probe->provider->typeTarget(scope.probe->point, *t, type);
+    if (!problem.empty()) {
+        if (error)
+            *error = problem;
+        return false;
+    }
+    const_cast<Expr*>(e)->type = type;
+    return true;
 }
 
 FunctionDecl* Elaborator::resolveCall(CallExpr* c, Scope& scope) {
@@ -449,9 +468,10 @@ void Elaborator::resolveExpr(Expr* e, Scope& scope, bool write) {
         for (TargetComponent& c : t->components)
             if (c.index)
                 resolveExpr(c.index, scope);
-        if (!targetResolves(e, scope))
-            diags_.error(Phase::Semantic, "unresolved target-symbol expression", e->loc,
-                         describeExpr(e));
+        std::string problem;
+        if (!targetResolves(e, scope, &problem))
+            diags_.error(Phase::Semantic, problem.empty() ? "unresolved target-symbol expression" : problem,
+                         e->loc, describeExpr(e));
         return;
     }
     case ExprKind::Cast: {
@@ -825,8 +845,9 @@ void Elaborator::collectUsed() {
 std::unique_ptr<Program> elaborateProgram(const std::vector<FileAst*>& scriptFiles,
                                           const std::vector<FileAst*>& libraryFiles,
                                           const ProbeRegistry& registry,
-                                          const CompileOptions& options, DiagnosticSink& diags) {
-    Elaborator e(scriptFiles, libraryFiles, registry, options, diags);
+                                          const CompileOptions& options, DiagnosticSink& diags,
+                                          SnippetParser parseSnippet) {
+    Elaborator e(scriptFiles, libraryFiles, registry, options, diags, std::move(parseSnippet));
     return e.run();
 }
 

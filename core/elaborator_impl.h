@@ -17,7 +17,8 @@ std::string describeExpr(const Expr* e);
 class Elaborator {
 public:
     Elaborator(const std::vector<FileAst*>& scriptFiles, const std::vector<FileAst*>& libraryFiles,
-               const ProbeRegistry& registry, const CompileOptions& options, DiagnosticSink& diags);
+               const ProbeRegistry& registry, const CompileOptions& options, DiagnosticSink& diags,
+               SnippetParser parseSnippet);
     std::unique_ptr<Program> run();
 
 private:
@@ -37,7 +38,7 @@ private:
     struct Derivation {
         const ProbeProvider* provider;
         ConcretePoint point;
-        std::vector<std::pair<AliasDecl*, BlockStmt*>> prologues; // outermost alias first
+        std::vector<std::pair<AliasDecl*, BlockStmt*>> prologues; // innermost alias first (run order)
         std::vector<std::pair<AliasDecl*, BlockStmt*>> epilogues;
         std::vector<Expr*> conditions;
         bool viaAlias = false;
@@ -53,7 +54,7 @@ private:
     VarDecl* lookupGlobal(const std::string& name, FileAst* from);
     FunctionDecl* resolveCall(CallExpr* c, Scope& scope);
     void noteArity(VarDecl* v, int arity, SourceLoc loc, const std::string& name);
-    bool targetResolves(const Expr* e, const Scope& scope);
+    bool targetResolves(const Expr* e, const Scope& scope, std::string* error = nullptr);
     void checkForeachModification();
     void pruneLocals();
     void collectUsed();
@@ -88,6 +89,7 @@ private:
     const CompileOptions& options_;
     DiagnosticSink& diags_;
     std::unique_ptr<Program> program_;
+    SnippetParser parseSnippet_;
 
     std::unordered_map<std::string, std::vector<FunctionDecl*>> userFunctions_, libraryFunctions_;
     std::unordered_map<std::string, VarDecl*> userGlobals_;

@@ -128,7 +128,20 @@ bool Frontend::elaborate() {
         script.push_back(f.get());
     for (auto& f : libraryFiles_)
         library.push_back(f.get());
-    program_ = elaborateProgram(script, library, registry_, options_, diags_);
+    auto parseSnippet = [this](const std::string& text, const std::string& origin) -> BlockStmt* {
+        FileId id = sources_.addFile("<" + origin + " prologue>", "probe __prologue {\n" + text + "\n}\n", true);
+        ParseOptions po;
+        po.target = &options_.target;
+        po.libraryMacros = &libraryMacros_;
+        po.guru = true;
+        auto ast = parseFile(sources_, id, diags_, po);
+        if (ast->probes.empty())
+            return nullptr;
+        BlockStmt* body = ast->probes.front()->body;
+        snippetFiles_.push_back(std::move(ast));
+        return body;
+    };
+    program_ = elaborateProgram(script, library, registry_, options_, diags_, parseSnippet);
     return !diags_.hasErrors();
 }
 

@@ -60,6 +60,7 @@ private:
     std::vector<FileId> scriptIds_;
     std::vector<std::unique_ptr<FileAst>> scriptFiles_;
     std::vector<std::unique_ptr<FileAst>> libraryFiles_;
+    std::vector<std::unique_ptr<FileAst>> snippetFiles_; // provider prologues
     std::unique_ptr<Program> program_;
     bool macrosLoaded_ = false, libraryLoaded_ = false, parsed_ = false;
 };

@@ -402,8 +402,7 @@ bool decodeStringLiteral(std::string_view raw, std::string& out, std::string* ba
                 }
                 out += char(value);
             } else {
-                // stap passes unknown escapes through unchanged.
-                out += '\\';
+                // stap's lexer drops the backslash of an unknown escape: "\q" is "q".
                 out += e;
             }
         }

@@ -2,6 +2,8 @@
 
 #include <fnmatch.h>
 
+#include <algorithm>
+
 namespace tap {
 
 std::string ConcretePoint::str() const {
@@ -16,6 +18,33 @@ std::string ConcretePoint::str() const {
             s += "(\"" + *components[i].string + "\")";
     }
     return s;
+}
+
+std::string AttachSpec::section() const {
+    switch (kind) {
+    case Kind::None: return {};
+    case Kind::TpBtf: return "tp_btf/" + target;
+    case Kind::Tracepoint: return "tracepoint/" + target;
+    case Kind::RawTracepoint: return "raw_tp/" + target;
+    case Kind::PerfEvent: return "perf_event";
+    case Kind::Kprobe: return (isReturn ? "kretprobe/" : "kprobe/") + target;
+    case Kind::Uprobe: return isReturn ? "uretprobe" : "uprobe";
+    }
+    return {};
+}
+
+std::string ProbeProvider::typeTarget(const ConcretePoint& point, const TargetExpr& target,
+                                      Type& type) const {
+    for (const ContextVar& v : contextVariables(point)) {
+        if (v.name != target.name)
+            continue;
+        type = v.type;
+        for (const TargetComponent& c : target.components)
+            if (c.kind == TargetComponent::Pretty)
+                type = Type::String;
+        return {};
+    }
+    return "unresolved target-symbol expression";
 }
 
 bool componentMatches(const std::string& pattern, const std::string& name) {
@@ -86,9 +115,19 @@ std::vector<ProbeRegistry::Match> ProbeRegistry::match(const ProbePoint& point,
                 error = problem;
                 continue;
             }
-            matches.push_back({provider.get(), std::move(concrete)});
+            for (ConcretePoint& each : provider->expand(concrete))
+                matches.push_back({provider.get(), std::move(each)});
         }
     }
+    // Wildcard matches come in name order, component by component, as stap
+    // lists them (timer.*(100): hz, jiffies, ms, msec, s, sec, us, usec).
+    std::stable_sort(matches.begin(), matches.end(), [](const Match& a, const Match& b) {
+        const auto& x = a.point.components;
+        const auto& y = b.point.components;
+        return std::lexicographical_compare(
+            x.begin(), x.end(), y.begin(), y.end(),
+            [](const ConcreteComponent& l, const ConcreteComponent& r) { return l.functor < r.functor; });
+    });
     return matches;
 }
 

@@ -47,6 +47,26 @@ struct ContextVar {
 
 enum class ProbeSite : uint8_t { UserSpace, Kernel };
 
+// How the runtime attaches a kernel-site probe (the BPF program's section).
+struct AttachSpec {
+    enum class Kind : uint8_t {
+        None,          // user-space probe
+        TpBtf,         // SEC("tp_btf/NAME"): typed raw tracepoint; args are u64 ctx[i]
+        Tracepoint,    // SEC("tracepoint/SYSTEM/NAME"): the tracefs record
+        RawTracepoint, // SEC("raw_tp/NAME")
+        PerfEvent,     // SEC("perf_event"): perfType/perfConfig, period or frequency
+        Kprobe,        // SEC("kprobe/FUNC") / kretprobe
+        Uprobe,        // SEC("uprobe"): binary path + offset, or uretprobe
+    } kind = Kind::None;
+    std::string target;       // tracepoint name, "system/name", function, binary path
+    bool isReturn = false;    // kretprobe / uretprobe
+    uint64_t perfType = 0, perfConfig = 0;
+    uint64_t samplePeriod = 0, sampleFrequency = 0;
+    uint64_t offset = 0;      // uprobe offset in the binary
+    int64_t filterPid = -1;   // process(PID) / -x filters, -1 for none
+    std::string section() const; // the ELF section name for the generated program
+};
+
 class ProbeProvider {
 public:
     virtual ~ProbeProvider() = default;
@@ -56,7 +76,20 @@ public:
     virtual std::string check(const ConcretePoint& point) const { return {}; }
     // The $variables a handler of this point may read.
     virtual std::vector<ContextVar> contextVariables(const ConcretePoint& point) const { return {}; }
+    // The concrete points a matched point names when its arguments hold
+    // wildcards (kernel.trace("sched_*")); by default the point itself.
+    virtual std::vector<ConcretePoint> expand(const ConcretePoint& point) const { return {point}; }
+    // Checks a $variable with its ->field / [index] components and gives its
+    // type; returns an error text ("" when fine). The default accepts the
+    // names contextVariables() lists, as longs (strings when pretty-printed).
+    virtual std::string typeTarget(const ConcretePoint& point, const TargetExpr& target,
+                                   Type& type) const;
+    // Script statements run before the handler, as a tapset alias's prologue
+    // would (syscall.* sets name, argstr and the arguments).
+    virtual std::string prologue(const ConcretePoint& point) const { return {}; }
     virtual ProbeSite site(const ConcretePoint& point) const { return ProbeSite::UserSpace; }
+    // For kernel-site points: how to attach the program that runs the handler.
+    virtual AttachSpec attach(const ConcretePoint& point) const { return {}; }
     // True for .return-style points where @entry is valid.
     virtual bool isReturnProbe(const ConcretePoint& point) const { return false; }
 };

@@ -483,12 +483,8 @@ Type Elaborator::inferExpr(Expr* e, Type want, bool needValue) {
         for (TargetComponent& c : te->components)
             if (c.index)
                 inferExpr(c.index, Type::Long, true);
-        t = Type::Long;
-        for (const TargetComponent& c : te->components)
-            if (c.kind == TargetComponent::Pretty)
-                t = Type::String;
-        if (te->name.rfind("$$", 0) == 0)
-            t = Type::String;
+        // Resolution typed the expression from the probe point's context.
+        t = e->type != Type::Unknown ? e->type : Type::Long;
         break;
     }
     case ExprKind::Entry:
