@@ -44,6 +44,20 @@ constexpr TimerUnit kTimerUnits[] = {
 };
 
 class TimerProvider : public ProbeProvider {
+    static bool isProfile(const ConcretePoint& p) {
+        return p.components.size() >= 2 && p.components[1].functor == "profile";
+    }
+    static uint64_t intervalNs(const ConcretePoint& p) {
+        const std::string& unit = p.components[1].functor;
+        uint64_t n = p.components[1].number ? uint64_t(*p.components[1].number) : 1;
+        if (unit == "s" || unit == "sec") return n * 1000000000ULL;
+        if (unit == "ms" || unit == "msec") return n * 1000000ULL;
+        if (unit == "us" || unit == "usec") return n * 1000ULL;
+        if (unit == "hz") return 1000000000ULL / (n ? n : 1);
+        if (unit == "jiffies") return n * (1000000000ULL / 250);
+        return n;
+    }
+
 public:
     std::string family() const override { return "timer"; }
     std::vector<ProbePattern> patterns() const override {
@@ -81,9 +95,23 @@ public:
         return {};
     }
     ProbeSite site(const ConcretePoint& point) const override {
-        return point.components.size() >= 2 && point.components[1].functor == "profile"
-                   ? ProbeSite::Kernel
-                   : ProbeSite::UserSpace;
+        return isProfile(point) ? ProbeSite::Kernel : ProbeSite::UserSpace;
+    }
+    // timer.profile samples every CPU at the kernel tick; an interval timer
+    // whose handler reads task context runs on one CPU's clock event.
+    AttachSpec attach(const ConcretePoint& point) const override {
+        AttachSpec a;
+        a.kind = AttachSpec::Kind::PerfEvent;
+        a.perfType = 1;   // PERF_TYPE_SOFTWARE
+        a.perfConfig = 0; // PERF_COUNT_SW_CPU_CLOCK
+        if (isProfile(point)) {
+            a.sampleFrequency = 0;
+            a.samplePeriod = 1000000000ULL / 250; // one kernel tick at HZ=250
+            return a;
+        }
+        a.cpu = 0;
+        a.samplePeriod = intervalNs(point);
+        return a;
     }
 };
 

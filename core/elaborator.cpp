@@ -78,6 +78,7 @@ std::unique_ptr<Program> Elaborator::run() {
     resolveSymbolsInProbes();
     resolveFunctions();
     checkForeachModification();
+    placeTimersNeedingTaskContext();
     if (diags_.hasErrors())
         return std::move(program_);
     if (!options_.unoptimized) {
@@ -808,6 +809,35 @@ void Elaborator::checkForeachModification() {
     for (FunctionDecl* f : reachable_)
         if (!f->embedded())
             visit(f->body);
+}
+
+// A timer probe whose handler reads task context (pid(), execname(), ...)
+// runs in the kernel on a clock event, so the task is the interrupted one.
+void Elaborator::placeTimersNeedingTaskContext() {
+    for (ResolvedProbe& rp : program_->probes) {
+        if (rp.site != ProbeSite::UserSpace || rp.point.components.empty() ||
+            rp.point.components[0].functor != "timer")
+            continue;
+        std::set<const FunctionDecl*> seen;
+        std::vector<Stmt*> work{rp.body};
+        bool needsTask = false;
+        while (!work.empty() && !needsTask) {
+            Stmt* s = work.back();
+            work.pop_back();
+            walkExprs(s, [&](Expr* e) {
+                if (e->kind != ExprKind::Call)
+                    return;
+                auto* c = static_cast<CallExpr*>(e);
+                if (isTaskContextFunction(c->name))
+                    needsTask = true;
+                for (FunctionDecl* f : c->overloads)
+                    if (!f->embedded() && seen.insert(f).second)
+                        work.push_back(f->body);
+            });
+        }
+        if (needsTask)
+            rp.site = ProbeSite::Kernel;
+    }
 }
 
 // Locals that elision left without any use are dropped.

@@ -56,6 +56,7 @@ private:
     void noteArity(VarDecl* v, int arity, SourceLoc loc, const std::string& name);
     bool targetResolves(const Expr* e, const Scope& scope, std::string* error = nullptr);
     void checkForeachModification();
+    void placeTimersNeedingTaskContext();
     void pruneLocals();
     void collectUsed();
 

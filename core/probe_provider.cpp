@@ -20,6 +20,17 @@ std::string ConcretePoint::str() const {
     return s;
 }
 
+bool isTaskContextFunction(const std::string& name) {
+    static const char* const kNames[] = {
+        "pid", "tid", "ppid", "pgrp", "sid", "uid", "euid", "gid", "egid", "execname", "pexecname",
+        "cpu", "task_current", "ns_pid", "ns_tid", "ns_ppid", "ns_pgrp", "ns_sid", "ns_uid",
+        "ns_euid", "ns_gid", "ns_egid", "user_mode", "is_myproc", "cmdline_args", "cmdline_str"};
+    for (const char* n : kNames)
+        if (name == n)
+            return true;
+    return false;
+}
+
 std::string AttachSpec::section() const {
     switch (kind) {
     case Kind::None: return {};

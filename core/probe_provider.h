@@ -64,6 +64,7 @@ struct AttachSpec {
     uint64_t samplePeriod = 0, sampleFrequency = 0;
     uint64_t offset = 0;      // uprobe offset in the binary
     int64_t filterPid = -1;   // process(PID) / -x filters, -1 for none
+    int cpu = -1;             // perf events: one CPU, or -1 for every CPU
     std::string section() const; // the ELF section name for the generated program
 };
 
@@ -112,6 +113,10 @@ public:
 private:
     std::vector<std::unique_ptr<ProbeProvider>> providers_;
 };
+
+// Builtins that read the task a probe interrupted (pid(), execname(), ...):
+// a timer handler that calls one runs in the kernel, on a perf clock event.
+bool isTaskContextFunction(const std::string& name);
 
 // fnmatch-style match of one probe point component name (`*` wildcards).
 bool componentMatches(const std::string& pattern, const std::string& name);

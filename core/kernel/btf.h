@@ -1,0 +1,57 @@
+// The running kernel's types from BTF (/sys/kernel/btf/vmlinux): typed
+// tracepoint arguments, member lookup for $var->a->b, and C declarations of
+// just the members a script reads (for CO-RE relocated access).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+struct btf;
+
+namespace tap::kernel {
+
+struct BtfParam {
+    std::string name;
+    int32_t type = 0;
+};
+
+struct BtfMember {
+    std::string name;
+    int32_t type = 0;
+    uint32_t bitOffset = 0;
+    uint32_t bitfieldSize = 0;
+};
+
+class Btf {
+public:
+    // The kernel's BTF, loaded once; null when the kernel has none.
+    static Btf* vmlinux();
+    ~Btf();
+
+    // TP_PROTO arguments of a tracepoint (without the leading __data).
+    std::optional<std::vector<BtfParam>> tracepointParams(const std::string& tracepoint) const;
+
+    enum class Kind { Void, Int, Pointer, Array, Struct, Union, Enum, Function, Float, Other };
+    Kind kind(int32_t id) const;        // after typedef/const/volatile
+    int32_t strip(int32_t id) const;    // skips typedef, const, volatile, restrict, type tags
+    int64_t size(int32_t id) const;
+    bool isSigned(int32_t id) const;
+    bool isChar(int32_t id) const;      // char / signed char / unsigned char
+    int32_t pointee(int32_t id) const;  // pointer target, array element
+    int64_t arrayLength(int32_t id) const;
+    std::string name(int32_t id) const; // the type's own name ("task_struct")
+    // C spelling of a type with an optional declarator: "struct task_struct *prev",
+    // "char comm[16]".
+    std::string declare(int32_t id, const std::string& declarator = {}) const;
+    // Finds a member of a struct/union, looking into anonymous members.
+    std::optional<BtfMember> member(int32_t composite, const std::string& name) const;
+
+private:
+    explicit Btf(struct btf* b) : btf_(b) {}
+    struct btf* btf_;
+};
+
+} // namespace tap::kernel
