@@ -42,7 +42,14 @@ struct ConcretePoint {
 struct ContextVar {
     std::string name; // "$prev", "$$parms", ...
     Type type = Type::Long;
-    std::string cType; // e.g. "struct task_struct*", for -L listings and hints
+    std::string cType; // e.g. "struct task_struct *", for -L listings and hints
+    // Where the BPF program finds it (the translator's input):
+    int argIndex = -1;    // tp_btf / raw_tp: ctx[argIndex]
+    int32_t btfType = 0;  // its kernel BTF type (0: none)
+    int offset = -1;      // tracepoint record: byte offset,
+    int size = 0;         //   size,
+    bool isSigned = false; //  signedness
+    bool isString = false; // char array / user string in the record (read as a string)
 };
 
 enum class ProbeSite : uint8_t { UserSpace, Kernel };
