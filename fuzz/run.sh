@@ -90,7 +90,7 @@ rc=0
 echo "---- summary ----"
 grep -E '^#[0-9]+.*(INITED|DONE)' "$log" | tail -n 2 || true
 grep -E '^stat::' "$log" || true
-tail -n 200 "$log" | grep -E '^#[0-9]+' | tail -n 1 || true
+echo "last status: $(grep -E '^#[0-9]+' "$log" | tail -n 1)"
 echo "corpus files: $(ls "$corpus" | wc -l) (seeds $seeds)"
 new=$(ls -t "$artifacts" | head -n $(( $(ls "$artifacts" | wc -l) - before )) 2>/dev/null || true)
 if grep -qE 'ERROR: (AddressSanitizer|LeakSanitizer|libFuzzer)|runtime error:|SUMMARY: (Address|Undefined|Leak)' "$log"; then
