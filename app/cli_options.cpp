@@ -68,13 +68,11 @@ std::string parseCommandLine(int argc, char** argv, CliOptions& o) {
     bool endOfOptions = false;
     for (int i = 1; i < argc; ++i) {
         std::string a = argv[i];
+        // As stap's GNU getopt: options may follow the script and its
+        // arguments (`tstap s.stp a -p2`); only `--` ends them.
         if (endOfOptions || a.empty() || a[0] != '-' || a == "-") {
             positional.push_back(a);
-            // Everything after the script is a script argument.
-            if (!o.scriptText || positional.size() > 0)
-                for (++i; i < argc; ++i)
-                    positional.push_back(argv[i]);
-            break;
+            continue;
         }
         if (a == "--") {
             endOfOptions = true;
@@ -129,9 +127,10 @@ std::string parseCommandLine(int argc, char** argv, CliOptions& o) {
                 std::pair<std::string, std::string> d;
                 if (!value(v) || !splitAssignment(v, d)) return "option -D needs NAME=VALUE";
                 // stap's safety pattern: an identifier, optionally =[-]word.
-                static const std::regex safe("^[a-z_][a-z_0-9]*(=-?[a-z_0-9]+)?$", std::regex::icase);
+                static const char* pattern = "^[a-z_][a-z_0-9]*(=-?[a-z_0-9]+)?$";
+                static const std::regex safe(pattern, std::regex::icase);
                 if (!std::regex_match(v, safe))
-                    return "Safety pattern mismatch for -D parameter ('" + v + "')";
+                    return "Safety pattern mismatch for -D parameter ('" + v + "' vs. '" + pattern + "')";
                 o.defines.push_back(d);
                 break;
             }
@@ -139,11 +138,16 @@ std::string parseCommandLine(int argc, char** argv, CliOptions& o) {
                 std::pair<std::string, std::string> d;
                 if (!value(v) || !splitAssignment(v, d) || v.find('=') == std::string::npos)
                     return "option -G needs VAR=VALUE";
+                static const char* pattern = "^[a-z_][a-z0-9_]*=[a-z0-9_.-]+$";
+                static const std::regex safe(pattern, std::regex::icase);
+                if (!std::regex_match(v, safe))
+                    return "Safety pattern mismatch for -G parameter ('" + v + "' vs. '" + pattern + "')";
                 o.globalSets.push_back(d);
                 break;
             }
             case 'e':
                 if (!value(v)) return "option -e needs a script";
+                if (o.scriptText) return "Only one script can be given on the command line.";
                 o.scriptText = v;
                 break;
             case 'o':

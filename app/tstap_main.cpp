@@ -4,6 +4,7 @@
 #include "frontend.h"
 #include "program_printer.h"
 #include "session.h"
+#include "bpf/translation.h"
 
 #include <sys/resource.h>
 #include <sys/time.h>
@@ -111,8 +112,10 @@ int main(int argc, char** argv) {
     if (cli.lastPass == 1) {
         printDiagnostics(fe, cli);
         std::cout << "# parse tree dump\n";
-        for (const auto& f : fe.scriptFiles())
+        for (const auto& f : fe.scriptFiles()) {
             printFile(std::cout, *f);
+            std::cout << "\n"; // stap ends each file's dump with an empty line
+        }
         return 0;
     }
 
@@ -146,7 +149,31 @@ int main(int argc, char** argv) {
                          "user-space executor\n";
             return 0;
         }
-        std::cerr << "tstap: translating kernel probes (passes 3-4) is not available in this build\n";
+        rt::Limits limits;
+        std::string limitError = limits.apply(cli.defines);
+        if (!limitError.empty()) {
+            std::cerr << "ERROR: " << limitError << "\n";
+            return 1;
+        }
+        bpf::TranslateOptions topts;
+        topts.maxStringLen = limits.maxStringLen;
+        topts.maxMapEntries = limits.maxMapEntries;
+        topts.maxAction = limits.maxAction;
+        bpf::Translation translation;
+        timer.reset();
+        if (!bpf::translate(fe.program(), topts, fe.diagnostics(), translation)) {
+            printDiagnostics(fe, cli);
+            std::cerr << "Pass 3: translation failed.  [man error::pass3]\n";
+            return 1;
+        }
+        if (cli.verbose)
+            std::cerr << "Pass 3: translated to BPF C (" << translation.programs.size() << " programs) in "
+                      << timer.text() << "\n";
+        if (cli.lastPass == 3) {
+            std::cout << translation.source;
+            return 0;
+        }
+        std::cerr << "tstap: compiling and loading BPF (passes 4-5) is not available in this build yet\n";
         return 1;
     }
     rt::SessionOptions session;

@@ -299,8 +299,8 @@ void printExpr(std::ostream& o, const Expr* e) {
         o << ")";
         break;
     }
-    case ExprKind::Embedded:
-        o << "%{" << static_cast<const EmbeddedExpr*>(e)->code << "%}";
+    case ExprKind::Embedded: // stap: "%{ " code " %}" for an expression
+        o << "%{ " << static_cast<const EmbeddedExpr*>(e)->code << " %}";
         break;
     }
 }
@@ -459,7 +459,7 @@ void printFunctionHeader(std::ostream& o, const FunctionDecl& f) {
 void printFile(std::ostream& o, const FileAst& file) {
     o << "# file " << file.name << "\n";
     for (const EmbeddedDecl* e : file.embedded)
-        o << "%{" << e->code << "%}\n";
+        o << "%{" << e->code << "%}"; // no newline, as stap
     for (const VarDecl* g : file.globals) {
         o << "global " << g->name;
         if (g->wrap) o << "%";

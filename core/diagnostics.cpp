@@ -79,6 +79,8 @@ void formatOne(std::string& out, const Diagnostic& d, const SourceManager& sm) {
         out += '\n';
         appendSource(out, d.severity == Severity::Warning ? " source: " : "        source: ", d.loc,
                      sm);
+        if (d.severity == Severity::Error && d.phase == Phase::Semantic)
+            out += '\n'; // stap ends each semantic error (and note) with an empty line
     }
 }
 

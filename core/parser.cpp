@@ -284,7 +284,7 @@ Type Parser::parseTypeName() {
         next();
         return Type::String;
     }
-    fail("expected 'long' or 'string'");
+    fail("expected 'string' or 'long'");
 }
 
 void Parser::parseFunction(bool isPrivate) {
@@ -320,7 +320,8 @@ void Parser::parseFunction(bool isPrivate) {
             f->params.push_back(v);
             if (acceptOp(Op::RParen))
                 break;
-            expectOp(Op::Comma);
+            if (!acceptOp(Op::Comma))
+                fail("expected ',' or ')'");
         }
     } else {
         next();
@@ -410,7 +411,7 @@ ProbePointComponent Parser::parseComponent() {
     const Token& first = peek();
     if (!(first.kind == Tok::Ident && first.text[0] != '$' && first.text[0] != '@') &&
         !first.is(Op::Star))
-        fail("expected identifier or '*'");
+        fail("expected identifier or '*' or '{'");
     c.loc = first.loc;
     c.functor = std::string(next().text);
     // Adjacent identifier pieces and '*' wildcards form one name: sys*call, x**.
@@ -440,7 +441,7 @@ std::vector<std::vector<ProbePointComponent>> Parser::parseComponentSequence() {
                 if (acceptOp(Op::RBrace))
                     break;
                 if (!peekOp(Op::Comma))
-                    fail("expected ',' or '}'");
+                    fail("expected '}'");
                 next();
             }
             std::vector<std::vector<ProbePointComponent>> product;
@@ -680,7 +681,8 @@ Stmt* Parser::parseForeach() {
             sortMark(int(s->keys.size()));
             if (acceptOp(Op::RBracket))
                 break;
-            expectOp(Op::Comma);
+            if (!acceptOp(Op::Comma))
+                fail("expected ',' or ']'");
         }
     } else {
         Token k = expectName("expected identifier");
@@ -808,10 +810,14 @@ Expr* Parser::parseArrayIn() {
     if (peekOp(Op::LBracket)) {
         next();
         std::vector<Expr*> keys = parseKeyList(Op::RBracket, true);
-        if (!peekKw(Kw::In))
-            fail("expected 'in'");
+        if (!peekKw(Kw::In)) {
+            // As stap: `[e]` without `in` is just e.
+            if (keys.size() == 1 && keys[0])
+                return keys[0];
+            fail("unexpected comma-separated expression list");
+        }
         Token in = next();
-        Token name = expectName("expected identifier");
+        Token name = expectName("expected identifier or statistical operation");
         auto* idx = make<IndexExpr>(name.loc, make<SymbolExpr>(name.loc, std::string(name.text)));
         idx->keys = std::move(keys);
         return make<InExpr>(in.loc, idx);
@@ -820,7 +826,7 @@ Expr* Parser::parseArrayIn() {
     // stap takes one `in` only: `a in b in c` is a parse error.
     if (peekKw(Kw::In)) {
         Token in = next();
-        Token name = expectName("expected identifier");
+        Token name = expectName("expected identifier or statistical operation");
         auto* idx = make<IndexExpr>(name.loc, make<SymbolExpr>(name.loc, std::string(name.text)));
         idx->keys.push_back(lhs);
         lhs = make<InExpr>(in.loc, idx);
@@ -894,7 +900,8 @@ std::vector<Expr*> Parser::parseKeyList(Op close, bool allowWildcard) {
         }
         if (acceptOp(close))
             return keys;
-        expectOp(Op::Comma);
+        if (!acceptOp(Op::Comma))
+            fail("expected one of '" + std::string(opText(close)) + " ,'");
     }
 }
 
@@ -907,7 +914,8 @@ std::vector<Expr*> Parser::parseArgs() {
         args.push_back(parseExpression());
         if (acceptOp(Op::RParen))
             return args;
-        expectOp(Op::Comma);
+        if (!acceptOp(Op::Comma))
+            fail("expected one of ') ,'");
     }
 }
 
@@ -981,6 +989,11 @@ Expr* Parser::parsePrimary() {
         PrintKind pk = printKindOf(id.text, isPrint);
         if (isPrint) {
             auto* p = make<PrintExpr>(id.loc, pk, std::string(id.text));
+            // The format / delimiter must be a literal string (stap: at the argument).
+            if ((p->hasFormat() || p->hasDelimiter()) && peek(1).kind != Tok::String) {
+                expectOp(Op::LParen);
+                fail("expected literal string");
+            }
             p->args = parseArgs();
             if (p->hasFormat() && (p->args.empty() || p->args[0]->kind != ExprKind::String))
                 fail("printf format must be a literal string", id);
@@ -1095,13 +1108,11 @@ Expr* Parser::parseAtOperator(const Token& t) {
         bool linear = name == "@hist_linear";
         expectOp(Op::LParen);
         auto* h = make<HistExpr>(t.loc, linear, requireStat(t));
-        while (acceptOp(Op::Comma))
+        for (int i = 0; linear && i < 3; ++i) { // @hist_linear(v, lo, hi, step)
+            expectOp(Op::Comma);
             h->params.push_back(parseExpression());
+        }
         expectOp(Op::RParen);
-        if (linear && h->params.size() != 3)
-            fail("expected 4 arguments to @hist_linear", t);
-        if (!linear && !h->params.empty())
-            fail("expected 1 argument to @hist_log", t);
         if (peekOp(Op::LBracket)) {
             Token open = next();
             auto* idx = make<IndexExpr>(open.loc, h);
@@ -1116,11 +1127,11 @@ Expr* Parser::parseAtOperator(const Token& t) {
         auto* c = make<CastExpr>(t.loc, parseExpression());
         expectOp(Op::Comma);
         if (peek().kind != Tok::String)
-            fail("expected literal string");
+            fail("expected string");
         c->typeName = parseStringLiteral()->value;
         if (acceptOp(Op::Comma)) {
             if (peek().kind != Tok::String)
-                fail("expected literal string");
+                fail("expected string");
             c->module = parseStringLiteral()->value;
         }
         expectOp(Op::RParen);
@@ -1131,11 +1142,11 @@ Expr* Parser::parseAtOperator(const Token& t) {
         expectOp(Op::LParen);
         auto* v = make<AtVarExpr>(t.loc);
         if (peek().kind != Tok::String)
-            fail("expected literal string");
+            fail("expected string");
         v->varName = parseStringLiteral()->value;
         if (acceptOp(Op::Comma)) {
             if (peek().kind != Tok::String)
-                fail("expected literal string");
+                fail("expected string");
             v->module = parseStringLiteral()->value;
         }
         expectOp(Op::RParen);
@@ -1144,13 +1155,15 @@ Expr* Parser::parseAtOperator(const Token& t) {
     }
     if (name == "@defined" || name == "@entry" || name == "@probewrite") {
         expectOp(Op::LParen);
-        Expr* operand = parseExpression();
-        expectOp(Op::RParen);
         ExprKind k = name == "@defined" ? ExprKind::Defined
                      : name == "@entry" ? ExprKind::Entry
                                         : ExprKind::ProbeWrite;
+        if (k == ExprKind::ProbeWrite && !peek().isName())
+            fail("expected identifier");
+        Expr* operand = parseExpression();
+        expectOp(Op::RParen);
         if (k == ExprKind::ProbeWrite && operand->kind != ExprKind::Symbol)
-            fail("expected identifier in @probewrite", t);
+            fail("expected identifier", t);
         return make<WrapExpr>(k, t.loc, operand);
     }
     if (name == "@perf") {
@@ -1166,7 +1179,7 @@ Expr* Parser::parseAtOperator(const Token& t) {
         auto* c = make<AtCallExpr>(t.loc, std::string(name));
         c->args = parseArgs();
         if (name == "@const" && !ast_->privileged)
-            fail("@const requires guru mode (-g)", t);
+            fail("using @const operator not permitted; need stap -g", t);
         return c;
     }
     fail("unknown operator " + std::string(name), t);

@@ -99,9 +99,7 @@ void Preprocessor::defineMacro(const Token& at) {
     if (t.is(Op::LParen)) {
         for (;;) {
             Token p = nextRaw();
-            if (p.is(Op::RParen) && def->params.empty())
-                break;
-            if (!p.isName()) {
+            if (!p.isName()) { // stap: `@define f() %( %)` is an error too
                 error("expected macro parameter name", p);
                 return;
             }

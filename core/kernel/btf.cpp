@@ -2,6 +2,9 @@
 
 #include <bpf/btf.h>
 
+#include <algorithm>
+#include <cstring>
+
 namespace tap::kernel {
 
 Btf* Btf::vmlinux() {
@@ -16,18 +19,186 @@ Btf* Btf::vmlinux() {
 
 Btf::~Btf() { btf__free(btf_); }
 
+namespace {
+
+// The parameter types of a FUNC_PROTO after the leading `void *__data`.
+std::vector<int32_t> paramTypes(const struct btf* b, const btf_type* proto) {
+    std::vector<int32_t> types;
+    const btf_param* p = btf_params(proto);
+    for (unsigned i = 1; i < btf_vlen(proto); ++i)
+        types.push_back(int32_t(p[i].type));
+    return types;
+}
+
+size_t commonPrefix(const std::string& a, const std::string& b) {
+    size_t n = 0;
+    while (n < a.size() && n < b.size() && a[n] == b[n])
+        ++n;
+    return n;
+}
+
+} // namespace
+
 std::optional<std::vector<BtfParam>> Btf::tracepointParams(const std::string& tracepoint) const {
+    // tp_btf programs attach through the `btf_trace_NAME` typedef, a pointer
+    // to the probe's prototype (whose parameters have no names).
+    int32_t td = btf__find_by_name_kind(btf_, ("btf_trace_" + tracepoint).c_str(), BTF_KIND_TYPEDEF);
+    if (td < 0)
+        return std::nullopt;
+    const btf_type* ptr = btf__type_by_id(btf_, btf__type_by_id(btf_, uint32_t(td))->type);
+    if (!ptr || !btf_is_ptr(ptr))
+        return std::nullopt;
+    const btf_type* proto = btf__type_by_id(btf_, ptr->type);
+    if (!proto || !btf_is_func_proto(proto) || btf_vlen(proto) < 1)
+        return std::nullopt;
+    std::vector<int32_t> types = paramTypes(btf_, proto);
+
+    // The names: from __bpf_trace_NAME (TRACE_EVENT), else from the event
+    // class's __bpf_trace_CLASS with the same parameter types (DEFINE_EVENT);
+    // of several such classes the one sharing the longest name prefix.
+    int32_t named = -1;
     int32_t fn = btf__find_by_name_kind(btf_, ("__bpf_trace_" + tracepoint).c_str(), BTF_KIND_FUNC);
+    if (fn >= 0) {
+        const btf_type* fp = btf__type_by_id(btf_, btf__type_by_id(btf_, uint32_t(fn))->type);
+        if (fp && btf_is_func_proto(fp) && paramTypes(btf_, fp) == types)
+            named = int32_t(btf__type_by_id(btf_, uint32_t(fn))->type);
+    }
+    if (named < 0) {
+        std::lock_guard<std::mutex> lock(mutex_);
+        if (!classesIndexed_) {
+            classesIndexed_ = true;
+            uint32_t n = btf__type_cnt(btf_);
+            for (uint32_t id = 1; id < n; ++id) {
+                const btf_type* t = btf__type_by_id(btf_, id);
+                if (!btf_is_func(t))
+                    continue;
+                const char* name = btf__name_by_offset(btf_, t->name_off);
+                if (std::strncmp(name, "__bpf_trace_", 12) != 0)
+                    continue;
+                const btf_type* fp = btf__type_by_id(btf_, t->type);
+                if (!fp || !btf_is_func_proto(fp) || btf_vlen(fp) < 1)
+                    continue;
+                traceClasses_[paramTypes(btf_, fp)].push_back({name + 12, int32_t(t->type)});
+            }
+        }
+        auto it = traceClasses_.find(types);
+        if (it != traceClasses_.end()) {
+            size_t best = 0;
+            for (const auto& [cls, protoId] : it->second) {
+                size_t n = commonPrefix(cls, tracepoint);
+                if (named < 0 || n > best) {
+                    best = n;
+                    named = protoId;
+                }
+            }
+        }
+    }
+    std::vector<BtfParam> params;
+    const btf_type* np = named >= 0 ? btf__type_by_id(btf_, uint32_t(named)) : nullptr;
+    for (size_t i = 0; i < types.size(); ++i) {
+        std::string name;
+        if (np)
+            name = btf__name_by_offset(btf_, btf_params(np)[i + 1].name_off);
+        if (name.empty())
+            name = "arg" + std::to_string(i + 1);
+        params.push_back({name, types[i]});
+    }
+    return params;
+}
+
+std::optional<std::vector<BtfParam>> Btf::functionParams(const std::string& function,
+                                                         int32_t* returnType) const {
+    int32_t fn = btf__find_by_name_kind(btf_, function.c_str(), BTF_KIND_FUNC);
     if (fn < 0)
         return std::nullopt;
     const btf_type* proto = btf__type_by_id(btf_, btf__type_by_id(btf_, uint32_t(fn))->type);
     if (!proto || !btf_is_func_proto(proto))
         return std::nullopt;
+    if (returnType)
+        *returnType = int32_t(proto->type);
     std::vector<BtfParam> params;
     const btf_param* p = btf_params(proto);
-    for (unsigned i = 1; i < btf_vlen(proto); ++i) // params[0] is void *__data
-        params.push_back({btf__name_by_offset(btf_, p[i].name_off), int32_t(p[i].type)});
+    for (unsigned i = 0; i < btf_vlen(proto); ++i) {
+        if (p[i].type == 0) // `...`
+            break;
+        std::string name = btf__name_by_offset(btf_, p[i].name_off);
+        if (name.empty())
+            name = "arg" + std::to_string(i + 1);
+        params.push_back({name, int32_t(p[i].type)});
+    }
     return params;
+}
+
+const std::vector<std::string>& Btf::functionNames() const {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (!functionsIndexed_) {
+        functionsIndexed_ = true;
+        uint32_t n = btf__type_cnt(btf_);
+        for (uint32_t id = 1; id < n; ++id) {
+            const btf_type* t = btf__type_by_id(btf_, id);
+            if (btf_is_func(t))
+                functionNames_.push_back(btf__name_by_offset(btf_, t->name_off));
+        }
+        std::sort(functionNames_.begin(), functionNames_.end());
+        functionNames_.erase(std::unique(functionNames_.begin(), functionNames_.end()), functionNames_.end());
+    }
+    return functionNames_;
+}
+
+int32_t Btf::findType(const std::string& cNameIn) const {
+    std::string cName = cNameIn;
+    auto strip = [&](const char* prefix) {
+        size_t n = std::strlen(prefix);
+        if (cName.compare(0, n, prefix) == 0) {
+            cName = cName.substr(n);
+            return true;
+        }
+        return false;
+    };
+    while (strip("const ") || strip("volatile "))
+        ;
+    int kind = -1;
+    if (strip("struct "))
+        kind = BTF_KIND_STRUCT;
+    else if (strip("union "))
+        kind = BTF_KIND_UNION;
+    else if (strip("enum "))
+        kind = BTF_KIND_ENUM;
+    if (kind >= 0) {
+        int32_t id = btf__find_by_name_kind(btf_, cName.c_str(), kind);
+        if (id < 0 && kind == BTF_KIND_ENUM)
+            id = btf__find_by_name_kind(btf_, cName.c_str(), BTF_KIND_ENUM64);
+        return id < 0 ? 0 : id;
+    }
+    // C spellings of the base types as BTF (and DWARF) name them.
+    static const std::pair<const char*, const char*> kSpellings[] = {
+        {"unsigned", "unsigned int"},
+        {"signed", "int"},
+        {"signed int", "int"},
+        {"long", "long int"},
+        {"signed long", "long int"},
+        {"long signed int", "long int"},
+        {"unsigned long", "long unsigned int"},
+        {"unsigned long int", "long unsigned int"},
+        {"long long", "long long int"},
+        {"unsigned long long", "long long unsigned int"},
+        {"unsigned long long int", "long long unsigned int"},
+        {"short", "short int"},
+        {"unsigned short", "short unsigned int"},
+        {"unsigned short int", "short unsigned int"},
+        {"bool", "_Bool"},
+    };
+    for (const auto& [c, b] : kSpellings)
+        if (cName == c) {
+            cName = b;
+            break;
+        }
+    for (int k : {BTF_KIND_TYPEDEF, BTF_KIND_INT, BTF_KIND_STRUCT, BTF_KIND_UNION, BTF_KIND_ENUM}) {
+        int32_t id = btf__find_by_name_kind(btf_, cName.c_str(), k);
+        if (id > 0)
+            return id;
+    }
+    return 0;
 }
 
 int32_t Btf::strip(int32_t id) const {

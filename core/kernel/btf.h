@@ -4,6 +4,8 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
+#include <mutex>
 #include <optional>
 #include <set>
 #include <string>
@@ -31,8 +33,20 @@ public:
     static Btf* vmlinux();
     ~Btf();
 
-    // TP_PROTO arguments of a tracepoint (without the leading __data).
+    // TP_PROTO arguments of a tracepoint (without the leading __data), for
+    // every tracepoint a tp_btf program can attach to (one with a
+    // `btf_trace_NAME` typedef). The argument names come from the
+    // `__bpf_trace_CLASS` function of its event class.
     std::optional<std::vector<BtfParam>> tracepointParams(const std::string& tracepoint) const;
+    // Parameters of a kernel function with BTF (fentry/fexit targets), and
+    // its return type in `returnType` (0 for void).
+    std::optional<std::vector<BtfParam>> functionParams(const std::string& function,
+                                                        int32_t* returnType = nullptr) const;
+    // Names of every kernel function with BTF, sorted (wildcard expansion).
+    const std::vector<std::string>& functionNames() const;
+    // A named type: a typedef, struct, union, enum or base type ("umode_t",
+    // "struct task_struct", "unsigned int"); 0 when unknown.
+    int32_t findType(const std::string& cName) const;
 
     enum class Kind { Void, Int, Pointer, Array, Struct, Union, Enum, Function, Float, Other };
     Kind kind(int32_t id) const;        // after typedef/const/volatile
@@ -52,6 +66,11 @@ public:
 private:
     explicit Btf(struct btf* b) : btf_(b) {}
     struct btf* btf_;
+    // Lazily built indexes (the IDE asks from a background thread).
+    mutable std::mutex mutex_;
+    mutable std::map<std::vector<int32_t>, std::vector<std::pair<std::string, int32_t>>> traceClasses_;
+    mutable std::vector<std::string> functionNames_;
+    mutable bool classesIndexed_ = false, functionsIndexed_ = false;
 };
 
 } // namespace tap::kernel

@@ -75,6 +75,17 @@ bool parseField(const std::string& line, TraceField& f) {
     f.offset = value("offset:");
     f.size = value("size:");
     f.isSigned = value("signed:") != 0;
+    // Dynamic arrays: "__data_loc char[] filename" (a u32: length << 16 |
+    // offset of the bytes in the record; __rel_loc: offset from the field's end).
+    if (decl.rfind("__data_loc ", 0) == 0 || decl.rfind("__rel_loc ", 0) == 0) {
+        size_t nameStart = decl.find_last_of(" *]");
+        f.name = decl.substr(nameStart + 1);
+        std::string type = decl.substr(0, nameStart + 1);
+        while (!type.empty() && type.back() == ' ')
+            type.pop_back();
+        f.cType = type;
+        return !f.name.empty();
+    }
     // The name is the last identifier, before an optional [N].
     std::string d = decl;
     size_t bracket = d.find('[');

@@ -17,6 +17,9 @@ struct TraceField {
     int arrayLength = 0; // char comm[16] -> 16
     bool isPointer() const { return cType.find('*') != std::string::npos; }
     bool isCharArray() const { return arrayLength > 0 && cType.rfind("char", 0) == 0; }
+    // "__data_loc char[] name" / "__rel_loc ...": a u32 locating bytes stored
+    // later in the record (bits 0-15 offset, 16-31 length).
+    bool isDynamic() const { return cType.rfind("__data_loc", 0) == 0 || cType.rfind("__rel_loc", 0) == 0; }
 };
 
 struct TraceEvent {

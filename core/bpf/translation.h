@@ -1,0 +1,98 @@
+// Pass 3: the kernel-side probe handlers of a Program as one BPF C file, and
+// the manifest the runtime needs to load it and to talk to it (maps, printf
+// formats, error sites, attach points).
+#pragma once
+
+#include "diagnostics.h"
+#include "printf_format.h"
+#include "program.h"
+
+#include <map>
+#include <string>
+#include <vector>
+
+namespace tap::bpf {
+
+struct KeyPart {
+    bool isString = false;
+    int offset = 0, size = 0; // in the key struct
+};
+
+// A global that kernel probes touch, and where it lives.
+struct GlobalMap {
+    const VarDecl* global = nullptr;
+    enum class Kind : uint8_t {
+        Scalar,    // a member of the shared `tap_scalars` struct
+        Hash,      // an associative array: HASH (LRU_HASH when it wraps)
+        Stat,      // a statistic: PERCPU_ARRAY of one tap_stat
+        StatHash,  // an array of statistics: PERCPU_HASH
+    } kind = Kind::Scalar;
+    std::string mapName;          // C/ELF name of the map
+    int scalarOffset = 0;         // Scalar: offset in tap_scalars
+    Type valueType = Type::Long;
+    int valueSize = 8;
+    std::vector<KeyPart> keys;
+    int keySize = 0;
+    int64_t maxEntries = 0;
+    // Statistics: histogram shape of the buckets kept in tap_stat.
+    int histKind = 0;             // 0 none, 1 log, 2 linear
+    int64_t histStart = 0, histInterval = 1;
+    int histBuckets = 0;
+};
+
+struct PrintfSite {
+    uint32_t id = 0;
+    PrintKind kind = PrintKind::Printf;
+    std::vector<FormatPiece> pieces; // printf
+    std::string delimiter;           // printd
+    std::vector<bool> argIsString;
+    int recordSize = 0;              // bytes after the record header
+    std::vector<int> argOffsets;
+    SourceLoc loc;
+    std::string probe;
+};
+
+struct ErrorSite {
+    uint32_t id = 0;
+    std::string message; // may contain %llx for the record's value
+    SourceLoc loc;
+    std::string subject;
+};
+
+struct ProgramSpec {
+    std::string function;  // C function / BPF program name
+    AttachSpec attach;
+    const ResolvedProbe* probe = nullptr;
+    std::string pointText;
+};
+
+struct Translation {
+    std::string source;
+    std::vector<ProgramSpec> programs;
+    std::vector<GlobalMap> globals;
+    int scalarsSize = 0;
+    std::vector<PrintfSite> printfs;
+    std::vector<ErrorSite> errors;
+    int stringSize = 512;    // TAP_STRLEN
+    int keyStringSize = 64;  // TAP_KEYSTRLEN
+    int ringbufSize = 1 << 22;
+    const GlobalMap* find(const VarDecl* v) const {
+        for (const GlobalMap& g : globals)
+            if (g.global == v)
+                return &g;
+        return nullptr;
+    }
+};
+
+struct TranslateOptions {
+    int64_t maxStringLen = 512;
+    int64_t maxMapEntries = 2048;
+    int64_t maxAction = 1000;
+};
+
+// Translates the kernel-site probes. Constructs that cannot run in a BPF
+// program are reported against the script line (returns false).
+bool translate(const Program& program, const TranslateOptions& options, DiagnosticSink& diags,
+               Translation& out);
+
+} // namespace tap::bpf

@@ -1,0 +1,1256 @@
+// Pass 3: BPF C for the kernel-site probes. Every local lives in a per-CPU
+// frame (a map value, not the 512-byte stack), strings in fixed buffers,
+// loops become bpf_loop() callbacks, printf sends {id, args} over one ring
+// buffer, errors send their site id and stop the handler.
+#include "translation.h"
+
+#include "ast_printer.h"
+#include "ast_walk.h"
+#include "kernel/btf.h"
+
+#include <algorithm>
+#include <functional>
+#include <set>
+#include <sstream>
+
+namespace tap::bpf {
+
+namespace {
+
+struct TranslateError {
+    std::string message;
+    SourceLoc loc;
+};
+
+int roundUpPow2(int64_t v) {
+    int p = 16;
+    while (p < v)
+        p <<= 1;
+    return p;
+}
+
+std::string cString(const std::string& s) {
+    std::string out = "\"";
+    for (unsigned char c : s) {
+        if (c == '"' || c == '\\') {
+            out += '\\';
+            out += char(c);
+        } else if (c >= 0x20 && c < 0x7f) {
+            out += char(c);
+        } else {
+            char buf[8];
+            std::snprintf(buf, sizeof buf, "\\%03o", c);
+            out += buf;
+        }
+    }
+    return out + "\"";
+}
+
+// Where the generated code is: the leave statement differs between a probe
+// program, a script function and a loop callback.
+struct CodeContext {
+    enum class Kind { Probe, Function, Loop } kind = Kind::Probe;
+    int loopId = 0;
+    const FunctionDecl* function = nullptr;
+    std::string leave() const {
+        switch (kind) {
+        case Kind::Probe: return "goto tap_out;";
+        case Kind::Function: return "goto tap_fn_out;";
+        case Kind::Loop: return "return 1;";
+        }
+        return "";
+    }
+};
+
+class Translator {
+public:
+    Translator(const Program& p, const TranslateOptions& o, Translation& out)
+        : program_(p), options_(o), out_(out) {}
+
+    void run();
+
+private:
+    [[noreturn]] void error(const std::string& msg, SourceLoc loc) { throw TranslateError{msg, loc}; }
+
+    // ---- globals and maps
+    const GlobalMap& globalOf(const VarDecl* v, SourceLoc loc);
+    void declareGlobals();
+    std::string keyStructOf(const GlobalMap& g) { return "struct tap_key_" + g.global->name; }
+
+    // ---- frames
+    std::string localL(const VarDecl* v);
+    std::string localS(const VarDecl* v);
+    std::string tempL() { return "f->l[" + std::to_string(nextLong_++) + "]"; }
+    std::string tempS() { return "f->s[" + std::to_string(nextString_++) + "]"; }
+
+    // ---- expressions: C expressions (GNU statement expressions as needed)
+    std::string genL(Expr* e);
+    std::string genS(Expr* e);
+    std::string genEffect(Expr* e);
+    std::string genTarget(Expr* e);
+    std::string genCall(CallExpr* c);
+    std::string genBuiltin(CallExpr* c, const FunctionDecl* f);
+    std::string genPrint(PrintExpr* p);
+    std::string genSprintf(PrintExpr* p);
+    std::string genKey(const GlobalMap& g, const std::vector<Expr*>& keys, SourceLoc loc);
+    std::string genArrayRead(IndexExpr* i);
+    std::string genArrayWrite(IndexExpr* i, Op op, Expr* value, bool postIncDec = false, int64_t delta = 0);
+    std::string genStatAdd(Expr* target, Expr* value);
+    std::string genStatOp(StatOpExpr* s);
+    std::string fail(const std::string& message, SourceLoc loc, const std::string& subject,
+                     const std::string& value = "0");
+
+    // ---- statements
+    void genStmt(Stmt* s, std::ostringstream& o, int indent);
+    void genLoop(ForStmt* f, std::ostringstream& o, int indent);
+
+    // ---- kernel types
+    void noteKernelMember(int32_t structType, const std::string& member);
+
+    uint32_t errorSite(const std::string& message, SourceLoc loc, const std::string& subject) {
+        ErrorSite e;
+        e.id = uint32_t(out_.errors.size());
+        e.message = message;
+        e.loc = loc;
+        e.subject = subject;
+        out_.errors.push_back(e);
+        return e.id;
+    }
+
+    const Program& program_;
+    const TranslateOptions& options_;
+    Translation& out_;
+
+    std::ostringstream maps_, rodata_, funcs_, progs_, types_;
+    std::map<int32_t, std::set<std::string>> kernelStructs_; // BTF id -> members read
+    std::map<const VarDecl*, std::string> slots_;
+    int nextLong_ = 0, nextString_ = 0;
+    int maxLong_ = 1, maxString_ = 1;
+    int literals_ = 0, loops_ = 0;
+    std::map<std::string, std::string> literalNames_;
+    std::map<const FunctionDecl*, std::string> functions_;
+    std::set<const FunctionDecl*> inProgress_;
+    CodeContext ctx_;
+    const ResolvedProbe* probe_ = nullptr;
+    std::map<std::string, int> frameKeys_; // key struct members of the frame
+};
+
+// ------------------------------------------------------------------ globals
+
+const GlobalMap& Translator::globalOf(const VarDecl* v, SourceLoc loc) {
+    if (const GlobalMap* g = out_.find(v))
+        return *g;
+    error("internal error: global '" + v->name + "' has no map", loc);
+}
+
+void Translator::declareGlobals() {
+    // Every global some kernel probe (or a function it calls) uses.
+    std::set<const VarDecl*> used;
+    std::set<const FunctionDecl*> seen;
+    std::function<void(Stmt*)> scan = [&](Stmt* s) {
+        walkExprs(s, [&](Expr* e) {
+            if (e->kind == ExprKind::Symbol)
+                if (const VarDecl* v = static_cast<SymbolExpr*>(e)->decl)
+                    if (v->scope == VarDecl::Scope::Global)
+                        used.insert(v);
+            if (e->kind == ExprKind::Call)
+                for (FunctionDecl* f : static_cast<CallExpr*>(e)->overloads)
+                    if (!f->embedded() && seen.insert(f).second)
+                        scan(f->body);
+        });
+    };
+    for (const ResolvedProbe& p : program_.probes)
+        if (p.site == ProbeSite::Kernel) {
+            scan(p.body);
+            if (p.condition)
+                walkExprs(p.condition, [&](Expr* e) {
+                    if (e->kind == ExprKind::Symbol && static_cast<SymbolExpr*>(e)->decl &&
+                        static_cast<SymbolExpr*>(e)->decl->scope == VarDecl::Scope::Global)
+                        used.insert(static_cast<SymbolExpr*>(e)->decl);
+                });
+        }
+
+    std::ostringstream scalars;
+    int offset = 0;
+    for (const VarDecl* v : program_.globals) {
+        if (!used.count(v))
+            continue;
+        GlobalMap g;
+        g.global = v;
+        g.valueType = v->type;
+        g.mapName = "tap_g_" + v->name;
+        g.maxEntries = v->maxEntries ? v->maxEntries : options_.maxMapEntries;
+        if (v->isArray()) {
+            g.kind = v->type == Type::Stats ? GlobalMap::Kind::StatHash : GlobalMap::Kind::Hash;
+            std::ostringstream key;
+            key << "struct tap_key_" << v->name << " {\n";
+            int koff = 0;
+            for (size_t i = 0; i < v->keyTypes.size(); ++i) {
+                KeyPart part;
+                part.isString = v->keyTypes[i] == Type::String;
+                part.size = part.isString ? out_.keyStringSize : 8;
+                part.offset = koff;
+                koff += part.size;
+                g.keys.push_back(part);
+                if (part.isString)
+                    key << "\tchar k" << i << "[TAP_KEYSTRLEN];\n";
+                else
+                    key << "\t__s64 k" << i << ";\n";
+            }
+            key << "};\n";
+            g.keySize = koff;
+            maps_ << key.str();
+        } else if (v->type == Type::Stats) {
+            g.kind = GlobalMap::Kind::Stat;
+        } else {
+            g.kind = GlobalMap::Kind::Scalar;
+            g.scalarOffset = offset;
+            if (v->type == Type::String) {
+                scalars << "\tchar " << v->name << "[TAP_STRLEN];\n";
+                offset += out_.stringSize;
+                g.valueSize = out_.stringSize;
+            } else {
+                scalars << "\t__s64 " << v->name << ";\n";
+                offset += 8;
+            }
+        }
+        if (g.kind == GlobalMap::Kind::Stat || g.kind == GlobalMap::Kind::StatHash)
+            g.valueSize = 0; // set below with the histogram
+        else if (g.kind == GlobalMap::Kind::Hash)
+            g.valueSize = v->type == Type::String ? out_.stringSize : 8;
+        out_.globals.push_back(g);
+    }
+    // Histogram shapes of statistics (from @hist_* uses anywhere).
+    for (GlobalMap& g : out_.globals) {
+        if (g.kind != GlobalMap::Kind::Stat && g.kind != GlobalMap::Kind::StatHash)
+            continue;
+        auto note = [&](Stmt* s) {
+            walkExprs(s, [&](Expr* e) {
+                if (e->kind != ExprKind::Hist)
+                    return;
+                auto* h = static_cast<HistExpr*>(e);
+                Expr* base = h->stat->kind == ExprKind::Index ? static_cast<IndexExpr*>(h->stat)->base : h->stat;
+                if (base->kind != ExprKind::Symbol || static_cast<SymbolExpr*>(base)->decl != g.global)
+                    return;
+                if (!h->linear) {
+                    g.histKind = 1;
+                    g.histBuckets = 128;
+                } else {
+                    auto lit = [](Expr* x) -> int64_t {
+                        if (x->kind == ExprKind::Number) return static_cast<NumberExpr*>(x)->value;
+                        if (x->kind == ExprKind::Unary)
+                            return -static_cast<NumberExpr*>(static_cast<UnaryExpr*>(x)->operand)->value;
+                        return 0;
+                    };
+                    int64_t lo = lit(h->params[0]), hi = lit(h->params[1]), step = lit(h->params[2]);
+                    g.histKind = 2;
+                    g.histStart = lo;
+                    g.histInterval = step > 0 ? step : 1;
+                    g.histBuckets = int(std::clamp<int64_t>((hi - lo) / g.histInterval + 3, 3, 128));
+                }
+            });
+        };
+        for (const ResolvedProbe& p : program_.probes)
+            note(p.body);
+        for (const FunctionDecl* f : program_.functions)
+            if (!f->embedded())
+                note(f->body);
+        g.valueSize = 8 * 5 + 8 * g.histBuckets;
+        maps_ << "struct tap_stat_" << g.global->name << " { __s64 count, sum, min, max; __u64 sumsq; __u64 hist["
+              << std::max(g.histBuckets, 1) << "]; };\n";
+    }
+    out_.scalarsSize = offset;
+    maps_ << "struct tap_scalars {\n" << scalars.str() << "\t__s64 tap_unused;\n};\n"
+          << "struct {\n\t__uint(type, BPF_MAP_TYPE_ARRAY);\n\t__uint(max_entries, 1);\n"
+          << "\t__type(key, __u32);\n\t__type(value, struct tap_scalars);\n} tap_scalars_map SEC(\".maps\");\n\n";
+    for (const GlobalMap& g : out_.globals) {
+        const std::string& name = g.global->name;
+        switch (g.kind) {
+        case GlobalMap::Kind::Scalar:
+            break;
+        case GlobalMap::Kind::Hash:
+            maps_ << "struct {\n\t__uint(type, " << (g.global->wrap ? "BPF_MAP_TYPE_LRU_HASH" : "BPF_MAP_TYPE_HASH")
+                  << ");\n\t__uint(max_entries, " << g.maxEntries << ");\n\t__type(key, struct tap_key_" << name
+                  << ");\n\t__type(value, " << (g.valueType == Type::String ? "char[TAP_STRLEN]" : "__s64")
+                  << ");\n} " << g.mapName << " SEC(\".maps\");\n\n";
+            break;
+        case GlobalMap::Kind::Stat:
+            maps_ << "struct {\n\t__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);\n\t__uint(max_entries, 1);\n"
+                  << "\t__type(key, __u32);\n\t__type(value, struct tap_stat_" << name << ");\n} " << g.mapName
+                  << " SEC(\".maps\");\n\n";
+            break;
+        case GlobalMap::Kind::StatHash:
+            maps_ << "struct {\n\t__uint(type, BPF_MAP_TYPE_PERCPU_HASH);\n\t__uint(max_entries, " << g.maxEntries
+                  << ");\n\t__type(key, struct tap_key_" << name << ");\n\t__type(value, struct tap_stat_" << name
+                  << ");\n} " << g.mapName << " SEC(\".maps\");\n\n";
+            break;
+        }
+    }
+}
+
+// ------------------------------------------------------------------- frames
+
+std::string Translator::localL(const VarDecl* v) {
+    auto it = slots_.find(v);
+    if (it != slots_.end())
+        return it->second;
+    return slots_[v] = tempL();
+}
+
+std::string Translator::localS(const VarDecl* v) {
+    auto it = slots_.find(v);
+    if (it != slots_.end())
+        return it->second;
+    return slots_[v] = tempS();
+}
+
+std::string Translator::fail(const std::string& message, SourceLoc loc, const std::string& subject,
+                             const std::string& value) {
+    uint32_t id = errorSite(message, loc, subject);
+    return "{ tap_emit(TAP_REC_ERROR, " + std::to_string(id) + ", " + value + "); f->abort = 1; " +
+           ctx_.leave() + " }";
+}
+
+// --------------------------------------------------------------- expressions
+
+std::string Translator::genEffect(Expr* e) {
+    if (e->type == Type::String)
+        return "(void)" + genS(e);
+    return "(void)" + genL(e);
+}
+
+std::string Translator::genL(Expr* e) {
+    switch (e->kind) {
+    case ExprKind::Number:
+        return "((__s64)" + std::to_string(static_cast<NumberExpr*>(e)->value) + "LL)";
+    case ExprKind::Symbol: {
+        const VarDecl* v = static_cast<SymbolExpr*>(e)->decl;
+        if (v->scope == VarDecl::Scope::Global) {
+            const GlobalMap& g = globalOf(v, e->loc);
+            if (g.kind != GlobalMap::Kind::Scalar)
+                error("'" + v->name + "' is not a scalar", e->loc);
+            return "g->" + v->name;
+        }
+        return localL(v);
+    }
+    case ExprKind::Index: {
+        auto* i = static_cast<IndexExpr*>(e);
+        if (i->base->kind == ExprKind::Hist)
+            error("histogram buckets cannot be read in a kernel probe; read them in an end or timer probe", e->loc);
+        return genArrayRead(i);
+    }
+    case ExprKind::Binary: {
+        auto* b = static_cast<BinaryExpr*>(e);
+        if (b->op == Op::Match || b->op == Op::NotMatch)
+            error("regular expressions cannot run in a kernel probe; match in a user-space probe", e->loc);
+        bool strings = b->lhs->type == Type::String || b->rhs->type == Type::String;
+        std::string op(opText(b->op));
+        switch (b->op) {
+        case Op::Lt: case Op::Gt: case Op::Le: case Op::Ge: case Op::Eq: case Op::Ne:
+            if (strings)
+                return "((__s64)(tap_strcmp(" + genS(b->lhs) + ", " + genS(b->rhs) + ") " + op + " 0))";
+            return "((__s64)(" + genL(b->lhs) + " " + op + " " + genL(b->rhs) + "))";
+        case Op::LogAnd: case Op::LogOr:
+            return "((__s64)(" + genL(b->lhs) + " " + op + " " + genL(b->rhs) + "))";
+        case Op::Slash: case Op::Percent: {
+            std::string a = tempL(), d = tempL();
+            return "({ " + a + " = " + genL(b->lhs) + "; " + d + " = " + genL(b->rhs) + "; if (" + d +
+                   " == 0) " + fail("division by 0", b->loc, "operator '" + op + "'") + " " + a + " " + op +
+                   " " + d + "; })";
+        }
+        case Op::Shl:
+            return "((__s64)((__u64)" + genL(b->lhs) + " << (" + genL(b->rhs) + " & 63)))";
+        case Op::Shr:
+            return "(" + genL(b->lhs) + " >> (" + genL(b->rhs) + " & 63))";
+        case Op::ShrShr:
+            return "((__s64)((__u64)" + genL(b->lhs) + " >> (" + genL(b->rhs) + " & 63)))";
+        case Op::Plus: case Op::Minus: case Op::Star:
+            return "((__s64)((__u64)" + genL(b->lhs) + " " + op + " (__u64)" + genL(b->rhs) + "))";
+        default:
+            return "(" + genL(b->lhs) + " " + op + " " + genL(b->rhs) + ")";
+        }
+    }
+    case ExprKind::Unary: {
+        auto* u = static_cast<UnaryExpr*>(e);
+        std::string op(opText(u->op));
+        if (u->op == Op::Minus)
+            return "((__s64)(0ULL - (__u64)" + genL(u->operand) + "))";
+        return "((__s64)(" + op + genL(u->operand) + "))";
+    }
+    case ExprKind::IncDec: {
+        auto* u = static_cast<IncDecExpr*>(e);
+        int64_t delta = u->op == Op::Inc ? 1 : -1;
+        if (u->operand->kind == ExprKind::Index)
+            return genArrayWrite(static_cast<IndexExpr*>(u->operand), Op::AddAssign, nullptr, !u->prefix, delta);
+        if (u->operand->kind != ExprKind::Symbol)
+            error("'" + std::string(opText(u->op)) + "' needs a variable or array element", e->loc);
+        std::string lv = genL(u->operand);
+        const VarDecl* v = static_cast<SymbolExpr*>(u->operand)->decl;
+        if (v->scope == VarDecl::Scope::Global)
+            return "((__s64)__sync_fetch_and_add(&" + lv + ", " + std::to_string(delta) + ")" +
+                   (u->prefix ? " + " + std::to_string(delta) : std::string()) + ")";
+        return u->prefix ? "(" + lv + " += " + std::to_string(delta) + ")"
+                         : "((" + lv + " += " + std::to_string(delta) + ") - " + std::to_string(delta) + ")";
+    }
+    case ExprKind::Ternary: {
+        auto* t = static_cast<TernaryExpr*>(e);
+        if (t->knownCond == 1) return genL(t->then);
+        if (t->knownCond == 0) return genL(t->otherwise);
+        return "(" + genL(t->cond) + " ? " + genL(t->then) + " : " + genL(t->otherwise) + ")";
+    }
+    case ExprKind::Assign: {
+        auto* a = static_cast<AssignExpr*>(e);
+        if (a->op == Op::ShlStat)
+            return genStatAdd(a->target, a->value);
+        if (a->target->type == Type::String)
+            return "((void)" + genS(e) + ", 0LL)";
+        if (a->target->kind == ExprKind::Index)
+            return genArrayWrite(static_cast<IndexExpr*>(a->target), a->op, a->value);
+        if (a->target->kind != ExprKind::Symbol)
+            error("cannot assign to this expression in a kernel probe", e->loc);
+        const VarDecl* v = static_cast<SymbolExpr*>(a->target)->decl;
+        std::string lv = genL(a->target);
+        std::string value = genL(a->value);
+        if (v->scope == VarDecl::Scope::Global && (a->op == Op::AddAssign || a->op == Op::SubAssign))
+            return "((__s64)__sync_fetch_and_add(&" + lv + ", " + (a->op == Op::SubAssign ? "-" : "") + value + "))";
+        if (a->op == Op::DivAssign || a->op == Op::ModAssign) {
+            std::string d = tempL();
+            std::string op = a->op == Op::DivAssign ? "/" : "%";
+            return "({ " + d + " = " + value + "; if (" + d + " == 0) " +
+                   fail("division by 0", a->loc, "operator '" + op + "='") + " " + lv + " " + op + "= " + d + "; })";
+        }
+        return "(" + lv + " " + std::string(opText(a->op)) + " " + value + ")";
+    }
+    case ExprKind::Call:
+        return genCall(static_cast<CallExpr*>(e));
+    case ExprKind::Print:
+        if (static_cast<PrintExpr*>(e)->returnsString())
+            return "((void)" + genS(e) + ", 0LL)";
+        return genPrint(static_cast<PrintExpr*>(e));
+    case ExprKind::StatOp:
+        return genStatOp(static_cast<StatOpExpr*>(e));
+    case ExprKind::In: {
+        auto* in = static_cast<InExpr*>(e);
+        if (in->index->hasWildcard())
+            error("'in' with a '*' key cannot run in a kernel probe", e->loc);
+        const VarDecl* v = static_cast<SymbolExpr*>(in->index->base)->decl;
+        const GlobalMap& g = globalOf(v, e->loc);
+        return "({ " + genKey(g, in->index->keys, e->loc) + " (__s64)(bpf_map_lookup_elem(&" + g.mapName +
+               ", &f->key_" + v->name + ") != 0); })";
+    }
+    case ExprKind::Defined:
+        return static_cast<WrapExpr*>(e)->value == 1 ? "1LL" : "0LL";
+    case ExprKind::Target:
+    case ExprKind::Cast:
+    case ExprKind::Autocast:
+    case ExprKind::AtVar:
+        return genTarget(e);
+    case ExprKind::Entry:
+        error("@entry needs a .return probe with entry data, which this runtime does not keep yet", e->loc);
+    default:
+        error("this expression cannot run in a kernel probe", e->loc);
+    }
+}
+
+std::string Translator::genS(Expr* e) {
+    switch (e->kind) {
+    case ExprKind::String: {
+        std::string value = static_cast<StringExpr*>(e)->value;
+        if (int64_t(value.size()) > options_.maxStringLen - 1)
+            value.resize(size_t(options_.maxStringLen - 1));
+        auto it = literalNames_.find(value);
+        if (it == literalNames_.end()) {
+            std::string name = "tap_lit_" + std::to_string(literals_++);
+            rodata_ << "static const char " << name << "[TAP_STRLEN] = " << cString(value) << ";\n";
+            it = literalNames_.emplace(value, name).first;
+        }
+        return "((char *)" + it->second + ")";
+    }
+    case ExprKind::Symbol: {
+        const VarDecl* v = static_cast<SymbolExpr*>(e)->decl;
+        if (v->scope == VarDecl::Scope::Global) {
+            globalOf(v, e->loc);
+            return "g->" + v->name;
+        }
+        return localS(v);
+    }
+    case ExprKind::Index:
+        return genArrayRead(static_cast<IndexExpr*>(e));
+    case ExprKind::Binary: {
+        auto* b = static_cast<BinaryExpr*>(e);
+        if (b->op != Op::Dot)
+            error("operator has no string value", e->loc);
+        std::string a = genS(b->lhs), c = genS(b->rhs), t = tempS();
+        return "({ tap_strcat(" + t + ", " + a + ", " + c + "); " + t + "; })";
+    }
+    case ExprKind::Ternary: {
+        auto* t = static_cast<TernaryExpr*>(e);
+        if (t->knownCond == 1) return genS(t->then);
+        if (t->knownCond == 0) return genS(t->otherwise);
+        return "(" + genL(t->cond) + " ? " + genS(t->then) + " : " + genS(t->otherwise) + ")";
+    }
+    case ExprKind::Assign: {
+        auto* a = static_cast<AssignExpr*>(e);
+        if (a->target->kind == ExprKind::Index)
+            return "({ " + genArrayWrite(static_cast<IndexExpr*>(a->target), a->op, a->value) + "; (char *)\"\"; })";
+        std::string dst = genS(a->target);
+        std::string src = genS(a->value);
+        if (a->op == Op::ConcatAssign) {
+            std::string t = tempS();
+            return "({ tap_strcat(" + t + ", " + dst + ", " + src + "); tap_strcpy(" + dst + ", " + t + "); " + dst + "; })";
+        }
+        return "({ tap_strcpy(" + dst + ", " + src + "); " + dst + "; })";
+    }
+    case ExprKind::Call:
+        return genCall(static_cast<CallExpr*>(e));
+    case ExprKind::Print:
+        return genSprintf(static_cast<PrintExpr*>(e));
+    case ExprKind::Target:
+        error("pretty-printing ($var$, $$vars) cannot run in a kernel probe yet", e->loc);
+    default:
+        error("this string expression cannot run in a kernel probe", e->loc);
+    }
+}
+
+// Kernel memory behind $variables, with CO-RE relocated member offsets:
+// pointers are followed with BPF_CORE_READ, arrays and embedded structs are
+// addresses (as in stap), [i] reads one element.
+std::string Translator::genTarget(Expr* e) {
+    if (e->kind != ExprKind::Target)
+        error("@cast, @var and autocast need kernel type information this runtime does not use yet", e->loc);
+    auto* t = static_cast<TargetExpr*>(e);
+    const ContextVar* var = nullptr;
+    for (const ContextVar& v : probe_->context)
+        if (v.name == t->name)
+            var = &v;
+    if (!var)
+        error("unresolved target-symbol expression", e->loc);
+    std::string expr;
+    if (var->argIndex >= 0) {
+        expr = "((__s64)((__u64 *)ctx)[" + std::to_string(var->argIndex) + "])";
+    } else if (var->offset >= 0) {
+        std::string at = "((char *)ctx + " + std::to_string(var->offset) + ")";
+        if (var->isString || (t->addressOf && t->components.empty())) {
+            expr = "((__s64)" + at + ")";
+        } else {
+            std::string bits = std::to_string(var->size * 8);
+            std::string ctype = std::string(var->isSigned ? "__s" : "__u") + (var->size == 1 || var->size == 2 || var->size == 4 ? bits : "64");
+            expr = "((__s64)*(" + ctype + " *)" + at + ")";
+        }
+    } else {
+        error("this probe point's variables cannot be read in BPF yet", e->loc);
+    }
+    if (t->components.empty())
+        return expr;
+    kernel::Btf* btf = kernel::Btf::vmlinux();
+    if (!btf || !var->btfType)
+        error("no kernel type information (BTF) for '" + t->name + "'", e->loc);
+    int32_t type = var->btfType;
+    int32_t aggregate = 0; // when non-zero, expr is the address of an embedded struct of this type
+    for (size_t i = 0; i < t->components.size(); ++i) {
+        const TargetComponent& c = t->components[i];
+        bool last = i + 1 == t->components.size();
+        if (c.kind == TargetComponent::Pretty)
+            error("pretty-printing ($var$) cannot run in a kernel probe yet", c.loc);
+        if (c.kind == TargetComponent::Index) {
+            int32_t elem = aggregate ? 0 : btf->pointee(type);
+            int64_t size = elem ? btf->size(elem) : 0;
+            if (!elem)
+                error("'[...]' needs a pointer or an array", c.loc);
+            if (size <= 0 || size > 8)
+                error("array elements of this type cannot be read yet", c.loc);
+            std::string idx = genL(c.index), tmp = tempL();
+            expr = "({ " + tmp + " = 0; bpf_probe_read_kernel(&" + tmp + ", " + std::to_string(size) + ", (void *)(" + expr +
+                   " + (" + idx + ") * " + std::to_string(size) + ")); " + tmp + "; })";
+            type = elem;
+            continue;
+        }
+        int32_t st = aggregate;
+        if (!st) {
+            if (btf->kind(type) != kernel::Btf::Kind::Pointer)
+                error("'->" + c.name + "' needs a pointer to a struct", c.loc);
+            st = btf->strip(btf->pointee(type));
+        }
+        kernel::Btf::Kind sk = btf->kind(st);
+        if (sk != kernel::Btf::Kind::Struct && sk != kernel::Btf::Kind::Union)
+            error("'->" + c.name + "' needs a pointer to a struct", c.loc);
+        auto m = btf->member(st, c.name);
+        std::string sname = (sk == kernel::Btf::Kind::Union ? "union " : "struct ") + btf->name(st);
+        if (!m)
+            error("unable to find member '" + c.name + "' for " + sname, c.loc);
+        if (m->bitfieldSize)
+            error("bit-field member '" + c.name + "' cannot be read yet", c.loc);
+        noteKernelMember(st, c.name);
+        std::string p = "((" + sname + " *)" + expr + ")";
+        kernel::Btf::Kind mk = btf->kind(m->type);
+        std::string address = "((__s64)__builtin_preserve_access_index(&" + p + "->" + c.name + "))";
+        aggregate = 0;
+        if (mk == kernel::Btf::Kind::Struct || mk == kernel::Btf::Kind::Union) {
+            expr = address;
+            aggregate = btf->strip(m->type);
+        } else if (mk == kernel::Btf::Kind::Array || (last && t->addressOf)) {
+            expr = address;
+            type = m->type;
+        } else {
+            expr = "((__s64)BPF_CORE_READ(" + p + ", " + c.name + "))";
+            type = m->type;
+        }
+    }
+    return expr;
+}
+
+void Translator::noteKernelMember(int32_t structType, const std::string& member) {
+    kernel::Btf* btf = kernel::Btf::vmlinux();
+    std::string name = btf->name(structType);
+    if (name.empty())
+        error("members of anonymous kernel types cannot be named", {});
+    auto& entry = kernelStructs_[structType];
+    entry.insert(member);
+}
+
+std::string Translator::genKey(const GlobalMap& g, const std::vector<Expr*>& keys, SourceLoc loc) {
+    std::string code;
+    std::vector<std::string> parts;
+    for (size_t i = 0; i < keys.size(); ++i) {
+        if (!keys[i])
+            error("'*' keys cannot be used here in a kernel probe", loc);
+        if (g.keys[i].isString) {
+            parts.push_back(genS(keys[i]));
+        } else {
+            std::string t = tempL();
+            code += t + " = " + genL(keys[i]) + "; ";
+            parts.push_back(t);
+        }
+    }
+    std::string key = "f->key_" + g.global->name;
+    frameKeys_[keyStructOf(g) + " key_" + g.global->name] = 1;
+    code += "__builtin_memset(&" + key + ", 0, sizeof(" + key + ")); ";
+    for (size_t i = 0; i < keys.size(); ++i) {
+        if (g.keys[i].isString)
+            code += "bpf_probe_read_kernel_str(" + key + ".k" + std::to_string(i) + ", TAP_KEYSTRLEN, " + parts[i] + "); ";
+        else
+            code += key + ".k" + std::to_string(i) + " = " + parts[i] + "; ";
+    }
+    return code;
+}
+
+std::string Translator::genArrayRead(IndexExpr* i) {
+    const VarDecl* v = static_cast<SymbolExpr*>(i->base)->decl;
+    const GlobalMap& g = globalOf(v, i->loc);
+    if (g.kind != GlobalMap::Kind::Hash)
+        error("'" + v->name + "' is not an array of values", i->loc);
+    std::string key = genKey(g, i->keys, i->loc);
+    if (g.valueType == Type::String) {
+        std::string t = tempS();
+        return "({ " + key + "char *__v = bpf_map_lookup_elem(&" + g.mapName + ", &f->key_" + v->name + "); if (__v) tap_strcpy(" +
+               t + ", __v); else " + t + "[0] = 0; " + t + "; })";
+    }
+    return "({ " + key + "__s64 *__v = bpf_map_lookup_elem(&" + g.mapName + ", &f->key_" + v->name + "); __v ? *__v : 0; })";
+}
+
+std::string Translator::genArrayWrite(IndexExpr* i, Op op, Expr* value, bool postIncDec, int64_t delta) {
+    const VarDecl* v = static_cast<SymbolExpr*>(i->base)->decl;
+    const GlobalMap& g = globalOf(v, i->loc);
+    if (g.kind != GlobalMap::Kind::Hash)
+        error("'" + v->name + "' is not an array of values", i->loc);
+    std::string overflow = fail("Array overflow, check size limit (" + std::to_string(g.maxEntries) + ")", i->loc,
+                                "identifier '" + v->name + "'");
+    std::string keyRef = "&f->key_" + v->name;
+    if (g.valueType == Type::String) {
+        std::string src = genS(value);
+        std::string key = genKey(g, i->keys, i->loc);
+        std::string t = tempS();
+        std::string body;
+        if (op == Op::ConcatAssign) {
+            body = "char *__old = bpf_map_lookup_elem(&" + g.mapName + ", " + keyRef + "); tap_strcat(" + t +
+                   ", __old ? __old : (char *)\"\", " + src + ");";
+        } else {
+            body = "tap_strcpy(" + t + ", " + src + ");";
+        }
+        return "({ " + key + body + " if (bpf_map_update_elem(&" + g.mapName + ", " + keyRef + ", " + t +
+               ", BPF_ANY)) " + overflow + " 0LL; })";
+    }
+    std::string val = value ? genL(value) : std::to_string(delta) + "LL";
+    std::string t = tempL();
+    std::string key = genKey(g, i->keys, i->loc);
+    std::string code = "({ " + t + " = " + val + "; " + key + "__s64 *__v = bpf_map_lookup_elem(&" + g.mapName + ", " + keyRef + "); ";
+    if (op == Op::AddAssign || op == Op::SubAssign) {
+        std::string d = op == Op::SubAssign ? "-" + t : t;
+        std::string r = tempL();
+        code += "if (__v) { " + r + " = __sync_fetch_and_add(__v, " + d + ") + " + d + "; } else { " + r + " = " + d +
+                "; if (bpf_map_update_elem(&" + g.mapName + ", " + keyRef + ", &" + r + ", BPF_NOEXIST)) { __v = bpf_map_lookup_elem(&" +
+                g.mapName + ", " + keyRef + "); if (__v) " + r + " = __sync_fetch_and_add(__v, " + d + ") + " + d + "; else " + overflow +
+                " } } " + (postIncDec ? r + " - " + d : r) + "; })";
+        return code;
+    }
+    if (op == Op::Assign) {
+        code += "if (__v) *__v = " + t + "; else if (bpf_map_update_elem(&" + g.mapName + ", " + keyRef + ", &" + t +
+                ", BPF_ANY)) " + overflow + " " + t + "; })";
+        return code;
+    }
+    std::string cop(opText(op));
+    cop.pop_back(); // "*=" -> "*"
+    std::string r = tempL();
+    code += r + " = __v ? *__v : 0; ";
+    if (op == Op::DivAssign || op == Op::ModAssign)
+        code += "if (" + t + " == 0) " + fail("division by 0", i->loc, "operator '" + cop + "='") + " ";
+    code += r + " = " + r + " " + cop + " " + t + "; if (__v) *__v = " + r + "; else if (bpf_map_update_elem(&" + g.mapName +
+            ", " + keyRef + ", &" + r + ", BPF_ANY)) " + overflow + " " + r + "; })";
+    return code;
+}
+
+std::string Translator::genStatAdd(Expr* target, Expr* value) {
+    const VarDecl* v = nullptr;
+    std::string key;
+    if (target->kind == ExprKind::Symbol) {
+        v = static_cast<SymbolExpr*>(target)->decl;
+    } else if (target->kind == ExprKind::Index) {
+        auto* i = static_cast<IndexExpr*>(target);
+        v = static_cast<SymbolExpr*>(i->base)->decl;
+        key = genKey(globalOf(v, target->loc), i->keys, target->loc);
+    } else {
+        error("expected a statistic", target->loc);
+    }
+    const GlobalMap& g = globalOf(v, target->loc);
+    std::string x = tempL();
+    std::string code = "({ " + x + " = " + genL(value) + "; ";
+    std::string stype = "struct tap_stat_" + v->name;
+    if (g.kind == GlobalMap::Kind::Stat) {
+        code += "__u32 __z = 0; " + stype + " *__s = bpf_map_lookup_elem(&" + g.mapName + ", &__z); ";
+    } else {
+        code += key + stype + " *__s = bpf_map_lookup_elem(&" + g.mapName + ", &f->key_" + v->name + "); if (!__s) { " +
+                "__builtin_memset(&f->stat_" + v->name + ", 0, sizeof(f->stat_" + v->name + ")); if (bpf_map_update_elem(&" +
+                g.mapName + ", &f->key_" + v->name + ", &f->stat_" + v->name + ", BPF_NOEXIST) == -7) " +
+                fail("Array overflow, check size limit (" + std::to_string(g.maxEntries) + ")", target->loc,
+                     "identifier '" + v->name + "'") +
+                " __s = bpf_map_lookup_elem(&" + g.mapName + ", &f->key_" + v->name + "); } ";
+        frameKeys_[stype + " stat_" + v->name] = 1;
+    }
+    code += "if (__s) { if (__s->count == 0 || " + x + " < __s->min) __s->min = " + x + "; if (__s->count == 0 || " + x +
+            " > __s->max) __s->max = " + x + "; __s->count++; __s->sum += " + x + "; __s->sumsq += (__u64)" + x + " * (__u64)" + x + "; ";
+    if (g.histKind == 1) {
+        code += "{ __u64 __m = " + x + " < 0 ? -(__u64)" + x + " : (__u64)" + x + "; int __b = 64; if (" + x +
+                " != 0) { int __bits = 64 - __builtin_clzll(__m); __b = " + x + " < 0 ? 64 - __bits : 64 + __bits; } " +
+                "if (__b > 127) __b = 127; if (__b < 0) __b = 0; __s->hist[__b & 127]++; } ";
+    } else if (g.histKind == 2) {
+        code += "{ __s64 __d = " + x + " - (" + std::to_string(g.histStart) + "LL); __s64 __b = __d < 0 ? 0 : __d / " +
+                std::to_string(g.histInterval) + "LL + 1; if (__b > " + std::to_string(g.histBuckets - 1) + ") __b = " +
+                std::to_string(g.histBuckets - 1) + "; if (__b >= 0 && __b < " + std::to_string(g.histBuckets) +
+                ") __s->hist[__b]++; } ";
+    }
+    code += "} " + x + "; })";
+    return code;
+}
+
+std::string Translator::genStatOp(StatOpExpr* s) {
+    const VarDecl* v = nullptr;
+    std::string key;
+    if (s->stat->kind == ExprKind::Symbol) {
+        v = static_cast<SymbolExpr*>(s->stat)->decl;
+    } else {
+        auto* i = static_cast<IndexExpr*>(s->stat);
+        v = static_cast<SymbolExpr*>(i->base)->decl;
+        key = genKey(globalOf(v, s->loc), i->keys, s->loc);
+    }
+    const GlobalMap& g = globalOf(v, s->loc);
+    std::string count = tempL(), sum = tempL(), mn = tempL(), mx = tempL();
+    std::string keyArg = g.kind == GlobalMap::Kind::Stat ? "&__z" : "&f->key_" + v->name;
+    std::string code = "({ __u32 __z = 0; " + key + count + " = 0; " + sum + " = 0; " + mn + " = 0; " + mx + " = 0; " +
+                       "struct tap_config *__cfg = tap_config(); __u32 __n = __cfg ? __cfg->ncpus : 1; for (__u32 __c = 0; __c < 128 && __c < __n; __c++) { struct tap_stat_" + v->name +
+                       " *__s = bpf_map_lookup_percpu_elem(&" + g.mapName + ", " + keyArg + ", __c); if (__s && __s->count) { if (" +
+                       count + " == 0 || __s->min < " + mn + ") " + mn + " = __s->min; if (" + count + " == 0 || __s->max > " + mx +
+                       ") " + mx + " = __s->max; " + count + " += __s->count; " + sum + " += __s->sum; } } ";
+    std::string subject = std::string("operator '") + statFnName(s->fn) + "'";
+    switch (s->fn) {
+    case StatFn::Count: return code + count + "; })";
+    case StatFn::Sum: return code + sum + "; })";
+    case StatFn::Min: return code + "if (" + count + " == 0) " + fail("empty aggregate", s->loc, subject) + " " + mn + "; })";
+    case StatFn::Max: return code + "if (" + count + " == 0) " + fail("empty aggregate", s->loc, subject) + " " + mx + "; })";
+    case StatFn::Avg: return code + "if (" + count + " == 0) " + fail("empty aggregate", s->loc, subject) + " " + sum + " / " + count + "; })";
+    case StatFn::Variance: error("@variance cannot be computed in a kernel probe; use it in an end or timer probe", s->loc);
+    }
+    return "0";
+}
+
+// ------------------------------------------------------------------ printing
+
+std::string Translator::genPrint(PrintExpr* p) {
+    PrintfSite site;
+    site.id = uint32_t(out_.printfs.size());
+    site.kind = p->printKind;
+    site.loc = p->loc;
+    site.probe = probe_ ? probe_->point.str() : "";
+    size_t first = 0;
+    if (p->hasFormat()) {
+        std::string err;
+        parseFormat(static_cast<StringExpr*>(p->args[0])->value, site.pieces, err);
+        first = 1;
+    } else if (p->hasDelimiter()) {
+        site.delimiter = static_cast<StringExpr*>(p->args[0])->value;
+        first = 1;
+    }
+    // Arguments first, into frame temporaries, then one record.
+    std::string code = "({ ";
+    std::vector<std::string> values;
+    std::ostringstream rec;
+    rec << "struct tap_pf_" << site.id << " { struct tap_rec_head h;";
+    int offset = 0;
+    for (size_t i = first; i < p->args.size(); ++i) {
+        Expr* a = p->args[i];
+        if (a->kind == ExprKind::Hist)
+            error("histograms cannot be printed from a kernel probe; print them in an end or timer probe", a->loc);
+        bool str = a->type == Type::String;
+        site.argIsString.push_back(str);
+        site.argOffsets.push_back(offset);
+        if (str) {
+            values.push_back(genS(a));
+            rec << " char a" << (i - first) << "[TAP_STRLEN];";
+            offset += out_.stringSize;
+        } else {
+            std::string t = tempL();
+            code += t + " = " + genL(a) + "; ";
+            values.push_back(t);
+            rec << " __s64 a" << (i - first) << ";";
+            offset += 8;
+        }
+    }
+    // String arguments are pointers to buffers: copy them now, before reserving.
+    for (size_t k = 0; k < values.size(); ++k)
+        if (site.argIsString[k]) {
+            std::string t = tempS();
+            code += "tap_strcpy(" + t + ", " + values[k] + "); ";
+            values[k] = t;
+        }
+    rec << " };\n";
+    maps_ << rec.str();
+    site.recordSize = offset;
+    std::string type = "struct tap_pf_" + std::to_string(site.id);
+    code += type + " *__r = bpf_ringbuf_reserve(&tap_events, sizeof(" + type + "), 0); if (__r) { __r->h.kind = TAP_REC_PRINTF; __r->h.id = " +
+            std::to_string(site.id) + "; ";
+    for (size_t k = 0; k < values.size(); ++k) {
+        std::string field = "__r->a" + std::to_string(k);
+        if (site.argIsString[k])
+            code += "bpf_probe_read_kernel_str(" + field + ", TAP_STRLEN, " + values[k] + "); ";
+        else
+            code += field + " = " + values[k] + "; ";
+    }
+    code += "bpf_ringbuf_submit(__r, 0); } else tap_count_drop(); 0LL; })";
+    out_.printfs.push_back(site);
+    return code;
+}
+
+// sprintf in the kernel: bpf_snprintf with the directives it supports.
+std::string Translator::genSprintf(PrintExpr* p) {
+    if (!p->hasFormat()) {
+        // sprint/sprintln of one string or number.
+        std::string t = tempS();
+        if (p->args.size() == 1 && p->args[0]->type == Type::String && p->printKind == PrintKind::Sprint)
+            return "({ tap_strcpy(" + t + ", " + genS(p->args[0]) + "); " + t + "; })";
+        error("sprint forms other than sprint(string) cannot run in a kernel probe yet; use sprintf", p->loc);
+    }
+    std::vector<FormatPiece> pieces;
+    std::string err;
+    parseFormat(static_cast<StringExpr*>(p->args[0])->value, pieces, err);
+    std::string fmt;
+    for (const FormatPiece& piece : pieces) {
+        if (piece.conv == FormatPiece::Conv::Literal) {
+            for (char c : piece.text)
+                fmt += c == '%' ? std::string("%%") : std::string(1, c);
+            continue;
+        }
+        std::string spec = "%";
+        if (piece.left) spec += '-';
+        if (piece.plus) spec += '+';
+        if (piece.space) spec += ' ';
+        if (piece.alternate) spec += '#';
+        if (piece.zero) spec += '0';
+        if (piece.widthArg || piece.precisionArg)
+            error("'*' widths cannot be used in sprintf in a kernel probe", p->loc);
+        if (piece.width >= 0) spec += std::to_string(piece.width);
+        if (piece.precision >= 0) spec += "." + std::to_string(piece.precision);
+        switch (piece.conv) {
+        case FormatPiece::Conv::Signed: spec += "lld"; break;
+        case FormatPiece::Conv::Unsigned: spec += "llu"; break;
+        case FormatPiece::Conv::HexLower: spec += "llx"; break;
+        case FormatPiece::Conv::HexUpper: spec += "llX"; break;
+        case FormatPiece::Conv::Octal: spec += "llo"; break;
+        case FormatPiece::Conv::String: spec += "s"; break;
+        case FormatPiece::Conv::Char: spec += "c"; break;
+        case FormatPiece::Conv::Pointer: spec = "0x%016llx"; break;
+        default: error("this sprintf directive cannot run in a kernel probe", p->loc);
+        }
+        fmt += spec;
+    }
+    size_t n = p->args.size() - 1;
+    if (n > 12)
+        error("sprintf in a kernel probe takes at most 12 values", p->loc);
+    std::string fmtName = "tap_fmt_" + std::to_string(literals_++);
+    rodata_ << "static const char " << fmtName << "[] = " << cString(fmt) << ";\n";
+    std::string t = tempS();
+    std::string code = "({ __u64 __a[" + std::to_string(std::max<size_t>(n, 1)) + "]; ";
+    for (size_t i = 0; i < n; ++i) {
+        Expr* a = p->args[i + 1];
+        if (a->type == Type::String)
+            code += "__a[" + std::to_string(i) + "] = (__u64)(" + genS(a) + "); ";
+        else
+            code += "__a[" + std::to_string(i) + "] = (__u64)(" + genL(a) + "); ";
+    }
+    code += "bpf_snprintf(" + t + ", TAP_STRLEN, " + fmtName + ", __a, " + std::to_string(n * 8) + "); " + t + "; })";
+    return code;
+}
+
+// --------------------------------------------------------------------- calls
+
+std::string Translator::genCall(CallExpr* c) {
+    const FunctionDecl* f = c->decl;
+    if (!f)
+        error("unresolved function '" + c->name + "'", c->loc);
+    if (f->embedded())
+        return genBuiltin(c, f);
+    if (inProgress_.count(f))
+        error("recursion cannot run in a kernel probe (function '" + f->name + "')", c->loc);
+    auto it = functions_.find(f);
+    if (it == functions_.end()) {
+        // Emit the function: its own frame slots, called with (f, ctx, args).
+        inProgress_.insert(f);
+        CodeContext saved = ctx_;
+        auto savedSlots = slots_;
+        ctx_ = {CodeContext::Kind::Function, 0, f};
+        std::string name = "tap_fn_" + f->name + "_" + std::to_string(functions_.size());
+        std::ostringstream body;
+        std::string ret = f->returnType == Type::String ? "char *" : "__s64";
+        body << "static __always_inline " << ret << " " << name << "(struct tap_frame *f, void *ctx, struct tap_scalars *g";
+        std::vector<std::string> params;
+        for (size_t i = 0; i < f->params.size(); ++i)
+            body << (f->params[i]->type == Type::String ? ", char *p" : ", __s64 p") << i;
+        body << ")\n{\n";
+        for (size_t i = 0; i < f->params.size(); ++i) {
+            const VarDecl* p = f->params[i];
+            if (p->type == Type::String)
+                body << "\ttap_strcpy(" << localS(p) << ", p" << i << ");\n";
+            else
+                body << "\t" << localL(p) << " = p" << i << ";\n";
+        }
+        for (const VarDecl* l : f->locals) {
+            if (l->type == Type::String)
+                body << "\t" << localS(l) << "[0] = 0;\n";
+            else
+                body << "\t" << localL(l) << " = 0;\n";
+        }
+        std::string retSlot = f->returnType == Type::String ? tempS() : tempL();
+        body << "\t" << (f->returnType == Type::String ? retSlot + "[0] = 0" : retSlot + " = 0") << ";\n";
+        functions_[f] = name + "\x01" + retSlot;
+        genStmt(f->body, body, 1);
+        body << "tap_fn_out:\n\treturn " << retSlot << ";\n}\n\n";
+        funcs_ << body.str();
+        ctx_ = saved;
+        slots_ = savedSlots;
+        inProgress_.erase(f);
+        it = functions_.find(f);
+    }
+    std::string name = it->second.substr(0, it->second.find('\x01'));
+    std::string args;
+    for (size_t i = 0; i < c->args.size(); ++i)
+        args += ", " + (f->params[i]->type == Type::String ? genS(c->args[i]) : genL(c->args[i]));
+    std::string call = name + "(f, ctx, g" + args + ")";
+    std::string t = f->returnType == Type::String ? "char *__ret" : "__s64 __ret";
+    return "({ " + t + " = " + call + "; if (f->abort) " + ctx_.leave() + " __ret; })";
+}
+
+std::string Translator::genBuiltin(CallExpr* c, const FunctionDecl* f) {
+    const std::string& n = f->name;
+    auto argL = [&](size_t i) { return genL(c->args[i]); };
+    if (n == "pid") return "tap_pid()";
+    if (n == "tid") return "tap_tid()";
+    if (n == "uid" || n == "euid") return "tap_uid()";
+    if (n == "gid" || n == "egid") return "tap_gid()";
+    if (n == "cpu") return "((__s64)bpf_get_smp_processor_id())";
+    if (n == "target") return "({ struct tap_config *__c = tap_config(); __c ? __c->target : 0; })";
+    if (n == "gettimeofday_ns")
+        return "({ struct tap_config *__c = tap_config(); (__s64)bpf_ktime_get_boot_ns() + (__c ? __c->realtime_offset : 0); })";
+    if (n == "local_clock_ns" || n == "ktime_get_ns") return "((__s64)bpf_ktime_get_ns())";
+    if (n == "get_cycles") return "((__s64)bpf_ktime_get_ns())";
+    if (n == "is_return") return probe_ && probe_->isReturn ? "1LL" : "0LL";
+    if (n == "exit")
+        return "({ tap_emit(TAP_REC_EXIT, 0, 0); 0LL; })";
+    if (n == "error") {
+        std::string msg = genS(c->args[0]);
+        // The message text travels in the error record.
+        uint32_t id = errorSite("", c->loc, "identifier 'error'");
+        std::string t = tempS();
+        return "({ tap_strcpy(" + t + ", " + msg + "); tap_emit_error_text(" + std::to_string(id) + ", " + t +
+               "); f->abort = 1; " + ctx_.leave() + " 0LL; })";
+    }
+    if (n == "strlen") return "tap_strlen(" + genS(c->args[0]) + ")";
+    if (n == "execname") {
+        std::string t = tempS();
+        return "({ bpf_get_current_comm(" + t + ", 16); " + t + "; })";
+    }
+    if (n == "pp" || n == "pn") {
+        StringExpr lit(c->loc);
+        lit.value = n == "pp" ? probe_->point.str() : probe_->derivation;
+        return genS(&lit);
+    }
+    if (n == "kernel_string" || n == "user_string" || n == "kernel_string_n" || n == "user_string_n") {
+        bool user = n[0] == 'u';
+        std::string t = tempS();
+        std::string addr = tempL();
+        std::string len = n.size() > 14 || n.back() == 'n' ? "((" + argL(1) + ") + 1 > TAP_STRLEN ? TAP_STRLEN : ((" + argL(1) +
+                                                                 ") < 0 ? 1 : (" + argL(1) + ") + 1))"
+                                                           : "TAP_STRLEN";
+        std::string what = user ? "user string copy fault %lld at 0x%llx [man error::fault]"
+                                : "kernel string copy fault at 0x%llx [man error::fault]";
+        return "({ " + addr + " = " + argL(0) + "; if (bpf_probe_read_" + (user ? "user" : "kernel") + "_str(" + t + ", " +
+               (len == "TAP_STRLEN" ? std::string("TAP_STRLEN") : "(" + len + ") & (TAP_STRLEN - 1)") + ", (void *)" + addr + ") < 0) " +
+               fail(user ? "user string copy fault at 0x%llx [man error::fault]" : what, c->loc,
+                    "identifier '" + n + "'", addr) +
+               " " + t + "; })";
+    }
+    if (n == "kernel_long" || n == "kernel_int" || n == "kernel_short" || n == "kernel_char" || n == "kernel_pointer" ||
+        n == "user_long" || n == "user_int" || n == "user_short" || n == "user_char") {
+        bool user = n[0] == 'u';
+        std::string kind = n.substr(n.find('_') + 1);
+        int size = kind == "long" || kind == "pointer" ? 8 : kind == "int" ? 4 : kind == "short" ? 2 : 1;
+        std::string ctype = size == 8 ? "__s64" : size == 4 ? "__s32" : size == 2 ? "__s16" : "__s8";
+        std::string addr = tempL(), tmp = tempL();
+        return "({ " + addr + " = " + argL(0) + "; " + ctype + " __x = 0; if (bpf_probe_read_" + (user ? "user" : "kernel") +
+               "(&__x, " + std::to_string(size) + ", (void *)" + addr + ") < 0) " +
+               fail(std::string(user ? "user " : "kernel ") + kind + " copy fault at 0x%llx [man error::fault]", c->loc,
+                    "identifier '" + n + "'", addr) +
+               " " + tmp + " = __x; " + tmp + "; })";
+    }
+    error("function '" + n + "' cannot run in a kernel probe yet", c->loc);
+}
+
+// ---------------------------------------------------------------- statements
+
+void Translator::genStmt(Stmt* s, std::ostringstream& o, int indent) {
+    std::string pad(size_t(indent), '\t');
+    switch (s->kind) {
+    case StmtKind::Block:
+        o << pad << "{\n";
+        for (Stmt* st : static_cast<BlockStmt*>(s)->body)
+            genStmt(st, o, indent + 1);
+        o << pad << "}\n";
+        return;
+    case StmtKind::Null:
+        return;
+    case StmtKind::Expr:
+        o << pad << "/* line " << s->loc.line << " */ " << genEffect(static_cast<ExprStmt*>(s)->expr) << ";\n";
+        return;
+    case StmtKind::If: {
+        auto* i = static_cast<IfStmt*>(s);
+        if (i->knownCond == 1) { genStmt(i->then, o, indent); return; }
+        if (i->knownCond == 0) { if (i->otherwise) genStmt(i->otherwise, o, indent); return; }
+        o << pad << "if (" << genL(i->cond) << ")\n";
+        genStmt(i->then, o, indent + 1);
+        if (i->otherwise) {
+            o << pad << "else\n";
+            genStmt(i->otherwise, o, indent + 1);
+        }
+        return;
+    }
+    case StmtKind::For:
+        genLoop(static_cast<ForStmt*>(s), o, indent);
+        return;
+    case StmtKind::Foreach:
+        error("foreach cannot run in a kernel probe: iterate in an end or timer probe (user space)", s->loc);
+    case StmtKind::Return: {
+        auto* r = static_cast<ReturnStmt*>(s);
+        if (ctx_.kind == CodeContext::Kind::Loop)
+            error("return inside a loop of a kernel-side function is not supported yet", s->loc);
+        std::string slot = functions_.count(ctx_.function) ? functions_[ctx_.function].substr(functions_[ctx_.function].find('\x01') + 1) : "";
+        if (r->value) {
+            if (ctx_.function && ctx_.function->returnType == Type::String)
+                o << pad << "tap_strcpy(" << slot << ", " << genS(r->value) << ");\n";
+            else
+                o << pad << slot << " = " << genL(r->value) << ";\n";
+        }
+        o << pad << "goto tap_fn_out;\n";
+        return;
+    }
+    case StmtKind::Delete: {
+        Expr* t = static_cast<DeleteStmt*>(s)->target;
+        if (t->kind == ExprKind::Index) {
+            auto* i = static_cast<IndexExpr*>(t);
+            const VarDecl* v = static_cast<SymbolExpr*>(i->base)->decl;
+            const GlobalMap& g = globalOf(v, s->loc);
+            if (i->hasWildcard())
+                error("delete with '*' keys cannot run in a kernel probe", s->loc);
+            o << pad << "{ " << genKey(g, i->keys, s->loc) << "bpf_map_delete_elem(&" << g.mapName << ", &f->key_"
+              << v->name << "); }\n";
+            return;
+        }
+        const VarDecl* v = static_cast<SymbolExpr*>(t)->decl;
+        if (v->scope != VarDecl::Scope::Global) {
+            o << pad << (v->type == Type::String ? localS(v) + "[0] = 0;\n" : localL(v) + " = 0;\n");
+            return;
+        }
+        const GlobalMap& g = globalOf(v, s->loc);
+        if (g.kind == GlobalMap::Kind::Scalar) {
+            o << pad << (v->type == Type::String ? "g->" + v->name + "[0] = 0;\n" : "g->" + v->name + " = 0;\n");
+            return;
+        }
+        error("deleting a whole array or statistic cannot run in a kernel probe; do it in a timer or end probe", s->loc);
+    }
+    case StmtKind::Next:
+        if (ctx_.kind == CodeContext::Kind::Probe)
+            o << pad << "goto tap_out;\n";
+        else
+            o << pad << "{ f->abort = 2; " << ctx_.leave() << " }\n";
+        return;
+    case StmtKind::Break:
+    case StmtKind::Continue:
+        if (ctx_.kind != CodeContext::Kind::Loop)
+            error("break/continue outside a loop", s->loc);
+        if (s->kind == StmtKind::Break)
+            o << pad << "{ lc->broke = 1; return 1; }\n";
+        else
+            o << pad << "goto tap_continue_" << ctx_.loopId << ";\n";
+        return;
+    case StmtKind::Try:
+        error("try/catch cannot run in a kernel probe yet", s->loc);
+    case StmtKind::Embedded:
+        error("embedded C cannot be translated to BPF", s->loc);
+    }
+}
+
+// Loops run as bpf_loop() callbacks so the verifier sees a bounded program;
+// MAXACTION bounds the iterations.
+void Translator::genLoop(ForStmt* f, std::ostringstream& o, int indent) {
+    std::string pad(size_t(indent), '\t');
+    int id = loops_++;
+    if (f->init)
+        o << pad << genEffect(f->init) << ";\n";
+    o << pad << "{\n" << pad << "\tstruct tap_loopctx __lc = { .f = f, .ctx = ctx, .g = g };\n"
+      << pad << "\tbpf_loop(" << options_.maxAction << ", tap_loop_" << id << ", &__lc, 0);\n"
+      << pad << "\tif (f->abort) " << ctx_.leave() << "\n"
+      << pad << "\tif (!__lc.done && !__lc.broke) " << fail("MAXACTION exceeded", f->loc, "keyword") << "\n"
+      << pad << "}\n";
+    CodeContext saved = ctx_;
+    ctx_ = {CodeContext::Kind::Loop, id, saved.function};
+    std::ostringstream cb;
+    cb << "static long tap_loop_" << id << "(__u32 __i, struct tap_loopctx *lc)\n{\n"
+       << "\tstruct tap_frame *f = lc->f;\n\tvoid *ctx = lc->ctx;\n\tstruct tap_scalars *g = lc->g;\n";
+    if (f->cond)
+        cb << "\tif (!(" << genL(f->cond) << ")) { lc->done = 1; return 1; }\n";
+    genStmt(f->body, cb, 1);
+    cb << "tap_continue_" << id << ":\n";
+    if (f->step)
+        cb << "\t" << genEffect(f->step) << ";\n";
+    cb << "\treturn 0;\n}\n\n";
+    funcs_ << cb.str();
+    ctx_ = saved;
+}
+
+// ------------------------------------------------------------------------ run
+
+void Translator::run() {
+    out_.stringSize = roundUpPow2(options_.maxStringLen);
+    declareGlobals();
+    int index = 0;
+    for (const ResolvedProbe& p : program_.probes) {
+        if (p.site != ProbeSite::Kernel)
+            continue;
+        probe_ = &p;
+        ProgramSpec spec;
+        spec.function = "tap_probe_" + std::to_string(index++);
+        spec.attach = p.provider->attach(p.point);
+        spec.probe = &p;
+        spec.pointText = p.point.str();
+        if (spec.attach.kind == AttachSpec::Kind::None)
+            error("probe point '" + spec.pointText + "' has no kernel attachment", p.loc);
+        slots_.clear();
+        nextLong_ = nextString_ = 0;
+        ctx_ = {};
+        std::ostringstream body;
+        std::string ctxType = spec.attach.kind == AttachSpec::Kind::TpBtf || spec.attach.kind == AttachSpec::Kind::RawTracepoint
+                                  ? "__u64 *"
+                                  : "void *";
+        body << "/* " << spec.pointText << " <- " << p.derivation << " */\nSEC(\"" << spec.attach.section() << "\")\nint "
+             << spec.function << "(" << ctxType << "ctx)\n{\n"
+             << "\t__u32 __cpu = bpf_get_smp_processor_id(), __zero = 0;\n"
+             << "\tstruct tap_frame *f = bpf_map_lookup_elem(&tap_frames, &__cpu);\n"
+             << "\tstruct tap_scalars *g = bpf_map_lookup_elem(&tap_scalars_map, &__zero);\n"
+             << "\tif (!f || !g)\n\t\treturn 0;\n\tf->abort = 0;\n";
+        if (spec.attach.filterPid >= 0)
+            body << "\tif (tap_pid() != " << spec.attach.filterPid << ")\n\t\treturn 0;\n";
+        for (const VarDecl* l : p.locals) {
+            if (l->type == Type::String)
+                body << "\t" << localS(l) << "[0] = 0;\n";
+            else
+                body << "\t" << localL(l) << " = 0;\n";
+        }
+        if (p.condition)
+            body << "\tif (!(" << genL(p.condition) << "))\n\t\treturn 0;\n";
+        genStmt(p.body, body, 1);
+        body << "tap_out:\n\treturn 0;\n}\n\n";
+        progs_ << body.str();
+        maxLong_ = std::max(maxLong_, nextLong_);
+        maxString_ = std::max(maxString_, nextString_);
+        out_.programs.push_back(spec);
+    }
+    // Functions and loops allocated their slots after the probes' counters
+    // too; the frame holds the largest use.
+    maxLong_ = std::max(maxLong_, nextLong_ + 1);
+    maxString_ = std::max(maxString_, nextString_ + 1);
+
+    std::ostringstream src;
+    src << "/* Generated by tstap (pass 3). One BPF program per kernel probe. */\n"
+        << "#define TAP_STRLEN " << out_.stringSize << "\n"
+        << "#define TAP_KEYSTRLEN " << out_.keyStringSize << "\n"
+        << "#define TAP_RINGBUF_SIZE " << out_.ringbufSize << "\n"
+        << "#include \"tapstudio.bpf.h\"\n\n";
+    // Kernel structs: only the members the script reads, relocated by CO-RE.
+    kernel::Btf* btf = kernel::Btf::vmlinux();
+    for (const auto& [id, used] : kernelStructs_) {
+        bool isUnion = btf->kind(id) == kernel::Btf::Kind::Union;
+        src << (isUnion ? "union " : "struct ") << btf->name(id) << " {\n";
+        for (const std::string& m : used) {
+            auto mem = btf->member(id, m);
+            kernel::Btf::Kind k = btf->kind(mem->type);
+            int64_t size = btf->size(mem->type);
+            if (k == kernel::Btf::Kind::Pointer)
+                src << "\tvoid *" << m << ";\n";
+            else if (k == kernel::Btf::Kind::Array || k == kernel::Btf::Kind::Struct || k == kernel::Btf::Kind::Union)
+                src << "\tchar " << m << "[" << size << "];\n";
+            else {
+                bool sign = btf->isSigned(mem->type);
+                src << "\t" << (sign ? "__s" : "__u") << (size == 1 || size == 2 || size == 4 ? std::to_string(size * 8) : "64")
+                    << " " << m << ";\n";
+            }
+        }
+        src << "} __attribute__((preserve_access_index));\n\n";
+    }
+    src << maps_.str() << "\n";
+    src << "struct tap_frame {\n\t__s64 abort;\n\t__s64 l[" << maxLong_ << "];\n\tchar s[" << maxString_
+        << "][2 * TAP_STRLEN];\n";
+    for (const auto& [member, unused] : frameKeys_)
+        src << "\t" << member << ";\n";
+    src << "};\n"
+        << "struct {\n\t__uint(type, BPF_MAP_TYPE_ARRAY);\n\t__uint(max_entries, 512);\n\t__type(key, __u32);\n"
+        << "\t__type(value, struct tap_frame);\n} tap_frames SEC(\".maps\");\n\n"
+        << "struct tap_loopctx { struct tap_frame *f; void *ctx; struct tap_scalars *g; int done, broke; };\n\n"
+        << "static __always_inline void tap_emit_error_text(__u32 id, const char *text)\n{\n"
+        << "\tstruct { struct tap_rec_head h; char text[TAP_STRLEN]; } *r = bpf_ringbuf_reserve(&tap_events, sizeof(*r), 0);\n"
+        << "\tif (!r) { tap_count_drop(); return; }\n\tr->h.kind = TAP_REC_ERROR; r->h.id = id;\n"
+        << "\tbpf_probe_read_kernel_str(r->text, TAP_STRLEN, text);\n\tbpf_ringbuf_submit(r, 0);\n}\n\n";
+    src << rodata_.str() << "\n" << funcs_.str() << progs_.str() << "char LICENSE[] SEC(\"license\") = \"GPL\";\n";
+    out_.source = src.str();
+}
+
+} // namespace
+
+bool translate(const Program& program, const TranslateOptions& options, DiagnosticSink& diags,
+               Translation& out) {
+    Translator t(program, options, out);
+    try {
+        t.run();
+    } catch (const TranslateError& e) {
+        diags.error(Phase::Other, e.message, e.loc);
+        return false;
+    }
+    return true;
+}
+
+} // namespace tap::bpf

@@ -1,0 +1,44 @@
+// Shared by the kernel probe providers: $variables typed from BTF or from a
+// tracepoint record, and the checks of `$var->member[N]$` expressions that
+// typeTarget() performs.
+#pragma once
+
+#include "probe_provider.h"
+#include "kernel/btf.h"
+#include "kernel/tracefs.h"
+
+#include <string>
+#include <vector>
+
+namespace tap::kernel {
+
+// A probe argument typed by BTF: ctx[argIndex] of a tp_btf / fentry program.
+ContextVar btfVariable(const Btf& btf, const std::string& name, int32_t type, int argIndex);
+
+// A field of a tracepoint record (`tracepoint/SYSTEM/NAME` programs). Scalars
+// stored wider than their C type (syscall arguments are 8 bytes in the record
+// whatever their type) are narrowed to the C type's size and signedness, so
+// `int dfd` reads -100, not 4294967196. Char arrays and __data_loc strings
+// are addresses of their bytes (isString).
+ContextVar recordVariable(const TraceField& field, const std::string& name);
+
+// Checks the member / index / pretty-print components of `target` starting
+// from a value of BTF type `type`; sets `out` (Long, or String when
+// pretty-printed). Returns the error text, "" when fine.
+std::string checkBtfTarget(const Btf& btf, int32_t type, const TargetExpr& target, Type& out);
+
+// typeTarget() for the kernel providers: $$vars/$$parms (and $$locals,
+// $$return when `allowReturn`), then each ContextVar, typed through BTF when
+// it has a btfType; record fields accept only `$var$` suffixes and `&`.
+std::string typeKernelTarget(const std::vector<ContextVar>& vars, const TargetExpr& target,
+                             Type& type, bool allowReturn = false);
+
+// A stap-style spelling of a C type for -L listings: "struct task_struct*",
+// "char const*", "unsigned int".
+std::string stapTypeSpelling(const std::string& cType);
+
+// Is the running process able to load BPF programs (root, or CAP_BPF and
+// CAP_PERFMON / CAP_SYS_ADMIN)?
+bool havePrivileges();
+
+} // namespace tap::kernel

@@ -1,0 +1,134 @@
+#include "bpf_compile.h"
+
+#include <sys/stat.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+namespace fs = std::filesystem;
+
+namespace tap::rt {
+
+namespace {
+
+uint64_t fnv1a(const std::string& s, uint64_t h) {
+    for (unsigned char c : s) {
+        h ^= c;
+        h *= 1099511628211ULL;
+    }
+    return h;
+}
+
+std::string run(const std::string& command, int& status) {
+    std::string out;
+    FILE* p = popen(command.c_str(), "r");
+    if (!p) {
+        status = -1;
+        return out;
+    }
+    char buf[4096];
+    size_t n;
+    while ((n = fread(buf, 1, sizeof buf, p)) > 0)
+        out.append(buf, n);
+    status = pclose(p);
+    return out;
+}
+
+std::string clangVersion() {
+    static std::string v = [] {
+        int status = 0;
+        std::string out = run("clang --version 2>/dev/null | head -1", status);
+        return out;
+    }();
+    return v;
+}
+
+// Identifies the kernel's types: a compiled object's CO-RE relocations are
+// resolved at load time, but the cache key still changes with the kernel.
+std::string kernelIdentity() {
+    struct utsname u {};
+    uname(&u);
+    struct stat st {};
+    stat("/sys/kernel/btf/vmlinux", &st);
+    return std::string(u.release) + "/" + std::to_string(st.st_size);
+}
+
+std::string machineIncludeDir() {
+    struct utsname u {};
+    uname(&u);
+    std::string dir = std::string("/usr/include/") + u.machine + "-linux-gnu";
+    return fs::is_directory(dir) ? dir : std::string();
+}
+
+std::string targetArch() {
+    struct utsname u {};
+    uname(&u);
+    std::string m = u.machine;
+    if (m == "x86_64") return "x86";
+    if (m == "aarch64") return "arm64";
+    if (m.rfind("ppc64", 0) == 0) return "powerpc";
+    if (m == "s390x") return "s390";
+    return m;
+}
+
+} // namespace
+
+std::string cacheDirectory() {
+    if (const char* d = std::getenv("TAPSTUDIO_CACHE"))
+        return d;
+    if (const char* x = std::getenv("XDG_CACHE_HOME"))
+        return std::string(x) + "/tapstudio";
+    const char* home = std::getenv("HOME");
+    return std::string(home ? home : "/tmp") + "/.cache/tapstudio";
+}
+
+BpfObject compileBpf(const std::string& source) {
+    BpfObject result;
+    std::string dir = cacheDirectory();
+    std::error_code ec;
+    fs::create_directories(dir, ec);
+    uint64_t h1 = fnv1a(source, 1469598103934665603ULL);
+    h1 = fnv1a(kTapstudioBpfHeader, h1);
+    h1 = fnv1a(clangVersion() + kernelIdentity(), h1);
+    uint64_t h2 = fnv1a(source + kernelIdentity(), 0x9e3779b97f4a7c15ULL);
+    char name[64];
+    std::snprintf(name, sizeof name, "%016llx%016llx", (unsigned long long)h1, (unsigned long long)h2);
+    std::string base = dir + "/" + name;
+    result.path = base + ".o";
+    if (fs::exists(result.path, ec)) {
+        result.cached = true;
+        return result;
+    }
+    // The header goes next to the source; the object is renamed into place
+    // only when complete, so concurrent runs never see half a file.
+    std::string work = base + "." + std::to_string(getpid());
+    fs::create_directories(work, ec);
+    std::ofstream(work + "/tapstudio.bpf.h") << kTapstudioBpfHeader;
+    std::ofstream(work + "/program.bpf.c") << source;
+    std::string includes = "-I" + work;
+    std::string machine = machineIncludeDir();
+    if (!machine.empty())
+        includes += " -I" + machine;
+    std::string cmd = "clang -O2 -g -target bpf -D__TARGET_ARCH_" + targetArch() + " " + includes +
+                      " -Wno-unused-value -Wno-unused-variable -Wno-unused-label -c " + work +
+                      "/program.bpf.c -o " + work + "/program.o 2>&1";
+    int status = 0;
+    std::string out = run(cmd, status);
+    if (status != 0 || !fs::exists(work + "/program.o", ec)) {
+        result.error = out.empty() ? "clang could not be run (is the clang package installed?)" : out;
+        fs::remove_all(work, ec);
+        return result;
+    }
+    fs::rename(work + "/program.o", result.path, ec);
+    fs::remove_all(work, ec);
+    if (ec)
+        result.error = "cannot write the object cache in " + dir + ": " + ec.message();
+    return result;
+}
+
+} // namespace tap::rt

@@ -1,0 +1,25 @@
+// Pass 4: BPF C to a BPF object with clang, cached by content so that a
+// second run of the same script does not start clang.
+#pragma once
+
+#include <string>
+
+namespace tap::rt {
+
+struct BpfObject {
+    std::string path;   // the .o file
+    bool cached = false;
+    std::string error;  // clang's diagnostics when compiling failed
+};
+
+// The cache directory: $TAPSTUDIO_CACHE, else $XDG_CACHE_HOME/tapstudio,
+// else ~/.cache/tapstudio.
+std::string cacheDirectory();
+
+BpfObject compileBpf(const std::string& source);
+
+// The support header generated programs include (runtime/bpf/tapstudio.bpf.h),
+// built into the binary.
+extern const char* const kTapstudioBpfHeader;
+
+} // namespace tap::rt

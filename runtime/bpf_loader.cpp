@@ -1,0 +1,268 @@
+#include "bpf_loader.h"
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <linux/perf_event.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <regex>
+
+namespace tap::rt {
+
+namespace {
+
+std::vector<int> onlineCpus() {
+    std::vector<int> cpus;
+    std::ifstream in("/sys/devices/system/cpu/online");
+    std::string spec;
+    std::getline(in, spec);
+    size_t pos = 0;
+    while (pos < spec.size()) {
+        size_t comma = spec.find(',', pos);
+        std::string part = spec.substr(pos, comma == std::string::npos ? std::string::npos : comma - pos);
+        size_t dash = part.find('-');
+        int lo = std::atoi(part.c_str()), hi = dash == std::string::npos ? lo : std::atoi(part.c_str() + dash + 1);
+        for (int c = lo; c <= hi; ++c)
+            cpus.push_back(c);
+        if (comma == std::string::npos)
+            break;
+        pos = comma + 1;
+    }
+    if (cpus.empty())
+        cpus.push_back(0);
+    return cpus;
+}
+
+int libbpfQuiet(enum libbpf_print_level level, const char* fmt, va_list args) {
+    if (level == LIBBPF_WARN && std::getenv("TAPSTUDIO_LIBBPF_DEBUG"))
+        return vfprintf(stderr, fmt, args);
+    return 0;
+}
+
+int64_t realtimeOffsetNs() {
+    timespec rt{}, boot{};
+    clock_gettime(CLOCK_REALTIME, &rt);
+    clock_gettime(CLOCK_BOOTTIME, &boot);
+    return (int64_t(rt.tv_sec) - boot.tv_sec) * 1000000000LL + (rt.tv_nsec - boot.tv_nsec);
+}
+
+} // namespace
+
+std::string bpfUnavailableReason() {
+    if (geteuid() == 0)
+        return {};
+    // Effective capabilities from /proc: CAP_PERFMON is bit 38, CAP_BPF 39.
+    std::ifstream status("/proc/self/status");
+    std::string line;
+    uint64_t effective = 0;
+    while (std::getline(status, line))
+        if (line.rfind("CapEff:", 0) == 0)
+            effective = std::strtoull(line.c_str() + 7, nullptr, 16);
+    bool ok = (effective >> 38 & 1) && (effective >> 39 & 1);
+    return ok ? std::string()
+              : "kernel probes need root or the capabilities CAP_BPF and CAP_PERFMON; "
+                "run tstap with sudo (scripts with only begin/end/timer probes run without them)";
+}
+
+BpfLoader::~BpfLoader() {
+    detach();
+    if (ring_)
+        ring_buffer__free(ring_);
+    if (object_)
+        bpf_object__close(object_);
+}
+
+bool BpfLoader::load(const std::string& objectPath, int64_t target, std::string& error) {
+    libbpf_set_print(libbpfQuiet);
+    static char logBuffer[4 << 20];
+    logBuffer[0] = 0;
+    LIBBPF_OPTS(bpf_object_open_opts, opts, .kernel_log_buf = logBuffer, .kernel_log_size = sizeof logBuffer,
+                .kernel_log_level = 1);
+    object_ = bpf_object__open_file(objectPath.c_str(), &opts);
+    if (!object_) {
+        error = "cannot open BPF object " + objectPath + ": " + std::strerror(errno);
+        return false;
+    }
+    if (bpf_object__load(object_) != 0) {
+        int err = errno;
+        log_ = logBuffer;
+        error = "the kernel refused the BPF program (" + std::string(std::strerror(err)) + ")";
+        // The generated C carries "/* line N */" markers; the verifier log
+        // quotes the source lines it was checking.
+        std::smatch m;
+        std::string lastLine;
+        std::regex marker("/\\* line ([0-9]+) \\*/");
+        for (auto it = std::sregex_iterator(log_.begin(), log_.end(), marker); it != std::sregex_iterator(); ++it)
+            lastLine = (*it)[1];
+        std::string reason;
+        size_t end = log_.find("processed ");
+        std::string head = log_.substr(0, end);
+        // The verifier's reason is the last line before its summary.
+        size_t last = head.find_last_not_of('\n');
+        if (last != std::string::npos) {
+            size_t start = head.rfind('\n', last);
+            reason = head.substr(start == std::string::npos ? 0 : start + 1, last - (start == std::string::npos ? 0 : start + 1) + 1);
+        }
+        if (!lastLine.empty())
+            error += " at script line " + lastLine;
+        if (!reason.empty())
+            error += ": " + reason;
+        if (err == EPERM)
+            error += " (EPERM: this kernel does not allow this kind of program)";
+        error += "\n(run with -v to see the verifier log)";
+        return false;
+    }
+    if (int fd = mapFd("tap_config_map"); fd >= 0) {
+        struct {
+            int64_t target, realtimeOffset;
+            uint32_t ncpus, pad;
+        } config{target, realtimeOffsetNs(), uint32_t(libbpf_num_possible_cpus()), 0};
+        uint32_t zero = 0;
+        bpf_map_update_elem(fd, &zero, &config, BPF_ANY);
+    }
+    ring_ = ring_buffer__new(mapFd("tap_events"), &BpfLoader::onRecord, this, nullptr);
+    if (!ring_) {
+        error = "cannot open the BPF ring buffer";
+        return false;
+    }
+    return true;
+}
+
+bool BpfLoader::attach(std::string& error) {
+    for (const bpf::ProgramSpec& spec : translation_.programs) {
+        bpf_program* prog = bpf_object__find_program_by_name(object_, spec.function.c_str());
+        if (!prog) {
+            error = "internal error: program " + spec.function + " missing from the object";
+            detach();
+            return false;
+        }
+        const AttachSpec& a = spec.attach;
+        std::vector<bpf_link*> made;
+        if (a.kind == AttachSpec::Kind::PerfEvent) {
+            std::vector<int> cpus = a.cpu >= 0 ? std::vector<int>{a.cpu} : onlineCpus();
+            for (int cpu : cpus) {
+                perf_event_attr attr{};
+                attr.size = sizeof attr;
+                attr.type = uint32_t(a.perfType);
+                attr.config = a.perfConfig;
+                if (a.sampleFrequency) {
+                    attr.freq = 1;
+                    attr.sample_freq = a.sampleFrequency;
+                } else {
+                    attr.sample_period = a.samplePeriod ? a.samplePeriod : 1;
+                }
+                int fd = int(syscall(__NR_perf_event_open, &attr, -1, cpu, -1, PERF_FLAG_FD_CLOEXEC));
+                if (fd < 0) {
+                    error = "cannot open a perf event for " + spec.pointText + " on CPU " + std::to_string(cpu) + ": " +
+                            std::strerror(errno);
+                    detach();
+                    return false;
+                }
+                perfFds_.push_back(fd);
+                bpf_link* link = bpf_program__attach_perf_event(prog, fd);
+                if (!link) {
+                    error = "cannot attach " + spec.pointText + ": " + std::strerror(errno);
+                    detach();
+                    return false;
+                }
+                links_.push_back(link);
+            }
+            continue;
+        }
+        bpf_link* link = nullptr;
+        if (a.kind == AttachSpec::Kind::Uprobe) {
+            LIBBPF_OPTS(bpf_uprobe_opts, uo, .retprobe = a.isReturn);
+            link = bpf_program__attach_uprobe_opts(prog, a.filterPid >= 0 ? pid_t(a.filterPid) : -1, a.target.c_str(),
+                                                   size_t(a.offset), &uo);
+        } else {
+            link = bpf_program__attach(prog);
+        }
+        if (!link) {
+            int err = errno;
+            error = "cannot attach " + spec.pointText + ": " + std::strerror(err);
+            if (err == EPERM || err == EACCES)
+                error += " (this kernel refuses it; kprobes and fentry are not available here)";
+            detach();
+            return false;
+        }
+        links_.push_back(link);
+    }
+    return true;
+}
+
+void BpfLoader::detach() {
+    for (bpf_link* l : links_)
+        bpf_link__destroy(l);
+    links_.clear();
+    for (int fd : perfFds_)
+        close(fd);
+    perfFds_.clear();
+}
+
+int BpfLoader::pollFd() const { return ring_ ? ring_buffer__epoll_fd(ring_) : -1; }
+
+void BpfLoader::consume() {
+    if (ring_)
+        ring_buffer__consume(ring_);
+}
+
+int BpfLoader::onRecord(void* self, void* data, size_t size) {
+    return static_cast<BpfLoader*>(self)->record(static_cast<const char*>(data), size);
+}
+
+int BpfLoader::record(const char* data, size_t size) {
+    if (size < 8)
+        return 0;
+    uint32_t kind, id;
+    std::memcpy(&kind, data, 4);
+    std::memcpy(&id, data + 4, 4);
+    const char* payload = data + 8;
+    size_t payloadSize = size - 8;
+    switch (kind) {
+    case 1: // TAP_REC_PRINTF
+        if (id < translation_.printfs.size() && handlers_.printf)
+            handlers_.printf(translation_.printfs[id], payload, payloadSize);
+        break;
+    case 2: // TAP_REC_ERROR
+        if (id < translation_.errors.size() && handlers_.error) {
+            const bpf::ErrorSite& site = translation_.errors[id];
+            int64_t value = 0;
+            std::string text;
+            if (site.message.empty())
+                text = std::string(payload, strnlen(payload, payloadSize));
+            else if (payloadSize >= 8)
+                std::memcpy(&value, payload, 8);
+            handlers_.error(site, value, text);
+        }
+        break;
+    case 3: // TAP_REC_EXIT
+        if (handlers_.exit)
+            handlers_.exit();
+        break;
+    }
+    return 0;
+}
+
+uint64_t BpfLoader::drops() const {
+    int fd = mapFd("tap_state_map");
+    if (fd < 0)
+        return 0;
+    uint32_t zero = 0;
+    uint64_t state[2] = {0, 0};
+    bpf_map_lookup_elem(fd, &zero, state);
+    return state[0];
+}
+
+int BpfLoader::mapFd(const std::string& name) const {
+    if (!object_)
+        return -1;
+    bpf_map* m = bpf_object__find_map_by_name(object_, name.c_str());
+    return m ? bpf_map__fd(m) : -1;
+}
+
+} // namespace tap::rt

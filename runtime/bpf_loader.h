@@ -1,0 +1,63 @@
+// Pass 5 for kernel probes: loads the BPF object with libbpf, attaches every
+// program as its AttachSpec says, reads the ring buffer, and gives access to
+// the maps that hold the script's globals.
+#pragma once
+
+#include "bpf/translation.h"
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+struct bpf_object;
+struct bpf_link;
+struct ring_buffer;
+
+namespace tap::rt {
+
+class BpfLoader {
+public:
+    struct Handlers {
+        std::function<void(const bpf::PrintfSite&, const char* data, size_t size)> printf;
+        // value: the faulting address etc.; text: error()'s message ("" otherwise)
+        std::function<void(const bpf::ErrorSite&, int64_t value, const std::string& text)> error;
+        std::function<void()> exit;
+    };
+
+    BpfLoader(const bpf::Translation& t, Handlers h) : translation_(t), handlers_(std::move(h)) {}
+    ~BpfLoader();
+    BpfLoader(const BpfLoader&) = delete;
+    BpfLoader& operator=(const BpfLoader&) = delete;
+
+    // Opens and loads the object. A verifier rejection is reported against
+    // the script line the failing code came from; `verifierLog` keeps the log.
+    bool load(const std::string& objectPath, int64_t target, std::string& error);
+    // Attaches every program; on failure nothing stays attached.
+    bool attach(std::string& error);
+    void detach();
+
+    int pollFd() const; // readable when records wait in the ring buffer
+    void consume();     // handles every waiting record
+    uint64_t drops() const;
+    int mapFd(const std::string& name) const;
+    const std::string& verifierLog() const { return log_; }
+    size_t attachedCount() const { return links_.size(); }
+
+private:
+    static int onRecord(void* self, void* data, size_t size);
+    int record(const char* data, size_t size);
+
+    const bpf::Translation& translation_;
+    Handlers handlers_;
+    bpf_object* object_ = nullptr;
+    ring_buffer* ring_ = nullptr;
+    std::vector<bpf_link*> links_;
+    std::vector<int> perfFds_;
+    std::string log_;
+};
+
+// Why BPF cannot be used here (not root, no CAP_BPF), or "".
+std::string bpfUnavailableReason();
+
+} // namespace tap::rt
