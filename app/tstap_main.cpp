@@ -4,6 +4,7 @@
 #include "frontend.h"
 #include "program_printer.h"
 #include "session.h"
+#include "bpf_compile.h"
 #include "bpf/translation.h"
 
 #include <sys/resource.h>
@@ -173,8 +174,13 @@ int main(int argc, char** argv) {
             std::cout << translation.source;
             return 0;
         }
-        std::cerr << "tstap: compiling and loading BPF (passes 4-5) is not available in this build yet\n";
-        return 1;
+        rt::BpfObject object = rt::compileBpf(translation.source);
+        if (!object.error.empty()) {
+            std::cerr << "ERROR: BPF compilation failed:\n" << object.error << "Pass 4: compilation failed.  [man error::pass4]\n";
+            return 1;
+        }
+        std::cout << object.path << "\n";
+        return 0;
     }
     rt::SessionOptions session;
     std::string limitError = session.limits.apply(cli.defines);
@@ -182,6 +188,23 @@ int main(int argc, char** argv) {
         std::cerr << "ERROR: " << limitError << "\n";
         return 1;
     }
+    bpf::Translation kernelTranslation;
+    bool kernelProbes = false;
+    for (const ResolvedProbe& p : fe.program().probes)
+        kernelProbes = kernelProbes || p.site == ProbeSite::Kernel;
+    if (kernelProbes) {
+        bpf::TranslateOptions topts;
+        topts.maxStringLen = session.limits.maxStringLen;
+        topts.maxMapEntries = session.limits.maxMapEntries;
+        topts.maxAction = session.limits.maxAction;
+        if (!bpf::translate(fe.program(), topts, fe.diagnostics(), kernelTranslation)) {
+            printDiagnostics(fe, cli);
+            std::cerr << "Pass 3: translation failed.  [man error::pass3]\n";
+            return 1;
+        }
+        session.kernel = &kernelTranslation;
+    }
+    session.verbose = cli.verbose;
     session.outputFile = cli.outputFile;
     session.command = cli.command;
     session.targetPid = cli.targetPid;

@@ -1,6 +1,7 @@
 #include "session.h"
 
 #include "executor.h"
+#include "kernel_session.h"
 
 #include <fcntl.h>
 #include <poll.h>
@@ -174,13 +175,35 @@ int runSession(const Program& program, const SourceManager& sources, const Sessi
     std::stable_sort(ends.begin(), ends.end(), byOrder);
     std::stable_sort(errorProbes.begin(), errorProbes.end(), byOrder);
 
+    // Kernel probes are attached before the begin probes run, so that what
+    // begin sets up is in place when the first event arrives.
+    std::unique_ptr<KernelSession> kernel;
+    if (options.kernel) {
+        std::string problem;
+        kernel = KernelSession::start(*options.kernel, rt, *cp, rt.target, options.verbose, problem);
+        if (!kernel) {
+            std::fprintf(stderr, "ERROR: %s\nPass 5: run failed.  [man error::pass5]\n", problem.c_str());
+            if (child > 0) {
+                kill(child, SIGKILL);
+                waitpid(child, nullptr, 0);
+            }
+            sigprocmask(SIG_SETMASK, &oldMask, nullptr);
+            close(sigfd);
+            return 1;
+        }
+    }
+
     bool failed = false, aborted = false;
     auto runProbe = [&](const CompiledProbe* p, int64_t actions) {
+        if (kernel)
+            kernel->pull();
         try {
             cp->run(*p, rt, actions);
         } catch (const AbortSession&) {
             aborted = true;
         }
+        if (kernel)
+            kernel->push();
         if (rt.errors > rt.limits.maxErrors)
             failed = true;
     };
@@ -213,9 +236,14 @@ int runSession(const Program& program, const SourceManager& sources, const Sessi
         if (wake > now) {
             rt.out.flush();
             int64_t waitMs = wake == INT64_MAX ? -1 : (wake - now + 999999) / 1000000;
-            pollfd pfd{sigfd, POLLIN, 0};
-            int n = poll(&pfd, 1, waitMs > INT32_MAX ? INT32_MAX : int(waitMs));
-            if (n > 0) {
+            pollfd pfds[2] = {{sigfd, POLLIN, 0}, {kernel ? kernel->pollFd() : -1, POLLIN, 0}};
+            int n = poll(pfds, kernel ? 2 : 1, waitMs > INT32_MAX ? INT32_MAX : int(waitMs));
+            if (n > 0 && kernel && (pfds[1].revents & POLLIN)) {
+                kernel->consume();
+                if (rt.errors > rt.limits.maxErrors)
+                    failed = true;
+            }
+            if (n > 0 && (pfds[0].revents & POLLIN)) {
                 signalfd_siginfo info{};
                 if (read(sigfd, &info, sizeof info) == sizeof info) {
                     if (info.ssi_signo == SIGCHLD) {
@@ -242,6 +270,11 @@ int runSession(const Program& program, const SourceManager& sources, const Sessi
         }
     }
 
+    if (kernel) {
+        kernel->stop();
+        if (rt.errors > rt.limits.maxErrors)
+            failed = true;
+    }
     if (!aborted) {
         if (failed) {
             for (const CompiledProbe* p : errorProbes)
@@ -261,6 +294,9 @@ int runSession(const Program& program, const SourceManager& sources, const Sessi
         kill(child, SIGTERM);
         waitpid(child, nullptr, 0);
     }
+    if (kernel && kernel->drops() > 0)
+        std::fprintf(stderr, "WARNING: %llu kernel output records were dropped (the ring buffer was full)\n",
+                     (unsigned long long)kernel->drops());
     if (rt.errors > 0 || rt.skipped > 0)
         std::fprintf(stderr, "WARNING: Number of errors: %lld, skipped probes: %lld\n",
                      (long long)rt.errors, (long long)rt.skipped);

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "session_limits.h"
+#include "bpf/translation.h"
 #include "program.h"
 
 #include <optional>
@@ -22,6 +23,8 @@ struct SessionOptions {
     bool noGlobalDisplay = false;
     std::vector<std::pair<std::string, std::string>> globalSets; // -G
     std::string scriptName;
+    const bpf::Translation* kernel = nullptr; // kernel probes to load, if any
+    int verbose = 0;
 };
 
 // Runs the session; returns the process exit status.

@@ -22,6 +22,16 @@ class Statistic {
 public:
     void add(int64_t value, const HistogramShape& shape, int varianceShift);
     void clear() { *this = Statistic(); }
+    // Sets the whole state, e.g. merged from a kernel map's per-CPU parts.
+    void assign(int64_t count, int64_t sum, int64_t min, int64_t max, __int128 sumSquares,
+                std::vector<int64_t> histogram) {
+        count_ = count;
+        sum_ = sum;
+        min_ = min;
+        max_ = max;
+        sumSquares_ = sumSquares;
+        histogram_ = std::move(histogram);
+    }
 
     int64_t count() const { return count_; }
     int64_t sum() const { return sum_; }

@@ -1,0 +1,42 @@
+// Globals shared by kernel and user-space probes live in BPF maps; before a
+// user-space handler runs, their values are pulled into the executor's
+// storage, and what the handler changed is pushed back afterwards.
+#pragma once
+
+#include "bpf/translation.h"
+#include "bpf_loader.h"
+#include "executor.h"
+
+#include <map>
+#include <string>
+#include <vector>
+
+namespace tap::rt {
+
+class KernelBridge {
+public:
+    KernelBridge(const bpf::Translation& t, const BpfLoader& loader, const CompiledProgram& program, Runtime& rt);
+    void pull();
+    void push();
+
+private:
+    struct Shared {
+        const bpf::GlobalMap* map;
+        const GlobalInfo* info;
+        int fd;
+    };
+    std::string toExecutorKey(const bpf::GlobalMap& g, const char* key) const;
+    std::vector<char> toKernelKey(const bpf::GlobalMap& g, const std::string& key) const;
+
+    const bpf::Translation& translation_;
+    Runtime& rt_;
+    std::vector<Shared> shared_;
+    int scalarsFd_ = -1;
+    int ncpus_ = 1;
+    // What pull() saw, to know what a handler changed.
+    std::vector<char> scalars_;
+    std::map<const VarDecl*, std::map<std::string, std::string>> arrays_; // key -> value bytes
+    std::map<const VarDecl*, std::map<std::string, int64_t>> statCounts_;
+};
+
+} // namespace tap::rt

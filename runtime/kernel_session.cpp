@@ -1,0 +1,108 @@
+#include "kernel_session.h"
+
+#include "bpf_compile.h"
+#include "format.h"
+
+#include <chrono>
+#include <cstring>
+
+namespace tap::rt {
+
+std::unique_ptr<KernelSession> KernelSession::start(const bpf::Translation& translation, Runtime& rt,
+                                                    const CompiledProgram& program, int64_t target, int verbose,
+                                                    std::string& error) {
+    std::string why = bpfUnavailableReason();
+    if (!why.empty()) {
+        error = why;
+        return nullptr;
+    }
+    auto t0 = std::chrono::steady_clock::now();
+    BpfObject object = compileBpf(translation.source);
+    if (!object.error.empty()) {
+        error = "BPF compilation failed (pass 4):\n" + object.error;
+        return nullptr;
+    }
+    auto ms = [&] {
+        return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0).count();
+    };
+    if (verbose)
+        std::fprintf(stderr, "Pass 4: %s %s in %lldreal ms.\n", object.cached ? "using cached" : "compiled",
+                     object.path.c_str(), (long long)ms());
+    std::unique_ptr<KernelSession> ks(new KernelSession(translation, rt));
+    KernelSession* self = ks.get();
+    BpfLoader::Handlers h;
+    h.printf = [self](const bpf::PrintfSite& s, const char* d, size_t n) { self->onPrintf(s, d, n); };
+    h.error = [self](const bpf::ErrorSite& s, int64_t v, const std::string& t) { self->onError(s, v, t); };
+    h.exit = [&rt] { rt.exitRequested = true; };
+    ks->loader_ = std::make_unique<BpfLoader>(translation, h);
+    t0 = std::chrono::steady_clock::now();
+    if (!ks->loader_->load(object.path, target, error)) {
+        if (verbose)
+            std::fputs(ks->loader_->verifierLog().c_str(), stderr);
+        return nullptr;
+    }
+    if (!ks->loader_->attach(error))
+        return nullptr;
+    if (verbose)
+        std::fprintf(stderr, "Pass 5: %zu BPF links attached in %lldreal ms.\n", ks->loader_->attachedCount(),
+                     (long long)ms());
+    ks->bridge_ = std::make_unique<KernelBridge>(translation, *ks->loader_, program, rt);
+    return ks;
+}
+
+void KernelSession::stop() {
+    loader_->detach();
+    loader_->consume();
+}
+
+void KernelSession::onPrintf(const bpf::PrintfSite& site, const char* data, size_t size) {
+    std::vector<FormatArg> args(site.argIsString.size());
+    for (size_t i = 0; i < args.size(); ++i) {
+        size_t off = size_t(site.argOffsets[i]);
+        if (site.argIsString[i]) {
+            size_t max = off < size ? std::min(size - off, size_t(translation_.stringSize)) : 0;
+            args[i].text = std::string_view(data + off, max ? strnlen(data + off, max) : 0);
+        } else if (off + 8 <= size) {
+            std::memcpy(&args[i].number, data + off, 8);
+        }
+    }
+    std::string& out = rt_.out.buffer();
+    switch (site.kind) {
+    case PrintKind::Printf:
+        formatInto(out, site.pieces, args);
+        break;
+    default: {
+        bool delimited = site.kind == PrintKind::Printd || site.kind == PrintKind::Printdln;
+        for (size_t i = 0; i < args.size(); ++i) {
+            if (i && delimited)
+                out += site.delimiter;
+            if (site.argIsString[i])
+                out += args[i].text;
+            else
+                out += std::to_string(args[i].number);
+        }
+        if (site.kind == PrintKind::Println || site.kind == PrintKind::Printdln)
+            out += '\n';
+    }
+    }
+    rt_.out.maybeFlush();
+}
+
+void KernelSession::onError(const bpf::ErrorSite& site, int64_t value, const std::string& text) {
+    std::string message = site.message.empty() ? text : site.message;
+    size_t at = message.find("%llx");
+    if (at != std::string::npos) {
+        char buf[32];
+        std::snprintf(buf, sizeof buf, "%llx", (unsigned long long)value);
+        message.replace(at, 4, buf);
+    }
+    at = message.find("%lld");
+    if (at != std::string::npos)
+        message.replace(at, 4, std::to_string(value));
+    rt_.out.flush();
+    std::string line = formatRuntimeError({message, site.loc, site.subject}, *rt_.sources);
+    std::fputs(line.c_str(), stderr);
+    ++rt_.errors;
+}
+
+} // namespace tap::rt
