@@ -255,7 +255,7 @@ void Translator::declareGlobals() {
         for (const FunctionDecl* f : program_.functions)
             if (!f->embedded())
                 note(f->body);
-        g.valueSize = 8 * 5 + 8 * g.histBuckets;
+        g.valueSize = 8 * 5 + 8 * std::max(g.histBuckets, 1);
         maps_ << "struct tap_stat_" << g.global->name << " { __s64 count, sum, min, max; __u64 sumsq; __u64 hist["
               << std::max(g.histBuckets, 1) << "]; };\n";
     }
