@@ -114,13 +114,24 @@ BpfObject compileBpf(const std::string& source) {
     std::string machine = machineIncludeDir();
     if (!machine.empty())
         includes += " -I" + machine;
-    std::string cmd = "clang -O2 -g -target bpf -D__TARGET_ARCH_" + targetArch() + " " + includes +
+    std::string cmd = "clang -O2 -g -target bpf -mcpu=v3 -D__TARGET_ARCH_" + targetArch() + " " + includes +
                       " -Wno-unused-value -Wno-unused-variable -Wno-unused-label -c " + work +
                       "/program.bpf.c -o " + work + "/program.o 2>&1";
     int status = 0;
     std::string out = run(cmd, status);
     if (status != 0 || !fs::exists(work + "/program.o", ec)) {
-        result.error = out.empty() ? "clang could not be run (is the clang package installed?)" : out;
+        // clang's own diagnostics, without a crash report's stack dump.
+        std::string brief;
+        std::istringstream lines(out);
+        std::string line;
+        int kept = 0;
+        while (std::getline(lines, line) && kept < 20) {
+            if (line.find("PLEASE submit") != std::string::npos || line.rfind("Stack dump", 0) == 0)
+                break;
+            brief += line + "\n";
+            ++kept;
+        }
+        result.error = out.empty() ? "clang could not be run (is the clang package installed?)" : brief;
         fs::remove_all(work, ec);
         return result;
     }

@@ -89,6 +89,10 @@ void KernelSession::onPrintf(const bpf::PrintfSite& site, const char* data, size
 }
 
 void KernelSession::onError(const bpf::ErrorSite& site, int64_t value, const std::string& text) {
+    // Past MAXERRORS the session is ending; errors from other CPUs that were
+    // already in flight are not news.
+    if (rt_.errors > rt_.limits.maxErrors)
+        return;
     std::string message = site.message.empty() ? text : site.message;
     size_t at = message.find("%llx");
     if (at != std::string::npos) {

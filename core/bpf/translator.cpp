@@ -355,8 +355,8 @@ std::string Translator::genL(Expr* e) {
         case Op::Slash: case Op::Percent: {
             std::string a = tempL(), d = tempL();
             return "({ " + a + " = " + genL(b->lhs) + "; " + d + " = " + genL(b->rhs) + "; if (" + d +
-                   " == 0) " + fail("division by 0", b->loc, "operator '" + op + "'") + " " + a + " " + op +
-                   " " + d + "; })";
+                   " == 0) " + fail("division by 0", b->loc, "operator '" + op + "'") + " " +
+                   (b->op == Op::Slash ? "tap_sdiv(" : "tap_smod(") + a + ", " + d + "); })";
         }
         case Op::Shl:
             return "((__s64)((__u64)" + genL(b->lhs) + " << (" + genL(b->rhs) + " & 63)))";
@@ -417,7 +417,8 @@ std::string Translator::genL(Expr* e) {
             std::string d = tempL();
             std::string op = a->op == Op::DivAssign ? "/" : "%";
             return "({ " + d + " = " + value + "; if (" + d + " == 0) " +
-                   fail("division by 0", a->loc, "operator '" + op + "='") + " " + lv + " " + op + "= " + d + "; })";
+                   fail("division by 0", a->loc, "operator '" + op + "='") + " " + lv + " = " +
+                   (op == "/" ? "tap_sdiv(" : "tap_smod(") + lv + ", " + d + "); })";
         }
         return "(" + lv + " " + std::string(opText(a->op)) + " " + value + ")";
     }
@@ -694,7 +695,11 @@ std::string Translator::genArrayWrite(IndexExpr* i, Op op, Expr* value, bool pos
     code += r + " = __v ? *__v : 0; ";
     if (op == Op::DivAssign || op == Op::ModAssign)
         code += "if (" + t + " == 0) " + fail("division by 0", i->loc, "operator '" + cop + "='") + " ";
-    code += r + " = " + r + " " + cop + " " + t + "; if (__v) *__v = " + r + "; else if (bpf_map_update_elem(&" + g.mapName +
+    if (op == Op::DivAssign || op == Op::ModAssign)
+        code += r + " = " + (op == Op::DivAssign ? "tap_sdiv(" : "tap_smod(") + r + ", " + t + "); ";
+    else
+        code += r + " = " + r + " " + cop + " " + t + "; ";
+    code += "if (__v) *__v = " + r + "; else if (bpf_map_update_elem(&" + g.mapName +
             ", " + keyRef + ", &" + r + ", BPF_ANY)) " + overflow + " " + r + "; })";
     return code;
 }

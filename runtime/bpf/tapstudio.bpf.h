@@ -119,6 +119,22 @@ static __always_inline __s64 tap_strlen(const char *s)
 	return TAP_STRLEN - 1;
 }
 
+/* BPF has no signed division before cpu v4: divide magnitudes (C semantics:
+ * the quotient truncates toward zero, the remainder has the dividend's sign). */
+static __always_inline __s64 tap_sdiv(__s64 a, __s64 b)
+{
+	__u64 ua = a < 0 ? -(__u64)a : (__u64)a, ub = b < 0 ? -(__u64)b : (__u64)b;
+	__u64 q = ua / ub;
+	return (a < 0) != (b < 0) ? -(__s64)q : (__s64)q;
+}
+
+static __always_inline __s64 tap_smod(__s64 a, __s64 b)
+{
+	__u64 ua = a < 0 ? -(__u64)a : (__u64)a, ub = b < 0 ? -(__u64)b : (__u64)b;
+	__u64 r = ua % ub;
+	return a < 0 ? -(__s64)r : (__s64)r;
+}
+
 static __always_inline __s64 tap_pid(void) { return bpf_get_current_pid_tgid() >> 32; }
 static __always_inline __s64 tap_tid(void) { return (__u32)bpf_get_current_pid_tgid(); }
 static __always_inline __s64 tap_uid(void) { return (__u32)bpf_get_current_uid_gid(); }
