@@ -11,11 +11,13 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <cstring>
 #include <fstream>
 #include <map>
 #include <sstream>
+#include <vector>
 
 namespace tap::rt {
 
@@ -94,51 +96,49 @@ void strpos_(Args& a, int64_t& l, std::string&) {
     l = at == std::string::npos ? -1 : int64_t(at);
 }
 
-// The kernel's simple_strtol: optional '-', base 16 skips 0x, base 0
-// detects the base, stops at the first invalid digit, wraps on overflow.
+// The kernel's simple_strtol (stap's strtol calls it): an optional '-';
+// the base is an unsigned int; base 0 picks 16 for "0x" followed by a hex
+// digit, 8 for a leading "0", else 10; base 16 skips a "0x"/"0X" prefix.
+// Only 0-9 and a-f/A-F are digits (_parse_integer), so bases above 16
+// read hex digits only. Reading stops at the first character that is not
+// a digit below the base; no digits give 0; overflow wraps. No error.
 void strtol_(Args& a, int64_t& l, std::string&) {
     const std::string& str = a.s[0];
-    int64_t base = a.l[1];
+    uint32_t base = uint32_t(a.l[1]);
     size_t i = 0;
     bool negative = false;
     if (i < str.size() && str[i] == '-') {
         negative = true;
         ++i;
     }
-    auto hasHexPrefix = [&] {
-        return i + 1 < str.size() && str[i] == '0' && (str[i + 1] == 'x' || str[i + 1] == 'X') &&
-               i + 2 < str.size() && std::isxdigit((unsigned char)str[i + 2]);
-    };
-    if (base == 0) {
-        if (hasHexPrefix()) {
-            base = 16;
-            i += 2;
-        } else if (i < str.size() && str[i] == '0') {
-            base = 8;
-        } else {
-            base = 10;
-        }
-    } else if (base == 16 && hasHexPrefix()) {
+    auto at = [&](size_t k) { return k < str.size() ? (unsigned char)str[k] : 0; };
+    bool xPrefix = at(i) == '0' && (at(i + 1) == 'x' || at(i + 1) == 'X');
+    if (base == 0)
+        base = at(i) != '0' ? 10 : xPrefix && std::isxdigit(at(i + 2)) ? 16 : 8;
+    if (base == 16 && xPrefix)
         i += 2;
-    }
-    if (base < 2 || base > 36)
-        a.fail("invalid base " + std::to_string(base));
     uint64_t v = 0;
     for (; i < str.size(); ++i) {
-        int d;
-        char ch = str[i];
-        if (ch >= '0' && ch <= '9') d = ch - '0';
-        else if (ch >= 'a' && ch <= 'z') d = ch - 'a' + 10;
-        else if (ch >= 'A' && ch <= 'Z') d = ch - 'A' + 10;
-        else break;
+        unsigned char ch = (unsigned char)str[i], lower = (unsigned char)std::tolower(ch);
+        uint32_t d;
+        if (ch >= '0' && ch <= '9')
+            d = ch - '0';
+        else if (lower >= 'a' && lower <= 'f')
+            d = lower - 'a' + 10;
+        else
+            break;
         if (d >= base)
             break;
-        v = v * uint64_t(base) + uint64_t(d);
+        v = v * base + d;
     }
     l = negative ? int64_t(0 - v) : int64_t(v);
 }
 
-// stap's _stp_text_str escaping.
+// stap's _stp_text_str escaping of the byte (or UTF-8 sequence) at `i`.
+// Sequences are decoded like _stp_decode_utf8: a lead byte 110xxxxx,
+// 1110xxxx or 11110xxx with the right number of 10xxxxxx continuation
+// bytes; surrogates (U+D800..U+DFFF), code points above U+10FFFF and
+// overlong encodings are not UTF-8 and fall back to octal, byte by byte.
 std::string escapeOne(const std::string& in, size_t& i) {
     unsigned char c = (unsigned char)in[i];
     switch (c) {
@@ -157,19 +157,18 @@ std::string escapeOne(const std::string& in, size_t& i) {
         ++i;
         return std::string(1, char(c));
     }
-    // Well-formed multi-byte UTF-8 becomes \uXXXX / \UXXXXXXXX.
-    int extra = c >= 0xf0 && c < 0xf8 ? 3 : c >= 0xe0 && c < 0xf0 ? 2 : c >= 0xc2 && c < 0xe0 ? 1 : 0;
-    if (extra && i + size_t(extra) < in.size()) {
-        uint32_t cp = c & (0x3fu >> extra);
+    int length = (c & 0xe0) == 0xc0 ? 2 : (c & 0xf0) == 0xe0 ? 3 : (c & 0xf8) == 0xf0 ? 4 : 1;
+    if (length > 1 && i + size_t(length) <= in.size()) {
+        uint32_t cp = c & (length == 2 ? 0x1fu : length == 3 ? 0x0fu : 0x07u);
         bool ok = true;
-        for (int k = 1; k <= extra; ++k) {
+        for (int k = 1; k < length && ok; ++k) {
             unsigned char cc = (unsigned char)in[i + size_t(k)];
-            if ((cc & 0xc0) != 0x80)
-                ok = false;
+            ok = (cc & 0xc0) == 0x80;
             cp = (cp << 6) | (cc & 0x3f);
         }
-        if (ok) {
-            i += size_t(extra) + 1;
+        uint32_t least = length == 2 ? 0x80 : length == 3 ? 0x800 : 0x10000;
+        if (ok && cp >= least && cp <= 0x10ffff && !(cp >= 0xd800 && cp <= 0xdfff)) {
+            i += size_t(length);
             char buf[16];
             if (cp <= 0xffff)
                 std::snprintf(buf, sizeof buf, "\\u%04x", cp);
@@ -184,6 +183,12 @@ std::string escapeOne(const std::string& in, size_t& i) {
     return buf;
 }
 
+// text_strn(input, len, quoted) as _stp_text_str: escaped pieces are
+// appended while they fit the budget (len, or MAXSTRINGLEN-1; minus the
+// two quotes when quoted, at least 3); a NUL byte ends the input. When
+// quoted input is left over, the text is cut 3 bytes before the end of the
+// budget to make room for "...", and an escape sequence straddling that
+// cut is dropped whole.
 void text_strn_(Args& a, int64_t&, std::string& out) {
     const std::string& in = a.s[0];
     int64_t maxLen = a.c.rt->limits.maxStringLen - 1;
@@ -193,9 +198,10 @@ void text_strn_(Args& a, int64_t&, std::string& out) {
         len = maxLen;
     int64_t budget = quoted ? std::max<int64_t>(len, 5) - 2 : len;
     std::string text;
+    std::vector<size_t> pieceStarts;
     size_t i = 0;
     bool leftover = false;
-    while (i < in.size()) {
+    while (i < in.size() && in[i] != '\0') {
         size_t before = i;
         std::string piece = escapeOne(in, i);
         if (int64_t(text.size() + piece.size()) > budget) {
@@ -203,22 +209,23 @@ void text_strn_(Args& a, int64_t&, std::string& out) {
             leftover = true;
             break;
         }
+        pieceStarts.push_back(text.size());
         text += piece;
     }
-    if (quoted) {
-        if (leftover) {
-            // Room for the closing quote and "...".
-            while (!text.empty() && int64_t(text.size()) + 4 > budget + 1)
-                text.pop_back();
-            out = "\"" + text + "\"...";
-        } else {
-            out = "\"" + text + "\"";
-        }
-    } else {
+    if (!quoted) {
         out = text;
+        return;
     }
-    if (int64_t(out.size()) > maxLen)
-        out.resize(size_t(maxLen));
+    if (!leftover) {
+        out = "\"" + text + "\"";
+        return;
+    }
+    size_t cut = std::min(size_t(budget - 3), text.size());
+    // Snap the cut back to the start of the piece that contains it.
+    auto it = std::upper_bound(pieceStarts.begin(), pieceStarts.end(), cut);
+    if (cut < text.size() && it != pieceStarts.begin())
+        cut = *std::prev(it);
+    out = "\"" + text.substr(0, cut) + "\"...";
 }
 
 void tokenize_(Args& a, int64_t&, std::string& out) {
@@ -268,10 +275,15 @@ void ngroups_(Args& a, int64_t& l, std::string&) {
 
 void exit_(Args& a, int64_t&, std::string&) { a.c.rt->exitRequested = true; }
 void abort_(Args& a, int64_t&, std::string&) { throw AbortSession{}; }
-void error_(Args& a, int64_t&, std::string&) { a.fail(a.s[0]); }
+// stap's error() clears the statement location: the report is just
+// "ERROR: <msg>", without " near ... at ...".
+void error_(Args& a, int64_t&, std::string&) { throw ScriptError{a.s[0], SourceLoc{}, {}}; }
+// "WARNING: <msg>", with a newline added only when msg lacks one.
 void warn_(Args& a, int64_t&, std::string&) {
     a.c.rt->out.flush();
-    std::fprintf(stderr, "WARNING: %s\n", a.s[0].c_str());
+    const std::string& msg = a.s[0];
+    bool newline = !msg.empty() && msg.back() == '\n';
+    std::fprintf(stderr, "WARNING: %s%s", msg.c_str(), newline ? "" : "\n");
 }
 void ftrace_(Args& a, int64_t&, std::string&) { std::fprintf(stderr, "%s", a.s[0].c_str()); }
 void printk_(Args& a, int64_t&, std::string&) { std::fprintf(stderr, "%s\n", a.s[1].c_str()); }
