@@ -102,6 +102,8 @@ std::string parseCommandLine(int argc, char** argv, CliOptions& o) {
                 return true;
             };
             std::string v;
+            // stap's (GNU getopt's) wording for an option without its value.
+            const std::string missing = std::string("option requires an argument -- '") + c + "'";
             switch (c) {
             case 'h': o.showHelp = true; break;
             case 'V': o.showVersion = true; break;
@@ -114,18 +116,20 @@ std::string parseCommandLine(int argc, char** argv, CliOptions& o) {
             case 't': o.hitReport = true; break;
             case 'p': {
                 long n = 0;
-                if (!value(v) || !parseLong(v, n) || n < 1 || n > 5)
-                    return "invalid pass number '" + v + "' for -p (expected 1-5)";
+                if (!value(v)) return missing;
+                if (!parseLong(v, n) || n < 1 || n > 5)
+                    return "Invalid pass number (should be 1-5).";
                 o.lastPass = int(n);
                 break;
             }
             case 'I':
-                if (!value(v)) return "option -I needs a directory";
+                if (!value(v)) return missing;
                 o.includeDirs.push_back(v);
                 break;
             case 'D': {
                 std::pair<std::string, std::string> d;
-                if (!value(v) || !splitAssignment(v, d)) return "option -D needs NAME=VALUE";
+                if (!value(v)) return missing;
+                splitAssignment(v, d);
                 // stap's safety pattern: an identifier, optionally =[-]word.
                 static const char* pattern = "^[a-z_][a-z_0-9]*(=-?[a-z_0-9]+)?$";
                 static const std::regex safe(pattern, std::regex::icase);
@@ -136,8 +140,8 @@ std::string parseCommandLine(int argc, char** argv, CliOptions& o) {
             }
             case 'G': {
                 std::pair<std::string, std::string> d;
-                if (!value(v) || !splitAssignment(v, d) || v.find('=') == std::string::npos)
-                    return "option -G needs VAR=VALUE";
+                if (!value(v)) return missing;
+                splitAssignment(v, d);
                 static const char* pattern = "^[a-z_][a-z0-9_]*=[a-z0-9_.-]+$";
                 static const std::regex safe(pattern, std::regex::icase);
                 if (!std::regex_match(v, safe))
@@ -146,33 +150,35 @@ std::string parseCommandLine(int argc, char** argv, CliOptions& o) {
                 break;
             }
             case 'e':
-                if (!value(v)) return "option -e needs a script";
+                if (!value(v)) return missing;
                 if (o.scriptText) return "Only one script can be given on the command line.";
                 o.scriptText = v;
                 break;
             case 'o':
-                if (!value(v)) return "option -o needs a file name";
+                if (!value(v)) return missing;
                 o.outputFile = v;
                 break;
             case 'c':
-                if (!value(v)) return "option -c needs a command";
+                if (!value(v)) return missing;
                 o.command = v;
                 break;
             case 'x': {
                 long n = 0;
-                if (!value(v) || !parseLong(v, n) || n <= 0) return "option -x needs a process id";
+                if (!value(v)) return missing;
+                if (!parseLong(v, n) || n <= 0) return "Invalid target process ID number.";
                 o.targetPid = n;
                 break;
             }
             case 'T': {
                 long n = 0;
-                if (!value(v) || !parseLong(v, n) || n <= 0) return "option -T needs a number of seconds";
+                if (!value(v)) return missing;
+                if (!parseLong(v, n) || n <= 0) return "Invalid timeout interval.";
                 o.timeoutSeconds = n;
                 break;
             }
             case 'l':
             case 'L':
-                if (!value(v)) return std::string("option -") + c + " needs a probe point";
+                if (!value(v)) return missing;
                 o.listPattern = v;
                 o.listVariables = c == 'L';
                 break;
@@ -188,7 +194,7 @@ std::string parseCommandLine(int argc, char** argv, CliOptions& o) {
         return {};
     }
     if (positional.empty())
-        return "a script must be specified (FILE, '-' or -e SCRIPT)";
+        return "A script must be specified.";
     o.scriptFile = positional[0];
     o.scriptArgs.assign(positional.begin() + 1, positional.end());
     return {};

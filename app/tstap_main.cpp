@@ -2,6 +2,7 @@
 #include "ast_printer.h"
 #include "cli_options.h"
 #include "frontend.h"
+#include "listing.h"
 #include "program_printer.h"
 #include "session.h"
 #include "bpf_compile.h"
@@ -82,12 +83,12 @@ int main(int argc, char** argv) {
     options.unoptimized = cli.unoptimized;
     if (cli.compatible)
         options.target.systemtapVersion = *cli.compatible;
+    if (cli.listPattern) {
+        ListingResult listed = listProbePoints(options, *cli.listPattern, cli.listVariables);
+        return printListing(listed, cli.listVariables, std::cout, std::cerr);
+    }
     Frontend fe(std::move(options));
 
-    if (cli.listPattern) {
-        std::cerr << "tstap: -l/-L listing arrives with the kernel probe providers\n";
-        return 1;
-    }
     if (cli.scriptText) {
         fe.addScriptText("<input>", *cli.scriptText);
     } else if (*cli.scriptFile == "-") {

@@ -36,11 +36,11 @@ constexpr TimerUnit kTimerUnits[] = {
     {"sec", 1, 86400, "every N seconds"},
     {"ms", 1, 86400000, "every N milliseconds"},
     {"msec", 1, 86400000, "every N milliseconds"},
-    {"us", 1, 86400000000LL, "every N microseconds"},
-    {"usec", 1, 86400000000LL, "every N microseconds"},
+    {"us", 100, 86400000000LL, "every N microseconds"}, // stap: hrtimers >= 100us
+    {"usec", 100, 86400000000LL, "every N microseconds"},
     {"ns", 100000, 86400000000000LL, "every N nanoseconds"},
     {"nsec", 100000, 86400000000000LL, "every N nanoseconds"},
-    {"hz", 1, 1000000000, "N times a second"},
+    {"hz", 1, 10000, "N times a second"}, // stap: 1e9/N ns >= 100000 ns
 };
 
 class TimerProvider : public ProbeProvider {

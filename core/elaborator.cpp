@@ -245,6 +245,8 @@ void Elaborator::deriveProbes() {
                     std::string providerPrologue = d.provider->prologue(d.point);
                     if (!providerPrologue.empty()) {
                         BlockStmt* block = parseSnippet_ ? parseSnippet_(providerPrologue, d.point.str()) : nullptr;
+                        if (block)
+                            snippetFiles_.insert(block->loc.file);
                         if (!block) {
                             diags_.error(Phase::Semantic,
                                          "internal error: the prologue of probe point '" + d.point.str() +
@@ -390,14 +392,21 @@ FunctionDecl* Elaborator::resolveCall(CallExpr* c, Scope& scope) {
         return nullptr;
     }
     FunctionDecl* best = nullptr;
+    FunctionDecl* visible = nullptr;
     for (FunctionDecl* f : *candidates) {
         if (f->isPrivate && f->file != scope.file)
             continue;
+        if (!visible)
+            visible = f;
         if (f->params.size() == c->args.size() && (!best || f->priority < best->priority))
             best = f;
     }
+    if (!visible) { // only another file's private functions have this name
+        diags_.error(Phase::Semantic, "unresolved function " + c->name, c->loc, describeExpr(c));
+        return nullptr;
+    }
     if (!best) {
-        FunctionDecl* first = candidates->front();
+        FunctionDecl* first = visible;
         diags_.error(Phase::Semantic,
                      "arity mismatch found (function '" + c->name + "' takes " +
                          std::to_string(first->params.size()) + " args)",
@@ -441,10 +450,11 @@ void Elaborator::resolveExpr(Expr* e, Scope& scope, bool write) {
     }
     case ExprKind::Assign: {
         auto* a = static_cast<AssignExpr*>(e);
-        resolveExpr(a->value, scope);
+        // Target first: locals are declared in source order (as stap lists them).
         resolveExpr(a->target, scope, true);
         if (a->op != Op::Assign && a->op != Op::ShlStat)
             resolveExpr(a->target, scope, false);
+        resolveExpr(a->value, scope);
         return;
     }
     case ExprKind::IncDec:

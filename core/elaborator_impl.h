@@ -67,6 +67,7 @@ private:
     void computeFunctionPurity();
     bool elideInBlock(BlockStmt* b, const std::set<const VarDecl*>& read);
     bool isEmpty(const Stmt* s) const;
+    void elisionWarning(const std::string& message, SourceLoc loc, const std::string& subject);
 
     // ---- types (type_checker.cpp)
     void inferTypes();
@@ -91,6 +92,7 @@ private:
     DiagnosticSink& diags_;
     std::unique_ptr<Program> program_;
     SnippetParser parseSnippet_;
+    std::set<FileId> snippetFiles_; // provider prologues: tapset code, no elision warnings
 
     std::unordered_map<std::string, std::vector<FunctionDecl*>> userFunctions_, libraryFunctions_;
     std::unordered_map<std::string, VarDecl*> userGlobals_;

@@ -119,6 +119,16 @@ void Elaborator::computeFunctionPurity() {
     }
 }
 
+// Like stap, no warnings about code in tapsets (e.g. an alias's prologue).
+void Elaborator::elisionWarning(const std::string& message, SourceLoc loc, const std::string& subject) {
+    for (const FileAst* f : libraryFiles_)
+        if (f->file == loc.file)
+            return;
+    if (snippetFiles_.count(loc.file))
+        return;
+    diags_.warning(message, loc, subject);
+}
+
 bool Elaborator::isEmpty(const Stmt* s) const {
     if (s->kind == StmtKind::Null)
         return true;
@@ -156,7 +166,7 @@ bool Elaborator::elideInBlock(BlockStmt* b, const std::set<const VarDecl*>& read
             bool effects = (f->init && hasSideEffects(f->init)) || (f->cond && hasSideEffects(f->cond)) ||
                            (f->step && hasSideEffects(f->step)) || !isEmpty(f->body);
             if (!effects) {
-                diags_.warning("Eliding side-effect-free loop", s->loc, "keyword");
+                // stap removes a side-effect-free loop silently (no warning).
                 s = program_->arena.make<SimpleStmt>(StmtKind::Null, s->loc);
                 changed = true;
             }
@@ -181,7 +191,7 @@ bool Elaborator::elideInBlock(BlockStmt* b, const std::set<const VarDecl*>& read
                 if (a->target->kind == ExprKind::Symbol && a->op == Op::Assign) {
                     VarDecl* v = static_cast<SymbolExpr*>(a->target)->decl;
                     if (v && v->scope == VarDecl::Scope::Local && !read.count(v)) {
-                        diags_.warning("Eliding assignment to '" + v->name + "'", a->loc,
+                        elisionWarning("Eliding assignment to '" + v->name + "'", a->loc,
                                        describeExpr(a));
                         static_cast<ExprStmt*>(s)->expr = a->value;
                         changed = true;
@@ -190,7 +200,7 @@ bool Elaborator::elideInBlock(BlockStmt* b, const std::set<const VarDecl*>& read
                 }
             }
             if (!hasSideEffects(e)) {
-                diags_.warning("Eliding side-effect-free expression ", e->loc, describeExpr(e));
+                elisionWarning("Eliding side-effect-free expression ", e->loc, describeExpr(e));
                 s = program_->arena.make<SimpleStmt>(StmtKind::Null, s->loc);
                 changed = true;
             }

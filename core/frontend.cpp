@@ -1,6 +1,7 @@
 #include "frontend.h"
 
 #include "elaborator.h"
+#include "kernel/providers.h"
 
 #include <algorithm>
 #include <cstdlib>
@@ -10,6 +11,12 @@
 namespace fs = std::filesystem;
 
 namespace tap {
+
+ProbeRegistry defaultProbeRegistry() {
+    ProbeRegistry registry = ProbeRegistry::withBuiltinProviders();
+    addKernelProviders(registry);
+    return registry;
+}
 
 Frontend::Frontend(CompileOptions options, ProbeRegistry registry)
     : options_(std::move(options)), registry_(std::move(registry)) {

@@ -25,10 +25,13 @@ struct CompileOptions {
     TargetInfo target = TargetInfo::forRunningKernel();
 };
 
+// The builtin providers (begin, end, timer.*, ...) and the kernel's
+// (kernel.trace, syscall.*, perf.*, process.*, kernel.function, ...).
+ProbeRegistry defaultProbeRegistry();
+
 class Frontend {
 public:
-    explicit Frontend(CompileOptions options,
-                      ProbeRegistry registry = ProbeRegistry::withBuiltinProviders());
+    explicit Frontend(CompileOptions options, ProbeRegistry registry = defaultProbeRegistry());
     ~Frontend();
 
     FileId addScriptFile(const std::string& path); // kNoFile if unreadable

@@ -12,6 +12,13 @@ Type FormatPiece::argType() const {
     }
 }
 
+// As stap 4.8's print_format parser: flags, an optional width (digits or
+// '*'), an optional precision ('.' then digits or '*'), an optional 'l', then
+// the conversion. A conversion cut short by the end of the format is an error
+// if it had a flag, width or precision, and is dropped otherwise ("%l", "%.").
+// NB: stap itself takes at most ONE flag character ("%-+d" and "%+ d" are
+// errors there, and in "%#08x" the 0 is part of the width); several flags are
+// accepted here, with C printf's meaning.
 bool parseFormat(std::string_view f, std::vector<FormatPiece>& pieces, std::string& error) {
     pieces.clear();
     std::string literal;
@@ -22,6 +29,15 @@ bool parseFormat(std::string_view f, std::vector<FormatPiece>& pieces, std::stri
         p.text = std::move(literal);
         pieces.push_back(std::move(p));
         literal.clear();
+    };
+    auto number = [&](size_t& j) {
+        int v = 0;
+        while (j < f.size() && std::isdigit((unsigned char)f[j])) {
+            v = v * 10 + (f[j] - '0');
+            if (v > 1000000) v = 1000000;
+            ++j;
+        }
+        return v;
     };
     for (size_t i = 0; i < f.size(); ++i) {
         if (f[i] != '%') {
@@ -35,7 +51,12 @@ bool parseFormat(std::string_view f, std::vector<FormatPiece>& pieces, std::stri
         }
         FormatPiece p;
         size_t j = i + 1;
-        for (; j < f.size(); ++j) {
+        if (j >= f.size()) {
+            error = "invalid or missing conversion specifier";
+            return false;
+        }
+        bool started = false; // a flag, width or precision was given
+        for (; j < f.size(); ++j, started = true) {
             char c = f[j];
             if (c == '-') p.left = true;
             else if (c == '+') p.plus = true;
@@ -46,36 +67,31 @@ bool parseFormat(std::string_view f, std::vector<FormatPiece>& pieces, std::stri
         }
         if (j < f.size() && f[j] == '*') {
             p.widthArg = true;
+            started = true;
             ++j;
-        } else {
-            int w = -1;
-            while (j < f.size() && std::isdigit((unsigned char)f[j])) {
-                w = (w < 0 ? 0 : w) * 10 + (f[j] - '0');
-                if (w > 1000000) w = 1000000;
-                ++j;
-            }
-            p.width = w;
+        } else if (j < f.size() && std::isdigit((unsigned char)f[j])) {
+            p.width = number(j);
+            started = true;
         }
         if (j < f.size() && f[j] == '.') {
             ++j;
             if (j < f.size() && f[j] == '*') {
                 p.precisionArg = true;
+                started = true;
                 ++j;
-            } else {
-                int prec = 0;
-                while (j < f.size() && std::isdigit((unsigned char)f[j])) {
-                    prec = prec * 10 + (f[j] - '0');
-                    if (prec > 1000000) prec = 1000000;
-                    ++j;
-                }
-                p.precision = prec;
+            } else if (j < f.size() && std::isdigit((unsigned char)f[j])) {
+                p.precision = number(j);
+                started = true;
             }
         }
         if (j < f.size() && f[j] == 'l')
             ++j;
         if (j >= f.size()) {
-            error = "invalid or missing conversion specifier";
-            return false;
+            if (started) {
+                error = "trailing incomplete print format conversion";
+                return false;
+            }
+            break; // "%l", "%.": nothing to convert
         }
         switch (f[j]) {
         case 'b': p.conv = FormatPiece::Conv::Binary; break;

@@ -40,6 +40,7 @@ std::string AttachSpec::section() const {
     case Kind::PerfEvent: return "perf_event";
     case Kind::Kprobe: return (isReturn ? "kretprobe/" : "kprobe/") + target;
     case Kind::Uprobe: return isReturn ? "uretprobe" : "uprobe";
+    case Kind::Fentry: return (isReturn ? "fexit/" : "fentry/") + target;
     }
     return {};
 }

@@ -44,12 +44,19 @@ struct ContextVar {
     Type type = Type::Long;
     std::string cType; // e.g. "struct task_struct *", for -L listings and hints
     // Where the BPF program finds it (the translator's input):
-    int argIndex = -1;    // tp_btf / raw_tp: ctx[argIndex]
+    int argIndex = -1;    // tp_btf / raw_tp / fentry: ctx[argIndex] (fexit: $return is
+                          // ctx[number of parameters]); kprobe: PT_REGS_PARM(argIndex + 1),
+                          // kretprobe $return: PT_REGS_RC
     int32_t btfType = 0;  // its kernel BTF type (0: none)
     int offset = -1;      // tracepoint record: byte offset,
-    int size = 0;         //   size,
+    int size = 0;         //   size (may be narrower than the record's slot: syscall
+                          //   records store `int dfd` in 8 bytes; read `size` bytes),
     bool isSigned = false; //  signedness
-    bool isString = false; // char array / user string in the record (read as a string)
+    // Record bytes rather than a number: a char array (its address in the
+    // record), or, when cType starts with "__data_loc", a u32 at `offset`
+    // locating the string in the record (bits 0-15 its offset from the record
+    // start, 16-31 its length). Both are Type::Long addresses, as in stap.
+    bool isString = false;
 };
 
 enum class ProbeSite : uint8_t { UserSpace, Kernel };
@@ -64,6 +71,7 @@ struct AttachSpec {
         PerfEvent,     // SEC("perf_event"): perfType/perfConfig, period or frequency
         Kprobe,        // SEC("kprobe/FUNC") / kretprobe
         Uprobe,        // SEC("uprobe"): binary path + offset, or uretprobe
+        Fentry,        // SEC("fentry/FUNC") / SEC("fexit/FUNC") when isReturn
     } kind = Kind::None;
     std::string target;       // tracepoint name, "system/name", function, binary path
     bool isReturn = false;    // kretprobe / uretprobe
@@ -72,6 +80,12 @@ struct AttachSpec {
     uint64_t offset = 0;      // uprobe offset in the binary
     int64_t filterPid = -1;   // process(PID) / -x filters, -1 for none
     int cpu = -1;             // perf events: one CPU, or -1 for every CPU
+    // tp_btf: when >= 0, ctx[taskArgIndex] is a `struct task_struct *` that
+    // the handler runs for instead of the current task: the task builtins
+    // (pid(), tid(), ppid(), execname(), uid(), task_current(), ...) and
+    // filterPid read that task. process.begin runs on sched_process_fork in the
+    // parent's context and reports the child this way.
+    int taskArgIndex = -1;
     std::string section() const; // the ELF section name for the generated program
 };
 

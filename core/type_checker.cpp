@@ -474,7 +474,10 @@ Type Elaborator::inferExpr(Expr* e, Type want, bool needValue) {
     }
     case ExprKind::In: {
         auto* in = static_cast<InExpr*>(e);
-        inferExpr(in->index, Type::Unknown, false);
+        // Membership tests work on statistics arrays too (no value is read).
+        const Expr* base = in->index->base;
+        const VarDecl* arr = base->kind == ExprKind::Symbol ? static_cast<const SymbolExpr*>(base)->decl : nullptr;
+        inferExpr(in->index, arr && arr->type == Type::Stats ? Type::Stats : Type::Unknown, false);
         t = Type::Long;
         break;
     }
@@ -651,7 +654,8 @@ void Elaborator::inferTypes() {
     round();
     // Variables whose type nothing determined.
     auto unresolved = [&](VarDecl* v) {
-        if (v->type == Type::Unknown)
+        // Once per place: a use may have reported this very location already.
+        if (v->type == Type::Unknown && reported_.insert({locKey(v->loc), "unresolved type "}).second)
             diags_.error(Phase::Semantic, "unresolved type ", v->loc, "identifier '" + v->name + "'");
     };
     for (VarDecl* g : usedGlobals_)

@@ -39,10 +39,28 @@ size_t commonPrefix(const std::string& a, const std::string& b) {
 
 } // namespace
 
+int32_t Btf::find(const std::string& name, int kind) const {
+    std::call_once(byNameOnce_, [this] {
+        uint32_t n = btf__type_cnt(btf_);
+        for (uint32_t id = 1; id < n; ++id) {
+            const btf_type* t = btf__type_by_id(btf_, id);
+            if (t->name_off)
+                byName_[btf__name_by_offset(btf_, t->name_off)].push_back(int32_t(id));
+        }
+    });
+    auto it = byName_.find(name);
+    if (it == byName_.end())
+        return -1;
+    for (int32_t id : it->second)
+        if (int(btf_kind(btf__type_by_id(btf_, uint32_t(id)))) == kind)
+            return id;
+    return -1;
+}
+
 std::optional<std::vector<BtfParam>> Btf::tracepointParams(const std::string& tracepoint) const {
     // tp_btf programs attach through the `btf_trace_NAME` typedef, a pointer
     // to the probe's prototype (whose parameters have no names).
-    int32_t td = btf__find_by_name_kind(btf_, ("btf_trace_" + tracepoint).c_str(), BTF_KIND_TYPEDEF);
+    int32_t td = find(("btf_trace_" + tracepoint).c_str(), BTF_KIND_TYPEDEF);
     if (td < 0)
         return std::nullopt;
     const btf_type* ptr = btf__type_by_id(btf_, btf__type_by_id(btf_, uint32_t(td))->type);
@@ -57,7 +75,7 @@ std::optional<std::vector<BtfParam>> Btf::tracepointParams(const std::string& tr
     // class's __bpf_trace_CLASS with the same parameter types (DEFINE_EVENT);
     // of several such classes the one sharing the longest name prefix.
     int32_t named = -1;
-    int32_t fn = btf__find_by_name_kind(btf_, ("__bpf_trace_" + tracepoint).c_str(), BTF_KIND_FUNC);
+    int32_t fn = find(("__bpf_trace_" + tracepoint).c_str(), BTF_KIND_FUNC);
     if (fn >= 0) {
         const btf_type* fp = btf__type_by_id(btf_, btf__type_by_id(btf_, uint32_t(fn))->type);
         if (fp && btf_is_func_proto(fp) && paramTypes(btf_, fp) == types)
@@ -83,11 +101,14 @@ std::optional<std::vector<BtfParam>> Btf::tracepointParams(const std::string& tr
         }
         auto it = traceClasses_.find(types);
         if (it != traceClasses_.end()) {
+            // Ties go to a class that is not an event itself (an
+            // event's own __bpf_trace_NAME serves only that event).
             size_t best = 0;
             for (const auto& [cls, protoId] : it->second) {
-                size_t n = commonPrefix(cls, tracepoint);
-                if (named < 0 || n > best) {
-                    best = n;
+                bool isEvent = byName_.count("btf_trace_" + cls) != 0;
+                size_t score = 2 * commonPrefix(cls, tracepoint) + (isEvent ? 0 : 1);
+                if (named < 0 || score > best) {
+                    best = score;
                     named = protoId;
                 }
             }
@@ -108,7 +129,7 @@ std::optional<std::vector<BtfParam>> Btf::tracepointParams(const std::string& tr
 
 std::optional<std::vector<BtfParam>> Btf::functionParams(const std::string& function,
                                                          int32_t* returnType) const {
-    int32_t fn = btf__find_by_name_kind(btf_, function.c_str(), BTF_KIND_FUNC);
+    int32_t fn = find(function.c_str(), BTF_KIND_FUNC);
     if (fn < 0)
         return std::nullopt;
     const btf_type* proto = btf__type_by_id(btf_, btf__type_by_id(btf_, uint32_t(fn))->type);
@@ -165,9 +186,9 @@ int32_t Btf::findType(const std::string& cNameIn) const {
     else if (strip("enum "))
         kind = BTF_KIND_ENUM;
     if (kind >= 0) {
-        int32_t id = btf__find_by_name_kind(btf_, cName.c_str(), kind);
+        int32_t id = find(cName.c_str(), kind);
         if (id < 0 && kind == BTF_KIND_ENUM)
-            id = btf__find_by_name_kind(btf_, cName.c_str(), BTF_KIND_ENUM64);
+            id = find(cName.c_str(), BTF_KIND_ENUM64);
         return id < 0 ? 0 : id;
     }
     // C spellings of the base types as BTF (and DWARF) name them.
@@ -194,7 +215,7 @@ int32_t Btf::findType(const std::string& cNameIn) const {
             break;
         }
     for (int k : {BTF_KIND_TYPEDEF, BTF_KIND_INT, BTF_KIND_STRUCT, BTF_KIND_UNION, BTF_KIND_ENUM}) {
-        int32_t id = btf__find_by_name_kind(btf_, cName.c_str(), k);
+        int32_t id = find(cName.c_str(), k);
         if (id > 0)
             return id;
     }

@@ -71,6 +71,10 @@ private:
     mutable std::map<std::vector<int32_t>, std::vector<std::pair<std::string, int32_t>>> traceClasses_;
     mutable std::vector<std::string> functionNames_;
     mutable bool classesIndexed_ = false, functionsIndexed_ = false;
+    // Name -> type ids (libbpf's btf__find_by_name_kind scans every type).
+    mutable std::map<std::string, std::vector<int32_t>> byName_;
+    mutable std::once_flag byNameOnce_;
+    int32_t find(const std::string& name, int kind) const; // -1 when missing
 };
 
 } // namespace tap::kernel

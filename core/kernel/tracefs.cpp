@@ -34,6 +34,7 @@ std::string Tracefs::root() {
 }
 
 const std::vector<std::string>& Tracefs::events() {
+    std::lock_guard<std::recursive_mutex> lock(mutex_);
     if (events_)
         return *events_;
     events_.emplace();
@@ -108,6 +109,7 @@ bool parseField(const std::string& line, TraceField& f) {
 } // namespace
 
 std::optional<TraceEvent> Tracefs::event(const std::string& spec) {
+    std::lock_guard<std::recursive_mutex> lock(mutex_);
     events();
     std::string full = spec;
     if (full.find(':') == std::string::npos) {
@@ -138,6 +140,7 @@ std::optional<TraceEvent> Tracefs::event(const std::string& spec) {
 }
 
 std::vector<std::string> Tracefs::match(const std::string& glob) {
+    std::lock_guard<std::recursive_mutex> lock(mutex_);
     std::vector<std::string> out;
     bool qualified = glob.find(':') != std::string::npos;
     for (const std::string& e : events()) {

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <map>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -41,6 +42,7 @@ public:
     std::vector<std::string> match(const std::string& glob);
 
 private:
+    std::recursive_mutex mutex_; // the IDE indexes from a background thread
     std::optional<std::vector<std::string>> events_;
     std::map<std::string, std::string> byName_; // name -> system:name ("" if ambiguous)
     std::map<std::string, TraceEvent> parsed_;

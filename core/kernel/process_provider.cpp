@@ -1,0 +1,223 @@
+// process.begin / process.end, process("PATH").begin/.end,
+// process(PID).begin/.end and the .thread.begin/.thread.end variants, over
+// the sched_process_fork / sched_process_exec / sched_process_exit
+// tracepoints (tp_btf). Filters are prologue statements (`next` when the
+// event is not for this point) and AttachSpec::filterPid; .begin of a new
+// process runs on the fork in the parent's context, so its task builtins
+// read the child (AttachSpec::taskArgIndex).
+//
+//   process.begin            fork of a new process (not a thread), task = child
+//   process(PID).begin       the same, for the new process PID
+//   process("PATH").begin    exec of PATH (the process that now runs it)
+//   process[...].end         exit of the process's last thread
+//   process[...].thread.begin / .thread.end: each new thread / each thread exit
+#include "kernel/kernel_types.h"
+#include "kernel/providers.h"
+
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+
+namespace tap::kernel {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+// stap's rule: a name without '/' is looked up in $PATH; the result is the
+// canonical absolute path, or "" when there is no such executable file.
+std::string resolveExecutable(const std::string& name) {
+    std::error_code ec;
+    auto usable = [&](const fs::path& p) {
+        return fs::is_regular_file(p, ec) && access(p.c_str(), X_OK) == 0;
+    };
+    if (name.find('/') != std::string::npos) {
+        fs::path p = fs::absolute(name, ec);
+        return usable(p) ? fs::canonical(p, ec).string() : std::string();
+    }
+    const char* path = std::getenv("PATH");
+    std::string dirs = path ? path : "/usr/local/bin:/usr/bin:/bin";
+    size_t start = 0;
+    while (start <= dirs.size()) {
+        size_t colon = dirs.find(':', start);
+        std::string dir = dirs.substr(start, colon == std::string::npos ? std::string::npos : colon - start);
+        fs::path p = fs::path(dir.empty() ? "." : dir) / name;
+        if (usable(p))
+            return fs::canonical(p, ec).string();
+        if (colon == std::string::npos)
+            break;
+        start = colon + 1;
+    }
+    return {};
+}
+
+enum class Event { Begin, End, ThreadBegin, ThreadEnd };
+
+struct Shape {
+    Event event = Event::Begin;
+    enum class Target { Any, Path, Pid } target = Target::Any;
+    std::string path;
+    int64_t pid = -1;
+};
+
+Shape shapeOf(const ConcretePoint& p) {
+    Shape s;
+    const auto& c = p.components;
+    size_t at = 1;
+    if (!c.empty() && c[0].string) {
+        s.target = Shape::Target::Path;
+        s.path = *c[0].string;
+    } else if (!c.empty() && c[0].number) {
+        s.target = Shape::Target::Pid;
+        s.pid = *c[0].number;
+    }
+    bool thread = at < c.size() && c[at].functor == "thread";
+    if (thread)
+        ++at;
+    bool end = at < c.size() && c[at].functor == "end";
+    s.event = thread ? (end ? Event::ThreadEnd : Event::ThreadBegin) : (end ? Event::End : Event::Begin);
+    return s;
+}
+
+class ProcessProvider : public ProbeProvider {
+    // The tracepoint behind each point.
+    static const char* tracepoint(const Shape& s) {
+        if (s.event == Event::End || s.event == Event::ThreadEnd)
+            return "sched_process_exit";
+        if (s.target == Shape::Target::Path && s.event == Event::Begin)
+            return "sched_process_exec";
+        return "sched_process_fork";
+    }
+    static bool hasVar(const TraceInfo* info, const std::string& name) {
+        if (!info)
+            return false;
+        for (const ContextVar& v : info->vars)
+            if (v.name == name)
+                return true;
+        return false;
+    }
+
+public:
+    std::string family() const override { return "process"; }
+    std::vector<ProbePattern> patterns() const override {
+        std::vector<ProbePattern> out;
+        struct Target {
+            ArgKind arg;
+            const char* what;
+        };
+        for (Target t : {Target{ArgKind::None, "a process"}, Target{ArgKind::String, "a process running PATH"},
+                         Target{ArgKind::Number, "process PID"}}) {
+            std::string what = t.what;
+            out.push_back({{{"process", t.arg}, {"begin", ArgKind::None}},
+                           t.arg == ArgKind::String ? "when " + what + " starts (exec)" : "when " + what + " is created"});
+            out.push_back({{{"process", t.arg}, {"end", ArgKind::None}}, "when " + what + " exits"});
+            out.push_back({{{"process", t.arg}, {"thread", ArgKind::None}, {"begin", ArgKind::None}},
+                           "when a thread of " + what + " is created"});
+            out.push_back({{{"process", t.arg}, {"thread", ArgKind::None}, {"end", ArgKind::None}},
+                           "when a thread of " + what + " exits"});
+        }
+        return out;
+    }
+    std::string check(const ConcretePoint& point) const override {
+        Shape s = shapeOf(point);
+        if (s.target == Shape::Target::Path && resolveExecutable(s.path).empty())
+            return "cannot find executable '" + s.path + "'";
+        if (s.target == Shape::Target::Pid && s.pid <= 0)
+            return "invalid process id " + std::to_string(s.pid);
+        if (!traceInfo(std::string("sched:") + tracepoint(s)))
+            return std::string("this kernel has no sched:") + tracepoint(s) + " tracepoint" +
+                   (Tracefs::root().empty() ? " (tracefs is not available: are you root?)" : "");
+        return {};
+    }
+    std::vector<ConcretePoint> expand(const ConcretePoint& point) const override {
+        ConcretePoint p = point;
+        if (!p.components.empty() && p.components[0].string)
+            p.components[0].string = resolveExecutable(*p.components[0].string);
+        return {p};
+    }
+    std::vector<ContextVar> contextVariables(const ConcretePoint& point) const override {
+        const TraceInfo* info = traceInfo(std::string("sched:") + tracepoint(shapeOf(point)));
+        return info ? info->vars : std::vector<ContextVar>{};
+    }
+    std::string typeTarget(const ConcretePoint& point, const TargetExpr& target, Type& type) const override {
+        return typeKernelTarget(contextVariables(point), target, type);
+    }
+    std::string prologue(const ConcretePoint& point) const override {
+        Shape s = shapeOf(point);
+        const TraceInfo* info = traceInfo(std::string("sched:") + tracepoint(s));
+        std::string text;
+        switch (s.event) {
+        case Event::Begin:
+            if (s.target != Shape::Target::Path && hasVar(info, "$child"))
+                text += "\tif ($child->pid != $child->tgid) next\n";
+            break;
+        case Event::ThreadBegin:
+            if (hasVar(info, "$child"))
+                text += "\tif ($child->pid == $child->tgid) next\n";
+            break;
+        case Event::End:
+            if (hasVar(info, "$group_dead"))
+                text += "\tif (!$group_dead) next\n";
+            else if (hasVar(info, "$p"))
+                text += "\tif ($p->pid != $p->tgid) next\n";
+            break;
+        case Event::ThreadEnd:
+            break;
+        }
+        if (s.target == Shape::Target::Path) {
+            // The process's executable, by inode (and device but on btrfs,
+            // whose stat() reports per-subvolume devices).
+            std::string path = resolveExecutable(s.path);
+            struct stat st {};
+            struct statfs sf {};
+            if (!path.empty() && stat(path.c_str(), &st) == 0) {
+                std::string task = hasVar(info, "$p") ? "$p" : hasVar(info, "$child") ? "$child" : "";
+                if (s.event == Event::ThreadBegin)
+                    task = "$parent";
+                if (!task.empty()) {
+                    std::string inode = task + "->mm->exe_file->f_inode";
+                    text += "\tif (" + inode + "->i_ino != " + std::to_string(uint64_t(st.st_ino));
+                    const long kBtrfsMagic = 0x9123683E;
+                    if (statfs(path.c_str(), &sf) == 0 && long(sf.f_type) != kBtrfsMagic) {
+                        uint64_t dev = (uint64_t(major(st.st_dev)) << 20) | uint64_t(minor(st.st_dev));
+                        text += " || " + inode + "->i_sb->s_dev != " + std::to_string(dev);
+                    }
+                    text += ") next\n";
+                }
+            }
+        }
+        return text;
+    }
+    ProbeSite site(const ConcretePoint&) const override { return ProbeSite::Kernel; }
+    AttachSpec attach(const ConcretePoint& point) const override {
+        Shape s = shapeOf(point);
+        AttachSpec a;
+        a.kind = AttachSpec::Kind::TpBtf;
+        a.target = tracepoint(s);
+        const TraceInfo* info = traceInfo(std::string("sched:") + a.target);
+        if (info && !info->typed) {
+            a.kind = AttachSpec::Kind::Tracepoint;
+            a.target = "sched/" + a.target;
+        }
+        if ((s.event == Event::Begin && s.target != Shape::Target::Path) || s.event == Event::ThreadBegin) {
+            // The new task, in its parent's context: ctx[1] is `child`.
+            if (info && info->typed)
+                for (const ContextVar& v : info->vars)
+                    if (v.name == "$child")
+                        a.taskArgIndex = v.argIndex;
+        }
+        if (s.target == Shape::Target::Pid)
+            a.filterPid = s.pid;
+        return a;
+    }
+};
+
+} // namespace
+
+std::unique_ptr<ProbeProvider> makeProcessProvider() { return std::make_unique<ProcessProvider>(); }
+
+} // namespace tap::kernel
