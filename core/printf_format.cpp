@@ -16,9 +16,8 @@ Type FormatPiece::argType() const {
 // '*'), an optional precision ('.' then digits or '*'), an optional 'l', then
 // the conversion. A conversion cut short by the end of the format is an error
 // if it had a flag, width or precision, and is dropped otherwise ("%l", "%.").
-// NB: stap itself takes at most ONE flag character ("%-+d" and "%+ d" are
-// errors there, and in "%#08x" the 0 is part of the width); several flags are
-// accepted here, with C printf's meaning.
+// Like stap, at most ONE flag character: "%-+d" and "%+ d" are errors, and in
+// "%#08x" the 0 belongs to the width (8, no zero padding).
 bool parseFormat(std::string_view f, std::vector<FormatPiece>& pieces, std::string& error) {
     pieces.clear();
     std::string literal;
@@ -56,14 +55,19 @@ bool parseFormat(std::string_view f, std::vector<FormatPiece>& pieces, std::stri
             return false;
         }
         bool started = false; // a flag, width or precision was given
-        for (; j < f.size(); ++j, started = true) {
+        if (j < f.size()) {
             char c = f[j];
+            bool flag = true;
             if (c == '-') p.left = true;
             else if (c == '+') p.plus = true;
             else if (c == ' ') p.space = true;
             else if (c == '#') p.alternate = true;
             else if (c == '0') p.zero = true;
-            else break;
+            else flag = false;
+            if (flag) {
+                ++j;
+                started = true;
+            }
         }
         if (j < f.size() && f[j] == '*') {
             p.widthArg = true;
