@@ -12,8 +12,10 @@
 //   TIMEOUT: 10                         (seconds, default 10)
 //   REQUIRES: root | bpf | NAME-of-a-program-on-PATH
 //
-// Usage: directive_runner TSTAP FILE...  Prints one line per failure with a
-// diff, then a summary; exits 1 if any test failed.
+// Usage: directive_runner [--define NAME=VALUE]... TSTAP FILE...
+// @NAME@ in PROG, OPTS and ARGS is replaced by VALUE (e.g. @WORKLOAD@, the
+// test workload program). Prints one line per failure with a diff, then a
+// summary; exits 1 if any test failed.
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
@@ -261,14 +263,31 @@ std::string showDiff(const std::string& label, const std::string& want, const st
 
 } // namespace
 
+std::string substitute(std::string s, const std::map<std::string, std::string>& defines) {
+    for (const auto& [name, value] : defines) {
+        std::string key = "@" + name + "@";
+        for (size_t at = s.find(key); at != std::string::npos; at = s.find(key, at + value.size()))
+            s.replace(at, key.size(), value);
+    }
+    return s;
+}
+
 int main(int argc, char** argv) {
-    if (argc < 3) {
-        std::cerr << "usage: directive_runner TSTAP FILE...\n";
+    std::map<std::string, std::string> defines;
+    int first = 1;
+    while (first + 1 < argc && std::string(argv[first]) == "--define") {
+        std::string d = argv[first + 1];
+        size_t eq = d.find('=');
+        defines[d.substr(0, eq)] = eq == std::string::npos ? "" : d.substr(eq + 1);
+        first += 2;
+    }
+    if (argc - first < 2) {
+        std::cerr << "usage: directive_runner [--define NAME=VALUE]... TSTAP FILE...\n";
         return 2;
     }
-    std::string tstap = argv[1];
+    std::string tstap = argv[first];
     int passed = 0, failed = 0, skipped = 0;
-    for (int i = 2; i < argc; ++i) {
+    for (int i = first + 1; i < argc; ++i) {
         std::string error;
         std::vector<Test> tests = parseFile(argv[i], error);
         if (!error.empty()) {
@@ -283,11 +302,11 @@ int main(int argc, char** argv) {
                 continue;
             }
             std::vector<std::string> cmd{tstap};
-            for (const std::string& o : shellWords(t.opts))
+            for (const std::string& o : shellWords(substitute(t.opts, defines)))
                 cmd.push_back(o);
             cmd.push_back("-e");
-            cmd.push_back(t.prog);
-            for (const std::string& a : shellWords(t.args))
+            cmd.push_back(substitute(t.prog, defines));
+            for (const std::string& a : shellWords(substitute(t.args, defines)))
                 cmd.push_back(a);
             Result r = run(cmd, t.timeout);
             std::string problems;
