@@ -64,6 +64,42 @@ std::string expandOutputName(const std::string& name) {
     return n ? std::string(buf, n) : name;
 }
 
+// Splits a command line into words, honouring quotes and backslashes.
+std::vector<std::string> splitWords(const std::string& s) {
+    std::vector<std::string> words;
+    std::string cur;
+    bool inWord = false;
+    char quote = 0;
+    for (size_t i = 0; i < s.size(); ++i) {
+        char c = s[i];
+        if (quote) {
+            if (c == quote)
+                quote = 0;
+            else if (c == '\\' && quote == '"' && i + 1 < s.size())
+                cur += s[++i];
+            else
+                cur += c;
+        } else if (c == '\'' || c == '"') {
+            quote = c;
+            inWord = true;
+        } else if (c == '\\' && i + 1 < s.size()) {
+            cur += s[++i];
+            inWord = true;
+        } else if (c == ' ' || c == '\t') {
+            if (inWord)
+                words.push_back(cur);
+            cur.clear();
+            inWord = false;
+        } else {
+            cur += c;
+            inWord = true;
+        }
+    }
+    if (inWord)
+        words.push_back(cur);
+    return words;
+}
+
 } // namespace
 
 int runSession(const Program& program, const SourceManager& sources, const SessionOptions& options) {
@@ -131,7 +167,21 @@ int runSession(const Program& program, const SourceManager& sources, const Sessi
             char go;
             if (read(fds[0], &go, 1) < 0)
                 _exit(127);
-            execl("/bin/sh", "sh", "-c", options.command->c_str(), (char*)nullptr);
+            // A simple command runs without a shell, so that target() is
+            // its pid and the shell's own system calls are not traced.
+            const std::string& cmd = *options.command;
+            if (cmd.find_first_of(";&|<>()`$*?[]~{}\n") == std::string::npos) {
+                std::vector<std::string> words = splitWords(cmd);
+                std::vector<char*> argv;
+                for (std::string& w : words)
+                    argv.push_back(w.data());
+                argv.push_back(nullptr);
+                if (!words.empty())
+                    execvp(argv[0], argv.data());
+                std::fprintf(stderr, "ERROR: cannot run '%s': %s\n", cmd.c_str(), std::strerror(errno));
+                _exit(127);
+            }
+            execl("/bin/sh", "sh", "-c", cmd.c_str(), (char*)nullptr);
             _exit(127);
         }
         close(fds[0]);
@@ -193,21 +243,23 @@ int runSession(const Program& program, const SourceManager& sources, const Sessi
         }
     }
 
-    bool failed = false, aborted = false;
+    bool failed = false;
     auto runProbe = [&](const CompiledProbe* p, int64_t actions) {
         if (kernel)
             kernel->pull();
         try {
             cp->run(*p, rt, actions);
         } catch (const AbortSession&) {
-            aborted = true;
+            // abort() (tapset logging.stp) sets the session to STOPPING like
+            // exit() but ends the current handler at once; end probes run.
+            rt.exitRequested = true;
         }
         if (kernel)
             kernel->push();
         if (rt.errors > rt.limits.maxErrors)
             failed = true;
     };
-    auto stopping = [&] { return rt.exitRequested || failed || aborted; };
+    auto stopping = [&] { return rt.exitRequested || failed; };
 
     const int64_t beginEndActions = rt.limits.maxAction * 10;
     for (const CompiledProbe* p : begins) {
@@ -226,6 +278,7 @@ int runSession(const Program& program, const SourceManager& sources, const Sessi
     for (Timer& t : timers)
         t.next = start + t.interval;
     bool childRunning = child > 0;
+    bool childFailed = false;
     while (!stopping()) {
         int64_t now = monotonicNs();
         if (now >= deadline)
@@ -247,9 +300,19 @@ int runSession(const Program& program, const SourceManager& sources, const Sessi
                 signalfd_siginfo info{};
                 if (read(sigfd, &info, sizeof info) == sizeof info) {
                     if (info.ssi_signo == SIGCHLD) {
-                        int status;
+                        int status = 0;
                         if (childRunning && waitpid(child, &status, WNOHANG) == child) {
                             childRunning = false;
+                            // As staprun reports a -c command that failed.
+                            if (WIFSIGNALED(status)) {
+                                std::fprintf(stderr, "WARNING: Child process exited with signal %d (%s)\n",
+                                             WTERMSIG(status), strsignal(WTERMSIG(status)));
+                                childFailed = true;
+                            } else if (WIFEXITED(status) && WEXITSTATUS(status)) {
+                                std::fprintf(stderr, "WARNING: Child process exited with status %d\n",
+                                             WEXITSTATUS(status));
+                                childFailed = true;
+                            }
                             break;
                         }
                         continue;
@@ -275,20 +338,25 @@ int runSession(const Program& program, const SourceManager& sources, const Sessi
         if (rt.errors > rt.limits.maxErrors)
             failed = true;
     }
-    if (!aborted) {
-        if (failed) {
-            for (const CompiledProbe* p : errorProbes)
-                runProbe(p, beginEndActions);
-        } else {
-            for (const CompiledProbe* p : ends) {
-                if (aborted || failed)
-                    break;
-                runProbe(p, beginEndActions);
-            }
-            if (!options.noGlobalDisplay && !failed && !aborted)
-                rt.out.write(cp->globalDisplay(rt));
+    // End probes in sequence order; the display of unread globals is stap's
+    // synthetic end probe of sequence 0, after the script's own end(0)
+    // probes. An error (beyond MAXERRORS) skips the remaining end probes;
+    // error probes run when the session ends in error.
+    bool displayed = options.noGlobalDisplay;
+    for (const CompiledProbe* p : ends) {
+        if (failed)
+            break;
+        if (!displayed && p->order > 0) {
+            rt.out.write(cp->globalDisplay(rt));
+            displayed = true;
         }
+        runProbe(p, beginEndActions);
     }
+    if (!displayed && !failed)
+        rt.out.write(cp->globalDisplay(rt));
+    if (failed)
+        for (const CompiledProbe* p : errorProbes)
+            runProbe(p, beginEndActions);
     rt.out.flush();
     if (childRunning) {
         kill(child, SIGTERM);
@@ -304,7 +372,8 @@ int runSession(const Program& program, const SourceManager& sources, const Sessi
         std::fclose(outFile);
     sigprocmask(SIG_SETMASK, &oldMask, nullptr);
     close(sigfd);
-    return failed || aborted ? 1 : 0;
+    // staprun exits 1 whenever an ERROR was reported or the -c command failed.
+    return failed || rt.errors > 0 || childFailed ? 1 : 0;
 }
 
 } // namespace tap::rt

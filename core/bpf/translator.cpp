@@ -52,6 +52,8 @@ struct CodeContext {
     enum class Kind { Probe, Function, Loop } kind = Kind::Probe;
     int loopId = 0;
     const FunctionDecl* function = nullptr;
+    // Enclosing try blocks of this C function: {catch label id, message slot}.
+    std::vector<std::pair<int, std::string>> tries;
     std::string leave() const {
         switch (kind) {
         case Kind::Probe: return "goto tap_out;";
@@ -126,7 +128,7 @@ private:
     std::map<const VarDecl*, std::string> slots_;
     int nextLong_ = 0, nextString_ = 0;
     int maxLong_ = 1, maxString_ = 1;
-    int literals_ = 0, loops_ = 0;
+    int literals_ = 0, loops_ = 0, tries_ = 0;
     std::map<std::string, std::string> literalNames_;
     std::map<const FunctionDecl*, std::string> functions_;
     std::set<const FunctionDecl*> inProgress_;
@@ -306,6 +308,13 @@ std::string Translator::localS(const VarDecl* v) {
 
 std::string Translator::fail(const std::string& message, SourceLoc loc, const std::string& subject,
                              const std::string& value) {
+    if (!ctx_.tries.empty()) {
+        // Caught: the catch variable gets the message, the handler goes on.
+        StringExpr text(loc);
+        text.value = message.substr(0, message.find(" %"));
+        const auto& [label, slot] = ctx_.tries.back();
+        return "{ tap_strcpy(" + slot + ", " + genS(&text) + "); goto tap_catch_" + std::to_string(label) + "; }";
+    }
     uint32_t id = errorSite(message, loc, subject);
     return "{ tap_emit(TAP_REC_ERROR, " + std::to_string(id) + ", " + value + "); f->abort = 1; " +
            ctx_.leave() + " }";
@@ -857,6 +866,7 @@ std::string Translator::genSprintf(PrintExpr* p) {
     std::string err;
     parseFormat(static_cast<StringExpr*>(p->args[0])->value, pieces, err);
     std::string fmt;
+    std::vector<int> octalOf; // per value directive: -1 not %o, else its '#' flag
     for (const FormatPiece& piece : pieces) {
         if (piece.conv == FormatPiece::Conv::Literal) {
             for (char c : piece.text)
@@ -864,6 +874,7 @@ std::string Translator::genSprintf(PrintExpr* p) {
             continue;
         }
         std::string spec = "%";
+        int thisOctal = -1;
         if (piece.left) spec += '-';
         if (piece.plus) spec += '+';
         if (piece.space) spec += ' ';
@@ -878,13 +889,21 @@ std::string Translator::genSprintf(PrintExpr* p) {
         case FormatPiece::Conv::Unsigned: spec += "llu"; break;
         case FormatPiece::Conv::HexLower: spec += "llx"; break;
         case FormatPiece::Conv::HexUpper: spec += "llX"; break;
-        case FormatPiece::Conv::Octal: spec += "llo"; break;
+        case FormatPiece::Conv::Octal:
+            // bpf_snprintf has no %o: the value is turned into digits first.
+            spec = "%";
+            if (piece.left) spec += '-';
+            if (piece.width >= 0) spec += std::to_string(piece.width);
+            spec += "s";
+            thisOctal = piece.alternate ? 1 : 0;
+            break;
         case FormatPiece::Conv::String: spec += "s"; break;
         case FormatPiece::Conv::Char: spec += "c"; break;
         case FormatPiece::Conv::Pointer: spec = "0x%016llx"; break;
         default: error("this sprintf directive cannot run in a kernel probe", p->loc);
         }
         fmt += spec;
+        octalOf.push_back(thisOctal);
     }
     size_t n = p->args.size() - 1;
     if (n > 12)
@@ -897,6 +916,9 @@ std::string Translator::genSprintf(PrintExpr* p) {
         Expr* a = p->args[i + 1];
         if (a->type == Type::String)
             code += "__a[" + std::to_string(i) + "] = (__u64)(" + genS(a) + "); ";
+        else if (i < octalOf.size() && octalOf[i] >= 0)
+            code += "__a[" + std::to_string(i) + "] = (__u64)tap_octal(" + tempS() + ", " + genL(a) + ", " +
+                    std::to_string(octalOf[i]) + "); ";
         else
             code += "__a[" + std::to_string(i) + "] = (__u64)(" + genL(a) + "); ";
     }
@@ -981,12 +1003,30 @@ std::string Translator::genBuiltin(CallExpr* c, const FunctionDecl* f) {
     if (n == "error") {
         std::string msg = genS(c->args[0]);
         // The message text travels in the error record.
+        if (!ctx_.tries.empty()) {
+            const auto& [label, slot] = ctx_.tries.back();
+            return "({ tap_strcpy(" + slot + ", " + msg + "); goto tap_catch_" + std::to_string(label) + "; 0LL; })";
+        }
         uint32_t id = errorSite("", c->loc, "identifier 'error'");
         std::string t = tempS();
         return "({ tap_strcpy(" + t + ", " + msg + "); tap_emit_error_text(" + std::to_string(id) + ", " + t +
                "); f->abort = 1; " + ctx_.leave() + " 0LL; })";
     }
     if (n == "strlen") return "tap_strlen(" + genS(c->args[0]) + ")";
+    if (n == "__maxstringlen") return std::to_string(options_.maxStringLen) + "LL";
+    if (n == "ppid")
+        return "((__s64)BPF_CORE_READ((struct task_struct *)bpf_get_current_task(), real_parent, tgid))";
+    if (n == "substr") {
+        std::string t = tempS(), s = tempS(), st = tempL(), ln = tempL();
+        return "({ tap_strcpy(" + s + ", " + genS(c->args[0]) + "); " + st + " = " + argL(1) + "; " + ln + " = " + argL(2) +
+               "; __s64 __len = tap_strlen(" + s + "); " + t + "[0] = 0; if (" + st + " >= 0 && " + st + " < __len && " + ln +
+               " > 0) { if (" + ln + " > TAP_STRLEN - 1) " + ln + " = TAP_STRLEN - 1; bpf_probe_read_kernel_str(" + t + ", (" + ln +
+               " + 1) & (2 * TAP_STRLEN - 1), " + s + " + (" + st + " & (TAP_STRLEN - 1))); } " + t + "; })";
+    }
+    if (n == "text_strn") {
+        std::string t = tempS();
+        return "({ tap_text_strn(" + t + ", " + genS(c->args[0]) + ", " + argL(1) + ", " + argL(2) + " != 0); " + t + "; })";
+    }
     if (n == "execname") {
         std::string t = tempS();
         return "({ bpf_get_current_comm(" + t + ", 16); " + t + "; })";
@@ -998,15 +1038,21 @@ std::string Translator::genBuiltin(CallExpr* c, const FunctionDecl* f) {
     }
     if (n == "kernel_string" || n == "user_string" || n == "kernel_string_n" || n == "user_string_n") {
         bool user = n[0] == 'u';
+        std::string code0;
         std::string t = tempS();
         std::string addr = tempL();
-        std::string len = n.size() > 14 || n.back() == 'n' ? "((" + argL(1) + ") + 1 > TAP_STRLEN ? TAP_STRLEN : ((" + argL(1) +
-                                                                 ") < 0 ? 1 : (" + argL(1) + ") + 1))"
-                                                           : "TAP_STRLEN";
+        // Bytes to read, the NUL included: clamp(n + 1, 1, TAP_STRLEN).
+        std::string len = "TAP_STRLEN";
+        if (n.back() == 'n') {
+            std::string l = tempL();
+            code0 = l + " = " + argL(1) + " + 1; if (" + l + " > TAP_STRLEN) " + l + " = TAP_STRLEN; if (" + l + " < 1) " + l +
+                    " = 1; ";
+            len = l;
+        }
         std::string what = user ? "user string copy fault %lld at 0x%llx [man error::fault]"
                                 : "kernel string copy fault at 0x%llx [man error::fault]";
-        return "({ " + addr + " = " + argL(0) + "; if (bpf_probe_read_" + (user ? "user" : "kernel") + "_str(" + t + ", " +
-               (len == "TAP_STRLEN" ? std::string("TAP_STRLEN") : "(" + len + ") & (TAP_STRLEN - 1)") + ", (void *)" + addr + ") < 0) " +
+        return "({ " + code0 + addr + " = " + argL(0) + "; if (bpf_probe_read_" + (user ? "user" : "kernel") + "_str(" + t + ", " +
+               len + ", (void *)" + addr + ") < 0) " +
                fail(user ? "user string copy fault at 0x%llx [man error::fault]" : what, c->loc,
                     "identifier '" + n + "'", addr) +
                " " + t + "; })";
@@ -1065,13 +1111,15 @@ void Translator::genStmt(Stmt* s, std::ostringstream& o, int indent) {
         if (ctx_.kind == CodeContext::Kind::Loop)
             error("return inside a loop of a kernel-side function is not supported yet", s->loc);
         std::string slot = functions_.count(ctx_.function) ? functions_[ctx_.function].substr(functions_[ctx_.function].find('\x01') + 1) : "";
+        // Braced: a return is often the body of an if.
+        o << pad << "{\n";
         if (r->value) {
             if (ctx_.function && ctx_.function->returnType == Type::String)
-                o << pad << "tap_strcpy(" << slot << ", " << genS(r->value) << ");\n";
+                o << pad << "\ttap_strcpy(" << slot << ", " << genS(r->value) << ");\n";
             else
-                o << pad << slot << " = " << genL(r->value) << ";\n";
+                o << pad << "\t" << slot << " = " << genL(r->value) << ";\n";
         }
-        o << pad << "goto tap_fn_out;\n";
+        o << pad << "\tgoto tap_fn_out;\n" << pad << "}\n";
         return;
     }
     case StmtKind::Delete: {
@@ -1113,8 +1161,24 @@ void Translator::genStmt(Stmt* s, std::ostringstream& o, int indent) {
         else
             o << pad << "goto tap_continue_" << ctx_.loopId << ";\n";
         return;
-    case StmtKind::Try:
-        error("try/catch cannot run in a kernel probe yet", s->loc);
+    case StmtKind::Try: {
+        // Errors raised in this function's code inside the block jump to
+        // the catch label; errors inside called functions and loops are not
+        // caught (they end the handler).
+        auto* tr = static_cast<TryStmt*>(s);
+        int label = tries_++;
+        std::string slot = tempS();
+        o << pad << "{\n";
+        ctx_.tries.push_back({label, slot});
+        genStmt(tr->tryBlock, o, indent + 1);
+        ctx_.tries.pop_back();
+        o << pad << "\tgoto tap_tryend_" << label << ";\n" << pad << "tap_catch_" << label << ": ;\n";
+        if (tr->errorVar)
+            o << pad << "\ttap_strcpy(" << localS(tr->errorVar->decl) << ", " << slot << ");\n";
+        genStmt(tr->catchBlock, o, indent + 1);
+        o << pad << "tap_tryend_" << label << ": ;\n" << pad << "}\n";
+        return;
+    }
     case StmtKind::Embedded:
         error("embedded C cannot be translated to BPF", s->loc);
     }

@@ -81,7 +81,10 @@ static __always_inline void tap_emit(__u32 kind, __u32 id, __s64 value)
 
 /* Strings live in buffers of at least TAP_STRLEN bytes (frame slots have
  * 2*TAP_STRLEN so that concatenation can always write its second part). */
-static __always_inline long tap_strcpy(char *dst, const char *src)
+/* Not inlined: a call resets the scratch registers, so the verifier can
+ * merge the states after every string operation instead of walking each
+ * combination of the branches around them. */
+static __noinline long tap_strcpy(char *dst, const char *src)
 {
 	long n = bpf_probe_read_kernel_str(dst, TAP_STRLEN, src);
 	if (n < 0)
@@ -89,7 +92,7 @@ static __always_inline long tap_strcpy(char *dst, const char *src)
 	return n;
 }
 
-static __always_inline void tap_strcat(char *dst, const char *a, const char *b)
+static __noinline void tap_strcat(char *dst, const char *a, const char *b)
 {
 	long n = bpf_probe_read_kernel_str(dst, TAP_STRLEN, a);
 	if (n < 1)
@@ -99,24 +102,44 @@ static __always_inline void tap_strcat(char *dst, const char *a, const char *b)
 	dst[TAP_STRLEN - 1] = 0;
 }
 
-static __always_inline int tap_strcmp(const char *a, const char *b)
+/* String comparison and length run as bpf_loop() callbacks: the verifier
+ * checks a callback once instead of walking every iteration. */
+struct tap_cmpctx {
+	const char *a, *b;
+	int result;
+	__s64 len;
+};
+
+static long tap_strcmp_step(__u32 i, struct tap_cmpctx *c)
 {
-	for (int i = 0; i < TAP_STRLEN; i++) {
-		char x = a[i], y = b[i];
-		if (x != y)
-			return (unsigned char)x < (unsigned char)y ? -1 : 1;
-		if (!x)
-			return 0;
+	unsigned char x = c->a[i & (TAP_STRLEN - 1)], y = c->b[i & (TAP_STRLEN - 1)];
+	if (x != y) {
+		c->result = x < y ? -1 : 1;
+		return 1;
 	}
+	return x == 0;
+}
+
+static __noinline int tap_strcmp(const char *a, const char *b)
+{
+	struct tap_cmpctx c = { .a = a, .b = b };
+	bpf_loop(TAP_STRLEN, tap_strcmp_step, &c, 0);
+	return c.result;
+}
+
+static long tap_strlen_step(__u32 i, struct tap_cmpctx *c)
+{
+	if (!c->a[i & (TAP_STRLEN - 1)])
+		return 1;
+	c->len = i + 1;
 	return 0;
 }
 
-static __always_inline __s64 tap_strlen(const char *s)
+static __noinline __s64 tap_strlen(const char *s)
 {
-	for (int i = 0; i < TAP_STRLEN; i++)
-		if (!s[i])
-			return i;
-	return TAP_STRLEN - 1;
+	struct tap_cmpctx c = { .a = s };
+	bpf_loop(TAP_STRLEN - 1, tap_strlen_step, &c, 0);
+	return c.len;
 }
 
 /* BPF has no signed division before cpu v4: divide magnitudes (C semantics:
@@ -133,6 +156,109 @@ static __always_inline __s64 tap_smod(__s64 a, __s64 b)
 	__u64 ua = a < 0 ? -(__u64)a : (__u64)a, ub = b < 0 ? -(__u64)b : (__u64)b;
 	__u64 r = ua % ub;
 	return a < 0 ? -(__s64)r : (__s64)r;
+}
+
+/* text_strn(): stap's escaping of unprintable characters (\n \t \" \\ ...,
+ * other bytes as 3-digit octal), as a bounded bpf_loop over the input. */
+struct tap_textctx {
+	char *dst;
+	const char *src;
+	/* The output position lives in map memory (the tail of dst's slot): a
+	 * counter on the stack would be tracked exactly by the verifier, which
+	 * then walks every iteration instead of checking the callback once. */
+	__u32 *out;
+	__u32 budget;
+	int leftover;
+};
+
+static long tap_text_step(__u32 i, struct tap_textctx *c)
+{
+	unsigned char ch = c->src[i & (TAP_STRLEN - 1)];
+	char e[4];
+	__u32 n = 2;
+	if (!ch)
+		return 1;
+	e[0] = '\\';
+	switch (ch) {
+	case '\a': e[1] = 'a'; break;
+	case '\b': e[1] = 'b'; break;
+	case '\f': e[1] = 'f'; break;
+	case '\n': e[1] = 'n'; break;
+	case '\r': e[1] = 'r'; break;
+	case '\t': e[1] = 't'; break;
+	case '\v': e[1] = 'v'; break;
+	case '"': e[1] = '"'; break;
+	case '\\': e[1] = '\\'; break;
+	default:
+		if (ch >= 0x20 && ch < 0x7f) {
+			e[0] = ch;
+			n = 1;
+		} else {
+			e[1] = '0' + (ch >> 6);
+			e[2] = '0' + ((ch >> 3) & 7);
+			e[3] = '0' + (ch & 7);
+			n = 4;
+		}
+	}
+	__u32 out = *c->out;
+	if (out + n > c->budget) {
+		c->leftover = 1;
+		return 1;
+	}
+	for (__u32 k = 0; k < 4; k++)
+		if (k < n)
+			c->dst[(out + k) & (TAP_STRLEN - 1)] = e[k];
+	*c->out = out + n;
+	return 0;
+}
+
+static __noinline void tap_text_strn(char *dst, const char *src, __s64 len, int quoted)
+{
+	__s64 limit = (len <= 0 || len > TAP_STRLEN - 1) ? TAP_STRLEN - 1 : len;
+	__u32 *out = (__u32 *)(dst + 2 * TAP_STRLEN - 8);
+	struct tap_textctx c = { .dst = dst, .src = src, .out = out };
+	*out = quoted ? 1 : 0;
+	c.budget = quoted ? (limit < 5 ? 5 : limit) - 1 : limit;
+	if (c.budget > TAP_STRLEN - 5)
+		c.budget = TAP_STRLEN - 5;
+	if (quoted)
+		dst[0] = '"';
+	bpf_loop(TAP_STRLEN, tap_text_step, &c, 0);
+	__u32 o = *out & (TAP_STRLEN - 1);
+	if (quoted) {
+		dst[o & (2 * TAP_STRLEN - 1)] = '"';
+		o++;
+		if (c.leftover) {
+			dst[o & (2 * TAP_STRLEN - 1)] = '.';
+			dst[(o + 1) & (2 * TAP_STRLEN - 1)] = '.';
+			dst[(o + 2) & (2 * TAP_STRLEN - 1)] = '.';
+			o += 3;
+		}
+	}
+	dst[o & (2 * TAP_STRLEN - 1)] = 0;
+	dst[TAP_STRLEN - 1] = 0;
+}
+
+/* Octal digits of a value, for sprintf's %o (bpf_snprintf has no %o). */
+static __always_inline char *tap_octal(char *dst, __u64 v, int alternate)
+{
+	char digits[24];
+	int n = 0;
+	for (int i = 0; i < 22; i++) {
+		digits[i] = '0' + (v & 7);
+		v >>= 3;
+		n = i + 1;
+		if (!v)
+			break;
+	}
+	int o = 0;
+	if (alternate && !(n == 1 && digits[0] == '0'))
+		dst[o++] = '0';
+	for (int i = 21; i >= 0; i--)
+		if (i < n)
+			dst[o++ & 31] = digits[i];
+	dst[o & 31] = 0;
+	return dst;
 }
 
 static __always_inline __s64 tap_pid(void) { return bpf_get_current_pid_tgid() >> 32; }
