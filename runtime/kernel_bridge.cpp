@@ -77,13 +77,23 @@ void KernelBridge::pull() {
             a.clear();
             auto& seen = arrays_[g.global];
             seen.clear();
-            std::vector<char> key(size_t(g.keySize)), next(size_t(g.keySize)), value(size_t(g.valueSize));
+            size_t perCpu = g.perCpuCounter ? size_t(ncpus_) : 1;
+            std::vector<char> key(size_t(g.keySize)), next(size_t(g.keySize)), value(size_t(g.valueSize) * perCpu);
             void* prev = nullptr;
             while (bpf_map_get_next_key(s.fd, prev, next.data()) == 0) {
                 key = next;
                 prev = key.data();
                 if (bpf_map_lookup_elem(s.fd, key.data(), value.data()) != 0)
                     continue;
+                if (g.perCpuCounter) {
+                    int64_t total = 0;
+                    for (size_t c = 0; c < perCpu; ++c) {
+                        int64_t part;
+                        std::memcpy(&part, value.data() + 8 * c, 8);
+                        total += part;
+                    }
+                    std::memcpy(value.data(), &total, 8);
+                }
                 std::string k = toExecutorKey(g, key.data());
                 bool inserted = false;
                 if (g.valueType == Type::String)
@@ -192,7 +202,14 @@ void KernelBridge::push() {
                 if (it != seen.end() && it->second == v)
                     continue;
                 std::vector<char> key = toKernelKey(g, k);
-                bpf_map_update_elem(s.fd, key.data(), v.data(), BPF_ANY);
+                if (g.perCpuCounter) {
+                    // The value goes to CPU 0's slot, the others start again from 0.
+                    std::vector<char> all(8 * size_t(ncpus_), 0);
+                    std::memcpy(all.data(), v.data(), 8);
+                    bpf_map_update_elem(s.fd, key.data(), all.data(), BPF_ANY);
+                } else {
+                    bpf_map_update_elem(s.fd, key.data(), v.data(), BPF_ANY);
+                }
             }
             break;
         }

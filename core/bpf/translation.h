@@ -28,6 +28,9 @@ struct GlobalMap {
         StatHash,  // an array of statistics: PERCPU_HASH
     } kind = Kind::Scalar;
     std::string mapName;          // C/ELF name of the map
+    // Hash: the kernel only adds to the values (c[k]++, c[k] += n), so each
+    // CPU adds to its own slot (PERCPU_HASH) and user space sums them.
+    bool perCpuCounter = false;
     int scalarOffset = 0;         // Scalar: offset in tap_scalars
     Type valueType = Type::Long;
     int valueSize = 8;

@@ -172,6 +172,69 @@ void Translator::declareGlobals() {
                 });
         }
 
+    // How kernel code uses each array: counters only (++, +=, delete), and
+    // the longest string each key position receives (execname() is 16).
+    std::map<const VarDecl*, bool> onlyCounted;
+    std::map<std::pair<const VarDecl*, size_t>, int> keyLength;
+    {
+        std::set<const FunctionDecl*> seen2;
+        std::function<void(Stmt*)> scanUses = [&](Stmt* s) {
+            std::set<const Expr*> counted;
+            walkExprs(s, [&](Expr* e) {
+                Expr* target = nullptr;
+                if (e->kind == ExprKind::IncDec)
+                    target = static_cast<IncDecExpr*>(e)->operand;
+                else if (e->kind == ExprKind::Assign && (static_cast<AssignExpr*>(e)->op == Op::AddAssign ||
+                                                         static_cast<AssignExpr*>(e)->op == Op::SubAssign))
+                    target = static_cast<AssignExpr*>(e)->target;
+                if (target && target->kind == ExprKind::Index)
+                    counted.insert(target);
+                if (e->kind == ExprKind::Index) {
+                    auto* i = static_cast<IndexExpr*>(e);
+                    if (i->base->kind == ExprKind::Symbol) {
+                        const VarDecl* v = static_cast<SymbolExpr*>(i->base)->decl;
+                        for (size_t k = 0; k < i->keys.size(); ++k) {
+                            Expr* key = i->keys[k];
+                            int len = key && key->kind == ExprKind::Call &&
+                                              static_cast<CallExpr*>(key)->name == "execname"
+                                          ? 16
+                                          : out_.keyStringSize;
+                            int& have = keyLength[{v, k}];
+                            have = std::max(have, len);
+                        }
+                    }
+                }
+                if (e->kind == ExprKind::Call)
+                    for (FunctionDecl* f : static_cast<CallExpr*>(e)->overloads)
+                        if (!f->embedded() && seen2.insert(f).second)
+                            scanUses(f->body);
+            });
+            // Any other use of an element (a read, an assignment) needs the
+            // value itself in the kernel.
+            walkExprs(s, [&](Expr* e) {
+                if (e->kind != ExprKind::Index)
+                    return;
+                auto* i = static_cast<IndexExpr*>(e);
+                if (i->base->kind != ExprKind::Symbol)
+                    return;
+                const VarDecl* v = static_cast<SymbolExpr*>(i->base)->decl;
+                auto [it, fresh] = onlyCounted.emplace(v, true);
+                if (!counted.count(e))
+                    it->second = false;
+            });
+            walkExprs(s, [&](Expr* e) {
+                if (e->kind == ExprKind::In) {
+                    const Expr* b = static_cast<InExpr*>(e)->index->base;
+                    if (b->kind == ExprKind::Symbol)
+                        onlyCounted[static_cast<const SymbolExpr*>(b)->decl] = false;
+                }
+            });
+        };
+        for (const ResolvedProbe& p : program_.probes)
+            if (p.site == ProbeSite::Kernel)
+                scanUses(p.body);
+    }
+
     std::ostringstream scalars;
     int offset = 0;
     for (const VarDecl* v : program_.globals) {
@@ -190,18 +253,20 @@ void Translator::declareGlobals() {
             for (size_t i = 0; i < v->keyTypes.size(); ++i) {
                 KeyPart part;
                 part.isString = v->keyTypes[i] == Type::String;
-                part.size = part.isString ? out_.keyStringSize : 8;
+                auto len = keyLength.find({v, i});
+                part.size = part.isString ? (len != keyLength.end() ? len->second : out_.keyStringSize) : 8;
                 part.offset = koff;
                 koff += part.size;
                 g.keys.push_back(part);
                 if (part.isString)
-                    key << "\tchar k" << i << "[TAP_KEYSTRLEN];\n";
+                    key << "\tchar k" << i << "[" << part.size << "];\n";
                 else
                     key << "\t__s64 k" << i << ";\n";
             }
             key << "};\n";
             g.keySize = koff;
             maps_ << key.str();
+            g.perCpuCounter = v->type == Type::Long && !v->wrap && onlyCounted.count(v) && onlyCounted[v];
         } else if (v->type == Type::Stats) {
             g.kind = GlobalMap::Kind::Stat;
         } else {
@@ -271,7 +336,9 @@ void Translator::declareGlobals() {
         case GlobalMap::Kind::Scalar:
             break;
         case GlobalMap::Kind::Hash:
-            maps_ << "struct {\n\t__uint(type, " << (g.global->wrap ? "BPF_MAP_TYPE_LRU_HASH" : "BPF_MAP_TYPE_HASH")
+            maps_ << "struct {\n\t__uint(type, " << (g.global->wrap ? "BPF_MAP_TYPE_LRU_HASH"
+                                                      : g.perCpuCounter ? "BPF_MAP_TYPE_PERCPU_HASH"
+                                                                        : "BPF_MAP_TYPE_HASH")
                   << ");\n\t__uint(max_entries, " << g.maxEntries << ");\n\t__type(key, struct tap_key_" << name
                   << ");\n\t__type(value, " << (g.valueType == Type::String ? "char[TAP_STRLEN]" : "__s64")
                   << ");\n} " << g.mapName << " SEC(\".maps\");\n\n";
@@ -621,10 +688,15 @@ void Translator::noteKernelMember(int32_t structType, const std::string& member)
 std::string Translator::genKey(const GlobalMap& g, const std::vector<Expr*>& keys, SourceLoc loc) {
     std::string code;
     std::vector<std::string> parts;
+    std::vector<bool> comm(keys.size(), false);
     for (size_t i = 0; i < keys.size(); ++i) {
         if (!keys[i])
             error("'*' keys cannot be used here in a kernel probe", loc);
-        if (g.keys[i].isString) {
+        if (g.keys[i].isString && keys[i]->kind == ExprKind::Call &&
+            static_cast<CallExpr*>(keys[i])->name == "execname" && g.keys[i].size >= 16) {
+            comm[i] = true; // read straight into the key below
+            parts.emplace_back();
+        } else if (g.keys[i].isString) {
             parts.push_back(genS(keys[i]));
         } else {
             std::string t = tempL();
@@ -636,8 +708,11 @@ std::string Translator::genKey(const GlobalMap& g, const std::vector<Expr*>& key
     frameKeys_[keyStructOf(g) + " key_" + g.global->name] = 1;
     code += "__builtin_memset(&" + key + ", 0, sizeof(" + key + ")); ";
     for (size_t i = 0; i < keys.size(); ++i) {
-        if (g.keys[i].isString)
-            code += "bpf_probe_read_kernel_str(" + key + ".k" + std::to_string(i) + ", TAP_KEYSTRLEN, " + parts[i] + "); ";
+        if (comm[i])
+            code += "bpf_get_current_comm(" + key + ".k" + std::to_string(i) + ", 16); ";
+        else if (g.keys[i].isString)
+            code += "bpf_probe_read_kernel_str(" + key + ".k" + std::to_string(i) + ", " + std::to_string(g.keys[i].size) +
+                    ", " + parts[i] + "); ";
         else
             code += key + ".k" + std::to_string(i) + " = " + parts[i] + "; ";
     }
@@ -684,6 +759,12 @@ std::string Translator::genArrayWrite(IndexExpr* i, Op op, Expr* value, bool pos
     std::string t = tempL();
     std::string key = genKey(g, i->keys, i->loc);
     std::string code = "({ " + t + " = " + val + "; " + key + "__s64 *__v = bpf_map_lookup_elem(&" + g.mapName + ", " + keyRef + "); ";
+    if ((op == Op::AddAssign || op == Op::SubAssign) && g.perCpuCounter) {
+        std::string d = op == Op::SubAssign ? "-" + t : t;
+        code += "if (__v) *__v += " + d + "; else if (bpf_map_update_elem(&" + g.mapName + ", " + keyRef + ", &" + t +
+                ", BPF_NOEXIST) == -7) " + overflow + " 0LL; })";
+        return code;
+    }
     if (op == Op::AddAssign || op == Op::SubAssign) {
         std::string d = op == Op::SubAssign ? "-" + t : t;
         std::string r = tempL();
@@ -1240,8 +1321,10 @@ void Translator::run() {
              << spec.function << "(" << ctxType << "ctx)\n{\n"
              << "\t__u32 __cpu = bpf_get_smp_processor_id(), __zero = 0;\n"
              << "\tstruct tap_frame *f = bpf_map_lookup_elem(&tap_frames, &__cpu);\n"
-             << "\tstruct tap_scalars *g = bpf_map_lookup_elem(&tap_scalars_map, &__zero);\n"
-             << "\tif (!f || !g)\n\t\treturn 0;\n\tf->abort = 0;\n";
+             << (out_.scalarsSize ? "\tstruct tap_scalars *g = bpf_map_lookup_elem(&tap_scalars_map, &__zero);\n"
+                                   "\tif (!f || !g)\n\t\treturn 0;\n"
+                                 : "\tstruct tap_scalars *g = 0; /* no scalar globals */\n\tif (!f)\n\t\treturn 0;\n")
+             << "\tf->abort = 0;\n";
         if (spec.attach.filterPid >= 0)
             body << "\tif (tap_pid() != " << spec.attach.filterPid << ")\n\t\treturn 0;\n";
         for (const VarDecl* l : p.locals) {
