@@ -84,6 +84,7 @@ std::unique_ptr<Program> Elaborator::run() {
     if (!options_.unoptimized) {
         elide();
         pruneLocals();
+        pruneUnreachableFunctions();
     }
     if (program_->probes.empty()) {
         diags_.error(Phase::Semantic, "no probes found", {});
@@ -709,7 +710,12 @@ void Elaborator::resolveFunctions() {
         scope.locals = &fn->locals;
         resolveStmt(fn->body, scope);
     }
-    // Only functions reached from a probe are part of the program.
+    pruneUnreachableFunctions();
+}
+
+// Only functions reached from a probe are part of the program (again after
+// elision: a function called only from elided code is dropped, as in stap).
+void Elaborator::pruneUnreachableFunctions() {
     std::set<FunctionDecl*> live;
     std::vector<FunctionDecl*> work;
     auto reach = [&](Stmt* s) {

@@ -47,6 +47,7 @@ private:
                       std::string& error);
     void resolveSymbolsInProbes();
     void resolveFunctions();
+    void pruneUnreachableFunctions();
     void resolveStmt(Stmt* s, Scope& scope);
     void resolveExpr(Expr* e, Scope& scope, bool write = false);
     void resolveHist(HistExpr* h, Scope& scope);

@@ -5,6 +5,8 @@
 
 #include <fnmatch.h>
 
+#include <cctype>
+
 #include <algorithm>
 #include <functional>
 #include <map>

@@ -65,8 +65,25 @@ bool componentMatches(const std::string& pattern, const std::string& name) {
     return fnmatch(pattern.c_str(), name.c_str(), 0) == 0;
 }
 
+struct ProbeRegistry::PatternCache {
+    std::mutex mutex;
+    std::vector<std::optional<std::vector<ProbePattern>>> patterns;
+};
+
 void ProbeRegistry::add(std::unique_ptr<ProbeProvider> provider) {
     providers_.push_back(std::move(provider));
+    if (!patternCache_)
+        patternCache_ = std::make_shared<PatternCache>();
+}
+
+const std::vector<ProbePattern>& ProbeRegistry::patternsOf(size_t i) const {
+    PatternCache* cache = patternCache_.get(); // made by add()
+    std::lock_guard<std::mutex> lock(cache->mutex);
+    if (cache->patterns.size() < providers_.size())
+        cache->patterns.resize(providers_.size());
+    if (!cache->patterns[i])
+        cache->patterns[i] = providers_[i]->patterns();
+    return *cache->patterns[i];
 }
 
 namespace {
@@ -117,8 +134,9 @@ bool matchFrom(const std::vector<ProbePointComponent>& user, size_t ui,
 std::vector<ProbeRegistry::Match> ProbeRegistry::match(const ProbePoint& point,
                                                        std::string& error) const {
     std::vector<Match> matches;
-    for (const auto& provider : providers_) {
-        for (const ProbePattern& pattern : provider->patterns()) {
+    for (size_t pi = 0; pi < providers_.size(); ++pi) {
+        const auto& provider = providers_[pi];
+        for (const ProbePattern& pattern : patternsOf(pi)) {
             ConcretePoint concrete;
             if (!matchFrom(point.components, 0, pattern.components, 0, concrete))
                 continue;

@@ -7,6 +7,7 @@
 #include "ast.h"
 
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -93,6 +94,7 @@ class ProbeProvider {
 public:
     virtual ~ProbeProvider() = default;
     virtual std::string family() const = 0;
+    // The shapes this provider serves. A registry asks once and keeps them.
     virtual std::vector<ProbePattern> patterns() const = 0;
     // Checks a matched point (argument ranges ...); returns an error text or "".
     virtual std::string check(const ConcretePoint& point) const { return {}; }
@@ -133,6 +135,10 @@ public:
 
 private:
     std::vector<std::unique_ptr<ProbeProvider>> providers_;
+    // Each provider's patterns(), asked once (syscall.* has ~1500 of them).
+    struct PatternCache;
+    std::shared_ptr<PatternCache> patternCache_;
+    const std::vector<ProbePattern>& patternsOf(size_t provider) const;
 };
 
 // Builtins that read the task a probe interrupted (pid(), execname(), ...):

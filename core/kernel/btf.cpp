@@ -150,6 +150,11 @@ std::optional<std::vector<BtfParam>> Btf::functionParams(const std::string& func
     return params;
 }
 
+int32_t Btf::findFunction(const std::string& function) const {
+    int32_t id = find(function, BTF_KIND_FUNC);
+    return id < 0 ? 0 : id;
+}
+
 const std::vector<std::string>& Btf::functionNames() const {
     std::lock_guard<std::mutex> lock(mutex_);
     if (!functionsIndexed_) {

@@ -42,6 +42,8 @@ public:
     // its return type in `returnType` (0 for void).
     std::optional<std::vector<BtfParam>> functionParams(const std::string& function,
                                                         int32_t* returnType = nullptr) const;
+    // The BTF id of a kernel function (an fentry program's attach_btf_id); 0 if none.
+    int32_t findFunction(const std::string& function) const;
     // Names of every kernel function with BTF, sorted (wildcard expansion).
     const std::vector<std::string>& functionNames() const;
     // A named type: a typedef, struct, union, enum or base type ("umode_t",

@@ -22,6 +22,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -56,6 +57,17 @@ int loadMinimal(bpf_prog_type type, const bpf_prog_load_opts* opts) {
 const KernelSupport& kernelSupport() {
     static KernelSupport s = [] {
         KernelSupport k;
+        // Tests and code generation for other kernels: TAPSTUDIO_ASSUME_KERNEL_PROBES
+        // = "fentry", "kprobe", "fentry,kprobe" or "none" instead of asking this kernel.
+        if (const char* assume = std::getenv("TAPSTUDIO_ASSUME_KERNEL_PROBES")) {
+            std::string a = assume;
+            bool fentry = a.find("fentry") != std::string::npos, kprobe = a.find("kprobe") != std::string::npos;
+            k.fentry = fentry ? Support::Yes : Support::No;
+            k.kprobe = kprobe ? Support::Yes : Support::No;
+            k.fentryWhy = "fentry programs (TAPSTUDIO_ASSUME_KERNEL_PROBES)";
+            k.kprobeWhy = "kprobes (TAPSTUDIO_ASSUME_KERNEL_PROBES)";
+            return k;
+        }
         if (!havePrivileges())
             return k; // cannot tell
         // If not even a tracepoint program loads, BPF is off for us: cannot tell.
@@ -65,16 +77,11 @@ const KernelSupport& kernelSupport() {
         close(tp);
 
         // The attach target's id in vmlinux BTF.
-        struct btf* raw = btf__load_vmlinux_btf();
-        int32_t target = -1;
-        if (raw) {
-            for (const char* f : {"do_exit", "vfs_read", "schedule", "do_sys_openat2"}) {
-                target = btf__find_by_name_kind(raw, f, BTF_KIND_FUNC);
-                if (target > 0)
+        int32_t target = 0;
+        if (Btf* btf = Btf::vmlinux())
+            for (const char* f : {"do_exit", "vfs_read", "schedule", "do_sys_openat2"})
+                if ((target = btf->findFunction(f)) > 0)
                     break;
-            }
-            btf__free(raw);
-        }
         if (target <= 0) {
             k.fentry = Support::No;
             k.fentryWhy = "no kernel BTF to attach fentry programs to";
@@ -167,8 +174,8 @@ constexpr Suggestion kSuggestions[] = {
     {"submit_bio_noacct", "block:block_bio_queue", "ioblock_trace.request"},
     {"generic_make_request", "block:block_bio_queue", "ioblock_trace.request"},
     {"bio_endio", "block:block_bio_complete", "ioblock_trace.end"},
-    {"blk_mq_start_request", "block:block_rq_issue", "ioblock.request"},
-    {"blk_update_request", "block:block_rq_complete", "ioblock.end"},
+    {"blk_mq_start_request", "block:block_rq_issue", ""},
+    {"blk_update_request", "block:block_rq_complete", ""},
     {"netif_receive_skb", "net:netif_receive_skb", "netdev.receive"},
     {"__netif_receive_skb", "net:netif_receive_skb", "netdev.receive"},
     {"__netif_receive_skb_core", "net:netif_receive_skb", "netdev.receive"},
@@ -188,9 +195,9 @@ constexpr Suggestion kSuggestions[] = {
     {"__alloc_pages", "kmem:mm_page_alloc", "vm.pagealloc"},
     {"__alloc_pages_noprof", "kmem:mm_page_alloc", "vm.pagealloc"},
     {"__free_pages", "kmem:mm_page_free", ""},
-    {"do_mmap", "syscalls:sys_enter_mmap", "vm.mmap"},
-    {"do_munmap", "syscalls:sys_enter_munmap", "vm.munmap"},
-    {"vm_brk_flags", "syscalls:sys_enter_brk", "vm.brk"},
+    {"do_mmap", "syscalls:sys_enter_mmap", "syscall.mmap2"},
+    {"do_munmap", "syscalls:sys_enter_munmap", "syscall.munmap"},
+    {"vm_brk_flags", "syscalls:sys_enter_brk", "syscall.brk"},
     {"irq_exit", "irq:softirq_entry", ""},
     {"handle_irq_event", "irq:irq_handler_entry", "irq_handler.entry"},
     {"__do_softirq", "irq:softirq_entry", "softirq.entry"},
@@ -425,7 +432,8 @@ public:
         Point p = parse(point);
         std::vector<ContextVar> vars;
         Btf* btf = Btf::vmlinux();
-        if (!btf || !p.module.empty() || p.function.empty() || p.statement)
+        // kprobe.* points have no $variables in stap (no debuginfo used).
+        if (!btf || !p.module.empty() || p.function.empty() || p.statement || p.kprobeFamily)
             return vars;
         int32_t ret = 0;
         auto params = btf->functionParams(p.function, &ret);

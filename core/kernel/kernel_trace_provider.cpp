@@ -5,6 +5,8 @@
 #include "kernel/kernel_types.h"
 #include "kernel/providers.h"
 
+#include <unistd.h>
+
 #include <map>
 #include <mutex>
 
@@ -36,6 +38,12 @@ const TraceInfo* traceInfo(const std::string& event) {
     return &cache.emplace(ev->system + ":" + ev->name, std::move(info)).first->second;
 }
 
+std::string tracefsProblem() {
+    if (geteuid() != 0)
+        return "reading the kernel's tracepoints (/sys/kernel/tracing) needs root";
+    return "this system has no tracefs (/sys/kernel/tracing cannot be mounted)";
+}
+
 std::vector<std::string> matchTracepoints(const std::string& spec) {
     std::vector<std::string> out;
     for (const std::string& e : tracefs().match(spec))
@@ -61,8 +69,7 @@ public:
     }
     std::string check(const ConcretePoint& point) const override {
         if (Tracefs::root().empty())
-            return "cannot read the kernel's tracepoints: tracefs is not mounted and cannot be "
-                   "mounted without root (/sys/kernel/tracing)";
+            return tracefsProblem();
         if (matchTracepoints(spec(point)).empty())
             return "no kernel tracepoint matches \"" + spec(point) + "\"";
         return {};

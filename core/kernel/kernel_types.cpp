@@ -180,7 +180,8 @@ std::string typeKernelTarget(const std::vector<ContextVar>& vars, const TargetEx
         return {};
     }
     if (n == "$return")
-        return "'$return' is only available in .return probes";
+        return allowReturn ? "'$return' is not available: the function returns void"
+                           : "'$return' is only available in .return probes";
     std::string alternatives;
     for (const ContextVar& v : vars)
         alternatives += (alternatives.empty() ? "" : " ") + v.name;

@@ -129,8 +129,8 @@ public:
         if (s.target == Shape::Target::Pid && s.pid <= 0)
             return "invalid process id " + std::to_string(s.pid);
         if (!traceInfo(std::string("sched:") + tracepoint(s)))
-            return std::string("this kernel has no sched:") + tracepoint(s) + " tracepoint" +
-                   (Tracefs::root().empty() ? " (tracefs is not available: are you root?)" : "");
+            return Tracefs::root().empty() ? tracefsProblem()
+                                           : std::string("this kernel has no sched:") + tracepoint(s) + " tracepoint";
         return {};
     }
     std::vector<ConcretePoint> expand(const ConcretePoint& point) const override {

@@ -26,7 +26,10 @@ std::unique_ptr<ProbeProvider> makeProcessProvider();
 std::unique_ptr<ProbeProvider> makeKernelFunctionProvider();
 
 // What this kernel allows for kernel.function & co, e.g. "fentry no: fentry
-// programs (EPERM); kprobes no: kprobes (no kprobe PMU ...)". Found out once.
+// programs (EPERM); kprobes no: kprobes (no kprobe PMU ...)". Found out once;
+// the environment variable TAPSTUDIO_ASSUME_KERNEL_PROBES ("fentry",
+// "kprobe", "fentry,kprobe", "none") overrides it (tests, code generation
+// for other kernels).
 std::string kernelFunctionSupport();
 
 // A tracepoint with its variables (BTF arguments, or record fields).
@@ -37,6 +40,8 @@ struct TraceInfo {
 };
 // "system:name" or an unambiguous "name"; null when there is no such event.
 const TraceInfo* traceInfo(const std::string& event);
+// Why tracefs cannot be read ("... needs root").
+std::string tracefsProblem();
 // Tracepoints ("system:name", sorted) matching a glob on "name" or "system:name".
 std::vector<std::string> matchTracepoints(const std::string& spec);
 

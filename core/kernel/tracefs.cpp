@@ -143,6 +143,22 @@ std::vector<std::string> Tracefs::match(const std::string& glob) {
     std::lock_guard<std::recursive_mutex> lock(mutex_);
     std::vector<std::string> out;
     bool qualified = glob.find(':') != std::string::npos;
+    if (glob.find_first_of("*?[\\") == std::string::npos) {
+        // No wildcards: a lookup, not a scan.
+        const auto& all = events();
+        if (qualified) {
+            if (std::binary_search(all.begin(), all.end(), glob))
+                out.push_back(glob);
+            return out;
+        }
+        auto it = byName_.find(glob);
+        if (it == byName_.end())
+            return out;
+        if (!it->second.empty()) {
+            out.push_back(it->second);
+            return out;
+        }
+    }
     for (const std::string& e : events()) {
         std::string name = e.substr(e.find(':') + 1);
         if (fnmatch(glob.c_str(), qualified ? e.c_str() : name.c_str(), 0) == 0)

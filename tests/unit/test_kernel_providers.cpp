@@ -120,6 +120,7 @@ private slots:
     void perfEvents();
     void processPoints();
     void kernelFunctionOnThisKernel();
+    void kernelFunctionWhereAllowed();
     // tapset aliases
     void tapsetAliasesResolve();
     void aliasVariables();
@@ -300,7 +301,8 @@ void KernelProvidersTest::syscallEntry() {
     QVERIFY(!p.provider->isReturnProbe(p.point));
     std::string pro = p.provider->prologue(p.point);
     QVERIFY2(contains(pro, "name = \"openat\""), pro.c_str());
-    QVERIFY2(contains(pro, "filename = user_string_quoted($filename)"), pro.c_str());
+    QVERIFY2(contains(pro, "filename = user_string($filename)"), pro.c_str());
+    QVERIFY2(contains(pro, "string_quoted(filename)"), pro.c_str());
     QVERIFY2(contains(pro, "_sys_open_flag_str(flags)"), pro.c_str());
     QVERIFY2(contains(pro, "dfd_str = _dfd_str(dfd)"), pro.c_str());
     QCOMPARE(r->localType(0, "name"), Type::String);
@@ -492,6 +494,35 @@ void KernelProvidersTest::kernelFunctionOnThisKernel() {
         EXPECT_OK(typed);
         QVERIFY(typed->probe(0).provider->attach(typed->probe(0).point).kind == AttachSpec::Kind::Fentry);
     }
+}
+
+// On kernels that allow fentry: BTF parameters. Simulated with the override.
+void KernelProvidersTest::kernelFunctionWhereAllowed() {
+    NEED_KERNEL();
+    QString tstap = tstapPath();
+    if (!QFile::exists(tstap))
+        QSKIP("tstap is not built next to the tests");
+    auto run = [&](const QString& assume, const QStringList& args) {
+        QProcess p;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert("TAPSTUDIO_ASSUME_KERNEL_PROBES", assume);
+        p.setProcessEnvironment(env);
+        p.start(tstap, args);
+        p.waitForFinished(30000);
+        return QString::fromUtf8(p.readAllStandardOutput() + p.readAllStandardError());
+    };
+    QCOMPARE(run("fentry", {"-L", "kernel.function(\"do_exit\")"}),
+             QString("kernel.function(\"do_exit\") $code:long int\n"));
+    QString ret = run("fentry", {"-L", "kernel.function(\"vfs_read\").return"});
+    QVERIFY2(ret.startsWith("kernel.function(\"vfs_read\").return $file:struct file* ") && ret.contains(" $return:"),
+             qPrintable(ret));
+    QString p2 = run("fentry", {"-p2", "-e", "probe kernel.function(\"vfs_read\") { println($file->f_inode->i_ino) }"});
+    QVERIFY2(p2.contains("kernel.function(\"vfs_read\")") && !p2.contains("error"), qPrintable(p2));
+    QString bad = run("fentry", {"-p2", "-e", "probe kernel.function(\"vfs_read\") { println($file->nosuch) }"});
+    QVERIFY2(bad.contains("unable to find member 'nosuch' for struct file"), qPrintable(bad));
+    QCOMPARE(run("kprobe", {"-L", "kprobe.function(\"do_exit\")"}), QString("kprobe.function(\"do_exit\")\n"));
+    QString none = run("none", {"-p2", "-e", "probe kernel.function(\"do_exit\") { println(1) }"});
+    QVERIFY2(none.contains("kernel.trace(\"sched_process_exit\") or kprocess.exit"), qPrintable(none));
 }
 
 void KernelProvidersTest::tapsetAliasesResolve() {
