@@ -65,6 +65,7 @@ struct ArrayStore {
     Type valueType = Type::Long;
     std::vector<Type> keyTypes;
     int64_t maxEntries = 0;
+    bool declaredSize = false; // `global a[N]`: overflow names the limit
     bool wrap = false;
     OrderedMap<int64_t> longs;
     OrderedMap<std::string> strings;

@@ -350,6 +350,7 @@ LNode* Compiler::compileL(Expr* e) {
         if (u->operand->kind == ExprKind::Index) {
             auto* i = static_cast<IndexExpr*>(u->operand);
             auto* n = L<ArrayIncDecL>(loc);
+            n->keyLoc = i->loc;
             n->a = arrayOf(i->base);
             n->keys = compileKeys(i->keys);
             n->delta = delta;
@@ -368,6 +369,7 @@ LNode* Compiler::compileL(Expr* e) {
         auto* a = static_cast<AssignExpr*>(e);
         if (a->op == Op::ShlStat) {
             auto* n = L<AddStatL>(loc);
+            n->keyLoc = a->target->loc;
             n->ref = *statRef(a->target);
             n->v = compileL(a->value);
             return n;
@@ -383,6 +385,7 @@ LNode* Compiler::compileL(Expr* e) {
         if (a->target->kind == ExprKind::Index) {
             auto* i = static_cast<IndexExpr*>(a->target);
             auto* n = L<ArraySetL>(loc);
+            n->keyLoc = i->loc;
             n->a = arrayOf(i->base);
             n->keys = compileKeys(i->keys);
             n->op = a->op;
@@ -486,6 +489,7 @@ SNode* Compiler::compileS(Expr* e) {
         if (a->target->kind == ExprKind::Index) {
             auto* i = static_cast<IndexExpr*>(a->target);
             auto* n = S<ArraySetS>(loc);
+            n->keyLoc = i->loc;
             n->a = arrayOf(i->base);
             n->keys = compileKeys(i->keys);
             n->append = append;
@@ -546,9 +550,17 @@ StmtNode* Compiler::compileStmt(Stmt* s, const FunctionDecl* fn) {
     case StmtKind::For: {
         auto* f = static_cast<ForStmt*>(s);
         auto* n = St<ForN>(loc);
-        if (f->init) n->init = compileEffect(f->init);
+        auto uncounted = [&](Expr* x) -> StmtNode* {
+            StmtNode* st = compileEffect(x);
+            if (isStringType(x->type))
+                static_cast<ExprS_N*>(st)->counts = false;
+            else
+                static_cast<ExprL_N*>(st)->counts = false;
+            return st;
+        };
+        if (f->init) n->init = uncounted(f->init);
         if (f->cond) n->cond = compileL(f->cond);
-        if (f->step) n->step = compileEffect(f->step);
+        if (f->step) n->step = uncounted(f->step);
         n->body = compileStmt(f->body, fn);
         return n;
     }
@@ -649,43 +661,49 @@ CompiledProgram::~CompiledProgram() = default;
 
 namespace {
 
-// Longest chain of calls from a probe; recursion adds stap's 10 slots.
+// MAXNESTING as stap's translator computes it (translate.cxx,
+// recursion_info): walk every function body, following calls into their
+// callees; a call found k calls deep counts k, and a call to a function
+// already on the walk marks the script recursive and is not followed. The
+// limit is the deepest count plus one for the probe's own call, plus 10
+// when the script recurses.
 int computeNesting(const Program& program) {
-    std::map<const FunctionDecl*, std::vector<const FunctionDecl*>> calls;
-    auto calleesOf = [](Stmt* body) {
-        std::vector<const FunctionDecl*> out;
-        walkExprs(body, [&](Expr* e) {
-            if (e->kind == ExprKind::Call)
-                for (FunctionDecl* f : static_cast<CallExpr*>(e)->overloads)
-                    out.push_back(f);
-        });
-        return out;
+    int nestingMax = 0;
+    bool recursive = false;
+    std::vector<const FunctionDecl*> chain;
+    long budget = 2000000; // the walk is exponential in pathological call graphs
+    std::function<void(Expr*)> visitExpr;
+    std::function<void(Stmt*)> visitStmt = [&](Stmt* st) {
+        if (st)
+            forEachChild(st, [&](Expr* e) { visitExpr(e); }, [&](Stmt* c) { visitStmt(c); });
+    };
+    visitExpr = [&](Expr* e) {
+        if (!e || --budget < 0)
+            return;
+        if (e->kind != ExprKind::Call) {
+            forEachSubExpr(e, [&](Expr* c) { visitExpr(c); });
+            return;
+        }
+        auto* call = static_cast<CallExpr*>(e);
+        for (Expr* a : call->args)
+            visitExpr(a);
+        for (const FunctionDecl* f : call->overloads) {
+            nestingMax = std::max(nestingMax, int(chain.size()) + 1);
+            if (std::find(chain.begin(), chain.end(), f) != chain.end()) {
+                recursive = true;
+                return;
+            }
+            if (f->embedded())
+                continue;
+            chain.push_back(f);
+            visitStmt(f->body);
+            chain.pop_back();
+        }
     };
     for (const FunctionDecl* f : program.functions)
         if (!f->embedded())
-            calls[f] = calleesOf(f->body);
-    bool recursive = false;
-    std::map<const FunctionDecl*, int> depth;
-    std::set<const FunctionDecl*> onStack;
-    std::function<int(const FunctionDecl*)> visit = [&](const FunctionDecl* f) -> int {
-        if (onStack.count(f)) {
-            recursive = true;
-            return 0;
-        }
-        if (auto it = depth.find(f); it != depth.end())
-            return it->second;
-        onStack.insert(f);
-        int d = 0;
-        for (const FunctionDecl* g : calls[f])
-            d = std::max(d, visit(g));
-        onStack.erase(f);
-        return depth[f] = d + 1;
-    };
-    int longest = 0;
-    for (const ResolvedProbe& p : program.probes)
-        for (const FunctionDecl* f : calleesOf(p.body))
-            longest = std::max(longest, visit(f));
-    return longest + (recursive ? 10 : 0);
+            visitStmt(f->body);
+    return nestingMax + 1 + (recursive ? 10 : 0);
 }
 
 std::string quoted(const std::string& s) { return "\"" + s + "\""; }
@@ -764,6 +782,7 @@ std::unique_ptr<CompiledProgram> CompiledProgram::compile(const Program& program
             a.valueType = g->type == Type::Unknown ? Type::Long : g->type;
             a.keyTypes = g->keyTypes;
             a.maxEntries = g->maxEntries ? g->maxEntries : rt.limits.maxMapEntries;
+            a.declaredSize = g->maxEntries != 0;
             a.wrap = g->wrap;
             if (shapes.count(g))
                 a.shape = shapes[g];
@@ -895,6 +914,47 @@ std::string CompiledProgram::setGlobal(Runtime& rt, const std::string& name, con
     return {}; // stap ignores -G for globals the script does not use
 }
 
+// stap's %#x: 0x and lowercase hex of the 64-bit pattern ("0x0" for 0).
+static std::string hexOf(int64_t v) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "0x%llx", (unsigned long long)v);
+    return buf;
+}
+
+// stap's %#s: \a \b \f \n \r \t \v \' \\ escaped, other non-printable
+// bytes as \ooo (runtime/vsprintf.c).
+static std::string escapedOf(const std::string& s) {
+    std::string out;
+    for (unsigned char ch : s) {
+        switch (ch) {
+        case '\a': out += "\\a"; break;
+        case '\b': out += "\\b"; break;
+        case '\f': out += "\\f"; break;
+        case '\n': out += "\\n"; break;
+        case '\r': out += "\\r"; break;
+        case '\t': out += "\\t"; break;
+        case '\v': out += "\\v"; break;
+        case '\'': out += "\\'"; break;
+        case '\\': out += "\\\\"; break;
+        default:
+            if (ch >= 0x20 && ch < 0x7f) {
+                out += char(ch);
+            } else {
+                char buf[8];
+                std::snprintf(buf, sizeof buf, "\\%03o", ch);
+                out += buf;
+            }
+        }
+    }
+    return out;
+}
+
+// The display of globals written but never read: what stap's synthetic
+// end probes print (elaborate.cxx add_global_var_display): scalars
+// `x=%#x`, strings `s="%#s"`, statistics `x @count=%#d @min=%#d @max=%#d
+// @sum=%#d @avg=%#d` (an empty one `x @count=0x0`), arrays one element a
+// line, `a[%#d,"%#s"]=...`, sorted by value (statistics by @count)
+// descending, ties in the array's order.
 std::string CompiledProgram::globalDisplay(Runtime& rt) const {
     std::string out;
     auto keyText = [](const std::string& encoded) {
@@ -902,7 +962,7 @@ std::string CompiledProgram::globalDisplay(Runtime& rt) const {
         std::string s;
         for (size_t i = 0; i < d.isString.size(); ++i) {
             if (i) s += ",";
-            s += d.isString[i] ? quoted(d.strings[i]) : std::to_string(d.longs[i]);
+            s += d.isString[i] ? quoted(escapedOf(d.strings[i])) : std::to_string(d.longs[i]);
         }
         return s;
     };
@@ -917,27 +977,26 @@ std::string CompiledProgram::globalDisplay(Runtime& rt) const {
         const std::string& name = g.decl->name;
         switch (g.kind) {
         case GlobalInfo::Kind::Long:
-            out += name + "=" + std::to_string(rt.globalLongs[size_t(g.index)]) + "\n";
+            out += name + "=" + hexOf(rt.globalLongs[size_t(g.index)]) + "\n";
             break;
         case GlobalInfo::Kind::String:
-            out += name + "=" + quoted(rt.globalStrings[size_t(g.index)]) + "\n";
+            out += name + "=" + quoted(escapedOf(rt.globalStrings[size_t(g.index)])) + "\n";
             break;
         case GlobalInfo::Kind::Stat: {
             const Statistic& s = rt.globalStats[size_t(g.index)].stat;
-            if (s.count())
-                out += name + statText(s) + "\n";
+            out += name + (s.count() ? statText(s) : std::string(" @count=0x0")) + "\n";
             break;
         }
         case GlobalInfo::Kind::Array: {
             ArrayStore& a = rt.arrays[size_t(g.index)];
-            // Sorted by value, largest first (statistics by @count).
             if (a.valueType == Type::String) {
                 auto slots = a.strings.slots();
                 std::stable_sort(slots.begin(), slots.end(), [&](uint32_t x, uint32_t y) {
                     return a.strings.node(x).value > a.strings.node(y).value;
                 });
                 for (uint32_t s : slots)
-                    out += name + "[" + keyText(a.strings.node(s).key) + "]=" + quoted(a.strings.node(s).value) + "\n";
+                    out += name + "[" + keyText(a.strings.node(s).key) + "]=" +
+                           quoted(escapedOf(a.strings.node(s).value)) + "\n";
             } else if (a.valueType == Type::Stats) {
                 auto slots = a.stats.slots();
                 std::stable_sort(slots.begin(), slots.end(), [&](uint32_t x, uint32_t y) {
@@ -951,7 +1010,7 @@ std::string CompiledProgram::globalDisplay(Runtime& rt) const {
                     return a.longs.node(x).value > a.longs.node(y).value;
                 });
                 for (uint32_t s : slots)
-                    out += name + "[" + keyText(a.longs.node(s).key) + "]=" + std::to_string(a.longs.node(s).value) + "\n";
+                    out += name + "[" + keyText(a.longs.node(s).key) + "]=" + hexOf(a.longs.node(s).value) + "\n";
             }
             break;
         }

@@ -19,7 +19,7 @@ namespace tap::rt {
 }
 
 inline void tick(Ctx& c, const SourceLoc& loc) {
-    if (++c.actions > c.maxActions)
+    if (++c.actions >= c.maxActions) // stap: actionremaining <= 0
         fail(loc, "MAXACTION exceeded", "keyword");
 }
 
@@ -305,6 +305,9 @@ struct KeyNodes {
 };
 
 inline std::string arrayOverflow(const ArrayStore& a) {
+    // stap names the declared size, or the macro for arrays without one.
+    if (!a.declaredSize)
+        return "Array overflow, check MAXMAPENTRIES";
     return "Array overflow, check size limit (" + std::to_string(a.maxEntries) + ")";
 }
 
@@ -345,25 +348,27 @@ struct ArrayGetS : SNode {
 struct ArraySetL : LNode {
     ArrayStore* a;
     KeyNodes keys;
+    SourceLoc keyLoc; // the array's identifier: where stap reports an overflow
     Op op = Op::Assign;
     LNode* v = nullptr;
     int64_t eval(Ctx& c) override {
         std::string k;
         keys.encode(c, k);
         int64_t x = v->eval(c);
-        int64_t& slot = arraySlot(a->longs, *a, k, loc);
+        int64_t& slot = arraySlot(a->longs, *a, k, keyLoc);
         return slot = applyAssign(op, slot, x, loc);
     }
 };
 struct ArrayIncDecL : LNode {
     ArrayStore* a;
     KeyNodes keys;
+    SourceLoc keyLoc; // the array's identifier: where stap reports an overflow
     int64_t delta = 1;
     bool prefix = true;
     int64_t eval(Ctx& c) override {
         std::string k;
         keys.encode(c, k);
-        int64_t& slot = arraySlot(a->longs, *a, k, loc);
+        int64_t& slot = arraySlot(a->longs, *a, k, keyLoc);
         int64_t old = slot;
         slot = int64_t(uint64_t(slot) + uint64_t(delta));
         return prefix ? slot : old;
@@ -372,13 +377,14 @@ struct ArrayIncDecL : LNode {
 struct ArraySetS : SNode {
     ArrayStore* a;
     KeyNodes keys;
+    SourceLoc keyLoc; // the array's identifier: where stap reports an overflow
     bool append = false;
     SNode* v = nullptr;
     std::string eval(Ctx& c) override {
         std::string k;
         keys.encode(c, k);
         std::string x = v->eval(c);
-        std::string& slot = arraySlot(a->strings, *a, k, loc);
+        std::string& slot = arraySlot(a->strings, *a, k, keyLoc);
         if (append) {
             slot += x;
             if (int64_t(slot.size()) > c.rt->limits.maxStringLen - 1)
@@ -457,6 +463,7 @@ struct StatRef {
 
 struct AddStatL : LNode {
     StatRef ref;
+    SourceLoc keyLoc; // the array's identifier: where stap reports an overflow
     LNode* v;
     int64_t eval(Ctx& c) override {
         int64_t x = v->eval(c);
@@ -467,7 +474,7 @@ struct AddStatL : LNode {
         }
         std::string k;
         ref.keys.encode(c, k);
-        Statistic& st = arraySlot(ref.array->stats, *ref.array, k, loc);
+        Statistic& st = arraySlot(ref.array->stats, *ref.array, k, keyLoc);
         st.add(x, ref.array->shape, ref.array->varianceShift);
         return x;
     }

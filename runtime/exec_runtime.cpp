@@ -3,6 +3,7 @@
 #include "exec_stmts.h"
 
 #include <cstring>
+#include <list>
 
 namespace tap::rt {
 
@@ -47,16 +48,18 @@ Flow callFunction(Ctx& c, const std::vector<CompiledFunction*>& overloads, ArgVa
     for (CompiledFunction* f : overloads) {
         c.retL = 0;
         c.retS.clear();
+        // Every function, tapset ones too, checks the nesting limit on entry;
+        // stap reports it near the called function's declaration.
+        if (c.depth >= c.maxDepth)
+            fail(f->decl ? f->decl->loc : loc, "MAXNESTING exceeded", "identifier '" + f->name + "'");
         if (f->native) {
             NativeCall call{c, args.l, args.s, loc, f->name};
             f->native(call, c.retL, c.retS);
             return Flow::Normal;
         }
-        if (c.depth >= c.maxDepth)
-            fail(loc, "MAXNESTING exceeded", "identifier '" + f->name + "'");
         if (rt.longTop + size_t(f->longSlots) > rt.longStack.size() ||
             rt.stringTop + size_t(f->stringSlots) > rt.stringStack.size())
-            fail(loc, "MAXNESTING exceeded", "identifier '" + f->name + "'");
+            fail(f->decl ? f->decl->loc : loc, "MAXNESTING exceeded", "identifier '" + f->name + "'");
         int64_t* L = rt.longStack.data() + rt.longTop;
         std::string* S = rt.stringStack.data() + rt.stringTop;
         for (int i = 0; i < f->longSlots; ++i)
@@ -85,7 +88,9 @@ Flow callFunction(Ctx& c, const std::vector<CompiledFunction*>& overloads, ArgVa
         if (flow != Flow::Next)
             return Flow::Normal;
     }
-    return Flow::Next;
+    // `next` in the last candidate: stap's "all functions exhausted".
+    fail(loc, "all functions exhausted",
+         "identifier '" + (overloads.empty() ? std::string() : overloads.back()->name) + "'");
 }
 
 void PrintArgs::render(Ctx& c, std::string& out, const SourceLoc& loc) const {
@@ -106,6 +111,14 @@ void PrintArgs::render(Ctx& c, std::string& out, const SourceLoc& loc) const {
     }
     bool delimited = !delimiter.empty() || kind == PrintKind::Printd || kind == PrintKind::Printdln ||
                      kind == PrintKind::Sprintd || kind == PrintKind::Sprintdln;
+    // Every argument is evaluated before anything is printed, so an error in
+    // a later argument prints nothing (as stap's generated code does).
+    std::string text;
+    renderPlain(c, text, delimited);
+    out += text;
+}
+
+void PrintArgs::renderPlain(Ctx& c, std::string& out, bool delimited) const {
     for (size_t i = 0; i < args.isString.size(); ++i) {
         if (i && delimited)
             out += delimiter;
@@ -130,6 +143,7 @@ namespace {
 struct Row {
     DecodedKey key;
     uint32_t slot = 0;
+    bool inSlice = true;
     int64_t number = 0;   // value, or the sort aggregate of a statistic
     std::string text;     // string value
 };
@@ -156,37 +170,85 @@ int64_t aggregate(const Statistic& s, StatFn fn) {
     }
 }
 
+// stap's _stp_map_sortn (runtime/map.c) for 0 < n <= 30: a bubble sort of
+// the first n entries, then an insertion of each later entry into the top
+// n. `after(x, y)` says x belongs after y. Reproduced step by step because
+// the order it leaves behind persists in the map.
+template <class After> void sortTopN(std::list<Row*>& rows, int64_t n, After after) {
+    if (rows.empty())
+        return;
+    auto a = rows.begin();
+    for (bool swaps = true; swaps;) {
+        swaps = false;
+        int64_t num = n;
+        a = rows.begin();
+        while (std::next(a) != rows.end() && --num > 0) {
+            auto b = std::next(a);
+            if (after(*a, *b)) {
+                std::iter_swap(a, b);
+                swaps = true;
+            }
+            a = b;
+        }
+    }
+    auto last = a;
+    for (auto it = std::next(a); it != rows.end();) {
+        auto following = std::next(it);
+        auto c = last;
+        bool atHead = false;
+        while (after(*c, *it)) {
+            if (c == rows.begin()) {
+                atHead = true;
+                break;
+            }
+            --c;
+        }
+        if (atHead || c != last) {
+            Row* moved = *it;
+            rows.erase(it);
+            rows.insert(atHead ? rows.begin() : std::next(c), moved);
+            --last;
+        }
+        it = following;
+    }
+}
+
 } // namespace
 
 Flow ForeachN::exec(Ctx& c) {
     tick(c, loc);
-    int64_t remaining = limit ? limit->eval(c) : -1;
+    int64_t limitValue = limit ? limit->eval(c) : -1;
+    // stap's check before each iteration: `if (count++ >= limit) break`, so
+    // a zero or negative limit runs no iteration.
+    int64_t count = 0;
+    auto limitReached = [&] { return limit && count++ >= limitValue; };
     if (hist) {
         const HistogramShape& shape = hist->shape(c);
         Statistic* s = hist->find(c);
         for (int i = 0; i < shape.buckets; ++i) {
-            if (remaining >= 0 && remaining-- == 0)
-                break;
+            if (limitReached())
+                return Flow::Normal;
             keyVars[0].l(c) = i;
             if (hasValue)
                 valueVar.l(c) = s ? s->bucket(i) : 0;
             tick(c, loc);
             Flow f = body->exec(c);
             if (f == Flow::Break)
-                break;
+                return Flow::Normal;
             if (f == Flow::Return || f == Flow::Next)
                 return f;
         }
+        tick(c, loc);
         return Flow::Normal;
     }
+    // Every entry (in the map's order), marked whether it is in the slice.
     std::vector<Row> rows;
     auto collect = [&](auto& map, auto fill) {
         for (uint32_t slot : map.slots()) {
             Row r;
             r.slot = slot;
             r.key = decodeKey(map.node(slot).key);
-            if (hasSlice && !keyMatches(c, slice, map.node(slot).key))
-                continue;
+            r.inSlice = !hasSlice || keyMatches(c, slice, map.node(slot).key);
             fill(r, map.node(slot).value);
             rows.push_back(std::move(r));
         }
@@ -202,35 +264,63 @@ Flow ForeachN::exec(Ctx& c) {
         collect(array->longs, [](Row& r, int64_t v) { r.number = v; });
         break;
     }
+    std::vector<Row*> order;
+    order.reserve(rows.size());
+    for (Row& r : rows)
+        order.push_back(&r);
     if (sortDirection != 0) {
         bool stringValues = array->valueType == Type::String;
-        std::stable_sort(rows.begin(), rows.end(), [&](const Row& a, const Row& b) {
-            int r = compareRows(a, b, sortColumn, stringValues);
-            return sortDirection > 0 ? r < 0 : r > 0;
-        });
+        // x belongs after y (stap's _stp_cmp); ties keep the map's order.
+        auto after = [&](const Row* x, const Row* y) {
+            int r = compareRows(*x, *y, sortColumn, stringValues);
+            return sortDirection > 0 ? r > 0 : r < 0;
+        };
+        if (limit && limitValue != 0 && limitValue <= 30) {
+            std::list<Row*> list(order.begin(), order.end());
+            sortTopN(list, limitValue, after);
+            order.assign(list.begin(), list.end());
+        } else {
+            std::stable_sort(order.begin(), order.end(),
+                             [&](const Row* x, const Row* y) { return after(y, x); });
+        }
+        // stap sorts the map itself; statistics arrays sort an aggregate copy.
+        std::vector<uint32_t> slots;
+        slots.reserve(order.size());
+        for (const Row* r : order)
+            slots.push_back(r->slot);
+        if (array->valueType == Type::String)
+            array->strings.relink(slots);
+        else if (array->valueType != Type::Stats)
+            array->longs.relink(slots);
     }
-    for (Row& r : rows) {
-        if (remaining >= 0 && remaining-- == 0)
-            break;
+    for (Row* rp : order) {
+        Row& r = *rp;
+        // As stap's translator emits it: the limit counts every entry
+        // visited and the keys are copied before the slice is checked.
+        tick(c, loc);
+        if (limitReached())
+            return Flow::Normal;
         for (size_t k = 0; k < keyVars.size(); ++k) {
             if (keyIsString[k])
                 keyVars[k].s(c) = r.key.strings[k];
             else
                 keyVars[k].l(c) = r.key.longs[k];
         }
+        if (!r.inSlice)
+            continue;
         if (hasValue) {
             if (valueType == Type::String)
                 valueVar.s(c) = r.text;
             else
                 valueVar.l(c) = r.number;
         }
-        tick(c, loc);
         Flow f = body->exec(c);
         if (f == Flow::Break)
-            break;
+            return Flow::Normal;
         if (f == Flow::Return || f == Flow::Next)
             return f;
     }
+    tick(c, loc);
     return Flow::Normal;
 }
 

@@ -71,6 +71,7 @@ struct PrintArgs {
     std::vector<StatRef*> histograms; // print(@hist_*(x)): one entry, others null
     std::vector<HistogramShape> histShapes;
     void render(Ctx& c, std::string& out, const SourceLoc& loc) const;
+    void renderPlain(Ctx& c, std::string& out, bool delimited) const;
 };
 struct PrintL : LNode {
     PrintArgs p;
@@ -104,20 +105,27 @@ struct BlockN : StmtNode {
         return Flow::Normal;
     }
 };
+// An expression statement counts one action (stap's MAXACTION); the init
+// and step expressions of a for loop are expressions, not statements, and
+// count none (counts = false).
 struct ExprL_N : StmtNode {
     LNode* e;
+    bool counts = true;
     explicit ExprL_N(LNode* x) : e(x) {}
     Flow exec(Ctx& c) override {
-        tick(c, loc);
+        if (counts)
+            tick(c, loc);
         e->eval(c);
         return Flow::Normal;
     }
 };
 struct ExprS_N : StmtNode {
     SNode* e;
+    bool counts = true;
     explicit ExprS_N(SNode* x) : e(x) {}
     Flow exec(Ctx& c) override {
-        tick(c, loc);
+        if (counts)
+            tick(c, loc);
         e->eval(c);
         return Flow::Normal;
     }
@@ -138,14 +146,16 @@ struct ForN : StmtNode {
     LNode* cond = nullptr;
     StmtNode* step = nullptr;
     StmtNode* body = nullptr;
+    // Actions as stap counts them: one for the loop, one per evaluation of
+    // the condition (the last, failing one too), and the body's.
     Flow exec(Ctx& c) override {
-        tick(c, loc);
         if (init)
             init->exec(c);
+        tick(c, loc);
         for (;;) {
+            tick(c, loc);
             if (cond && !cond->eval(c))
                 return Flow::Normal;
-            tick(c, loc);
             Flow f = body->exec(c);
             if (f == Flow::Break)
                 return Flow::Normal;
@@ -202,6 +212,9 @@ struct TryN : StmtNode {
             if (hasVar)
                 var.s(c) = e.message;
         }
+        // Catching counts one action, so a MAXACTION error cannot be
+        // swallowed: the catch block fails at once (as in stap).
+        tick(c, loc);
         return handler->exec(c);
     }
 };

@@ -86,6 +86,22 @@ public:
             out.push_back(s);
         return out;
     }
+    // Relinks the entries in this order (every live slot exactly once): a
+    // sorted foreach reorders stap's map list in place, so later unsorted
+    // iteration and wrap-around eviction follow the sorted order.
+    void relink(const std::vector<uint32_t>& order) {
+        head_ = tail_ = kNone;
+        for (uint32_t s : order) {
+            Node& n = nodes_[s];
+            n.prev = tail_;
+            n.next = kNone;
+            if (tail_ != kNone)
+                nodes_[tail_].next = s;
+            else
+                head_ = s;
+            tail_ = s;
+        }
+    }
     const Node& node(uint32_t slot) const { return nodes_[slot]; }
     Node& node(uint32_t slot) { return nodes_[slot]; }
 

@@ -268,6 +268,7 @@ int runSession(const Program& program, const SourceManager& sources, const Sessi
         runProbe(p, beginEndActions);
     }
     if (releaseFd >= 0) {
+        rt.out.flush(); // what begin printed comes before the command's output
         if (write(releaseFd, "g", 1) < 0) {
         }
         close(releaseFd);

@@ -3,7 +3,7 @@
 // `syscalls:sys_enter_NAME` / `sys_exit_NAME` tracepoint for. The handler
 // sees the record's fields as $variables ($return in .return) and, through
 // the prologue, stap's alias variables: name, the arguments by name (paths
-// and names as strings: user_string($filename)), argstr (strings quoted,
+// and names as quoted strings: user_string_quoted($filename)), argstr (strings quoted,
 // flags symbolic, modes octal, as stap formats it), and retval / retstr in
 // .return. A string argument whose user memory cannot be read raises the
 // error user_string() raises (the prologue reads it only when the handler
@@ -29,7 +29,7 @@ constexpr std::pair<const char*, const char*> kStapNames[] = {
 };
 
 // argstr (and extra variables) where stap formats arguments symbolically.
-// The generic variables are available: string arguments by name (unquoted),
+// The generic variables are available: string arguments by name (quoted, as in stap),
 // pointers as NAME_uaddr, numbers by name, dfd_str for *dfd.
 struct Formatter {
     const char* call;
@@ -38,13 +38,13 @@ struct Formatter {
 };
 constexpr Formatter kFormatters[] = {
     {"open", "flags_str = _sys_open_flag_str(flags)",
-     "flags & 64 ? sprintf(\"%s, %s, %#o\", string_quoted(filename), flags_str, mode) : sprintf(\"%s, %s\", string_quoted(filename), flags_str)"},
+     "flags & 64 ? sprintf(\"%s, %s, %#o\", filename, flags_str, mode) : sprintf(\"%s, %s\", filename, flags_str)"},
     {"openat", "flags_str = _sys_open_flag_str(flags)",
-     "flags & 64 ? sprintf(\"%s, %s, %s, %#o\", dfd_str, string_quoted(filename), flags_str, mode) : "
-     "sprintf(\"%s, %s, %s\", dfd_str, string_quoted(filename), flags_str)"},
+     "flags & 64 ? sprintf(\"%s, %s, %s, %#o\", dfd_str, filename, flags_str, mode) : "
+     "sprintf(\"%s, %s, %s\", dfd_str, filename, flags_str)"},
     {"openat2", "how_str = _struct_open_how_str(how_uaddr, usize)",
-     "sprintf(\"%s, %s, %s, %u\", dfd_str, string_quoted(filename), how_str, usize)"},
-    {"creat", "", "sprintf(\"%s, %#o\", string_quoted(pathname), mode)"},
+     "sprintf(\"%s, %s, %s, %u\", dfd_str, filename, how_str, usize)"},
+    {"creat", "", "sprintf(\"%s, %#o\", pathname, mode)"},
     {"mmap", "prot_str = _mprotect_prot_str(prot)\n\tflags_str = _mmap_flags(flags)",
      "sprintf(\"%p, %u, %s, %s, %d, %d\", addr, len, prot_str, flags_str, fd, off)"},
     {"mprotect", "prot_str = _mprotect_prot_str(prot)", "sprintf(\"%p, %u, %s\", start, len, prot_str)"},
@@ -58,20 +58,20 @@ constexpr Formatter kFormatters[] = {
      "sprintf(\"%s, %p, %p, %u\", sig_name, act_uaddr, oact_uaddr, sigsetsize)"},
     {"rt_sigprocmask", "how_str = _sigprocmask_how_str(how)",
      "sprintf(\"%s, %p, %p, %u\", how_str, nset_uaddr, oset_uaddr, sigsetsize)"},
-    {"access", "mode_str = _access_mode_str(mode)", "sprintf(\"%s, %s\", string_quoted(filename), mode_str)"},
+    {"access", "mode_str = _access_mode_str(mode)", "sprintf(\"%s, %s\", filename, mode_str)"},
     {"faccessat", "mode_str = _access_mode_str(mode)",
-     "sprintf(\"%s, %s, %s\", dfd_str, string_quoted(filename), mode_str)"},
+     "sprintf(\"%s, %s, %s\", dfd_str, filename, mode_str)"},
     {"faccessat2", "mode_str = _access_mode_str(mode)\n\tflags_str = _at_flag_str(flags)",
-     "sprintf(\"%s, %s, %s, %s\", dfd_str, string_quoted(filename), mode_str, flags_str)"},
+     "sprintf(\"%s, %s, %s, %s\", dfd_str, filename, mode_str, flags_str)"},
     {"lseek", "whence_str = _seek_whence_str(whence)", "sprintf(\"%d, %d, %s\", fd, offset, whence_str)"},
-    {"unlinkat", "flag_str = _at_flag_str(flag)", "sprintf(\"%s, %s, %s\", dfd_str, string_quoted(pathname), flag_str)"},
+    {"unlinkat", "flag_str = _at_flag_str(flag)", "sprintf(\"%s, %s, %s\", dfd_str, pathname, flag_str)"},
     {"newfstatat", "flag_str = _at_flag_str(flag)",
-     "sprintf(\"%s, %s, %p, %s\", dfd_str, string_quoted(filename), statbuf_uaddr, flag_str)"},
-    {"mkdir", "", "sprintf(\"%s, %#o\", string_quoted(pathname), mode)"},
-    {"mkdirat", "", "sprintf(\"%s, %s, %#o\", dfd_str, string_quoted(pathname), mode)"},
-    {"chmod", "", "sprintf(\"%s, %#o\", string_quoted(filename), mode)"},
+     "sprintf(\"%s, %s, %p, %s\", dfd_str, filename, statbuf_uaddr, flag_str)"},
+    {"mkdir", "", "sprintf(\"%s, %#o\", pathname, mode)"},
+    {"mkdirat", "", "sprintf(\"%s, %s, %#o\", dfd_str, pathname, mode)"},
+    {"chmod", "", "sprintf(\"%s, %#o\", filename, mode)"},
     {"fchmod", "", "sprintf(\"%d, %#o\", fd, mode)"},
-    {"fchmodat", "", "sprintf(\"%s, %s, %#o\", dfd_str, string_quoted(filename), mode)"},
+    {"fchmodat", "", "sprintf(\"%s, %s, %#o\", dfd_str, filename, mode)"},
     {"futex", "op_str = _futex_op_str(op)",
      "sprintf(\"%p, %s, %d, %p, %p, %d\", uaddr, op_str, val, utime_uaddr, uaddr2_uaddr, val3)"},
 };
@@ -185,8 +185,9 @@ public:
             if (isStringArgument(f)) {
                 if (var == "name")
                     var = "name_str";
-                text += "\t" + var + " = user_string($" + f.name + ")\n";
-                addArg("%s", "string_quoted(" + var + ")");
+                // Quoted, as stap's syscall aliases give path and name arguments.
+                text += "\t" + var + " = user_string_quoted($" + f.name + ")\n";
+                addArg("%s", var);
             } else if (f.isPointer()) {
                 if (!endsWith(var, "uaddr"))
                     var += "_uaddr";
