@@ -301,8 +301,8 @@ void KernelProvidersTest::syscallEntry() {
     QVERIFY(!p.provider->isReturnProbe(p.point));
     std::string pro = p.provider->prologue(p.point);
     QVERIFY2(contains(pro, "name = \"openat\""), pro.c_str());
-    QVERIFY2(contains(pro, "filename = user_string($filename)"), pro.c_str());
-    QVERIFY2(contains(pro, "string_quoted(filename)"), pro.c_str());
+    QVERIFY2(contains(pro, "filename = user_string_quoted($filename)"), pro.c_str());
+    QVERIFY2(contains(pro, "argstr = sprintf(\"%s, %s, %s\", dfd_str, filename, flags_str)") || contains(pro, "dfd_str, filename, flags_str"), pro.c_str());
     QVERIFY2(contains(pro, "_sys_open_flag_str(flags)"), pro.c_str());
     QVERIFY2(contains(pro, "dfd_str = _dfd_str(dfd)"), pro.c_str());
     QCOMPARE(r->localType(0, "name"), Type::String);
