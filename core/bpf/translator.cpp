@@ -108,6 +108,14 @@ private:
 
     // ---- kernel types
     void noteKernelMember(int32_t structType, const std::string& member);
+    int32_t taskStructType() {
+        kernel::Btf* btf = kernel::Btf::vmlinux();
+        int32_t id = btf ? btf->findType("struct task_struct") : -1;
+        if (id <= 0)
+            error("no kernel type information (BTF) for struct task_struct", {});
+        return id;
+    }
+    AttachSpec currentAttach_;
 
     uint32_t errorSite(const std::string& message, SourceLoc loc, const std::string& subject) {
         ErrorSite e;
@@ -607,7 +615,10 @@ std::string Translator::genTarget(Expr* e) {
         expr = "((__s64)((__u64 *)ctx)[" + std::to_string(var->argIndex) + "])";
     } else if (var->offset >= 0) {
         std::string at = "((char *)ctx + " + std::to_string(var->offset) + ")";
-        if (var->isString || (t->addressOf && t->components.empty())) {
+        if (var->isString && var->cType.rfind("__data_loc", 0) == 0) {
+            // A u32 locating the string in the record: low 16 bits its offset.
+            expr = "((__s64)((char *)ctx + (*(__u32 *)" + at + " & 0xffff)))";
+        } else if (var->isString || (t->addressOf && t->components.empty())) {
             expr = "((__s64)" + at + ")";
         } else {
             std::string bits = std::to_string(var->size * 8);
@@ -658,9 +669,9 @@ std::string Translator::genTarget(Expr* e) {
         if (m->bitfieldSize)
             error("bit-field member '" + c.name + "' cannot be read yet", c.loc);
         noteKernelMember(st, c.name);
-        std::string p = "((" + sname + " *)" + expr + ")";
         kernel::Btf::Kind mk = btf->kind(m->type);
-        std::string address = "((__s64)__builtin_preserve_access_index(&" + p + "->" + c.name + "))";
+        std::string address = "({ __u64 __p = " + expr + "; (__s64)__builtin_preserve_access_index(&((" + sname +
+                              " *)__p)->" + c.name + "); })";
         aggregate = 0;
         if (mk == kernel::Btf::Kind::Struct || mk == kernel::Btf::Kind::Union) {
             expr = address;
@@ -669,7 +680,11 @@ std::string Translator::genTarget(Expr* e) {
             expr = address;
             type = m->type;
         } else {
-            expr = "((__s64)BPF_CORE_READ(" + p + ", " + c.name + "))";
+            // The pointer goes through a temporary: clang rejects CO-RE reads
+            // nested in each other's arguments.
+            // (A C local, not a frame slot: a member access inside the CO-RE
+            // builtin would be relocated too.)
+            expr = "({ __u64 __p = " + expr + "; (__s64)BPF_CORE_READ((" + sname + " *)__p, " + c.name + "); })";
             type = m->type;
         }
     }
@@ -1068,8 +1083,27 @@ std::string Translator::genCall(CallExpr* c) {
 std::string Translator::genBuiltin(CallExpr* c, const FunctionDecl* f) {
     const std::string& n = f->name;
     auto argL = [&](size_t i) { return genL(c->args[i]); };
-    if (n == "pid") return "tap_pid()";
-    if (n == "tid") return "tap_tid()";
+    // The task the handler runs for: the current one, or the task argument
+    // of the probe point (process.begin reports the new child).
+    int taskArg = currentAttach_.taskArgIndex;
+    auto taskRead = [&](const std::string& member) {
+        int32_t task = taskStructType();
+        noteKernelMember(task, member);
+        std::string p = taskArg >= 0 ? "((struct task_struct *)((__u64 *)ctx)[" + std::to_string(taskArg) + "])"
+                                     : "((struct task_struct *)bpf_get_current_task())";
+        return "((__s64)BPF_CORE_READ(" + p + ", " + member + "))";
+    };
+    if (n == "pid") return taskArg >= 0 ? taskRead("tgid") : "tap_pid()";
+    if (n == "tid") return taskArg >= 0 ? taskRead("pid") : "tap_tid()";
+    if (n == "ppid") {
+        int32_t task = taskStructType();
+        noteKernelMember(task, "real_parent");
+        noteKernelMember(task, "tgid");
+        std::string p = taskArg >= 0 ? "((struct task_struct *)((__u64 *)ctx)[" + std::to_string(taskArg) + "])"
+                                     : "((struct task_struct *)bpf_get_current_task())";
+        std::string parent = tempL();
+        return "({ __u64 __p = (__u64)BPF_CORE_READ(" + p + ", real_parent); (__s64)BPF_CORE_READ((struct task_struct *)__p, tgid); })";
+    }
     if (n == "uid" || n == "euid") return "tap_uid()";
     if (n == "gid" || n == "egid") return "tap_gid()";
     if (n == "cpu") return "((__s64)bpf_get_smp_processor_id())";
@@ -1095,8 +1129,6 @@ std::string Translator::genBuiltin(CallExpr* c, const FunctionDecl* f) {
     }
     if (n == "strlen") return "tap_strlen(" + genS(c->args[0]) + ")";
     if (n == "__maxstringlen") return std::to_string(options_.maxStringLen) + "LL";
-    if (n == "ppid")
-        return "((__s64)BPF_CORE_READ((struct task_struct *)bpf_get_current_task(), real_parent, tgid))";
     if (n == "substr") {
         std::string t = tempS(), s = tempS(), st = tempL(), ln = tempL();
         return "({ tap_strcpy(" + s + ", " + genS(c->args[0]) + "); " + st + " = " + argL(1) + "; " + ln + " = " + argL(2) +
@@ -1110,6 +1142,11 @@ std::string Translator::genBuiltin(CallExpr* c, const FunctionDecl* f) {
     }
     if (n == "execname") {
         std::string t = tempS();
+        if (taskArg >= 0) {
+            noteKernelMember(taskStructType(), "comm");
+            return "({ bpf_probe_read_kernel_str(" + t + ", 16, __builtin_preserve_access_index(&((struct task_struct *)((__u64 *)ctx)[" +
+                   std::to_string(taskArg) + "])->comm)); " + t + "; })";
+        }
         return "({ bpf_get_current_comm(" + t + ", 16); " + t + "; })";
     }
     if (n == "pp" || n == "pn") {
@@ -1306,6 +1343,7 @@ void Translator::run() {
         ProgramSpec spec;
         spec.function = "tap_probe_" + std::to_string(index++);
         spec.attach = p.provider->attach(p.point);
+        currentAttach_ = spec.attach;
         spec.probe = &p;
         spec.pointText = p.point.str();
         if (spec.attach.kind == AttachSpec::Kind::None)
@@ -1325,8 +1363,14 @@ void Translator::run() {
                                    "\tif (!f || !g)\n\t\treturn 0;\n"
                                  : "\tstruct tap_scalars *g = 0; /* no scalar globals */\n\tif (!f)\n\t\treturn 0;\n")
              << "\tf->abort = 0;\n";
-        if (spec.attach.filterPid >= 0)
-            body << "\tif (tap_pid() != " << spec.attach.filterPid << ")\n\t\treturn 0;\n";
+        if (spec.attach.filterPid >= 0) {
+            std::string pid = "tap_pid()";
+            if (spec.attach.taskArgIndex >= 0) {
+                noteKernelMember(taskStructType(), "tgid");
+                pid = "BPF_CORE_READ((struct task_struct *)ctx[" + std::to_string(spec.attach.taskArgIndex) + "], tgid)";
+            }
+            body << "\tif (" << pid << " != " << spec.attach.filterPid << ")\n\t\treturn 0;\n";
+        }
         for (const VarDecl* l : p.locals) {
             if (l->type == Type::String)
                 body << "\t" << localS(l) << "[0] = 0;\n";
@@ -1362,8 +1406,15 @@ void Translator::run() {
             auto mem = btf->member(id, m);
             kernel::Btf::Kind k = btf->kind(mem->type);
             int64_t size = btf->size(mem->type);
-            if (k == kernel::Btf::Kind::Pointer)
-                src << "\tvoid *" << m << ";\n";
+            if (k == kernel::Btf::Kind::Pointer) {
+                int32_t target = btf->strip(btf->pointee(mem->type));
+                kernel::Btf::Kind tk = btf->kind(target);
+                std::string tname = btf->name(target);
+                if ((tk == kernel::Btf::Kind::Struct || tk == kernel::Btf::Kind::Union) && !tname.empty())
+                    src << "\t" << (tk == kernel::Btf::Kind::Union ? "union " : "struct ") << tname << " *" << m << ";\n";
+                else
+                    src << "\tvoid *" << m << ";\n";
+            }
             else if (k == kernel::Btf::Kind::Array || k == kernel::Btf::Kind::Struct || k == kernel::Btf::Kind::Union)
                 src << "\tchar " << m << "[" << size << "];\n";
             else {
