@@ -5,6 +5,7 @@
 #include "listing.h"
 #include "program_printer.h"
 #include "session.h"
+#include "exec.h"
 #include "bpf_compile.h"
 #include "bpf/translation.h"
 
@@ -48,11 +49,28 @@ private:
     std::chrono::steady_clock::time_point wall_;
 };
 
+// Text on stderr, or with --json one "diag" object per line on stdout
+// (docs/protocol.md), carrying the same text.
 void printDiagnostics(Frontend& fe, const CliOptions& cli) {
     for (const Diagnostic& d : fe.diagnostics().all()) {
         if (d.severity == Severity::Warning && cli.noWarnings)
             continue;
-        std::cerr << formatDiagnostic(d, fe.sources());
+        std::string text = formatDiagnostic(d, fe.sources());
+        if (!cli.json) {
+            std::cerr << text;
+            continue;
+        }
+        std::string obj = "{\"t\":\"diag\",\"severity\":\"";
+        obj += d.severity == Severity::Warning ? "warning" : "error";
+        obj += "\",\"phase\":\"";
+        obj += d.phase == Phase::Parse ? "parse" : d.phase == Phase::Semantic ? "semantic" : "other";
+        obj += "\"";
+        if (d.loc.valid())
+            obj += ",\"file\":" + rt::Output::quote(fe.sources().name(d.loc.file)) + ",\"line\":" +
+                   std::to_string(d.loc.line) + ",\"col\":" + std::to_string(d.loc.col);
+        obj += ",\"msg\":" + rt::Output::quote(d.message) + ",\"subject\":" + rt::Output::quote(d.subject) +
+               ",\"text\":" + rt::Output::quote(text) + "}";
+        std::cout << obj << "\n";
     }
 }
 
@@ -206,6 +224,7 @@ int main(int argc, char** argv) {
         session.kernel = &kernelTranslation;
     }
     session.verbose = cli.verbose;
+    session.json = cli.json;
     session.outputFile = cli.outputFile;
     session.command = cli.command;
     session.targetPid = cli.targetPid;

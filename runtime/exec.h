@@ -30,14 +30,67 @@ struct ScriptError {
 // abort(): stop the session now, without end probes.
 struct AbortSession {};
 
-// Output of print/printf: buffered and written in large blocks.
+// Output of print/printf: buffered and written in large blocks. In JSON mode
+// (tstap --json, docs/protocol.md) every piece is one object per line, and
+// messages that would go to stderr become "diag" objects on the same stream.
 class Output {
 public:
     explicit Output(FILE* f = stdout) : file_(f) {}
+    void setJson(bool json, int64_t startNs) {
+        json_ = json;
+        startNs_ = startNs;
+    }
+    bool json() const { return json_; }
+
+    // Script output that is not a printf record (print, println, histograms).
     void write(std::string_view s) {
-        buffer_.append(s);
-        if (buffer_.size() >= kFlushAt)
+        if (s.empty())
+            return;
+        if (json_)
+            appendJson("{\"t\":\"out\",\"ts\":" + std::to_string(elapsed()) + ",\"text\":" + quote(s) + "}\n");
+        else
+            buffer_.append(s);
+        maybeFlush();
+    }
+    // A printf: its format id and typed values travel with the text.
+    void printfRecord(uint32_t id, const std::vector<std::string_view>& strings, const std::vector<int64_t>& longs,
+                      const std::vector<bool>& isString, std::string_view text) {
+        if (!json_) {
+            buffer_.append(text);
+            maybeFlush();
+            return;
+        }
+        std::string line = "{\"t\":\"printf\",\"ts\":" + std::to_string(elapsed()) + ",\"id\":" + std::to_string(id) + ",\"args\":[";
+        for (size_t i = 0; i < isString.size(); ++i) {
+            if (i)
+                line += ",";
+            line += isString[i] ? quote(strings[i]) : std::to_string(longs[i]);
+        }
+        line += "],\"text\":" + quote(text) + "}\n";
+        appendJson(line);
+        maybeFlush();
+    }
+    // An error or warning for the user: stderr in text mode.
+    void message(std::string_view severity, std::string_view text, const std::string& file = {}, uint32_t line = 0,
+                 uint32_t col = 0, std::string_view msg = {}) {
+        if (!json_) {
             flush();
+            std::fwrite(text.data(), 1, text.size(), stderr);
+            return;
+        }
+        std::string obj = "{\"t\":\"diag\",\"severity\":" + quote(severity);
+        if (!file.empty())
+            obj += ",\"file\":" + quote(file) + ",\"line\":" + std::to_string(line) + ",\"col\":" + std::to_string(col);
+        obj += ",\"msg\":" + quote(msg.empty() ? text : msg) + ",\"text\":" + quote(text) + "}\n";
+        appendJson(obj);
+        flush();
+    }
+    // A protocol event (hello, formats, started, stopped, ...), already JSON.
+    void event(const std::string& object) {
+        if (json_) {
+            appendJson(object + "\n");
+            flush();
+        }
     }
     std::string& buffer() { return buffer_; }
     void maybeFlush() {
@@ -53,11 +106,17 @@ public:
     }
     void setFile(FILE* f) { file_ = f; }
     FILE* file() const { return file_; }
+    static std::string quote(std::string_view s);
 
 private:
+    void appendJson(const std::string& line) { buffer_.append(line); }
+    int64_t elapsed() const;
+
     static constexpr size_t kFlushAt = 64 * 1024;
     std::string buffer_;
     FILE* file_;
+    bool json_ = false;
+    int64_t startNs_ = 0;
 };
 
 struct ArrayStore {

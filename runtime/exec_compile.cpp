@@ -158,6 +158,8 @@ private:
 
 public:
     CompiledProgram::Impl& impl() { return impl_; }
+    std::vector<FormatInfo>* formats_ = nullptr; // printf sites, for --json
+    std::string currentProbe_;
     // Function bodies are compiled after the current frame is done.
     void compilePendingFunctions() {
         while (!pending_.empty()) {
@@ -224,6 +226,17 @@ PrintArgs Compiler::compilePrint(PrintExpr* p) {
         std::string err;
         parseFormat(static_cast<StringExpr*>(p->args[0])->value, pa.pieces, err);
         first = 1;
+        if (p->printKind == PrintKind::Printf) {
+            FormatInfo info;
+            info.id = uint32_t(formats_->size());
+            info.format = static_cast<StringExpr*>(p->args[0])->value;
+            info.loc = p->loc;
+            info.probe = currentProbe_;
+            for (size_t i = 1; i < p->args.size(); ++i)
+                info.argIsString.push_back(isStringType(p->args[i]->type));
+            pa.formatId = info.id;
+            formats_->push_back(std::move(info));
+        }
     } else if (p->hasDelimiter()) {
         pa.delimiter = static_cast<StringExpr*>(p->args[0])->value;
         first = 1;
@@ -716,6 +729,7 @@ std::unique_ptr<CompiledProgram> CompiledProgram::compile(const Program& program
     Impl& impl = *cp->impl_;
     impl.sources = rt.sources;
     Compiler compiler(impl, rt);
+    compiler.formats_ = &cp->formats_;
 
     // Globals: scalars by kind, arrays, statistics with their histogram shape.
     std::map<const VarDecl*, HistogramShape> shapes;
@@ -831,6 +845,7 @@ std::unique_ptr<CompiledProgram> CompiledProgram::compile(const Program& program
             probe.family = p.point.components.empty() ? "" : p.point.components[0].functor;
             if (!p.point.components.empty() && p.point.components[0].number)
                 probe.order = *p.point.components[0].number;
+            compiler.currentProbe_ = probe.pointText;
             compiler.beginFrame(p.locals);
             probe.body = compiler.compileStmt(p.body, nullptr);
             if (p.condition)
@@ -883,7 +898,8 @@ bool CompiledProgram::run(const CompiledProbe& probe, Runtime& rt, int64_t actio
     } catch (const ScriptError& e) {
         rt.out.flush();
         std::string text = formatRuntimeError(e, *rt.sources);
-        std::fputs(text.c_str(), stderr);
+        rt.out.message("error", text, e.loc.valid() ? rt.sources->name(e.loc.file) : std::string(), e.loc.line, e.loc.col,
+                       e.message);
         ++rt.errors;
         ok = false;
     }

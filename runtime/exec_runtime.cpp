@@ -3,6 +3,7 @@
 #include "exec_stmts.h"
 
 #include <cstring>
+#include <ctime>
 #include <list>
 
 namespace tap::rt {
@@ -91,6 +92,65 @@ Flow callFunction(Ctx& c, const std::vector<CompiledFunction*>& overloads, ArgVa
     // `next` in the last candidate: stap's "all functions exhausted".
     fail(loc, "all functions exhausted",
          "identifier '" + (overloads.empty() ? std::string() : overloads.back()->name) + "'");
+}
+
+std::string Output::quote(std::string_view s) {
+    std::string out = "\"";
+    for (unsigned char ch : s) {
+        switch (ch) {
+        case '"': out += "\\\""; break;
+        case '\\': out += "\\\\"; break;
+        case '\n': out += "\\n"; break;
+        case '\t': out += "\\t"; break;
+        case '\r': out += "\\r"; break;
+        default:
+            if (ch < 0x20) {
+                char buf[8];
+                std::snprintf(buf, sizeof buf, "\\u%04x", ch);
+                out += buf;
+            } else {
+                out += char(ch);
+            }
+        }
+    }
+    return out + "\"";
+}
+
+int64_t Output::elapsed() const {
+    timespec ts{};
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return int64_t(ts.tv_sec) * 1000000000 + ts.tv_nsec - startNs_;
+}
+
+void PrintArgs::emit(Ctx& c, const SourceLoc& loc) const {
+    Output& out = c.rt->out;
+    if (kind == PrintKind::Printf && out.json()) {
+        ArgValues v;
+        args.eval(c, v);
+        std::vector<FormatArg> fa(args.isString.size());
+        std::vector<std::string_view> strings(fa.size());
+        std::vector<int64_t> longs(fa.size(), 0);
+        for (size_t i = 0; i < fa.size(); ++i) {
+            if (args.isString[i])
+                strings[i] = fa[i].text = v.s[i];
+            else
+                longs[i] = fa[i].number = v.l[i];
+        }
+        std::string text;
+        std::string error = formatInto(text, pieces, fa);
+        if (!error.empty())
+            fail(loc, error, "identifier 'printf'");
+        out.printfRecord(formatId, strings, longs, args.isString, text);
+        return;
+    }
+    if (out.json()) {
+        std::string text;
+        render(c, text, loc);
+        out.write(text);
+        return;
+    }
+    render(c, out.buffer(), loc);
+    out.maybeFlush();
 }
 
 void PrintArgs::render(Ctx& c, std::string& out, const SourceLoc& loc) const {

@@ -70,14 +70,16 @@ struct PrintArgs {
     CallArgs args;
     std::vector<StatRef*> histograms; // print(@hist_*(x)): one entry, others null
     std::vector<HistogramShape> histShapes;
+    uint32_t formatId = 0; // printf: its id in the --json "formats" table
+    // Prints to the session's output (a printf record in JSON mode).
+    void emit(Ctx& c, const SourceLoc& loc) const;
     void render(Ctx& c, std::string& out, const SourceLoc& loc) const;
     void renderPlain(Ctx& c, std::string& out, bool delimited) const;
 };
 struct PrintL : LNode {
     PrintArgs p;
     int64_t eval(Ctx& c) override {
-        p.render(c, c.rt->out.buffer(), loc);
-        c.rt->out.maybeFlush();
+        p.emit(c, loc);
         return 0;
     }
 };

@@ -30,6 +30,15 @@ struct GlobalInfo {
     bool display = false; // written but never read
 };
 
+// A printf site, for the --json "formats" table.
+struct FormatInfo {
+    uint32_t id = 0;
+    std::string format;
+    std::vector<bool> argIsString;
+    std::string probe;
+    SourceLoc loc;
+};
+
 class CompiledProgram {
 public:
     ~CompiledProgram();
@@ -40,6 +49,7 @@ public:
 
     const std::vector<CompiledProbe>& probes() const { return probes_; }
     const std::vector<GlobalInfo>& globals() const { return globals_; }
+    const std::vector<FormatInfo>& formats() const { return formats_; }
     int maxNesting() const { return maxNesting_; }
 
     // Runs one handler. Errors are reported (stderr) and counted; returns
@@ -59,6 +69,7 @@ private:
     std::unique_ptr<Impl> impl_;
     std::vector<CompiledProbe> probes_;
     std::vector<GlobalInfo> globals_;
+    std::vector<FormatInfo> formats_;
     int maxNesting_ = 10;
 };
 

@@ -66,11 +66,20 @@ void KernelSession::onPrintf(const bpf::PrintfSite& site, const char* data, size
             std::memcpy(&args[i].number, data + off, 8);
         }
     }
-    std::string& out = rt_.out.buffer();
+    std::string text;
+    std::string& out = text;
     switch (site.kind) {
-    case PrintKind::Printf:
+    case PrintKind::Printf: {
         formatInto(out, site.pieces, args);
-        break;
+        std::vector<std::string_view> strings(args.size());
+        std::vector<int64_t> longs(args.size());
+        for (size_t i = 0; i < args.size(); ++i) {
+            strings[i] = args[i].text;
+            longs[i] = args[i].number;
+        }
+        rt_.out.printfRecord(kKernelFormatBase + site.id, strings, longs, site.argIsString, text);
+        return;
+    }
     default: {
         bool delimited = site.kind == PrintKind::Printd || site.kind == PrintKind::Printdln;
         for (size_t i = 0; i < args.size(); ++i) {
@@ -85,7 +94,7 @@ void KernelSession::onPrintf(const bpf::PrintfSite& site, const char* data, size
             out += '\n';
     }
     }
-    rt_.out.maybeFlush();
+    rt_.out.write(text);
 }
 
 void KernelSession::onError(const bpf::ErrorSite& site, int64_t value, const std::string& text) {
@@ -103,9 +112,9 @@ void KernelSession::onError(const bpf::ErrorSite& site, int64_t value, const std
     at = message.find("%lld");
     if (at != std::string::npos)
         message.replace(at, 4, std::to_string(value));
-    rt_.out.flush();
     std::string line = formatRuntimeError({message, site.loc, site.subject}, *rt_.sources);
-    std::fputs(line.c_str(), stderr);
+    rt_.out.message("error", line, site.loc.valid() ? rt_.sources->name(site.loc.file) : std::string(), site.loc.line,
+                    site.loc.col, message);
     ++rt_.errors;
 }
 

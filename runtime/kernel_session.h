@@ -13,6 +13,9 @@
 
 namespace tap::rt {
 
+// --json format ids of kernel printf sites start here (user-space ones at 0).
+constexpr uint32_t kKernelFormatBase = 1000000;
+
 class KernelSession {
 public:
     // Compiles (or takes from the cache), loads and attaches. Returns null

@@ -114,12 +114,15 @@ int runSession(const Program& program, const SourceManager& sources, const Sessi
         rt.tzOffsetWest = -local.tm_gmtoff;
         rt.tzName = local.tm_zone ? local.tm_zone : "";
     }
+    rt.out.setJson(options.json, monotonicNs());
+    rt.out.event("{\"t\":\"hello\",\"version\":1,\"script\":" + Output::quote(options.scriptName) +
+                 ",\"pid\":" + std::to_string(getpid()) + "}");
     FILE* outFile = nullptr;
     if (options.outputFile) {
         std::string path = expandOutputName(*options.outputFile);
         outFile = std::fopen(path.c_str(), "w");
         if (!outFile) {
-            std::fprintf(stderr, "ERROR: cannot open output file '%s': %s\n", path.c_str(), std::strerror(errno));
+            rt.out.message("error", "ERROR: cannot open output file '" + path + "': " + std::strerror(errno) + "\n");
             return 1;
         }
         rt.out.setFile(outFile);
@@ -128,14 +131,13 @@ int runSession(const Program& program, const SourceManager& sources, const Sessi
     std::string error;
     std::unique_ptr<CompiledProgram> cp = CompiledProgram::compile(program, rt, error);
     if (!cp) {
-        std::fputs(error.c_str(), stderr);
-        std::fputs("Pass 5: run failed.  [man error::pass5]\n", stderr);
+        rt.out.message("error", error + "Pass 5: run failed.  [man error::pass5]\n");
         return 1;
     }
     for (const auto& [name, value] : options.globalSets) {
         std::string problem = cp->setGlobal(rt, name, value);
         if (!problem.empty()) {
-            std::fprintf(stderr, "ERROR: %s\n", problem.c_str());
+            rt.out.message("error", "ERROR: " + problem + "\n");
             return 1;
         }
     }
@@ -232,7 +234,8 @@ int runSession(const Program& program, const SourceManager& sources, const Sessi
         std::string problem;
         kernel = KernelSession::start(*options.kernel, rt, *cp, rt.target, options.verbose, problem);
         if (!kernel) {
-            std::fprintf(stderr, "ERROR: %s\nPass 5: run failed.  [man error::pass5]\n", problem.c_str());
+            rt.out.message("error", "ERROR: " + problem + "\nPass 5: run failed.  [man error::pass5]\n");
+            rt.out.event("{\"t\":\"stopped\",\"reason\":\"error\",\"exit_code\":1,\"errors\":1,\"skipped\":0,\"drops\":0}");
             if (child > 0) {
                 kill(child, SIGKILL);
                 waitpid(child, nullptr, 0);
@@ -261,6 +264,38 @@ int runSession(const Program& program, const SourceManager& sources, const Sessi
     };
     auto stopping = [&] { return rt.exitRequested || failed; };
 
+    if (rt.out.json()) {
+        // Every printf site of the program, user-space and kernel.
+        std::string formats = "{\"t\":\"formats\",\"formats\":[";
+        bool first = true;
+        auto add = [&](uint32_t id, const std::string& fmt, const std::vector<bool>& isString, const std::string& probe,
+                       SourceLoc loc) {
+            formats += std::string(first ? "" : ",") + "{\"id\":" + std::to_string(id) + ",\"fmt\":" + Output::quote(fmt) +
+                       ",\"args\":[";
+            for (size_t i = 0; i < isString.size(); ++i)
+                formats += std::string(i ? "," : "") + (isString[i] ? "\"string\"" : "\"long\"");
+            formats += "],\"probe\":" + Output::quote(probe);
+            if (loc.valid())
+                formats += ",\"file\":" + Output::quote(sources.name(loc.file)) + ",\"line\":" + std::to_string(loc.line);
+            formats += "}";
+            first = false;
+        };
+        for (const FormatInfo& f : cp->formats())
+            add(f.id, f.format, f.argIsString, f.probe, f.loc);
+        if (options.kernel)
+            for (const bpf::PrintfSite& site : options.kernel->printfs)
+                if (site.kind == PrintKind::Printf) {
+                    std::string fmt;
+                    for (const FormatPiece& piece : site.pieces)
+                        fmt += piece.conv == FormatPiece::Conv::Literal ? piece.text : "%?";
+                    add(kKernelFormatBase + site.id, site.format.empty() ? fmt : site.format, site.argIsString, site.probe,
+                        site.loc);
+                }
+        rt.out.event(formats + "]}");
+        rt.out.event("{\"t\":\"started\",\"probes\":" + std::to_string(cp->probes().size() + (kernel ? kernel->attached() : 0)) +
+                     "}");
+    }
+
     const int64_t beginEndActions = rt.limits.maxAction * 10;
     for (const CompiledProbe* p : begins) {
         if (stopping())
@@ -280,10 +315,13 @@ int runSession(const Program& program, const SourceManager& sources, const Sessi
         t.next = start + t.interval;
     bool childRunning = child > 0;
     bool childFailed = false;
+    std::string stopReason = "exit";
     while (!stopping()) {
         int64_t now = monotonicNs();
-        if (now >= deadline)
+        if (now >= deadline) {
+            stopReason = "timeout";
             break;
+        }
         int64_t wake = deadline;
         for (const Timer& t : timers)
             wake = std::min(wake, t.next);
@@ -304,20 +342,23 @@ int runSession(const Program& program, const SourceManager& sources, const Sessi
                         int status = 0;
                         if (childRunning && waitpid(child, &status, WNOHANG) == child) {
                             childRunning = false;
+                            stopReason = "target-exited";
                             // As staprun reports a -c command that failed.
                             if (WIFSIGNALED(status)) {
-                                std::fprintf(stderr, "WARNING: Child process exited with signal %d (%s)\n",
-                                             WTERMSIG(status), strsignal(WTERMSIG(status)));
+                                rt.out.message("warning", "WARNING: Child process exited with signal " +
+                                                              std::to_string(WTERMSIG(status)) + " (" +
+                                                              strsignal(WTERMSIG(status)) + ")\n");
                                 childFailed = true;
                             } else if (WIFEXITED(status) && WEXITSTATUS(status)) {
-                                std::fprintf(stderr, "WARNING: Child process exited with status %d\n",
-                                             WEXITSTATUS(status));
+                                rt.out.message("warning", "WARNING: Child process exited with status " +
+                                                              std::to_string(WEXITSTATUS(status)) + "\n");
                                 childFailed = true;
                             }
                             break;
                         }
                         continue;
                     }
+                    stopReason = "signal";
                     break; // SIGINT, SIGTERM, SIGHUP: run the end probes
                 }
             }
@@ -363,18 +404,25 @@ int runSession(const Program& program, const SourceManager& sources, const Sessi
         kill(child, SIGTERM);
         waitpid(child, nullptr, 0);
     }
-    if (kernel && kernel->drops() > 0)
-        std::fprintf(stderr, "WARNING: %llu kernel output records were dropped (the ring buffer was full)\n",
-                     (unsigned long long)kernel->drops());
+    uint64_t drops = kernel ? kernel->drops() : 0;
+    if (drops > 0) {
+        rt.out.message("warning", "WARNING: " + std::to_string(drops) +
+                                      " kernel output records were dropped (the ring buffer was full)\n");
+        rt.out.event("{\"t\":\"drops\",\"count\":" + std::to_string(drops) + "}");
+    }
     if (rt.errors > 0 || rt.skipped > 0)
-        std::fprintf(stderr, "WARNING: Number of errors: %lld, skipped probes: %lld\n",
-                     (long long)rt.errors, (long long)rt.skipped);
+        rt.out.message("warning", "WARNING: Number of errors: " + std::to_string(rt.errors) +
+                                      ", skipped probes: " + std::to_string(rt.skipped) + "\n");
+    int status = failed || rt.errors > 0 || childFailed ? 1 : 0;
+    rt.out.event("{\"t\":\"stopped\",\"reason\":\"" + std::string(failed ? "error" : stopReason) +
+                 "\",\"exit_code\":" + std::to_string(status) + ",\"errors\":" + std::to_string(rt.errors) +
+                 ",\"skipped\":" + std::to_string(rt.skipped) + ",\"drops\":" + std::to_string(drops) + "}");
     if (outFile)
         std::fclose(outFile);
     sigprocmask(SIG_SETMASK, &oldMask, nullptr);
     close(sigfd);
     // staprun exits 1 whenever an ERROR was reported or the -c command failed.
-    return failed || rt.errors > 0 || childFailed ? 1 : 0;
+    return status;
 }
 
 } // namespace tap::rt

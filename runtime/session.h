@@ -25,6 +25,7 @@ struct SessionOptions {
     std::string scriptName;
     const bpf::Translation* kernel = nullptr; // kernel probes to load, if any
     int verbose = 0;
+    bool json = false; // --json: docs/protocol.md
 };
 
 // Runs the session; returns the process exit status.

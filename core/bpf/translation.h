@@ -47,6 +47,7 @@ struct PrintfSite {
     uint32_t id = 0;
     PrintKind kind = PrintKind::Printf;
     std::vector<FormatPiece> pieces; // printf
+    std::string format;              // printf: the format as written
     std::string delimiter;           // printd
     std::vector<bool> argIsString;
     int recordSize = 0;              // bytes after the record header

@@ -893,7 +893,8 @@ std::string Translator::genPrint(PrintExpr* p) {
     size_t first = 0;
     if (p->hasFormat()) {
         std::string err;
-        parseFormat(static_cast<StringExpr*>(p->args[0])->value, site.pieces, err);
+        site.format = static_cast<StringExpr*>(p->args[0])->value;
+        parseFormat(site.format, site.pieces, err);
         first = 1;
     } else if (p->hasDelimiter()) {
         site.delimiter = static_cast<StringExpr*>(p->args[0])->value;
