@@ -225,6 +225,7 @@ int main(int argc, char** argv) {
     }
     session.verbose = cli.verbose;
     session.json = cli.json;
+    session.hitReport = cli.hitReport;
     session.outputFile = cli.outputFile;
     session.command = cli.command;
     session.targetPid = cli.targetPid;

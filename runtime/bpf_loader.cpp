@@ -71,6 +71,8 @@ std::string bpfUnavailableReason() {
 
 BpfLoader::~BpfLoader() {
     detach();
+    if (statsFd_ >= 0)
+        close(statsFd_);
     if (ring_)
         ring_buffer__free(ring_);
     if (object_)
@@ -133,7 +135,22 @@ bool BpfLoader::load(const std::string& objectPath, int64_t target, std::string&
     return true;
 }
 
+std::vector<BpfLoader::HitCount> BpfLoader::hitCounts() const {
+    std::vector<HitCount> out;
+    for (const bpf::ProgramSpec& spec : translation_.programs) {
+        bpf_program* prog = object_ ? bpf_object__find_program_by_name(object_, spec.function.c_str()) : nullptr;
+        bpf_prog_info info{};
+        uint32_t len = sizeof info;
+        if (!prog || bpf_obj_get_info_by_fd(bpf_program__fd(prog), &info, &len) != 0)
+            continue;
+        out.push_back({&spec, info.run_cnt, info.run_time_ns});
+    }
+    return out;
+}
+
 bool BpfLoader::attach(std::string& error) {
+    // Run counts and times for -t (cheap; kept while the session runs).
+    statsFd_ = bpf_enable_stats(BPF_STATS_RUN_TIME);
     for (const bpf::ProgramSpec& spec : translation_.programs) {
         bpf_program* prog = bpf_object__find_program_by_name(object_, spec.function.c_str());
         if (!prog) {

@@ -37,6 +37,14 @@ public:
     bool attach(std::string& error);
     void detach();
 
+    struct HitCount {
+        const bpf::ProgramSpec* spec;
+        uint64_t hits, runNs;
+    };
+    // Runs and run time of every program (BPF run-time statistics, enabled
+    // while the loader lives).
+    std::vector<HitCount> hitCounts() const;
+
     int pollFd() const; // readable when records wait in the ring buffer
     void consume();     // handles every waiting record
     uint64_t drops() const;
@@ -55,6 +63,7 @@ private:
     std::vector<bpf_link*> links_;
     std::vector<int> perfFds_;
     std::string log_;
+    int statsFd_ = -1;
 };
 
 // Why BPF cannot be used here (not root, no CAP_BPF), or "".

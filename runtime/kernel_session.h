@@ -31,6 +31,7 @@ public:
     // Detaches every program and handles the records still in the buffer.
     void stop();
     uint64_t drops() const { return loader_->drops(); }
+    std::vector<BpfLoader::HitCount> hitCounts() const { return loader_->hitCounts(); }
     size_t attached() const { return loader_->attachedCount(); }
 
 private:

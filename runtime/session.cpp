@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <map>
 #include <cstring>
 
 namespace tap::rt {
@@ -247,15 +248,29 @@ int runSession(const Program& program, const SourceManager& sources, const Sessi
     }
 
     bool failed = false;
+    // -t: hits and handler cost per probe, for the hit report at the end.
+    struct Hits {
+        int64_t count = 0, minNs = INT64_MAX, maxNs = 0, totalNs = 0;
+    };
+    std::map<const CompiledProbe*, Hits> hits;
     auto runProbe = [&](const CompiledProbe* p, int64_t actions) {
         if (kernel)
             kernel->pull();
+        int64_t t0 = options.hitReport ? monotonicNs() : 0;
         try {
             cp->run(*p, rt, actions);
         } catch (const AbortSession&) {
             // abort() (tapset logging.stp) sets the session to STOPPING like
             // exit() but ends the current handler at once; end probes run.
             rt.exitRequested = true;
+        }
+        if (options.hitReport) {
+            int64_t d = monotonicNs() - t0;
+            Hits& h = hits[p];
+            ++h.count;
+            h.totalNs += d;
+            h.minNs = std::min(h.minNs, d);
+            h.maxNs = std::max(h.maxNs, d);
         }
         if (kernel)
             kernel->push();
@@ -403,6 +418,33 @@ int runSession(const Program& program, const SourceManager& sources, const Sessi
     if (childRunning) {
         kill(child, SIGTERM);
         waitpid(child, nullptr, 0);
+    }
+    if (options.hitReport) {
+        // stap's "probe hit report", with nanoseconds where stap counts cycles;
+        // BPF run-time statistics give an average only.
+        std::string report = "----- probe hit report: \n";
+        auto where = [&](const ResolvedProbe* p) {
+            return p && p->loc.valid() ? formatLocation(p->loc, sources) : std::string("?");
+        };
+        int index = 0;
+        for (const CompiledProbe& p : cp->probes()) {
+            auto it = hits.find(&p);
+            if (it == hits.end())
+                continue;
+            const Hits& h = it->second;
+            report += p.pointText + ", (" + where(p.probe) + "), hits: " + std::to_string(h.count) + ", ns: " +
+                      std::to_string(h.minNs) + "min/" + std::to_string(h.totalNs / h.count) + "avg/" +
+                      std::to_string(h.maxNs) + "max, from: " + p.probe->derivation + ", index: " + std::to_string(index++) + "\n";
+        }
+        if (kernel)
+            for (const auto& k : kernel->hitCounts()) {
+                if (!k.hits)
+                    continue;
+                report += k.spec->pointText + ", (" + where(k.spec->probe) + "), hits: " + std::to_string(k.hits) +
+                          ", ns: -min/" + std::to_string(k.runNs / k.hits) + "avg/-max, from: " + k.spec->probe->derivation +
+                          ", index: " + std::to_string(index++) + "\n";
+            }
+        rt.out.message("info", report);
     }
     uint64_t drops = kernel ? kernel->drops() : 0;
     if (drops > 0) {

@@ -26,6 +26,7 @@ struct SessionOptions {
     const bpf::Translation* kernel = nullptr; // kernel probes to load, if any
     int verbose = 0;
     bool json = false; // --json: docs/protocol.md
+    bool hitReport = false; // -t
 };
 
 // Runs the session; returns the process exit status.
