@@ -384,11 +384,19 @@ std::string Translator::localS(const VarDecl* v) {
 std::string Translator::fail(const std::string& message, SourceLoc loc, const std::string& subject,
                              const std::string& value) {
     if (!ctx_.tries.empty()) {
-        // Caught: the catch variable gets the message, the handler goes on.
-        StringExpr text(loc);
-        text.value = message.substr(0, message.find(" %"));
+        // Caught: the catch variable gets the message (with the faulting
+        // address where it has one), the handler goes on.
         const auto& [label, slot] = ctx_.tries.back();
-        return "{ tap_strcpy(" + slot + ", " + genS(&text) + "); goto tap_catch_" + std::to_string(label) + "; }";
+        std::string jump = "goto tap_catch_" + std::to_string(label) + ";";
+        if (message.find('%') == std::string::npos) {
+            StringExpr text(loc);
+            text.value = message;
+            return "{ tap_strcpy(" + slot + ", " + genS(&text) + "); " + jump + " }";
+        }
+        std::string fmt = "tap_fmt_" + std::to_string(literals_++);
+        rodata_ << "static const char " << fmt << "[] = " << cString(message) << ";\n";
+        return "{ __u64 __v[1] = { (__u64)(" + value + ") }; bpf_snprintf(" + slot + ", TAP_STRLEN, " + fmt +
+               ", __v, 8); " + jump + " }";
     }
     uint32_t id = errorSite(message, loc, subject);
     return "{ tap_emit(TAP_REC_ERROR, " + std::to_string(id) + ", " + value + "); f->abort = 1; " +
