@@ -101,6 +101,7 @@ private:
     std::string genStatOp(StatOpExpr* s);
     std::string fail(const std::string& message, SourceLoc loc, const std::string& subject,
                      const std::string& value = "0");
+    std::string propagate();
 
     // ---- statements
     void genStmt(Stmt* s, std::ostringstream& o, int indent);
@@ -387,7 +388,7 @@ std::string Translator::fail(const std::string& message, SourceLoc loc, const st
         // Caught: the catch variable gets the message (with the faulting
         // address where it has one), the handler goes on.
         const auto& [label, slot] = ctx_.tries.back();
-        std::string jump = "goto tap_catch_" + std::to_string(label) + ";";
+        std::string jump = "f->trydepth--; goto tap_catch_" + std::to_string(label) + ";";
         if (message.find('%') == std::string::npos) {
             StringExpr text(loc);
             text.value = message;
@@ -398,9 +399,25 @@ std::string Translator::fail(const std::string& message, SourceLoc loc, const st
         return "{ __u64 __v[1] = { (__u64)(" + value + ") }; bpf_snprintf(" + slot + ", TAP_STRLEN, " + fmt +
                ", __v, 8); " + jump + " }";
     }
+    // A try block further up the call chain catches it: leave the message
+    // for it (abort 3); otherwise report it and end the handler.
+    std::string fmt = "tap_fmt_" + std::to_string(literals_++);
+    rodata_ << "static const char " << fmt << "[] = " << cString(message) << ";\n";
     uint32_t id = errorSite(message, loc, subject);
-    return "{ tap_emit(TAP_REC_ERROR, " + std::to_string(id) + ", " + value + "); f->abort = 1; " +
-           ctx_.leave() + " }";
+    return "{ if (f->trydepth > 0) { __u64 __v[1] = { (__u64)(" + value + ") }; bpf_snprintf(f->errmsg, TAP_STRLEN, " + fmt +
+           ", __v, 8); f->abort = 3; } else { tap_emit(TAP_REC_ERROR, " + std::to_string(id) + ", " + value +
+           "); f->abort = 1; } " + ctx_.leave() + " }";
+}
+
+// After a call or a loop: an error inside it ends this code too, unless a
+// try block here catches it.
+std::string Translator::propagate() {
+    if (!ctx_.tries.empty()) {
+        const auto& [label, slot] = ctx_.tries.back();
+        return "{ if (f->abort == 3) { tap_strcpy(" + slot + ", f->errmsg); f->abort = 0; f->trydepth--; goto tap_catch_" +
+               std::to_string(label) + "; } " + ctx_.leave() + " }";
+    }
+    return ctx_.leave();
 }
 
 // --------------------------------------------------------------- expressions
@@ -1086,7 +1103,7 @@ std::string Translator::genCall(CallExpr* c) {
         args += ", " + (f->params[i]->type == Type::String ? genS(c->args[i]) : genL(c->args[i]));
     std::string call = name + "(f, ctx, g" + args + ")";
     std::string t = f->returnType == Type::String ? "char *__ret" : "__s64 __ret";
-    return "({ " + t + " = " + call + "; if (f->abort) " + ctx_.leave() + " __ret; })";
+    return "({ " + t + " = " + call + "; if (f->abort) " + propagate() + " __ret; })";
 }
 
 std::string Translator::genBuiltin(CallExpr* c, const FunctionDecl* f) {
@@ -1129,12 +1146,13 @@ std::string Translator::genBuiltin(CallExpr* c, const FunctionDecl* f) {
         // The message text travels in the error record.
         if (!ctx_.tries.empty()) {
             const auto& [label, slot] = ctx_.tries.back();
-            return "({ tap_strcpy(" + slot + ", " + msg + "); goto tap_catch_" + std::to_string(label) + "; 0LL; })";
+            return "({ tap_strcpy(" + slot + ", " + msg + "); f->trydepth--; goto tap_catch_" + std::to_string(label) + "; 0LL; })";
         }
         uint32_t id = errorSite("", c->loc, "identifier 'error'");
         std::string t = tempS();
-        return "({ tap_strcpy(" + t + ", " + msg + "); tap_emit_error_text(" + std::to_string(id) + ", " + t +
-               "); f->abort = 1; " + ctx_.leave() + " 0LL; })";
+        return "({ tap_strcpy(" + t + ", " + msg + "); if (f->trydepth > 0) { tap_strcpy(f->errmsg, " + t +
+               "); f->abort = 3; } else { tap_emit_error_text(" + std::to_string(id) + ", " + t + "); f->abort = 1; } " +
+               ctx_.leave() + " 0LL; })";
     }
     if (n == "strlen") return "tap_strlen(" + genS(c->args[0]) + ")";
     if (n == "__maxstringlen") return std::to_string(options_.maxStringLen) + "LL";
@@ -1184,18 +1202,35 @@ std::string Translator::genBuiltin(CallExpr* c, const FunctionDecl* f) {
                     "identifier '" + n + "'", addr) +
                " " + t + "; })";
     }
-    if (n == "kernel_long" || n == "kernel_int" || n == "kernel_short" || n == "kernel_char" || n == "kernel_pointer" ||
-        n == "user_long" || n == "user_int" || n == "user_short" || n == "user_char") {
-        bool user = n[0] == 'u';
-        std::string kind = n.substr(n.find('_') + 1);
-        int size = kind == "long" || kind == "pointer" ? 8 : kind == "int" ? 4 : kind == "short" ? 2 : 1;
-        std::string ctype = size == 8 ? "__s64" : size == 4 ? "__s32" : size == 2 ? "__s16" : "__s8";
-        std::string addr = tempL(), tmp = tempL();
-        return "({ " + addr + " = " + argL(0) + "; " + ctype + " __x = 0; if (bpf_probe_read_" + (user ? "user" : "kernel") +
-               "(&__x, " + std::to_string(size) + ", (void *)" + addr + ") < 0) " +
-               fail(std::string(user ? "user " : "kernel ") + kind + " copy fault at 0x%llx [man error::fault]", c->loc,
-                    "identifier '" + n + "'", addr) +
-               " " + tmp + " = __x; " + tmp + "; })";
+    // kernel_long(), user_int32_error(), user_ushort(), ...: a number read
+    // from kernel or user memory; a fault is an error.
+    {
+        static const struct { const char* kind; int size; bool sign; } kinds[] = {
+            {"long", 8, true},    {"ulong", 8, false},  {"pointer", 8, false}, {"int", 4, true},
+            {"uint", 4, false},   {"short", 2, true},   {"ushort", 2, false},  {"char", 1, true},
+            {"int8", 1, true},    {"uint8", 1, false},  {"int16", 2, true},    {"uint16", 2, false},
+            {"int32", 4, true},   {"uint32", 4, false}, {"int64", 8, true},    {"uint64", 8, false}};
+        bool user = n.rfind("user_", 0) == 0, kern = n.rfind("kernel_", 0) == 0;
+        if ((user || kern) && c->args.size() == 1) {
+            std::string kind = n.substr(n.find('_') + 1);
+            bool strict = false;
+            if (kind.size() > 6 && kind.compare(kind.size() - 6, 6, "_error") == 0) {
+                kind = kind.substr(0, kind.size() - 6);
+                strict = true;
+            }
+            for (const auto& k : kinds) {
+                if (kind != k.kind)
+                    continue;
+                (void)strict;
+                std::string ctype = std::string(k.sign ? "__s" : "__u") + std::to_string(k.size * 8);
+                std::string addr = tempL(), tmp = tempL();
+                return "({ " + addr + " = " + argL(0) + "; " + ctype + " __x = 0; if (bpf_probe_read_" +
+                       (user ? "user" : "kernel") + "(&__x, " + std::to_string(k.size) + ", (void *)" + addr + ") < 0) " +
+                       fail(std::string(user ? "user " : "kernel ") + kind + " copy fault at 0x%llx [man error::fault]",
+                            c->loc, "identifier '" + n + "'", addr) +
+                       " " + tmp + " = __x; " + tmp + "; })";
+            }
+        }
     }
     error("function '" + n + "' cannot run in a kernel probe yet", c->loc);
 }
@@ -1246,6 +1281,8 @@ void Translator::genStmt(Stmt* s, std::ostringstream& o, int indent) {
             else
                 o << pad << "\t" << slot << " = " << genL(r->value) << ";\n";
         }
+        if (!ctx_.tries.empty())
+            o << pad << "\tf->trydepth -= " << ctx_.tries.size() << ";\n";
         o << pad << "\tgoto tap_fn_out;\n" << pad << "}\n";
         return;
     }
@@ -1295,11 +1332,12 @@ void Translator::genStmt(Stmt* s, std::ostringstream& o, int indent) {
         auto* tr = static_cast<TryStmt*>(s);
         int label = tries_++;
         std::string slot = tempS();
-        o << pad << "{\n";
+        o << pad << "{\n" << pad << "\tf->trydepth++;\n";
         ctx_.tries.push_back({label, slot});
         genStmt(tr->tryBlock, o, indent + 1);
         ctx_.tries.pop_back();
-        o << pad << "\tgoto tap_tryend_" << label << ";\n" << pad << "tap_catch_" << label << ": ;\n";
+        o << pad << "\tf->trydepth--;\n" << pad << "\tgoto tap_tryend_" << label << ";\n" << pad << "tap_catch_" << label
+          << ": ;\n";
         if (tr->errorVar)
             o << pad << "\ttap_strcpy(" << localS(tr->errorVar->decl) << ", " << slot << ");\n";
         genStmt(tr->catchBlock, o, indent + 1);
@@ -1320,7 +1358,7 @@ void Translator::genLoop(ForStmt* f, std::ostringstream& o, int indent) {
         o << pad << genEffect(f->init) << ";\n";
     o << pad << "{\n" << pad << "\tstruct tap_loopctx __lc = { .f = f, .ctx = ctx, .g = g };\n"
       << pad << "\tbpf_loop(" << options_.maxAction << ", tap_loop_" << id << ", &__lc, 0);\n"
-      << pad << "\tif (f->abort) " << ctx_.leave() << "\n"
+      << pad << "\tif (f->abort) " << propagate() << "\n"
       << pad << "\tif (!__lc.done && !__lc.broke) " << fail("MAXACTION exceeded", f->loc, "keyword") << "\n"
       << pad << "}\n";
     CodeContext saved = ctx_;
@@ -1371,7 +1409,7 @@ void Translator::run() {
              << (out_.scalarsSize ? "\tstruct tap_scalars *g = bpf_map_lookup_elem(&tap_scalars_map, &__zero);\n"
                                    "\tif (!f || !g)\n\t\treturn 0;\n"
                                  : "\tstruct tap_scalars *g = 0; /* no scalar globals */\n\tif (!f)\n\t\treturn 0;\n")
-             << "\tf->abort = 0;\n";
+             << "\tf->abort = 0;\n\tf->trydepth = 0;\n";
         if (spec.attach.filterPid >= 0) {
             std::string pid = "tap_pid()";
             if (spec.attach.taskArgIndex >= 0) {
@@ -1435,7 +1473,7 @@ void Translator::run() {
         src << "} __attribute__((preserve_access_index));\n\n";
     }
     src << maps_.str() << "\n";
-    src << "struct tap_frame {\n\t__s64 abort;\n\t__s64 l[" << maxLong_ << "];\n\tchar s[" << maxString_
+    src << "struct tap_frame {\n\t__s64 abort; /* 1 error, 2 next, 3 error for a try further up */\n\t__s64 trydepth;\n\tchar errmsg[TAP_STRLEN];\n\t__s64 l[" << maxLong_ << "];\n\tchar s[" << maxString_
         << "][2 * TAP_STRLEN];\n";
     for (const auto& [member, unused] : frameKeys_)
         src << "\t" << member << ";\n";
