@@ -58,6 +58,9 @@ struct ContextVar {
     // locating the string in the record (bits 0-15 its offset from the record
     // start, 16-31 its length). Both are Type::Long addresses, as in stap.
     bool isString = false;
+    // Members read before the script's own ->field components: a variable
+    // that lives inside an argument (process.syscall's $arg1 is regs->di).
+    std::vector<std::string> path;
 };
 
 enum class ProbeSite : uint8_t { UserSpace, Kernel };

@@ -653,16 +653,20 @@ std::string Translator::genTarget(Expr* e) {
     } else {
         error("this probe point's variables cannot be read in BPF yet", e->loc);
     }
-    if (t->components.empty())
+    std::vector<TargetComponent> components;
+    for (const std::string& member : var->path)
+        components.push_back({TargetComponent::Field, e->loc, member, nullptr});
+    components.insert(components.end(), t->components.begin(), t->components.end());
+    if (components.empty())
         return expr;
     kernel::Btf* btf = kernel::Btf::vmlinux();
     if (!btf || !var->btfType)
         error("no kernel type information (BTF) for '" + t->name + "'", e->loc);
     int32_t type = var->btfType;
     int32_t aggregate = 0; // when non-zero, expr is the address of an embedded struct of this type
-    for (size_t i = 0; i < t->components.size(); ++i) {
-        const TargetComponent& c = t->components[i];
-        bool last = i + 1 == t->components.size();
+    for (size_t i = 0; i < components.size(); ++i) {
+        const TargetComponent& c = components[i];
+        bool last = i + 1 == components.size();
         if (c.kind == TargetComponent::Pretty)
             error("pretty-printing ($var$) cannot run in a kernel probe yet", c.loc);
         if (c.kind == TargetComponent::Index) {

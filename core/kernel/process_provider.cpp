@@ -55,7 +55,7 @@ std::string resolveExecutable(const std::string& name) {
     return {};
 }
 
-enum class Event { Begin, End, ThreadBegin, ThreadEnd };
+enum class Event { Begin, End, ThreadBegin, ThreadEnd, Syscall, SyscallReturn };
 
 struct Shape {
     Event event = Event::Begin;
@@ -75,6 +75,10 @@ Shape shapeOf(const ConcretePoint& p) {
         s.target = Shape::Target::Pid;
         s.pid = *c[0].number;
     }
+    if (at < c.size() && c[at].functor == "syscall") {
+        s.event = at + 1 < c.size() && c[at + 1].functor == "return" ? Event::SyscallReturn : Event::Syscall;
+        return s;
+    }
     bool thread = at < c.size() && c[at].functor == "thread";
     if (thread)
         ++at;
@@ -85,7 +89,17 @@ Shape shapeOf(const ConcretePoint& p) {
 
 class ProcessProvider : public ProbeProvider {
     // The tracepoint behind each point.
+    static bool isSyscall(const Shape& s) { return s.event == Event::Syscall || s.event == Event::SyscallReturn; }
+    static std::string eventName(const Shape& s) {
+        if (isSyscall(s))
+            return std::string("raw_syscalls:") + tracepoint(s);
+        return std::string("sched:") + tracepoint(s);
+    }
     static const char* tracepoint(const Shape& s) {
+        if (s.event == Event::Syscall)
+            return "sys_enter";
+        if (s.event == Event::SyscallReturn)
+            return "sys_exit";
         if (s.event == Event::End || s.event == Event::ThreadEnd)
             return "sched_process_exit";
         if (s.target == Shape::Target::Path && s.event == Event::Begin)
@@ -119,6 +133,12 @@ public:
                            "when a thread of " + what + " is created"});
             out.push_back({{{"process", t.arg}, {"thread", ArgKind::None}, {"end", ArgKind::None}},
                            "when a thread of " + what + " exits"});
+            if (t.arg != ArgKind::String) {
+                out.push_back({{{"process", t.arg}, {"syscall", ArgKind::None}},
+                               "when " + what + " makes a system call ($syscall, $arg1..$arg6)"});
+                out.push_back({{{"process", t.arg}, {"syscall", ArgKind::None}, {"return", ArgKind::None}},
+                               "when a system call of " + what + " returns ($syscall, $return)"});
+            }
         }
         return out;
     }
@@ -128,9 +148,11 @@ public:
             return "cannot find executable '" + s.path + "'";
         if (s.target == Shape::Target::Pid && s.pid <= 0)
             return "invalid process id " + std::to_string(s.pid);
-        if (!traceInfo(std::string("sched:") + tracepoint(s)))
-            return Tracefs::root().empty() ? tracefsProblem()
-                                           : std::string("this kernel has no sched:") + tracepoint(s) + " tracepoint";
+        const TraceInfo* info = traceInfo(eventName(s));
+        if (!info)
+            return Tracefs::root().empty() ? tracefsProblem() : "this kernel has no " + eventName(s) + " tracepoint";
+        if (isSyscall(s) && (!info->typed || syscallArgumentRegisters().empty()))
+            return "process.syscall needs the BTF-typed raw_syscalls tracepoints on x86_64";
         return {};
     }
     std::vector<ConcretePoint> expand(const ConcretePoint& point) const override {
@@ -139,17 +161,77 @@ public:
             p.components[0].string = resolveExecutable(*p.components[0].string);
         return {p};
     }
+    // x86_64's system call argument registers, in order.
+    static const std::vector<std::string>& syscallArgumentRegisters() {
+        static const std::vector<std::string> x86 = {"di", "si", "dx", "r10", "r8", "r9"};
+        static const std::vector<std::string> none;
+#if defined(__x86_64__)
+        return x86;
+#else
+        return none;
+#endif
+    }
     std::vector<ContextVar> contextVariables(const ConcretePoint& point) const override {
-        const TraceInfo* info = traceInfo(std::string("sched:") + tracepoint(shapeOf(point)));
-        return info ? info->vars : std::vector<ContextVar>{};
+        Shape s = shapeOf(point);
+        const TraceInfo* info = traceInfo(eventName(s));
+        if (!info)
+            return {};
+        if (!isSyscall(s))
+            return info->vars;
+        // sys_enter(regs, id) / sys_exit(regs, ret): stap's $syscall, $argN, $return.
+        std::vector<ContextVar> out;
+        const ContextVar* regs = nullptr;
+        for (const ContextVar& v : info->vars) {
+            if (v.name == "$regs")
+                regs = &v;
+            else if (v.name == "$id" || v.name == "$ret") {
+                ContextVar c = v;
+                c.name = v.name == "$id" ? "$syscall" : "$return";
+                c.cType = "long";
+                out.push_back(c);
+            }
+        }
+        if (regs) {
+            if (s.event == Event::SyscallReturn) {
+                ContextVar nr = *regs;
+                nr.name = "$syscall";
+                nr.cType = "long";
+                nr.path = {"orig_ax"};
+                out.push_back(nr);
+            } else {
+                const auto& names = syscallArgumentRegisters();
+                for (size_t i = 0; i < names.size(); ++i) {
+                    ContextVar a = *regs;
+                    a.name = "$arg" + std::to_string(i + 1);
+                    a.cType = "long";
+                    a.path = {names[i]};
+                    out.push_back(a);
+                }
+            }
+        }
+        return out;
     }
     std::string typeTarget(const ConcretePoint& point, const TargetExpr& target, Type& type) const override {
+        if (isSyscall(shapeOf(point))) {
+            for (const ContextVar& v : contextVariables(point))
+                if (v.name == target.name) {
+                    if (!target.components.empty())
+                        return "'" + target.name + "' is a number; it has no members";
+                    type = Type::Long;
+                    return {};
+                }
+            return "unresolved target-symbol expression (process.syscall has $syscall, $arg1..$arg6, $return)";
+        }
         return typeKernelTarget(contextVariables(point), target, type);
     }
     std::string prologue(const ConcretePoint& point) const override {
         Shape s = shapeOf(point);
-        const TraceInfo* info = traceInfo(std::string("sched:") + tracepoint(s));
+        const TraceInfo* info = traceInfo(eventName(s));
         std::string text;
+        if (isSyscall(s))
+            // With -c or -x, process probes are restricted to the target
+            // (stapprobes); its children are not followed here.
+            return s.target == Shape::Target::Any ? "\tif (target() && pid() != target()) next\n" : "";
         switch (s.event) {
         case Event::Begin:
             if (s.target != Shape::Target::Path && hasVar(info, "$child"))
@@ -166,6 +248,8 @@ public:
                 text += "\tif ($p->pid != $p->tgid) next\n";
             break;
         case Event::ThreadEnd:
+        case Event::Syscall:
+        case Event::SyscallReturn:
             break;
         }
         if (s.target == Shape::Target::Path) {
@@ -198,10 +282,10 @@ public:
         AttachSpec a;
         a.kind = AttachSpec::Kind::TpBtf;
         a.target = tracepoint(s);
-        const TraceInfo* info = traceInfo(std::string("sched:") + a.target);
+        const TraceInfo* info = traceInfo(eventName(s));
         if (info && !info->typed) {
             a.kind = AttachSpec::Kind::Tracepoint;
-            a.target = "sched/" + a.target;
+            a.target = eventName(s).substr(0, eventName(s).find(':')) + "/" + a.target;
         }
         if ((s.event == Event::Begin && s.target != Shape::Target::Path) || s.event == Event::ThreadBegin) {
             // The new task, in its parent's context: ctx[1] is `child`.
