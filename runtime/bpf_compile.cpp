@@ -131,14 +131,20 @@ BpfObject compileBpf(const std::string& source) {
             brief += line + "\n";
             ++kept;
         }
-        result.error = out.empty() ? "clang could not be run (is the clang package installed?)" : brief;
+        if (out.empty())
+            result.error = "clang could not be run (is the clang package installed?)";
+        else if (brief.empty())
+            result.error = "clang crashed compiling the generated program (run tstap -p3 to see it)\n";
+        else
+            result.error = brief;
         fs::remove_all(work, ec);
         return result;
     }
     fs::rename(work + "/program.o", result.path, ec);
-    fs::remove_all(work, ec);
     if (ec)
         result.error = "cannot write the object cache in " + dir + ": " + ec.message();
+    std::error_code ignored;
+    fs::remove_all(work, ignored);
     return result;
 }
 

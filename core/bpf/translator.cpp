@@ -869,7 +869,7 @@ std::string Translator::genStatAdd(Expr* target, Expr* value) {
             " > __s->max) __s->max = " + x + "; __s->count++; __s->sum += " + x + "; __s->sumsq += (__u64)" + x + " * (__u64)" + x + "; ";
     if (g.histKind == 1) {
         code += "{ __u64 __m = " + x + " < 0 ? -(__u64)" + x + " : (__u64)" + x + "; int __b = 64; if (" + x +
-                " != 0) { int __bits = 64 - __builtin_clzll(__m); __b = " + x + " < 0 ? 64 - __bits : 64 + __bits; } " +
+                " != 0) { int __bits = tap_bits(__m); __b = " + x + " < 0 ? 64 - __bits : 64 + __bits; } " +
                 "if (__b > 127) __b = 127; if (__b < 0) __b = 0; __s->hist[__b & 127]++; } ";
     } else if (g.histKind == 2) {
         code += "{ __s64 __d = " + x + " - (" + std::to_string(g.histStart) + "LL); __s64 __b = __d < 0 ? 0 : __d / " +

@@ -239,6 +239,19 @@ static __noinline void tap_text_strn(char *dst, const char *src, __s64 len, int 
 	dst[TAP_STRLEN - 1] = 0;
 }
 
+/* Bits needed for a value (64 - clz): BPF has no clz instruction. */
+static __always_inline int tap_bits(__u64 v)
+{
+	int r = 0;
+	if (v >> 32) { v >>= 32; r += 32; }
+	if (v >> 16) { v >>= 16; r += 16; }
+	if (v >> 8) { v >>= 8; r += 8; }
+	if (v >> 4) { v >>= 4; r += 4; }
+	if (v >> 2) { v >>= 2; r += 2; }
+	if (v >> 1) { v >>= 1; r += 1; }
+	return r + (int)v;
+}
+
 /* Octal digits of a value, for sprintf's %o (bpf_snprintf has no %o). */
 static __always_inline char *tap_octal(char *dst, __u64 v, int alternate)
 {
