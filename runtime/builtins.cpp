@@ -3,6 +3,8 @@
 // Context functions describe the tstap process itself.
 #include "builtins.h"
 
+#include "target_info.h"
+
 #include <sys/syscall.h>
 #include <sys/utsname.h>
 #include <sched.h>
@@ -38,21 +40,6 @@ std::string readFile(const std::string& path) {
     return ss.str();
 }
 
-int64_t kernelHz() {
-    static int64_t hz = [] {
-        // CONFIG_HZ of the running kernel; sysconf's 100 is the user-space tick.
-        std::string config = readFile("/boot/config-" + [] {
-            utsname u{};
-            uname(&u);
-            return std::string(u.release);
-        }());
-        size_t at = config.find("\nCONFIG_HZ=");
-        if (at != std::string::npos)
-            return int64_t(std::atoll(config.c_str() + at + 11));
-        return int64_t(250);
-    }();
-    return hz;
-}
 
 // /proc/self/stat fields (1-based as in proc(5)).
 std::string statField(int pid, int field) {

@@ -25,18 +25,6 @@ int64_t monotonicNs() {
     return int64_t(ts.tv_sec) * 1000000000 + ts.tv_nsec;
 }
 
-int64_t kernelHz() {
-    // Same source as the HZ() builtin: the kernel's CONFIG_HZ.
-    FILE* f = popen("sh -c 'zcat /proc/config.gz 2>/dev/null || cat /boot/config-$(uname -r) 2>/dev/null' | grep '^CONFIG_HZ='", "r");
-    int64_t hz = 250;
-    if (f) {
-        char buf[64] = {};
-        if (std::fgets(buf, sizeof buf, f))
-            hz = std::max<int64_t>(1, std::atoll(buf + 10));
-        pclose(f);
-    }
-    return hz;
-}
 
 struct Timer {
     const CompiledProbe* probe;

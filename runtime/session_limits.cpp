@@ -1,8 +1,18 @@
 #include "session_limits.h"
 
+#include "target_info.h"
+
 #include <cstdlib>
 
 namespace tap::rt {
+
+int64_t kernelHz() {
+    static const int64_t hz = [] {
+        int64_t v = std::atoll(TargetInfo::forRunningKernel().kernelConfig("CONFIG_HZ").c_str());
+        return v > 0 ? v : int64_t(250);
+    }();
+    return hz;
+}
 
 std::string Limits::apply(const std::vector<std::pair<std::string, std::string>>& defines) {
     struct Known {

@@ -8,6 +8,10 @@
 
 namespace tap::rt {
 
+// The kernel's tick rate (CONFIG_HZ), for timer.jiffies and HZ(): not
+// sysconf's 100, which is the user-space tick.
+int64_t kernelHz();
+
 struct Limits {
     int64_t maxStringLen = 512;
     int64_t maxMapEntries = 2048;
