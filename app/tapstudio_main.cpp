@@ -1,0 +1,90 @@
+// tapstudio: the TapStudio desktop application (Qt 6 Widgets).
+//
+//   tapstudio [FILE.stp ...]
+//   tapstudio --screenshot out.png [--delay MS] [--perspective ide|graph|dashboard] [--theme light|dark] FILE
+#include "main_window.h"
+#include "ide_perspective.h"
+#include "theme.h"
+
+#include <QApplication>
+#include <QCommandLineParser>
+#include <QPixmap>
+#include <QTimer>
+
+#include <cstdio>
+#include <cstring>
+
+namespace {
+
+void describe(QCommandLineParser& parser, QCommandLineOption& screenshot, QCommandLineOption& delay,
+              QCommandLineOption& perspective, QCommandLineOption& theme, QCommandLineOption& size) {
+    parser.setApplicationDescription("TapStudio: an IDE for SystemTap scripts");
+    parser.addHelpOption();
+    parser.addVersionOption();
+    parser.addPositionalArgument("files", "Scripts to open.", "[FILE...]");
+    parser.addOptions({screenshot, delay, perspective, theme, size});
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+    QCommandLineOption screenshot("screenshot", "Save a picture of the window to FILE, then quit.", "FILE");
+    QCommandLineOption delay("delay", "Milliseconds to wait before --screenshot (default 3000).", "MS", "3000");
+    QCommandLineOption perspective("perspective", "Start in this perspective: ide, graph or dashboard.", "ID");
+    QCommandLineOption theme("theme", "Use this theme: light or dark.", "THEME");
+    QCommandLineOption size("size", "Window size WIDTHxHEIGHT.", "SIZE");
+    for (int i = 1; i < argc; ++i) {
+        const char* a = argv[i];
+        if (!strcmp(a, "-h") || !strcmp(a, "--help") || !strcmp(a, "--help-all") || !strcmp(a, "-v") ||
+            !strcmp(a, "--version")) {
+            // Help and version need no display.
+            QCoreApplication core(argc, argv);
+            QCoreApplication::setApplicationName("tapstudio");
+            QCoreApplication::setApplicationVersion(TAPSTUDIO_VERSION);
+            QCommandLineParser parser;
+            describe(parser, screenshot, delay, perspective, theme, size);
+            parser.process(core);
+            return 0;
+        }
+    }
+    if (qEnvironmentVariableIsEmpty("DISPLAY") && qEnvironmentVariableIsEmpty("WAYLAND_DISPLAY") &&
+        qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM")) {
+        std::fprintf(stderr, "tapstudio: no display ($DISPLAY / $WAYLAND_DISPLAY are unset). Run it in a desktop "
+                             "session, under xvfb-run, or with QT_QPA_PLATFORM=offscreen; tstap runs scripts "
+                             "without one.\n");
+        return 1;
+    }
+    QApplication app(argc, argv);
+    QApplication::setOrganizationName("TapStudio");
+    QApplication::setApplicationName("tapstudio");
+    QApplication::setApplicationDisplayName("TapStudio");
+    QApplication::setApplicationVersion(TAPSTUDIO_VERSION);
+    QApplication::setDesktopFileName("tapstudio");
+
+    QCommandLineParser parser;
+    describe(parser, screenshot, delay, perspective, theme, size);
+    parser.process(app);
+
+    tapide::MainWindow window;
+    if (parser.isSet(theme))
+        window.setTheme(tapide::themeFromName(parser.value(theme)));
+    if (parser.isSet(size)) {
+        QStringList wh = parser.value(size).split('x');
+        if (wh.size() == 2)
+            window.resize(wh[0].toInt(), wh[1].toInt());
+    }
+    window.show();
+    window.openFiles(parser.positionalArguments());
+    if (parser.isSet(perspective))
+        window.switchTo(parser.value(perspective));
+
+    if (parser.isSet(screenshot)) {
+        QString path = parser.value(screenshot);
+        QTimer::singleShot(parser.value(delay).toInt(), &window, [&window, path] {
+            window.grab().save(path);
+            window.close();
+            QApplication::quit();
+        });
+    }
+    return app.exec();
+}

@@ -1,0 +1,446 @@
+#include "ide_perspective.h"
+
+#include "app_paths.h"
+#include "catalogue_indexer.h"
+#include "diagnostics_runner.h"
+#include "document_tabs.h"
+#include "find_bar.h"
+#include "functions_dock.h"
+#include "icons.h"
+#include "probe_catalogue_dock.h"
+#include "problems_dock.h"
+#include "run_console.h"
+#include "run_dock.h"
+#include "script_editor.h"
+#include "token_scan.h"
+
+#include "listing.h"
+
+#include <QCommandLinkButton>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QFutureWatcher>
+#include <QGridLayout>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QMessageBox>
+#include <QPushButton>
+#include <QStackedWidget>
+#include <QTimer>
+#include <QVBoxLayout>
+#include <QtConcurrent>
+
+namespace tapide {
+
+IdePerspective::IdePerspective(QWidget* parent) : Perspective("ide", tr("IDE"), parent) {
+    indexer_ = new CatalogueIndexer(this);
+    documents_ = new DocumentTabs([this] { return indexer_->snapshot(); }, this);
+    findBar_ = new FindBar(this);
+
+    auto* editorArea = new QWidget(this);
+    auto* editorLayout = new QVBoxLayout(editorArea);
+    editorLayout->setContentsMargins(0, 0, 0, 0);
+    editorLayout->setSpacing(0);
+    editorLayout->addWidget(documents_, 1);
+    editorLayout->addWidget(findBar_);
+
+    stack_ = new QStackedWidget(this);
+    buildWelcome();
+    stack_->addWidget(welcome_);
+    stack_->addWidget(editorArea);
+    setCentralWidget(stack_);
+
+    catalogue_ = new ProbeCatalogueDock(this);
+    functions_ = new FunctionsDock(this);
+    problems_ = new ProblemsDock(this);
+    console_ = new RunDock(this);
+    addDockWidget(Qt::LeftDockWidgetArea, catalogue_);
+    addDockWidget(Qt::LeftDockWidgetArea, functions_);
+    tabifyDockWidget(catalogue_, functions_);
+    catalogue_->raise();
+    addDockWidget(Qt::BottomDockWidgetArea, problems_);
+    addDockWidget(Qt::BottomDockWidgetArea, console_);
+    tabifyDockWidget(problems_, console_);
+    problems_->raise();
+    applyDefaultLayout();
+
+    connect(indexer_, &CatalogueIndexer::progress, this,
+            [this](const QString& what, int step, int steps) { emit indexProgress(what + "…", step, steps, false); });
+    connect(indexer_, &CatalogueIndexer::snapshotChanged, this, [this] {
+        catalogue_->setSnapshot(indexer_->snapshot(), true);
+        functions_->setSnapshot(indexer_->snapshot());
+    });
+    connect(indexer_, &CatalogueIndexer::finished, this, [this](double ms) {
+        auto snap = indexer_->snapshot();
+        emit indexProgress(tr("Indexed %1 probe points, %2 tracepoints, %3 functions in %4 ms")
+                               .arg(snap->probes ? snap->probes->all().size() : 0)
+                               .arg(snap->tracepoints.size())
+                               .arg(snap->library ? snap->library->functions().size() : 0)
+                               .arg(ms, 0, 'f', 0),
+                           CatalogueIndexer::kSteps, CatalogueIndexer::kSteps, true);
+    });
+
+    connect(documents_, &DocumentTabs::currentEditorChanged, this, [this](ScriptEditor* e) {
+        findBar_->setEditor(e);
+        updateCentral();
+        emit currentEditorChanged(e);
+        if (e) {
+            int line, index;
+            e->getCursorPosition(&line, &index);
+            emit cursorInfo(tr("Ln %1, Col %2").arg(line + 1).arg(index + 1));
+        } else {
+            emit cursorInfo({});
+        }
+    });
+    connect(documents_, &DocumentTabs::analysisReady, this, [this](ScriptEditor* e, const ScriptAnalysis& a) {
+        problems_->setDiagnostics(e, e->displayName(), a.diagnostics);
+    });
+    connect(documents_, &DocumentTabs::editorClosing, this, [this](ScriptEditor* e) {
+        problems_->removeDocument(e);
+        QTimer::singleShot(0, this, &IdePerspective::updateCentral);
+    });
+    connect(documents_, &DocumentTabs::statusMessage, this, [this](const QString& t) { emit statusMessage(t, 4000); });
+    connect(documents_, &DocumentTabs::fileOpened, this, &IdePerspective::fileOpened);
+    connect(documents_, &DocumentTabs::fileSaved, this, &IdePerspective::fileOpened);
+    connect(problems_, &ProblemsDock::locationActivated, this,
+            [this](QObject* doc, const QString& file, int line, int col) {
+                showLocation(file, line, col, qobject_cast<ScriptEditor*>(doc));
+            });
+    connect(console_, &RunDock::locationActivated, this,
+            [this](const QString& file, int line, int col) { showLocation(file, line, col); });
+    connect(console_, &RunDock::runningChanged, this, [this] { emit runningChanged(anyRunning()); });
+    connect(catalogue_, &ProbeCatalogueDock::insertRequested, this, &IdePerspective::insertProbe);
+    connect(catalogue_, &ProbeCatalogueDock::openLocation, this,
+            [this](const QString& file, int line) { showLocation(file, line, 1); });
+    connect(functions_, &FunctionsDock::insertRequested, this, &IdePerspective::insertAtCursor);
+    connect(functions_, &FunctionsDock::openLocation, this,
+            [this](const QString& file, int line) { showLocation(file, line, 1); });
+    updateCentral();
+}
+
+IdePerspective::~IdePerspective() = default;
+
+QIcon IdePerspective::icon() const { return icons::perspectiveIde(); }
+
+void IdePerspective::startIndexing() { indexer_->start(); }
+
+void IdePerspective::buildWelcome() {
+    welcome_ = new QWidget(this);
+    welcome_->setObjectName("WelcomePage");
+    auto* outer = new QVBoxLayout(welcome_);
+    outer->addStretch(1);
+    auto* column = new QWidget(welcome_);
+    column->setFixedWidth(620);
+    auto* layout = new QVBoxLayout(column);
+    auto* head = new QHBoxLayout;
+    auto* logo = new QLabel(column);
+    logo->setPixmap(icons::app().pixmap(56, 56));
+    auto* title = new QLabel(tr("TapStudio"), column);
+    QFont f = title->font();
+    f.setPointSizeF(f.pointSizeF() * 2);
+    f.setBold(true);
+    title->setFont(f);
+    head->addWidget(logo);
+    head->addSpacing(8);
+    head->addWidget(title, 1);
+    layout->addLayout(head);
+    auto* subtitle = new QLabel(tr("Write a SystemTap script, see its problems as you type, and run it with F5."),
+                                column);
+    subtitle->setWordWrap(true);
+    layout->addWidget(subtitle);
+    layout->addSpacing(8);
+    auto* actions = new QHBoxLayout;
+    auto* newButton = new QCommandLinkButton(tr("New script"), tr("An empty script (Ctrl+N)"), column);
+    auto* openButton = new QCommandLinkButton(tr("Open a script…"), tr("A .stp file from disk (Ctrl+O)"), column);
+    connect(newButton, &QCommandLinkButton::clicked, this, [this] { newDocument(); });
+    connect(openButton, &QCommandLinkButton::clicked, this, &IdePerspective::openDialog);
+    actions->addWidget(newButton);
+    actions->addWidget(openButton);
+    layout->addLayout(actions);
+    QStringList examples = exampleScripts();
+    if (!examples.isEmpty()) {
+        layout->addSpacing(8);
+        layout->addWidget(new QLabel(tr("<b>Examples</b>"), column));
+        auto* grid = new QGridLayout;
+        grid->setSpacing(2);
+        int i = 0;
+        for (const QString& path : examples) {
+            auto* b = new QCommandLinkButton(QFileInfo(path).fileName(), column);
+            b->setToolTip(scriptSummary(path));
+            b->setIconSize(QSize(16, 16));
+            connect(b, &QCommandLinkButton::clicked, this, [this, path] { openFile(path); });
+            grid->addWidget(b, i / 2, i % 2);
+            ++i;
+        }
+        layout->addLayout(grid);
+    }
+    auto* row = new QHBoxLayout;
+    row->addStretch(1);
+    row->addWidget(column);
+    row->addStretch(1);
+    outer->addLayout(row);
+    outer->addStretch(2);
+}
+
+void IdePerspective::applyDefaultLayout() {
+    resizeDocks({catalogue_}, {320}, Qt::Horizontal);
+    resizeDocks({problems_}, {260}, Qt::Vertical);
+}
+
+void IdePerspective::updateCentral() { stack_->setCurrentIndex(documents_->count() > 0 ? 1 : 0); }
+
+bool IdePerspective::showingWelcome() const { return stack_->currentIndex() == 0; }
+
+ScriptEditor* IdePerspective::currentEditor() const { return documents_->currentEditor(); }
+
+void IdePerspective::wireEditor(ScriptEditor* editor) {
+    if (!editor || editor->property("wired").toBool())
+        return;
+    editor->setProperty("wired", true);
+    connect(editor, &QsciScintilla::cursorPositionChanged, this, [this, editor](int line, int index) {
+        if (editor == currentEditor())
+            emit cursorInfo(tr("Ln %1, Col %2").arg(line + 1).arg(index + 1));
+    });
+    connect(documents_->completionFor(editor), &EditorCompletion::partialIndexUsed, this, [this] {
+        emit statusMessage(tr("Completion from a partial index: probe variables are still being indexed"), 3000);
+    });
+}
+
+ScriptEditor* IdePerspective::newDocument() {
+    ScriptEditor* e = documents_->newDocument();
+    wireEditor(e);
+    updateCentral();
+    return e;
+}
+
+ScriptEditor* IdePerspective::openFile(const QString& path, bool readOnly) {
+    QString error;
+    ScriptEditor* e = documents_->openFile(path, readOnly, &error);
+    if (!e) {
+        QMessageBox::warning(this, tr("Open failed"), tr("Could not open %1:\n%2").arg(path, error));
+        return nullptr;
+    }
+    wireEditor(e);
+    updateCentral();
+    return e;
+}
+
+void IdePerspective::openDialog() {
+    QString dir;
+    if (ScriptEditor* e = currentEditor(); e && !e->filePath().isEmpty())
+        dir = QFileInfo(e->filePath()).absolutePath();
+    const QStringList paths = QFileDialog::getOpenFileNames(this, tr("Open Script"), dir,
+                                                            tr("SystemTap scripts (*.stp *.stpm);;All files (*)"));
+    for (const QString& p : paths)
+        openFile(p);
+}
+
+bool IdePerspective::save() { return documents_->save(currentEditor()); }
+bool IdePerspective::saveAs() { return documents_->saveAs(currentEditor()); }
+
+bool IdePerspective::closeCurrent() {
+    bool ok = documents_->closeEditor(currentEditor());
+    updateCentral();
+    return ok;
+}
+
+bool IdePerspective::closeAll() {
+    bool ok = documents_->closeAll();
+    updateCentral();
+    return ok;
+}
+
+void IdePerspective::find() {
+    findBar_->setEditor(currentEditor());
+    if (currentEditor())
+        findBar_->open(false);
+}
+
+void IdePerspective::replace() {
+    findBar_->setEditor(currentEditor());
+    if (currentEditor())
+        findBar_->open(true);
+}
+
+void IdePerspective::toggleComment() {
+    if (ScriptEditor* e = currentEditor())
+        e->toggleComment();
+}
+
+void IdePerspective::complete() {
+    if (ScriptEditor* e = currentEditor())
+        if (EditorCompletion* c = documents_->completionFor(e))
+            c->complete(true);
+}
+
+void IdePerspective::setInlineDiagnostics(bool on) { documents_->setInlineDiagnostics(on); }
+
+void IdePerspective::insertAtCursor(const QString& text, int cursorBack) {
+    ScriptEditor* e = currentEditor();
+    if (!e)
+        e = newDocument();
+    if (e->isReadOnly())
+        return;
+    int pos = e->currentPosition();
+    QByteArray bytes = text.toUtf8();
+    e->SendScintilla(QsciScintillaBase::SCI_INSERTTEXT, (uintptr_t)pos, bytes.constData());
+    int back = int(text.right(cursorBack).toUtf8().size());
+    e->setCurrentPosition(pos + int(bytes.size()) - back);
+    e->setFocus();
+}
+
+void IdePerspective::insertProbe(const QString& skeleton) {
+    ScriptEditor* e = currentEditor();
+    if (!e)
+        e = newDocument();
+    if (e->isReadOnly())
+        return;
+    std::string text = e->utf8Text();
+    int cursor = e->currentPosition();
+    // Where the skeleton goes: at the cursor's line when it is at the top
+    // level, else after the top-level block around the cursor.
+    TokenScan scan = scanTokens(text);
+    int depth = 0, blockEnd = -1;
+    for (const ScannedToken& t : scan.tokens) {
+        if (t.start >= cursor && depth == 0)
+            break;
+        if (t.is(tap::Op::LBrace))
+            ++depth;
+        else if (t.is(tap::Op::RBrace) && depth > 0) {
+            --depth;
+            if (depth == 0 && t.start >= cursor) {
+                blockEnd = t.end;
+                break;
+            }
+        }
+    }
+    int at;
+    QString insert = skeleton;
+    if (depth == 0 && blockEnd < 0) {
+        int line = int(e->SendScintilla(QsciScintillaBase::SCI_LINEFROMPOSITION, (unsigned long)cursor));
+        at = int(e->SendScintilla(QsciScintillaBase::SCI_POSITIONFROMLINE, (unsigned long)line));
+        long lineEnd = e->SendScintilla(QsciScintillaBase::SCI_GETLINEENDPOSITION, (unsigned long)line);
+        if (lineEnd > at) // a non-empty line: keep it below, separated
+            insert += "\n";
+    } else {
+        if (blockEnd < 0)
+            blockEnd = int(text.size());
+        int line = int(e->SendScintilla(QsciScintillaBase::SCI_LINEFROMPOSITION, (unsigned long)blockEnd));
+        at = int(e->SendScintilla(QsciScintillaBase::SCI_GETLINEENDPOSITION, (unsigned long)line));
+        insert = "\n\n" + skeleton;
+        if (insert.endsWith('\n'))
+            insert.chop(1);
+    }
+    QByteArray bytes = insert.toUtf8();
+    e->beginUndoAction();
+    e->SendScintilla(QsciScintillaBase::SCI_INSERTTEXT, (uintptr_t)at, bytes.constData());
+    e->endUndoAction();
+    int body = int(bytes.indexOf("    \n}"));
+    e->setCurrentPosition(at + (body >= 0 ? body + 4 : int(bytes.size())));
+    e->setFocus();
+    emit statusMessage(tr("Inserted a probe skeleton"), 3000);
+}
+
+bool IdePerspective::anyRunning() const {
+    for (RunConsole* c : console_->consoles())
+        if (c->running())
+            return true;
+    return false;
+}
+
+RunConsole* IdePerspective::run() {
+    ScriptEditor* e = currentEditor();
+    if (!e)
+        return nullptr;
+    if ((e->isModified() || e->filePath().isEmpty()) && !documents_->save(e))
+        return nullptr;
+    QString path = e->filePath();
+    if (RunConsole* running = console_->runningConsoleFor(path)) {
+        // One run per script at a time keeps Stop unambiguous; others can run alongside.
+        emit statusMessage(tr("%1 is already running — Stop it first (Shift+F5)").arg(e->displayName()), 4000);
+        console_->tabs()->setCurrentWidget(running);
+        console_->raise();
+        return running;
+    }
+    DiagnosticsRunner* runner = documents_->runnerFor(e);
+    if (runner && runner->hasResult() && runner->latest().generation == e->generation() &&
+        runner->latest().fileName == e->diagnosticName() && runner->latest().hasKernelProbes)
+        return launch(path, *runner->latest().hasKernelProbes);
+    // Decide about privileges from a fresh pass 2, off the UI thread.
+    auto* watcher = new QFutureWatcher<ScriptAnalysis>(this);
+    connect(watcher, &QFutureWatcher<ScriptAnalysis>::finished, this, [this, watcher, path] {
+        ScriptAnalysis a = watcher->result();
+        watcher->deleteLater();
+        launch(path, a.hasKernelProbes.value_or(false));
+    });
+    std::string text = e->utf8Text();
+    watcher->setFuture(QtConcurrent::run([text, path] { return analyseScript(text, path); }));
+    emit statusMessage(tr("Checking %1…").arg(QFileInfo(path).fileName()), 2000);
+    return nullptr;
+}
+
+RunConsole* IdePerspective::launch(const QString& path, bool needsPrivileges) {
+    RunOptions o;
+    o.tstap = tstapPath();
+    o.script = path;
+    o.needsPrivileges = needsPrivileges;
+    if (o.tstap.isEmpty()) {
+        RunConsole* c = console_->addConsole(QFileInfo(path).fileName());
+        c->setScriptPath(path);
+        c->handleStderr(tr("tstap was not found next to tapstudio or in PATH."));
+        c->handleFinished(-1, true);
+        console_->show();
+        console_->raise();
+        return c;
+    }
+    RunConsole* c = console_->startRun(o);
+    console_->raise();
+    emit statusMessage(tr("Running %1").arg(QFileInfo(path).fileName()), 3000);
+    return c;
+}
+
+void IdePerspective::stop() {
+    ScriptEditor* e = currentEditor();
+    RunConsole* c = e ? console_->runningConsoleFor(e->filePath()) : nullptr;
+    if (!c)
+        c = console_->currentConsole();
+    if (c && c->running()) {
+        c->stop();
+        return;
+    }
+    for (RunConsole* other : console_->consoles())
+        if (other->running()) {
+            other->stop();
+            return;
+        }
+}
+
+void IdePerspective::showLocation(const QString& file, int line, int col, ScriptEditor* preferred) {
+    ScriptEditor* e = preferred;
+    if (!e && !file.isEmpty() && !file.startsWith('<'))
+        e = documents_->editorForPath(file);
+    if (!e && (file.isEmpty() || file.startsWith('<') || file.startsWith("untitled-"))) {
+        e = currentEditor();
+        for (ScriptEditor* ed : documents_->editors())
+            if (ed->diagnosticName() == file)
+                e = ed;
+    }
+    if (!e && QFileInfo(file).isFile()) {
+        // A tapset (or another script): tapsets open read-only.
+        bool tapset = file.contains("/tapsets/") || file.endsWith(".stpm");
+        e = openFile(file, tapset);
+    }
+    if (!e)
+        return;
+    documents_->setCurrentWidget(e);
+    e->jumpTo(std::max(1, line), std::max(1, col));
+}
+
+void IdePerspective::applyTheme(ThemeKind theme, int fontSize) {
+    theme_ = theme;
+    fontSize_ = fontSize;
+    documents_->applyTheme(theme, fontSize);
+    console_->applyTheme(theme, fontSize);
+}
+
+} // namespace tapide

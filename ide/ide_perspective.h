@@ -1,0 +1,101 @@
+// The IDE perspective: the script editor tabs with a find bar (or a welcome
+// page when nothing is open), and the docks Probe catalogue, Functions,
+// Problems and Console. Owns the background catalogue indexing and runs.
+#pragma once
+
+#include "perspective.h"
+#include "script_analysis.h"
+
+#include <QPointer>
+
+class QStackedWidget;
+
+namespace tapide {
+
+class CatalogueIndexer;
+class DocumentTabs;
+class FindBar;
+class FunctionsDock;
+class ProbeCatalogueDock;
+class ProblemsDock;
+class RunConsole;
+class RunDock;
+class ScriptEditor;
+
+class IdePerspective : public Perspective {
+    Q_OBJECT
+public:
+    explicit IdePerspective(QWidget* parent = nullptr);
+    ~IdePerspective() override;
+
+    QIcon icon() const override;
+    void applyTheme(ThemeKind theme, int fontSize) override;
+
+    DocumentTabs* documents() const { return documents_; }
+    ProblemsDock* problems() const { return problems_; }
+    RunDock* console() const { return console_; }
+    ProbeCatalogueDock* catalogue() const { return catalogue_; }
+    FunctionsDock* functions() const { return functions_; }
+    CatalogueIndexer* indexer() const { return indexer_; }
+    FindBar* findBar() const { return findBar_; }
+    ScriptEditor* currentEditor() const;
+    bool showingWelcome() const;
+
+    // Dock sizes for a first start (without a saved layout), once the window has its size.
+    void applyDefaultLayout();
+    // Starts indexing tapsets, tracepoints and probe points in the background.
+    void startIndexing();
+
+    ScriptEditor* newDocument();
+    ScriptEditor* openFile(const QString& path, bool readOnly = false);
+    void openDialog();
+    bool save();
+    bool saveAs();
+    bool closeCurrent();
+    bool closeAll(); // false when the user cancelled
+    void find();
+    void replace();
+    void toggleComment();
+    void complete();
+    void setInlineDiagnostics(bool on);
+    // Inserts a probe skeleton at the top level near the cursor.
+    void insertProbe(const QString& skeleton);
+    // Inserts text at the cursor, leaving the cursor `cursorBack` characters before its end.
+    void insertAtCursor(const QString& text, int cursorBack = 0);
+
+    // Saves the current script and runs it with tstap (F5).
+    RunConsole* run();
+    void stop();
+    bool anyRunning() const;
+
+    // Jumps to a location reported by tstap or the Problems view.
+    void showLocation(const QString& file, int line, int col, ScriptEditor* preferred = nullptr);
+
+signals:
+    void statusMessage(const QString& text, int timeoutMs);
+    void indexProgress(const QString& text, int step, int steps, bool done);
+    void currentEditorChanged(tapide::ScriptEditor* editor);
+    void cursorInfo(const QString& text);
+    void runningChanged(bool anyRunning);
+    void fileOpened(const QString& path);
+
+private:
+    void buildWelcome();
+    void updateCentral();
+    void wireEditor(ScriptEditor* editor);
+    RunConsole* launch(const QString& path, bool needsPrivileges);
+
+    DocumentTabs* documents_;
+    FindBar* findBar_;
+    QStackedWidget* stack_;
+    QWidget* welcome_ = nullptr;
+    ProblemsDock* problems_;
+    RunDock* console_;
+    ProbeCatalogueDock* catalogue_;
+    FunctionsDock* functions_;
+    CatalogueIndexer* indexer_;
+    ThemeKind theme_ = ThemeKind::Light;
+    int fontSize_ = kDefaultFontSize;
+};
+
+} // namespace tapide

@@ -1,0 +1,413 @@
+#include "main_window.h"
+
+#include "app_paths.h"
+#include "diagnostics_runner.h"
+#include "document_tabs.h"
+#include "functions_dock.h"
+#include "icons.h"
+#include "ide_perspective.h"
+#include "placeholder_perspective.h"
+#include "probe_catalogue_dock.h"
+#include "problems_dock.h"
+#include "recent_files.h"
+#include "run_dock.h"
+#include "script_editor.h"
+
+#include <QAction>
+#include <QActionGroup>
+#include <QApplication>
+#include <QCloseEvent>
+#include <QFileInfo>
+#include <QLabel>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QProgressBar>
+#include <QSettings>
+#include <QStackedWidget>
+#include <QStatusBar>
+#include <QStyle>
+#include <QTimer>
+#include <QToolBar>
+
+namespace tapide {
+
+namespace {
+constexpr int kMinFont = 6, kMaxFont = 32;
+}
+
+MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
+    setObjectName("TapStudioMainWindow");
+    setWindowTitle("TapStudio");
+    setWindowIcon(icons::app());
+    stack_ = new QStackedWidget(this);
+    ide_ = new IdePerspective(stack_);
+    graph_ = new PlaceholderPerspective(PlaceholderPerspective::Kind::Graph, stack_);
+    dashboard_ = new PlaceholderPerspective(PlaceholderPerspective::Kind::Dashboard, stack_);
+    perspectives_ = {ide_, graph_, dashboard_};
+    for (Perspective* p : perspectives_)
+        stack_->addWidget(p);
+    setCentralWidget(stack_);
+
+    createActions();
+    createMenus();
+    createToolBars();
+    createStatusBar();
+
+    connect(ide_, &IdePerspective::statusMessage, this,
+            [this](const QString& t, int ms) { statusBar()->showMessage(t, ms); });
+    connect(ide_, &IdePerspective::cursorInfo, cursor_, &QLabel::setText);
+    connect(ide_, &IdePerspective::currentEditorChanged, this, [this] { updateActions(); });
+    connect(ide_, &IdePerspective::runningChanged, this, [this] { updateActions(); });
+    connect(ide_, &IdePerspective::fileOpened, this, [this](const QString& path) {
+        RecentFiles::add(path);
+        updateActions();
+    });
+    connect(ide_, &IdePerspective::indexProgress, this,
+            [this](const QString& text, int step, int steps, bool done) {
+                indexBar_->setRange(0, steps);
+                indexBar_->setValue(done ? steps : step - 1);
+                indexBar_->setVisible(!done);
+                indexLabel_->setText(text);
+                if (done)
+                    QTimer::singleShot(8000, indexLabel_, [this] { indexLabel_->clear(); });
+            });
+    connect(ide_->documents(), &DocumentTabs::currentEditorChanged, this, [this](ScriptEditor* e) {
+        setWindowTitle(e ? e->displayName() + " — TapStudio" : QString("TapStudio"));
+    });
+    connect(ide_->documents(), &DocumentTabs::modificationChanged, this, [this] { updateActions(); });
+    resize(1280, 820);
+    restoreLayout();
+    updateActions();
+    // Index after the window is up: the UI thread never waits for it.
+    QTimer::singleShot(0, ide_, &IdePerspective::startIndexing);
+}
+
+MainWindow::~MainWindow() = default;
+
+QAction* MainWindow::makeAction(const QString& name, const QString& text, const QKeySequence& key,
+                                const QIcon& icon) {
+    auto* a = new QAction(icon, text, this);
+    a->setObjectName(name);
+    if (!key.isEmpty())
+        a->setShortcut(key);
+    a->setShortcutContext(Qt::WindowShortcut);
+    addAction(a);
+    return a;
+}
+
+QAction* MainWindow::action(const QString& objectName) const { return findChild<QAction*>(objectName); }
+
+void MainWindow::createActions() {
+    auto editorCall = [this](auto fn) {
+        return [this, fn] {
+            if (ScriptEditor* e = ide_->currentEditor())
+                fn(e);
+        };
+    };
+    auto inIde = [this](auto fn) {
+        return [this, fn] {
+            switchTo("ide");
+            fn();
+        };
+    };
+    QStyle* st = style();
+    connect(makeAction("file.new", tr("&New"), QKeySequence::New, st->standardIcon(QStyle::SP_FileIcon)),
+            &QAction::triggered, this, inIde([this] { ide_->newDocument(); }));
+    connect(makeAction("file.open", tr("&Open…"), QKeySequence::Open, st->standardIcon(QStyle::SP_DialogOpenButton)),
+            &QAction::triggered, this, inIde([this] { ide_->openDialog(); }));
+    connect(makeAction("file.save", tr("&Save"), QKeySequence::Save, st->standardIcon(QStyle::SP_DialogSaveButton)),
+            &QAction::triggered, this, [this] { ide_->save(); });
+    connect(makeAction("file.saveAs", tr("Save &As…"), QKeySequence::SaveAs), &QAction::triggered, this,
+            [this] { ide_->saveAs(); });
+    connect(makeAction("file.close", tr("&Close"), QKeySequence::Close), &QAction::triggered, this,
+            [this] { ide_->closeCurrent(); });
+    connect(makeAction("file.quit", tr("&Quit"), QKeySequence::Quit), &QAction::triggered, this, &QWidget::close);
+
+    connect(makeAction("edit.undo", tr("&Undo"), QKeySequence::Undo), &QAction::triggered, this,
+            editorCall([](ScriptEditor* e) { e->undo(); }));
+    connect(makeAction("edit.redo", tr("&Redo"), QKeySequence::Redo), &QAction::triggered, this,
+            editorCall([](ScriptEditor* e) { e->redo(); }));
+    connect(makeAction("edit.cut", tr("Cu&t"), QKeySequence::Cut), &QAction::triggered, this,
+            editorCall([](ScriptEditor* e) { e->cut(); }));
+    connect(makeAction("edit.copy", tr("&Copy"), QKeySequence::Copy), &QAction::triggered, this,
+            editorCall([](ScriptEditor* e) { e->copy(); }));
+    connect(makeAction("edit.paste", tr("&Paste"), QKeySequence::Paste), &QAction::triggered, this,
+            editorCall([](ScriptEditor* e) { e->paste(); }));
+    connect(makeAction("edit.find", tr("&Find…"), QKeySequence::Find), &QAction::triggered, this,
+            [this] { ide_->find(); });
+    connect(makeAction("edit.replace", tr("R&eplace…"), QKeySequence(Qt::CTRL | Qt::Key_H)), &QAction::triggered,
+            this, [this] { ide_->replace(); });
+    connect(makeAction("edit.findNext", tr("Find &Next"), QKeySequence::FindNext), &QAction::triggered, this,
+            [this] { ide_->find(); });
+    connect(makeAction("edit.toggleComment", tr("Toggle &Comment"), QKeySequence(Qt::CTRL | Qt::Key_Slash)),
+            &QAction::triggered, this, [this] { ide_->toggleComment(); });
+    connect(makeAction("edit.complete", tr("Complete"), QKeySequence(Qt::CTRL | Qt::Key_Space)), &QAction::triggered,
+            this, [this] { ide_->complete(); });
+
+    connect(makeAction("run.run", tr("&Run"), QKeySequence(Qt::Key_F5), icons::run()), &QAction::triggered, this,
+            inIde([this] { ide_->run(); }));
+    connect(makeAction("run.stop", tr("&Stop"), QKeySequence(Qt::SHIFT | Qt::Key_F5), icons::stop()),
+            &QAction::triggered, this, [this] { ide_->stop(); });
+
+    connect(makeAction("view.zoomIn", tr("&Larger Font"), QKeySequence::ZoomIn), &QAction::triggered, this,
+            [this] { setFontSize(fontSize_ + 1); });
+    connect(makeAction("view.zoomOut", tr("&Smaller Font"), QKeySequence::ZoomOut), &QAction::triggered, this,
+            [this] { setFontSize(fontSize_ - 1); });
+    connect(makeAction("view.zoomReset", tr("&Default Font Size"), QKeySequence(Qt::CTRL | Qt::Key_0)),
+            &QAction::triggered, this, [this] { setFontSize(kDefaultFontSize); });
+    auto* themes = new QActionGroup(this);
+    QAction* light = makeAction("view.themeLight", tr("&Light Theme"));
+    QAction* dark = makeAction("view.themeDark", tr("&Dark Theme"));
+    for (QAction* a : {light, dark}) {
+        a->setCheckable(true);
+        themes->addAction(a);
+    }
+    connect(light, &QAction::triggered, this, [this] { setTheme(ThemeKind::Light); });
+    connect(dark, &QAction::triggered, this, [this] { setTheme(ThemeKind::Dark); });
+    QAction* inlineDiag = makeAction("view.inlineDiagnostics", tr("&Inline Diagnostics"));
+    inlineDiag->setCheckable(true);
+    inlineDiag->setChecked(true);
+    connect(inlineDiag, &QAction::toggled, this, [this](bool on) { ide_->setInlineDiagnostics(on); });
+
+    perspectiveGroup_ = new QActionGroup(this);
+    int n = 1;
+    for (Perspective* p : perspectives_) {
+        QAction* a = makeAction("perspective." + p->id(), p->title(), QKeySequence(Qt::CTRL | Qt::ALT | Qt::Key(Qt::Key_0 + n++)),
+                                p->icon());
+        a->setCheckable(true);
+        a->setToolTip(tr("%1 perspective").arg(p->title()));
+        perspectiveGroup_->addAction(a);
+        connect(a, &QAction::triggered, this, [this, id = p->id()] { switchTo(id); });
+    }
+    perspectiveAction("ide")->setChecked(true);
+}
+
+void MainWindow::createMenus() {
+    QMenu* file = menuBar()->addMenu(tr("&File"));
+    file->addAction(action("file.new"));
+    file->addAction(action("file.open"));
+    recentMenu_ = file->addMenu(tr("Open &Recent"));
+    recentMenu_->setObjectName("menu.recent");
+    connect(recentMenu_, &QMenu::aboutToShow, this, &MainWindow::rebuildRecentMenu);
+    examplesMenu_ = file->addMenu(tr("&Examples"));
+    examplesMenu_->setObjectName("menu.examples");
+    rebuildExamplesMenu();
+    file->addSeparator();
+    file->addAction(action("file.save"));
+    file->addAction(action("file.saveAs"));
+    file->addAction(action("file.close"));
+    file->addSeparator();
+    file->addAction(action("file.quit"));
+
+    QMenu* edit = menuBar()->addMenu(tr("&Edit"));
+    static const char* const editItems[] = {"edit.undo", "edit.redo", nullptr, "edit.cut", "edit.copy",
+                                            "edit.paste", nullptr, "edit.find", "edit.replace", nullptr,
+                                            "edit.toggleComment", "edit.complete"};
+    for (const char* n : editItems) {
+        if (n)
+            edit->addAction(action(n));
+        else
+            edit->addSeparator();
+    }
+
+    QMenu* view = menuBar()->addMenu(tr("&View"));
+    QMenu* persp = view->addMenu(tr("&Perspective"));
+    for (QAction* a : perspectiveGroup_->actions())
+        persp->addAction(a);
+    view->addSeparator();
+    view->addAction(action("view.themeLight"));
+    view->addAction(action("view.themeDark"));
+    view->addSeparator();
+    view->addAction(action("view.zoomIn"));
+    view->addAction(action("view.zoomOut"));
+    view->addAction(action("view.zoomReset"));
+    view->addSeparator();
+    view->addAction(action("view.inlineDiagnostics"));
+    QMenu* docks = view->addMenu(tr("&Tool Views"));
+    for (QDockWidget* d : {static_cast<QDockWidget*>(ide_->catalogue()), static_cast<QDockWidget*>(ide_->functions()),
+                           static_cast<QDockWidget*>(ide_->problems()), static_cast<QDockWidget*>(ide_->console())})
+        docks->addAction(d->toggleViewAction());
+
+    QMenu* run = menuBar()->addMenu(tr("&Run"));
+    run->addAction(action("run.run"));
+    run->addAction(action("run.stop"));
+
+    QMenu* help = menuBar()->addMenu(tr("&Help"));
+    help->addAction(tr("&About TapStudio"), this, [this] {
+        QMessageBox::about(this, tr("About TapStudio"),
+                           tr("<b>TapStudio %1</b><p>The SystemTap language for today's kernels: "
+                              "the <tt>tstap</tt> compiler and runtime, and this IDE.</p>"
+                              "<p>tstap: <tt>%2</tt></p>")
+                               .arg(QCoreApplication::applicationVersion(),
+                                    tstapPath().isEmpty() ? tr("not found") : tstapPath()));
+    });
+}
+
+void MainWindow::createToolBars() {
+    QToolBar* main = addToolBar(tr("Main"));
+    main->setObjectName("MainToolBar");
+    main->setIconSize(QSize(20, 20));
+    main->addAction(action("file.new"));
+    main->addAction(action("file.open"));
+    main->addAction(action("file.save"));
+    main->addSeparator();
+    main->addAction(action("run.run"));
+    main->addAction(action("run.stop"));
+
+    QToolBar* persp = addToolBar(tr("Perspectives"));
+    persp->setObjectName("PerspectiveToolBar");
+    persp->setIconSize(QSize(20, 20));
+    persp->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+    for (QAction* a : perspectiveGroup_->actions())
+        persp->addAction(a);
+}
+
+void MainWindow::createStatusBar() {
+    indexLabel_ = new QLabel(this);
+    indexBar_ = new QProgressBar(this);
+    indexBar_->setMaximumWidth(120);
+    indexBar_->setMaximumHeight(14);
+    indexBar_->setTextVisible(false);
+    indexBar_->setVisible(false);
+    cursor_ = new QLabel(this);
+    cursor_->setMinimumWidth(110);
+    statusBar()->addPermanentWidget(indexLabel_);
+    statusBar()->addPermanentWidget(indexBar_);
+    statusBar()->addPermanentWidget(cursor_);
+}
+
+void MainWindow::rebuildRecentMenu() {
+    recentMenu_->clear();
+    const QStringList recent = RecentFiles::list();
+    for (const QString& path : recent) {
+        QAction* a = recentMenu_->addAction(QFileInfo(path).fileName() + "  —  " + QFileInfo(path).absolutePath());
+        connect(a, &QAction::triggered, this, [this, path] {
+            switchTo("ide");
+            ide_->openFile(path);
+        });
+    }
+    if (recent.isEmpty())
+        recentMenu_->addAction(tr("(none)"))->setEnabled(false);
+    recentMenu_->addSeparator();
+    recentMenu_->addAction(tr("Clear List"), this, [] { RecentFiles::clear(); });
+}
+
+void MainWindow::rebuildExamplesMenu() {
+    examplesMenu_->clear();
+    const QStringList examples = exampleScripts();
+    for (const QString& path : examples) {
+        QAction* a = examplesMenu_->addAction(QFileInfo(path).fileName());
+        a->setObjectName("example." + QFileInfo(path).fileName());
+        a->setToolTip(scriptSummary(path));
+        a->setStatusTip(scriptSummary(path));
+        connect(a, &QAction::triggered, this, [this, path] {
+            switchTo("ide");
+            ide_->openFile(path);
+        });
+    }
+    examplesMenu_->setToolTipsVisible(true);
+    if (examples.isEmpty())
+        examplesMenu_->addAction(tr("(no examples found)"))->setEnabled(false);
+}
+
+Perspective* MainWindow::currentPerspective() const { return static_cast<Perspective*>(stack_->currentWidget()); }
+
+QAction* MainWindow::perspectiveAction(const QString& id) const { return action("perspective." + id); }
+
+void MainWindow::switchTo(const QString& id) {
+    for (Perspective* p : perspectives_) {
+        if (p->id() != id)
+            continue;
+        stack_->setCurrentWidget(p);
+        if (QAction* a = perspectiveAction(id))
+            a->setChecked(true);
+        p->activated();
+        updateActions();
+        return;
+    }
+}
+
+void MainWindow::updateActions() {
+    bool inIde = currentPerspective() == ide_;
+    ScriptEditor* e = ide_->currentEditor();
+    bool haveEditor = inIde && e;
+    for (const char* n : {"file.save", "file.saveAs", "file.close", "edit.undo", "edit.redo", "edit.cut", "edit.copy",
+                          "edit.paste", "edit.find", "edit.replace", "edit.findNext", "edit.toggleComment",
+                          "edit.complete"})
+        action(n)->setEnabled(haveEditor);
+    action("run.run")->setEnabled(haveEditor);
+    action("run.stop")->setEnabled(ide_->anyRunning());
+}
+
+void MainWindow::openFiles(const QStringList& paths) {
+    switchTo("ide");
+    for (const QString& p : paths) {
+        if (QFileInfo::exists(p)) {
+            ide_->openFile(p);
+        } else if (ScriptEditor* e = ide_->newDocument()) {
+            // A name that does not exist yet: a new script saved under it.
+            e->setFilePath(QFileInfo(p).absoluteFilePath());
+            ide_->documents()->setTabText(ide_->documents()->indexOf(e), e->displayName());
+            if (DiagnosticsRunner* r = ide_->documents()->runnerFor(e))
+                r->runNow();
+        }
+    }
+}
+
+void MainWindow::setTheme(ThemeKind theme) {
+    theme_ = theme;
+    applyApplicationTheme(theme);
+    for (Perspective* p : perspectives_)
+        p->applyTheme(theme, fontSize_);
+    action(theme == ThemeKind::Dark ? "view.themeDark" : "view.themeLight")->setChecked(true);
+}
+
+void MainWindow::setFontSize(int pointSize) {
+    fontSize_ = std::clamp(pointSize, kMinFont, kMaxFont);
+    for (Perspective* p : perspectives_)
+        p->applyTheme(theme_, fontSize_);
+    statusBar()->showMessage(tr("Font size %1 pt").arg(fontSize_), 2000);
+}
+
+void MainWindow::saveLayout() const {
+    QSettings s;
+    s.setValue("window/geometry", saveGeometry());
+    s.setValue("window/state", saveState());
+    s.setValue("perspective/current", currentPerspective()->id());
+    for (Perspective* p : perspectives_)
+        s.setValue("perspective/" + p->id() + "/state", p->saveState());
+    s.setValue("view/theme", themeName(theme_));
+    s.setValue("view/fontSize", fontSize_);
+    s.setValue("view/inlineDiagnostics", action("view.inlineDiagnostics")->isChecked());
+}
+
+void MainWindow::restoreLayout() {
+    QSettings s;
+    if (s.contains("window/geometry"))
+        restoreGeometry(s.value("window/geometry").toByteArray());
+    if (s.contains("window/state"))
+        restoreState(s.value("window/state").toByteArray());
+    for (Perspective* p : perspectives_) {
+        QString key = "perspective/" + p->id() + "/state";
+        if (s.contains(key))
+            p->restoreState(s.value(key).toByteArray());
+    }
+    if (!s.contains("perspective/ide/state")) // first start: size the docks once laid out
+        QTimer::singleShot(0, ide_, &IdePerspective::applyDefaultLayout);
+    fontSize_ = std::clamp(s.value("view/fontSize", kDefaultFontSize).toInt(), kMinFont, kMaxFont);
+    action("view.inlineDiagnostics")->setChecked(s.value("view/inlineDiagnostics", true).toBool());
+    setTheme(themeFromName(s.value("view/theme", "light").toString()));
+    switchTo(s.value("perspective/current", "ide").toString());
+}
+
+void MainWindow::closeEvent(QCloseEvent* e) {
+    if (!ide_->closeAll()) {
+        e->ignore();
+        return;
+    }
+    ide_->console()->stopAll();
+    saveLayout();
+    e->accept();
+}
+
+} // namespace tapide

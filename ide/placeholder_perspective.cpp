@@ -1,0 +1,75 @@
+#include "placeholder_perspective.h"
+
+#include "icons.h"
+
+#include <QLabel>
+#include <QHBoxLayout>
+#include <QVBoxLayout>
+
+namespace tapide {
+
+namespace {
+
+// Which later release fills each perspective (keep in step with the roadmap).
+constexpr char kGraphRelease[] = "TapStudio 0.2";
+constexpr char kDashboardRelease[] = "TapStudio 0.3";
+
+} // namespace
+
+PlaceholderPerspective::PlaceholderPerspective(Kind kind, QWidget* parent)
+    : Perspective(kind == Kind::Graph ? "graph" : "dashboard", kind == Kind::Graph ? tr("Graph") : tr("Dashboard"),
+                  parent),
+      kind_(kind) {
+    auto* page = new QWidget(this);
+    page->setObjectName("PlaceholderPage");
+    auto* layout = new QVBoxLayout(page);
+    layout->addStretch(2);
+    auto* iconLabel = new QLabel(page);
+    iconLabel->setPixmap(icon().pixmap(64, 64));
+    iconLabel->setAlignment(Qt::AlignCenter);
+    auto* title = new QLabel(page);
+    title->setAlignment(Qt::AlignCenter);
+    QFont f = title->font();
+    f.setPointSizeF(f.pointSizeF() * 1.6);
+    f.setBold(true);
+    title->setFont(f);
+    title->setText(kind == Kind::Graph ? tr("Graph perspective — not in this release")
+                                       : tr("Dashboard perspective — not in this release"));
+    auto* text = new QLabel(message(), page);
+    text->setObjectName("PlaceholderMessage");
+    text->setAlignment(Qt::AlignCenter);
+    text->setWordWrap(true);
+    text->setMinimumWidth(420);
+    text->setMaximumWidth(640);
+    // A wrapped label keeps its height-for-width only without an alignment flag.
+    auto* row = new QHBoxLayout;
+    row->addStretch(1);
+    row->addWidget(text, 4);
+    row->addStretch(1);
+    layout->addWidget(iconLabel);
+    layout->addSpacing(8);
+    layout->addWidget(title);
+    layout->addSpacing(8);
+    layout->addLayout(row);
+    layout->addStretch(3);
+    setCentralWidget(page);
+}
+
+QIcon PlaceholderPerspective::icon() const {
+    return kind_ == Kind::Graph ? icons::perspectiveGraph() : icons::perspectiveDashboard();
+}
+
+QString PlaceholderPerspective::message() const {
+    if (kind_ == Kind::Graph)
+        return tr("%1 fills this page: live charts of a running script's output — line, bar, scatter, "
+                  "area and pie — bound to printf records by format id (no regular expressions), "
+                  "with filters, data grids and export.\n\nFor now, run scripts from the IDE "
+                  "perspective: their output appears in the Console.")
+            .arg(kGraphRelease);
+    return tr("%1 fills this page: ready-made monitoring modules by category, several running at "
+              "once with their graphs, real pause, and a system-information panel.\n\nFor now, "
+              "run scripts from the IDE perspective: their output appears in the Console.")
+        .arg(kDashboardRelease);
+}
+
+} // namespace tapide

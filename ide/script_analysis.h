@@ -1,0 +1,71 @@
+// Passes 1-2 over one script, as the IDE needs them: the diagnostics tstap
+// would print, and what completion and hints want to know about the file
+// (globals, functions, probes with their $variables and locals, whether any
+// probe runs in the kernel). Plain function, run on a worker thread.
+#pragma once
+
+#include <QMetaType>
+#include <QString>
+#include <QVector>
+
+#include <optional>
+#include <string>
+
+namespace tapide {
+
+struct ScriptDiagnostic {
+    bool error = true; // else a warning
+    QString phase;     // "parse", "semantic", ""
+    QString file;      // as the script was named, or a tapset path
+    bool inScript = true; // located in the analysed script itself
+    int line = 0, col = 0; // 1-based; col in bytes
+    QString message;   // "expected literal string or number"
+    QString subject;   // "operator '}'"
+    QString text;      // exactly what tstap prints (formatDiagnostic)
+    QVector<ScriptDiagnostic> notes;
+    // The first line of `text`: "parse error: expected ..."
+    QString headline() const;
+};
+
+struct VarInfo {
+    QString name;
+    QString type; // "long", "string", "long[string]", "stats", "struct task_struct*", "" if unknown
+};
+
+struct ScopeInfo {
+    enum Kind { Probe, Function, Alias } kind = Probe;
+    QString name;          // the probe points as written, or the function name
+    int headerStart = 0;   // byte offset of `probe` / the function name
+    int bodyStart = -1;    // byte offset of `{`, -1 if not found
+    int bodyEnd = -1;      // byte offset after the matching `}`, or end of text
+    int line = 0;          // 1-based
+    QVector<VarInfo> context; // $variables (probes, when elaborated)
+    QVector<VarInfo> locals;  // locals and parameters
+    QVector<VarInfo> params;  // functions: the parameters, in order
+    QString returnType;    // functions
+    bool kernel = false;   // probe handler runs in the kernel
+};
+
+struct ScriptAnalysis {
+    quint64 generation = 0;
+    QString fileName;
+    bool parsed = false;     // pass 1 without errors
+    bool elaborated = false; // pass 2 without errors
+    QVector<ScriptDiagnostic> diagnostics;
+    QVector<VarInfo> globals;
+    QVector<ScopeInfo> scopes; // probes, aliases and functions of the script, in file order
+    std::optional<bool> hasKernelProbes; // unknown when pass 2 failed
+    double elapsedMs = 0;
+
+    int errorCount() const;
+    int warningCount() const;
+    // The probe/function whose body contains byte offset `offset`, or null.
+    const ScopeInfo* scopeAt(int offset) const;
+};
+
+// Runs passes 1 and 2 on `text`, named `fileName` in diagnostics.
+ScriptAnalysis analyseScript(const std::string& text, const QString& fileName, quint64 generation = 0);
+
+} // namespace tapide
+
+Q_DECLARE_METATYPE(tapide::ScriptAnalysis)
