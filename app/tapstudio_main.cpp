@@ -1,10 +1,19 @@
 // tapstudio: the TapStudio desktop application (Qt 6 Widgets).
 //
 //   tapstudio [FILE.stp ...]
-//   tapstudio --screenshot out.png [--delay MS] [--perspective ide|graph|dashboard] [--theme light|dark] FILE
+//   tapstudio --screenshot out.png [--delay MS] [--perspective ide|graph|dashboard] [--theme light|dark]
+//             [--size WxH] [--folder DIR] [--cursor LINE:COL] [--dock NAME] [--generated-code] FILE
 #include "main_window.h"
+#include "document_tabs.h"
+#include "functions_dock.h"
 #include "ide_perspective.h"
+#include "probe_catalogue_dock.h"
+#include "problems_dock.h"
+#include "run_dock.h"
+#include "script_editor.h"
 #include "theme.h"
+#include "variable_hints_dock.h"
+#include "workspace_dock.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -16,13 +25,22 @@
 
 namespace {
 
+struct DocOptions {
+    // Hidden options for documentation screenshots.
+    QCommandLineOption folder{"folder", "Show DIR in the Workspace view.", "DIR"};
+    QCommandLineOption cursor{"cursor", "Put the cursor at LINE:COL of the current script.", "LINE:COL"};
+    QCommandLineOption dock{"dock", "Raise this dock: workspace, functions, catalogue, console, problems.", "NAME"};
+    QCommandLineOption generated{"generated-code", "Show the generated C of the current script."};
+};
+
 void describe(QCommandLineParser& parser, QCommandLineOption& screenshot, QCommandLineOption& delay,
-              QCommandLineOption& perspective, QCommandLineOption& theme, QCommandLineOption& size) {
+              QCommandLineOption& perspective, QCommandLineOption& theme, QCommandLineOption& size,
+              DocOptions& doc) {
     parser.setApplicationDescription("TapStudio: an IDE for SystemTap scripts");
     parser.addHelpOption();
     parser.addVersionOption();
     parser.addPositionalArgument("files", "Scripts to open.", "[FILE...]");
-    parser.addOptions({screenshot, delay, perspective, theme, size});
+    parser.addOptions({screenshot, delay, perspective, theme, size, doc.folder, doc.cursor, doc.dock, doc.generated});
 }
 
 } // namespace
@@ -33,6 +51,7 @@ int main(int argc, char** argv) {
     QCommandLineOption perspective("perspective", "Start in this perspective: ide, graph or dashboard.", "ID");
     QCommandLineOption theme("theme", "Use this theme: light or dark.", "THEME");
     QCommandLineOption size("size", "Window size WIDTHxHEIGHT.", "SIZE");
+    DocOptions doc;
     for (int i = 1; i < argc; ++i) {
         const char* a = argv[i];
         if (!strcmp(a, "-h") || !strcmp(a, "--help") || !strcmp(a, "--help-all") || !strcmp(a, "-v") ||
@@ -42,7 +61,7 @@ int main(int argc, char** argv) {
             QCoreApplication::setApplicationName("tapstudio");
             QCoreApplication::setApplicationVersion(TAPSTUDIO_VERSION);
             QCommandLineParser parser;
-            describe(parser, screenshot, delay, perspective, theme, size);
+            describe(parser, screenshot, delay, perspective, theme, size, doc);
             parser.process(core);
             return 0;
         }
@@ -62,7 +81,7 @@ int main(int argc, char** argv) {
     QApplication::setDesktopFileName("tapstudio");
 
     QCommandLineParser parser;
-    describe(parser, screenshot, delay, perspective, theme, size);
+    describe(parser, screenshot, delay, perspective, theme, size, doc);
     parser.process(app);
 
     tapide::MainWindow window;
@@ -77,6 +96,25 @@ int main(int argc, char** argv) {
     window.openFiles(parser.positionalArguments());
     if (parser.isSet(perspective))
         window.switchTo(parser.value(perspective));
+    tapide::IdePerspective* ide = window.ide();
+    if (parser.isSet(doc.folder))
+        ide->openFolder(parser.value(doc.folder));
+    if (parser.isSet(doc.dock)) {
+        QString d = parser.value(doc.dock);
+        QDockWidget* w = d == "workspace"   ? static_cast<QDockWidget*>(ide->workspace())
+                         : d == "functions" ? static_cast<QDockWidget*>(ide->functions())
+                         : d == "console"   ? static_cast<QDockWidget*>(ide->console())
+                         : d == "problems"  ? static_cast<QDockWidget*>(ide->problems())
+                                            : static_cast<QDockWidget*>(ide->catalogue());
+        QTimer::singleShot(0, w, [w] { w->raise(); });
+    }
+    if (parser.isSet(doc.cursor)) {
+        QStringList lc = parser.value(doc.cursor).split(':');
+        if (tapide::ScriptEditor* e = ide->currentEditor())
+            e->jumpTo(lc.value(0).toInt(), lc.value(1, "1").toInt());
+    }
+    if (parser.isSet(doc.generated))
+        ide->showGeneratedCode();
 
     if (parser.isSet(screenshot)) {
         QString path = parser.value(screenshot);

@@ -1,5 +1,6 @@
 #include "catalogue_indexer.h"
 
+#include "catalogue_cache.h"
 #include "kernel/tracefs.h"
 #include "listing.h"
 
@@ -47,9 +48,27 @@ void CatalogueIndexer::start(bool force) {
     emit progress(tr("Indexing tapsets"), 1, kSteps);
     // Everything the worker reports goes through queued calls on this object.
     auto post = [this](auto fn) { QMetaObject::invokeMethod(this, std::move(fn), Qt::QueuedConnection); };
-    job_ = QtConcurrent::run([this, post] {
+    QString cacheFile = cacheFile_;
+    job_ = QtConcurrent::run([this, post, cacheFile, force] {
         auto snap = std::make_shared<CatalogueSnapshot>();
         auto t = std::chrono::steady_clock::now();
+        QByteArray key;
+        if (!cacheFile.isEmpty()) {
+            key = CatalogueCache::contentKey();
+            CachedCatalogue cached;
+            if (!force && CatalogueCache::load(cacheFile, key, cached)) {
+                snap->tracepoints = std::move(cached.tracepoints);
+                snap->probes = std::make_shared<const ProbePointIndex>(std::move(cached.probes));
+                snap->cacheMs = msSince(t);
+                t = std::chrono::steady_clock::now();
+                snap->library = TapsetLibrary::build(); // a few ms: not worth caching
+                snap->libraryMs = msSince(t);
+                snap->fromCache = true;
+                snap->complete = true;
+                post([this, s = CatalogueSnapshotPtr(snap)] { publish(s, true); });
+                return;
+            }
+        }
         snap->library = TapsetLibrary::build();
         snap->libraryMs = msSince(t);
         post([this, s = CatalogueSnapshotPtr(std::make_shared<CatalogueSnapshot>(*snap))] {
@@ -66,10 +85,12 @@ void CatalogueIndexer::start(bool force) {
         });
 
         t = std::chrono::steady_clock::now();
-        snap->probes = tap::ProbeIndex::build(tap::CompileOptions{});
+        snap->probes = ProbePointIndex::build(tap::CompileOptions{});
         snap->probesMs = msSince(t);
         snap->complete = true;
         post([this, s = CatalogueSnapshotPtr(snap)] { publish(s, true); });
+        if (!cacheFile.isEmpty())
+            CatalogueCache::save(cacheFile, key, snap->tracepoints, snap->probes->all());
     });
 }
 

@@ -4,9 +4,11 @@
 // (tap::ProbeIndex: aliases, tracepoints, syscalls, perf, timers). Each stage
 // publishes an immutable snapshot to the UI thread as soon as it is done, so
 // completion works (flagged partial) before the index is complete. The UI
-// thread never waits for any of it.
+// thread never waits for any of it. With a cache file (catalogue_cache.h),
+// an index whose inputs did not change is read back in one step instead.
 #pragma once
 
+#include "probe_point_index.h"
 #include "tapset_library.h"
 
 #include <QElapsedTimer>
@@ -18,18 +20,15 @@
 #include <string>
 #include <vector>
 
-namespace tap {
-class ProbeIndex;
-}
-
 namespace tapide {
 
 struct CatalogueSnapshot {
     std::shared_ptr<const TapsetLibrary> library;        // null until stage 1 is done
     std::vector<std::string> tracepoints;                // "system:name", sorted
-    std::shared_ptr<const tap::ProbeIndex> probes;       // null until stage 3 is done
+    std::shared_ptr<const ProbePointIndex> probes;       // null until stage 3 is done
     bool complete = false;
-    double libraryMs = 0, tracepointsMs = 0, probesMs = 0;
+    bool fromCache = false; // tracepoints and probes were read from the disk cache
+    double libraryMs = 0, tracepointsMs = 0, probesMs = 0, cacheMs = 0;
 };
 using CatalogueSnapshotPtr = std::shared_ptr<const CatalogueSnapshot>;
 
@@ -39,8 +38,12 @@ public:
     explicit CatalogueIndexer(QObject* parent = nullptr);
     ~CatalogueIndexer() override;
 
-    // Starts (or restarts, when `force`) indexing in a background thread.
+    // Starts indexing in a background thread: from the cache file when it is
+    // valid, else in stages. `force` rebuilds from cold (and refreshes the cache).
     void start(bool force = false);
+    // The disk cache ("" = none, the default).
+    void setCacheFile(const QString& path) { cacheFile_ = path; }
+    QString cacheFile() const { return cacheFile_; }
     bool running() const { return running_; }
     CatalogueSnapshotPtr snapshot() const { return snapshot_; }
     // Waits for the running job (tests and shutdown only; never from UI code paths).
@@ -61,6 +64,7 @@ private:
     QFuture<void> job_;
     bool running_ = false;
     QElapsedTimer clock_;
+    QString cacheFile_;
 };
 
 } // namespace tapide

@@ -159,6 +159,8 @@ void scopeVariables(const CompletionContext& ctx, const ScriptAnalysis& analysis
         isFunction = scope->kind == ScopeInfo::Function;
         for (const VarInfo& v : scope->context)
             targets.push_back(v);
+        for (const VarInfo& v : scope->aliasLocals)
+            locals.push_back(v);
         for (const VarInfo& v : scope->locals)
             locals.push_back(v);
     }

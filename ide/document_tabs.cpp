@@ -1,6 +1,7 @@
 #include "document_tabs.h"
 
 #include "diagnostics_runner.h"
+#include "generated_code_view.h"
 #include "script_editor.h"
 
 #include <QFileDialog>
@@ -18,8 +19,13 @@ DocumentTabs::DocumentTabs(EditorCompletion::SnapshotSource snapshot, QWidget* p
     setDocumentMode(true);
     tabBar()->setElideMode(Qt::ElideMiddle);
     connect(this, &QTabWidget::tabCloseRequested, this, [this](int index) {
-        if (auto* e = qobject_cast<ScriptEditor*>(widget(index)))
+        if (auto* e = qobject_cast<ScriptEditor*>(widget(index))) {
             closeEditor(e);
+        } else if (QWidget* w = widget(index)) {
+            removeTab(index);
+            w->deleteLater();
+            emit currentEditorChanged(currentEditor());
+        }
     });
     connect(this, &QTabWidget::currentChanged, this, [this] { emit currentEditorChanged(currentEditor()); });
     prompt_ = [this](ScriptEditor* e) {
@@ -86,6 +92,28 @@ ScriptEditor* DocumentTabs::openFile(const QString& path, bool readOnly, QString
     if (!readOnly)
         emit fileOpened(editor->filePath());
     return editor;
+}
+
+GeneratedCodeView* DocumentTabs::generatedCodeView(const QString& scriptPath) {
+    for (GeneratedCodeView* v : generatedCodeViews())
+        if (v->scriptPath() == scriptPath) {
+            setCurrentWidget(v);
+            return v;
+        }
+    auto* view = new GeneratedCodeView(scriptPath, this);
+    view->applyTheme(theme_, fontSize_);
+    int index = addTab(view, view->title());
+    setTabToolTip(index, tr("BPF C generated from %1 (tstap -p3), read-only").arg(scriptPath));
+    setCurrentIndex(index);
+    return view;
+}
+
+QList<GeneratedCodeView*> DocumentTabs::generatedCodeViews() const {
+    QList<GeneratedCodeView*> out;
+    for (int i = 0; i < count(); ++i)
+        if (auto* v = qobject_cast<GeneratedCodeView*>(widget(i)))
+            out << v;
+    return out;
 }
 
 ScriptEditor* DocumentTabs::currentEditor() const { return qobject_cast<ScriptEditor*>(currentWidget()); }
@@ -180,6 +208,10 @@ bool DocumentTabs::closeAll() {
         e->setModified(false);
         closeEditor(e);
     }
+    for (GeneratedCodeView* v : generatedCodeViews()) {
+        removeTab(indexOf(v));
+        v->deleteLater();
+    }
     return true;
 }
 
@@ -188,6 +220,8 @@ void DocumentTabs::applyTheme(ThemeKind theme, int fontSize) {
     fontSize_ = fontSize;
     for (ScriptEditor* e : editors())
         e->applyTheme(theme, fontSize);
+    for (GeneratedCodeView* v : generatedCodeViews())
+        v->applyTheme(theme, fontSize);
 }
 
 void DocumentTabs::setInlineDiagnostics(bool on) {

@@ -16,6 +16,7 @@ namespace tapide {
 
 class ScriptEditor;
 class DiagnosticsRunner;
+class GeneratedCodeView;
 
 class DocumentTabs : public QTabWidget {
     Q_OBJECT
@@ -25,6 +26,9 @@ public:
     ScriptEditor* newDocument(const QString& text = {});
     // Opens `path` (or shows it when already open); null on error (message in `error`).
     ScriptEditor* openFile(const QString& path, bool readOnly = false, QString* error = nullptr);
+    // A read-only view of a script's generated C (its own tab; one per script, reused).
+    GeneratedCodeView* generatedCodeView(const QString& scriptPath);
+    QList<GeneratedCodeView*> generatedCodeViews() const;
     ScriptEditor* currentEditor() const;
     QList<ScriptEditor*> editors() const;
     ScriptEditor* editorForPath(const QString& path) const;

@@ -1,18 +1,23 @@
 #include "ide_perspective.h"
 
 #include "app_paths.h"
+#include "catalogue_cache.h"
 #include "catalogue_indexer.h"
 #include "diagnostics_runner.h"
 #include "document_tabs.h"
 #include "find_bar.h"
 #include "functions_dock.h"
+#include "generated_code_view.h"
 #include "icons.h"
 #include "probe_catalogue_dock.h"
 #include "problems_dock.h"
 #include "run_console.h"
+#include "run_configuration.h"
 #include "run_dock.h"
 #include "script_editor.h"
 #include "token_scan.h"
+#include "variable_hints_dock.h"
+#include "workspace_dock.h"
 
 #include "listing.h"
 
@@ -25,6 +30,7 @@
 #include <QLabel>
 #include <QMessageBox>
 #include <QPushButton>
+#include <QScrollArea>
 #include <QStackedWidget>
 #include <QTimer>
 #include <QVBoxLayout>
@@ -34,6 +40,8 @@ namespace tapide {
 
 IdePerspective::IdePerspective(QWidget* parent) : Perspective("ide", tr("IDE"), parent) {
     indexer_ = new CatalogueIndexer(this);
+    if (!qEnvironmentVariableIsSet("TAPSTUDIO_NO_INDEX_CACHE"))
+        indexer_->setCacheFile(CatalogueCache::defaultPath());
     documents_ = new DocumentTabs([this] { return indexer_->snapshot(); }, this);
     findBar_ = new FindBar(this);
 
@@ -46,7 +54,12 @@ IdePerspective::IdePerspective(QWidget* parent) : Perspective("ide", tr("IDE"), 
 
     stack_ = new QStackedWidget(this);
     buildWelcome();
-    stack_->addWidget(welcome_);
+    auto* welcomeScroll = new QScrollArea(this);
+    welcomeScroll->setObjectName("WelcomeScroll");
+    welcomeScroll->setWidget(welcome_);
+    welcomeScroll->setWidgetResizable(true);
+    welcomeScroll->setFrameShape(QFrame::NoFrame);
+    stack_->addWidget(welcomeScroll);
     stack_->addWidget(editorArea);
     setCentralWidget(stack_);
 
@@ -54,9 +67,16 @@ IdePerspective::IdePerspective(QWidget* parent) : Perspective("ide", tr("IDE"), 
     functions_ = new FunctionsDock(this);
     problems_ = new ProblemsDock(this);
     console_ = new RunDock(this);
+    hints_ = new VariableHintsDock(this);
+    hints_->setSnapshotSource([this] { return indexer_->snapshot(); });
+    workspace_ = new WorkspaceDock(this);
+    // Left: the catalogues and the workspace as tabs, the variable hints under them
+    // (split before tabifying: a tabbed dock cannot be split).
     addDockWidget(Qt::LeftDockWidgetArea, catalogue_);
-    addDockWidget(Qt::LeftDockWidgetArea, functions_);
+    addDockWidget(Qt::LeftDockWidgetArea, hints_);
+    splitDockWidget(catalogue_, hints_, Qt::Vertical);
     tabifyDockWidget(catalogue_, functions_);
+    tabifyDockWidget(functions_, workspace_);
     catalogue_->raise();
     addDockWidget(Qt::BottomDockWidgetArea, problems_);
     addDockWidget(Qt::BottomDockWidgetArea, console_);
@@ -72,7 +92,9 @@ IdePerspective::IdePerspective(QWidget* parent) : Perspective("ide", tr("IDE"), 
     });
     connect(indexer_, &CatalogueIndexer::finished, this, [this](double ms) {
         auto snap = indexer_->snapshot();
-        emit indexProgress(tr("Indexed %1 probe points, %2 tracepoints, %3 functions in %4 ms")
+        hints_->refresh();
+        emit indexProgress((snap->fromCache ? tr("Loaded %1 probe points, %2 tracepoints, %3 functions from the cache in %4 ms")
+                                            : tr("Indexed %1 probe points, %2 tracepoints, %3 functions in %4 ms"))
                                .arg(snap->probes ? snap->probes->all().size() : 0)
                                .arg(snap->tracepoints.size())
                                .arg(snap->library ? snap->library->functions().size() : 0)
@@ -82,6 +104,7 @@ IdePerspective::IdePerspective(QWidget* parent) : Perspective("ide", tr("IDE"), 
 
     connect(documents_, &DocumentTabs::currentEditorChanged, this, [this](ScriptEditor* e) {
         findBar_->setEditor(e);
+        hints_->setEditor(e);
         updateCentral();
         emit currentEditorChanged(e);
         if (e) {
@@ -113,6 +136,9 @@ IdePerspective::IdePerspective(QWidget* parent) : Perspective("ide", tr("IDE"), 
     connect(catalogue_, &ProbeCatalogueDock::openLocation, this,
             [this](const QString& file, int line) { showLocation(file, line, 1); });
     connect(functions_, &FunctionsDock::insertRequested, this, &IdePerspective::insertAtCursor);
+    connect(hints_, &VariableHintsDock::insertRequested, this, &IdePerspective::insertAtCursor);
+    connect(workspace_, &WorkspaceDock::openRequested, this, [this](const QString& path) { openFile(path); });
+    connect(workspace_, &WorkspaceDock::openFolderRequested, this, &IdePerspective::openFolderDialog);
     connect(functions_, &FunctionsDock::openLocation, this,
             [this](const QString& file, int line) { showLocation(file, line, 1); });
     updateCentral();
@@ -130,7 +156,7 @@ void IdePerspective::buildWelcome() {
     auto* outer = new QVBoxLayout(welcome_);
     outer->addStretch(1);
     auto* column = new QWidget(welcome_);
-    column->setFixedWidth(620);
+    column->setFixedWidth(660);
     auto* layout = new QVBoxLayout(column);
     auto* head = new QHBoxLayout;
     auto* logo = new QLabel(column);
@@ -164,12 +190,14 @@ void IdePerspective::buildWelcome() {
         auto* grid = new QGridLayout;
         grid->setSpacing(2);
         int i = 0;
+        constexpr int kColumns = 3;
         for (const QString& path : examples) {
-            auto* b = new QCommandLinkButton(QFileInfo(path).fileName(), column);
-            b->setToolTip(scriptSummary(path));
-            b->setIconSize(QSize(16, 16));
+            auto* b = new QCommandLinkButton(QFileInfo(path).completeBaseName(), column);
+            b->setObjectName("example:" + QFileInfo(path).fileName());
+            b->setToolTip(QFileInfo(path).fileName() + " — " + scriptSummary(path));
+            b->setIconSize(QSize(12, 12));
             connect(b, &QCommandLinkButton::clicked, this, [this, path] { openFile(path); });
-            grid->addWidget(b, i / 2, i % 2);
+            grid->addWidget(b, i / kColumns, i % kColumns);
             ++i;
         }
         layout->addLayout(grid);
@@ -184,7 +212,8 @@ void IdePerspective::buildWelcome() {
 
 void IdePerspective::applyDefaultLayout() {
     resizeDocks({catalogue_}, {320}, Qt::Horizontal);
-    resizeDocks({problems_}, {260}, Qt::Vertical);
+    resizeDocks({catalogue_, hints_}, {360, 200}, Qt::Vertical);
+    resizeDocks({problems_}, {200}, Qt::Vertical);
 }
 
 void IdePerspective::updateCentral() { stack_->setCurrentIndex(documents_->count() > 0 ? 1 : 0); }
@@ -201,6 +230,8 @@ void IdePerspective::wireEditor(ScriptEditor* editor) {
         if (editor == currentEditor())
             emit cursorInfo(tr("Ln %1, Col %2").arg(line + 1).arg(index + 1));
     });
+    connect(editor, &ScriptEditor::definitionRequested, this,
+            [this, editor](int pos) { goToDefinition(editor, pos); });
     connect(documents_->completionFor(editor), &EditorCompletion::partialIndexUsed, this, [this] {
         emit statusMessage(tr("Completion from a partial index: probe variables are still being indexed"), 3000);
     });
@@ -239,6 +270,11 @@ bool IdePerspective::save() { return documents_->save(currentEditor()); }
 bool IdePerspective::saveAs() { return documents_->saveAs(currentEditor()); }
 
 bool IdePerspective::closeCurrent() {
+    if (auto* view = qobject_cast<GeneratedCodeView*>(documents_->currentWidget())) {
+        emit documents_->tabCloseRequested(documents_->indexOf(view));
+        updateCentral();
+        return true;
+    }
     bool ok = documents_->closeEditor(currentEditor());
     updateCentral();
     return ok;
@@ -384,6 +420,10 @@ RunConsole* IdePerspective::launch(const QString& path, bool needsPrivileges) {
     o.tstap = tstapPath();
     o.script = path;
     o.needsPrivileges = needsPrivileges;
+    RunConfiguration config = RunConfiguration::load(path);
+    o.options = config.tstapOptions();
+    o.scriptArgs = config.scriptArgs();
+    o.workingDir = QFileInfo(path).absolutePath();
     if (o.tstap.isEmpty()) {
         RunConsole* c = console_->addConsole(QFileInfo(path).fileName());
         c->setScriptPath(path);
@@ -395,8 +435,89 @@ RunConsole* IdePerspective::launch(const QString& path, bool needsPrivileges) {
     }
     RunConsole* c = console_->startRun(o);
     console_->raise();
-    emit statusMessage(tr("Running %1").arg(QFileInfo(path).fileName()), 3000);
+    emit statusMessage(config.isDefault() ? tr("Running %1").arg(QFileInfo(path).fileName())
+                                          : tr("Running %1").arg(config.commandLine(path)),
+                       3000);
     return c;
+}
+
+DefinitionTarget IdePerspective::goToDefinition(ScriptEditor* editor, int pos) {
+    if (!editor)
+        editor = currentEditor();
+    if (!editor)
+        return {};
+    if (pos < 0)
+        pos = editor->currentPosition();
+    DefinitionTarget t = findDefinition(editor->utf8Text(), pos, editor->analysis(), indexer_->snapshot());
+    if (!t.valid()) {
+        emit statusMessage(t.reason.isEmpty() ? tr("No definition found") : t.reason, 4000);
+        return t;
+    }
+    if (t.inScript()) {
+        editor->jumpTo(t.line, t.col);
+    } else {
+        // Tapsets open read-only (a copy of the library is not the place to edit it).
+        ScriptEditor* e = documents_->editorForPath(t.file);
+        if (!e)
+            e = openFile(t.file, true);
+        if (!e)
+            return t;
+        documents_->setCurrentWidget(e);
+        e->jumpTo(std::max(1, t.line), std::max(1, t.col));
+    }
+    emit statusMessage(tr("Definition: %1").arg(t.describe()), 4000);
+    return t;
+}
+
+void IdePerspective::openFolderDialog() {
+    QString start = workspace_->folder();
+    if (start.isEmpty())
+        if (ScriptEditor* e = currentEditor(); e && !e->filePath().isEmpty())
+            start = QFileInfo(e->filePath()).absolutePath();
+    QString dir = QFileDialog::getExistingDirectory(this, tr("Open Folder"), start);
+    if (!dir.isEmpty())
+        openFolder(dir);
+}
+
+void IdePerspective::openFolder(const QString& path) {
+    workspace_->setFolder(path);
+    workspace_->show();
+    workspace_->raise();
+    emit statusMessage(tr("Workspace: %1").arg(path), 3000);
+}
+
+bool IdePerspective::editRunConfiguration() {
+    ScriptEditor* e = currentEditor();
+    if (!e)
+        return false;
+    if (e->filePath().isEmpty() && !documents_->save(e))
+        return false; // configurations are kept per file
+    RunConfigurationDialog dialog(e->filePath(), RunConfiguration::load(e->filePath()), this);
+    if (dialog.exec() != QDialog::Accepted)
+        return false;
+    dialog.configuration().save(e->filePath());
+    emit statusMessage(tr("F5 runs: %1").arg(dialog.configuration().commandLine(e->filePath())), 5000);
+    return true;
+}
+
+GeneratedCodeView* IdePerspective::showGeneratedCode() {
+    ScriptEditor* e = currentEditor();
+    if (!e)
+        return nullptr;
+    QString tstap = tstapPath();
+    QString path = e->filePath().isEmpty() ? e->diagnosticName() : e->filePath();
+    RunConfiguration config = RunConfiguration::load(e->filePath());
+    GeneratedCodeView* view = documents_->generatedCodeView(path);
+    if (tstap.isEmpty()) {
+        view->setText(tr("/* tstap was not found next to tapstudio or in PATH. */"));
+        return view;
+    }
+    std::string text = e->utf8Text();
+    view->generate(tstap, config.translationOptions(), QByteArray(text.data(), qsizetype(text.size())),
+                   config.scriptArgs());
+    updateCentral();
+    emit statusMessage(tr("Translating %1 (pass 3)…").arg(QFileInfo(path).fileName()), 3000);
+    return view;
 }
 
 void IdePerspective::stop() {

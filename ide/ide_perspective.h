@@ -3,6 +3,7 @@
 // Problems and Console. Owns the background catalogue indexing and runs.
 #pragma once
 
+#include "definition_finder.h"
 #include "perspective.h"
 #include "script_analysis.h"
 
@@ -16,11 +17,14 @@ class CatalogueIndexer;
 class DocumentTabs;
 class FindBar;
 class FunctionsDock;
+class GeneratedCodeView;
 class ProbeCatalogueDock;
 class ProblemsDock;
 class RunConsole;
 class RunDock;
 class ScriptEditor;
+class VariableHintsDock;
+class WorkspaceDock;
 
 class IdePerspective : public Perspective {
     Q_OBJECT
@@ -36,6 +40,8 @@ public:
     RunDock* console() const { return console_; }
     ProbeCatalogueDock* catalogue() const { return catalogue_; }
     FunctionsDock* functions() const { return functions_; }
+    VariableHintsDock* hints() const { return hints_; }
+    WorkspaceDock* workspace() const { return workspace_; }
     CatalogueIndexer* indexer() const { return indexer_; }
     FindBar* findBar() const { return findBar_; }
     ScriptEditor* currentEditor() const;
@@ -63,7 +69,20 @@ public:
     // Inserts text at the cursor, leaving the cursor `cursorBack` characters before its end.
     void insertAtCursor(const QString& text, int cursorBack = 0);
 
-    // Saves the current script and runs it with tstap (F5).
+    // Go to definition (F12 / Ctrl+click) of what is at `pos` of `editor`
+    // (default: the cursor of the current editor). Returns what was found.
+    DefinitionTarget goToDefinition(ScriptEditor* editor = nullptr, int pos = -1);
+
+    // Opens a folder in the Workspace view (File > Open Folder…).
+    void openFolderDialog();
+    void openFolder(const QString& path);
+
+    // Run > Run Configuration…: the dialog for the current script; false when cancelled.
+    bool editRunConfiguration();
+    // Run > Show Generated Code: pass 3 of the current script in a read-only C tab.
+    GeneratedCodeView* showGeneratedCode();
+
+    // Saves the current script and runs it with tstap (F5) and its run configuration.
     RunConsole* run();
     void stop();
     bool anyRunning() const;
@@ -93,6 +112,8 @@ private:
     RunDock* console_;
     ProbeCatalogueDock* catalogue_;
     FunctionsDock* functions_;
+    VariableHintsDock* hints_;
+    WorkspaceDock* workspace_;
     CatalogueIndexer* indexer_;
     ThemeKind theme_ = ThemeKind::Light;
     int fontSize_ = kDefaultFontSize;

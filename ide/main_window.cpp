@@ -12,6 +12,8 @@
 #include "recent_files.h"
 #include "run_dock.h"
 #include "script_editor.h"
+#include "variable_hints_dock.h"
+#include "workspace_dock.h"
 
 #include <QAction>
 #include <QActionGroup>
@@ -115,6 +117,9 @@ void MainWindow::createActions() {
             &QAction::triggered, this, inIde([this] { ide_->newDocument(); }));
     connect(makeAction("file.open", tr("&Open…"), QKeySequence::Open, st->standardIcon(QStyle::SP_DialogOpenButton)),
             &QAction::triggered, this, inIde([this] { ide_->openDialog(); }));
+    connect(makeAction("file.openFolder", tr("Open &Folder…"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_O),
+                       st->standardIcon(QStyle::SP_DirOpenIcon)),
+            &QAction::triggered, this, inIde([this] { ide_->openFolderDialog(); }));
     connect(makeAction("file.save", tr("&Save"), QKeySequence::Save, st->standardIcon(QStyle::SP_DialogSaveButton)),
             &QAction::triggered, this, [this] { ide_->save(); });
     connect(makeAction("file.saveAs", tr("Save &As…"), QKeySequence::SaveAs), &QAction::triggered, this,
@@ -143,11 +148,17 @@ void MainWindow::createActions() {
             &QAction::triggered, this, [this] { ide_->toggleComment(); });
     connect(makeAction("edit.complete", tr("Complete"), QKeySequence(Qt::CTRL | Qt::Key_Space)), &QAction::triggered,
             this, [this] { ide_->complete(); });
+    connect(makeAction("edit.gotoDefinition", tr("Go to &Definition"), QKeySequence(Qt::Key_F12)),
+            &QAction::triggered, this, [this] { ide_->goToDefinition(); });
 
     connect(makeAction("run.run", tr("&Run"), QKeySequence(Qt::Key_F5), icons::run()), &QAction::triggered, this,
             inIde([this] { ide_->run(); }));
     connect(makeAction("run.stop", tr("&Stop"), QKeySequence(Qt::SHIFT | Qt::Key_F5), icons::stop()),
             &QAction::triggered, this, [this] { ide_->stop(); });
+    connect(makeAction("run.configure", tr("Run &Configuration…"), QKeySequence(Qt::CTRL | Qt::Key_F5)),
+            &QAction::triggered, this, inIde([this] { ide_->editRunConfiguration(); }));
+    connect(makeAction("run.generatedCode", tr("Show &Generated Code"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_G)),
+            &QAction::triggered, this, inIde([this] { ide_->showGeneratedCode(); }));
 
     connect(makeAction("view.zoomIn", tr("&Larger Font"), QKeySequence::ZoomIn), &QAction::triggered, this,
             [this] { setFontSize(fontSize_ + 1); });
@@ -186,6 +197,7 @@ void MainWindow::createMenus() {
     QMenu* file = menuBar()->addMenu(tr("&File"));
     file->addAction(action("file.new"));
     file->addAction(action("file.open"));
+    file->addAction(action("file.openFolder"));
     recentMenu_ = file->addMenu(tr("Open &Recent"));
     recentMenu_->setObjectName("menu.recent");
     connect(recentMenu_, &QMenu::aboutToShow, this, &MainWindow::rebuildRecentMenu);
@@ -202,7 +214,7 @@ void MainWindow::createMenus() {
     QMenu* edit = menuBar()->addMenu(tr("&Edit"));
     static const char* const editItems[] = {"edit.undo", "edit.redo", nullptr, "edit.cut", "edit.copy",
                                             "edit.paste", nullptr, "edit.find", "edit.replace", nullptr,
-                                            "edit.toggleComment", "edit.complete"};
+                                            "edit.toggleComment", "edit.complete", "edit.gotoDefinition"};
     for (const char* n : editItems) {
         if (n)
             edit->addAction(action(n));
@@ -225,12 +237,16 @@ void MainWindow::createMenus() {
     view->addAction(action("view.inlineDiagnostics"));
     QMenu* docks = view->addMenu(tr("&Tool Views"));
     for (QDockWidget* d : {static_cast<QDockWidget*>(ide_->catalogue()), static_cast<QDockWidget*>(ide_->functions()),
+                           static_cast<QDockWidget*>(ide_->workspace()), static_cast<QDockWidget*>(ide_->hints()),
                            static_cast<QDockWidget*>(ide_->problems()), static_cast<QDockWidget*>(ide_->console())})
         docks->addAction(d->toggleViewAction());
 
     QMenu* run = menuBar()->addMenu(tr("&Run"));
     run->addAction(action("run.run"));
     run->addAction(action("run.stop"));
+    run->addSeparator();
+    run->addAction(action("run.configure"));
+    run->addAction(action("run.generatedCode"));
 
     QMenu* help = menuBar()->addMenu(tr("&Help"));
     help->addAction(tr("&About TapStudio"), this, [this] {
@@ -333,9 +349,13 @@ void MainWindow::updateActions() {
     bool haveEditor = inIde && e;
     for (const char* n : {"file.save", "file.saveAs", "file.close", "edit.undo", "edit.redo", "edit.cut", "edit.copy",
                           "edit.paste", "edit.find", "edit.replace", "edit.findNext", "edit.toggleComment",
-                          "edit.complete"})
+                          "edit.complete", "edit.gotoDefinition"})
         action(n)->setEnabled(haveEditor);
     action("run.run")->setEnabled(haveEditor);
+    action("run.configure")->setEnabled(haveEditor);
+    // Generated-code tabs close too.
+    action("file.close")->setEnabled(inIde && ide_->documents()->currentWidget());
+    action("run.generatedCode")->setEnabled(haveEditor);
     action("run.stop")->setEnabled(ide_->anyRunning());
 }
 

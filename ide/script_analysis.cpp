@@ -133,7 +133,7 @@ ScriptAnalysis analyseScript(const std::string& text, const QString& fileName, q
             ast = f.get();
     if (ast) {
         for (const tap::VarDecl* g : ast->globals)
-            a.globals.push_back({QString::fromStdString(g->name), varType(g)});
+            a.globals.push_back({QString::fromStdString(g->name), varType(g), int(g->loc.line), int(g->loc.col)});
         for (const tap::ProbeDecl* p : ast->probes) {
             ScopeInfo s;
             s.kind = ScopeInfo::Probe;
@@ -160,11 +160,18 @@ ScriptAnalysis analyseScript(const std::string& text, const QString& fileName, q
                     }
                     for (const tap::VarDecl* l : rp.locals) {
                         QString name = QString::fromStdString(l->name);
+                        bool fromAlias = l->loc.valid() && l->loc.file != script;
+                        QVector<VarInfo>& into = fromAlias ? s.aliasLocals : s.locals;
                         bool seen = false;
-                        for (const VarInfo& v : s.locals)
+                        for (const VarInfo& v : into)
                             seen = seen || v.name == name;
-                        if (!seen)
-                            s.locals.push_back({name, varType(l)});
+                        if (!seen) {
+                            into.push_back({name, varType(l)});
+                            if (!fromAlias && l->loc.valid()) {
+                                into.back().line = int(l->loc.line);
+                                into.back().col = int(l->loc.col);
+                            }
+                        }
                     }
                 }
             }
@@ -190,13 +197,13 @@ ScriptAnalysis analyseScript(const std::string& text, const QString& fileName, q
             s.line = int(f->loc.line);
             s.returnType = typeText(f->returnType);
             for (const tap::VarDecl* p : f->params) {
-                s.locals.push_back({QString::fromStdString(p->name), varType(p)});
+                s.locals.push_back({QString::fromStdString(p->name), varType(p), int(p->loc.line), int(p->loc.col)});
                 s.params.push_back(s.locals.back());
             }
             if (f->body && !f->embedded())
                 bodyRange(f->body, s);
             for (const tap::VarDecl* l : f->locals)
-                s.locals.push_back({QString::fromStdString(l->name), varType(l)});
+                s.locals.push_back({QString::fromStdString(l->name), varType(l), int(l->loc.line), int(l->loc.col)});
             a.scopes.push_back(s);
         }
         std::sort(a.scopes.begin(), a.scopes.end(),

@@ -30,6 +30,7 @@ struct ScriptDiagnostic {
 struct VarInfo {
     QString name;
     QString type; // "long", "string", "long[string]", "stats", "struct task_struct*", "" if unknown
+    int line = 0, col = 0; // where it is declared in the script (1-based), 0 when unknown or elsewhere
 };
 
 struct ScopeInfo {
@@ -41,6 +42,7 @@ struct ScopeInfo {
     int line = 0;          // 1-based
     QVector<VarInfo> context; // $variables (probes, when elaborated)
     QVector<VarInfo> locals;  // locals and parameters
+    QVector<VarInfo> aliasLocals; // probes via a tapset alias: the variables its prologue sets
     QVector<VarInfo> params;  // functions: the parameters, in order
     QString returnType;    // functions
     bool kernel = false;   // probe handler runs in the kernel

@@ -8,6 +8,7 @@
 #include <QFile>
 #include <QFileInfo>
 #include <QKeyEvent>
+#include <QMouseEvent>
 #include <QSaveFile>
 #include <QToolTip>
 
@@ -77,6 +78,20 @@ ScriptEditor::ScriptEditor(QWidget* parent) : QsciScintilla(parent), lexer_(new 
 }
 
 void ScriptEditor::setFilePath(const QString& path) { filePath_ = path; }
+
+void ScriptEditor::mousePressEvent(QMouseEvent* e) {
+    if (e->button() == Qt::LeftButton && (e->modifiers() & Qt::ControlModifier)) {
+        QPoint p = e->position().toPoint();
+        long pos = SendScintilla(SCI_POSITIONFROMPOINTCLOSE, (unsigned long)p.x(), long(p.y()));
+        if (pos >= 0) {
+            SendScintilla(SCI_GOTOPOS, (unsigned long)pos);
+            emit definitionRequested(int(pos));
+            e->accept();
+            return;
+        }
+    }
+    QsciScintilla::mousePressEvent(e);
+}
 
 QString ScriptEditor::displayName() const {
     if (filePath_.isEmpty())
@@ -202,6 +217,7 @@ void ScriptEditor::setAnalysis(const ScriptAnalysis& analysis) {
                 if (s.kind == old.kind && s.name == old.name) {
                     fill(s.context, old.context);
                     fill(s.locals, old.locals);
+                    fill(s.aliasLocals, old.aliasLocals);
                     if (s.returnType.isEmpty())
                         s.returnType = old.returnType;
                     s.kernel = s.kernel || old.kernel;

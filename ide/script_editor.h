@@ -71,6 +71,11 @@ public slots:
 
 signals:
     void analysisChanged();
+    // Ctrl+click: go to the definition of what is at byte offset `pos`.
+    void definitionRequested(int pos);
+
+protected:
+    void mousePressEvent(QMouseEvent* e) override;
 
 private:
     void smartIndent(int ch);

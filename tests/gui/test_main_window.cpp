@@ -4,6 +4,7 @@
 // scripts, layout/theme/font size survive a restart through QSettings,
 // unsaved changes are asked about, the UI thread never stalls while the
 // catalogue is indexed cold, and F5 runs a script into the Console.
+#include "app_paths.h"
 #include "catalogue_indexer.h"
 #include "document_tabs.h"
 #include "functions_dock.h"
@@ -16,6 +17,7 @@
 #include "script_editor.h"
 
 #include <QAction>
+#include <QCommandLinkButton>
 #include <Qsci/qscilexer.h>
 #include <QLabel>
 #include <QMenuBar>
@@ -129,6 +131,18 @@ void TestMainWindow::examplesMenu() {
     for (QAction* a : menu->actions())
         names << a->text();
     QVERIFY2(names.contains("hello_world.stp"), qPrintable(names.join(",")));
+    // Every bundled example is in the menu and on the welcome page: the
+    // seed's three and a dozen more.
+    const QStringList examples = exampleScripts();
+    QVERIFY2(examples.size() >= 15, qPrintable(QString::number(examples.size())));
+    for (const QString& path : examples) {
+        QString name = QFileInfo(path).fileName();
+        QVERIFY2(names.contains(name), qPrintable(name));
+        QVERIFY2(!scriptSummary(path).isEmpty(), qPrintable(name + " has no description comment"));
+        QVERIFY2(w.findChild<QCommandLinkButton*>("example:" + name), qPrintable(name));
+    }
+    for (const char* seed : {"hello_world.stp", "context_switch.stp", "top.stp"})
+        QVERIFY(names.contains(seed));
     QAction* hello = w.findChild<QAction*>("example.hello_world.stp");
     QVERIFY(hello);
     w.switchTo("graph");

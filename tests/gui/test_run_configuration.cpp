@@ -1,0 +1,149 @@
+// Run configurations: the stap options per script (-v -p -o -b -c -x -G -D
+// -T -g and script arguments) saved with QSettings by path, edited in the
+// dialog, and used by F5 (the command line tstap gets).
+#include "document_tabs.h"
+#include "ide_perspective.h"
+#include "main_window.h"
+#include "run_configuration.h"
+#include "run_console.h"
+#include "run_dock.h"
+#include "script_editor.h"
+
+#include <QAction>
+#include <QCheckBox>
+#include <QLineEdit>
+#include <QPlainTextEdit>
+#include <QSettings>
+#include <QSpinBox>
+#include <QTemporaryDir>
+#include <QtTest>
+
+using namespace tapide;
+
+class TestRunConfiguration : public QObject {
+    Q_OBJECT
+private slots:
+    void initTestCase();
+    void init() { QSettings().clear(); }
+    void options();
+    void savedPerScript();
+    void dialog();
+    void f5UsesTheConfiguration();
+};
+
+void TestRunConfiguration::initTestCase() {
+    QStandardPaths::setTestModeEnabled(true);
+    QCoreApplication::setOrganizationName("TapStudioTest");
+    QCoreApplication::setApplicationName("tapstudio-gui-test-runconfig");
+}
+
+void TestRunConfiguration::options() {
+    RunConfiguration c;
+    QVERIFY(c.isDefault());
+    QVERIFY(c.tstapOptions().isEmpty());
+    QCOMPARE(c.commandLine("/x/top.stp"), QString("tstap top.stp"));
+    c.verbose = 2;
+    c.lastPass = 3;
+    c.outputFile = "/tmp/out file.txt";
+    c.bulk = true;
+    c.command = "ls -l /";
+    c.timeoutSeconds = 5;
+    c.guru = true;
+    c.defines = {"MAXSTRINGLEN=1024"};
+    c.globals = {"limit=10"};
+    c.arguments = "10 'two words' \"x\"";
+    QCOMPARE(c.tstapOptions(), (QStringList{"-v", "-v", "-p", "3", "-o", "/tmp/out file.txt", "-b", "-c", "ls -l /",
+                                            "-T", "5", "-g", "-D", "MAXSTRINGLEN=1024", "-G", "limit=10"}));
+    QCOMPARE(c.translationOptions(), (QStringList{"-g", "-D", "MAXSTRINGLEN=1024", "-G", "limit=10"}));
+    QCOMPARE(c.scriptArgs(), (QStringList{"10", "two words", "x"}));
+    QCOMPARE(c.commandLine("/x/top.stp"),
+             QString("tstap -v -v -p 3 -o '/tmp/out file.txt' -b -c 'ls -l /' -T 5 -g -D MAXSTRINGLEN=1024 "
+                     "-G limit=10 top.stp 10 'two words' x"));
+    QVERIFY(c.problems().isEmpty());
+    RunConfiguration x;
+    x.targetPid = 1;
+    QCOMPARE(x.tstapOptions(), (QStringList{"-x", "1"}));
+    x.command = "true";
+    x.defines = {"bad"};
+    x.globals = {"=1"};
+    QCOMPARE(x.problems().size(), 3);
+}
+
+void TestRunConfiguration::savedPerScript() {
+    RunConfiguration a;
+    a.timeoutSeconds = 7;
+    a.arguments = "1 2";
+    a.save("/tmp/a/one.stp");
+    RunConfiguration b;
+    b.verbose = 1;
+    b.save("/tmp/b/one.stp");
+    QCOMPARE(RunConfiguration::load("/tmp/a/one.stp"), a);
+    QCOMPARE(RunConfiguration::load("/tmp/b/one.stp"), b);
+    QVERIFY(RunConfiguration::load("/tmp/c/one.stp").isDefault());
+    // Back to the defaults: nothing kept.
+    RunConfiguration{}.save("/tmp/a/one.stp");
+    QVERIFY(RunConfiguration::load("/tmp/a/one.stp").isDefault());
+    QVERIFY(!QSettings().childGroups().isEmpty()); // b is still there
+}
+
+void TestRunConfiguration::dialog() {
+    RunConfiguration c;
+    c.timeoutSeconds = 3;
+    c.arguments = "42";
+    RunConfigurationDialog d("/tmp/s/top.stp", c);
+    QCOMPARE(d.findChild<QSpinBox*>("timeout")->value(), 3);
+    QCOMPARE(d.findChild<QLineEdit*>("arguments")->text(), QString("42"));
+    QCOMPARE(d.preview(), QString("tstap -T 3 top.stp 42"));
+    d.findChild<QCheckBox*>("guru")->setChecked(true);
+    d.findChild<QSpinBox*>("verbose")->setValue(1);
+    d.findChild<QPlainTextEdit*>("defines")->setPlainText("MAXMAPENTRIES=100\n\n");
+    d.findChild<QLineEdit*>("command")->setText("sleep 1");
+    RunConfiguration out = d.configuration();
+    QVERIFY(out.guru);
+    QCOMPARE(out.verbose, 1);
+    QCOMPARE(out.defines, QStringList{"MAXMAPENTRIES=100"});
+    QCOMPARE(out.command, QString("sleep 1"));
+    QCOMPARE(d.preview(), QString("tstap -v -c 'sleep 1' -T 3 -g -D MAXMAPENTRIES=100 top.stp 42"));
+    // Invalid values keep the dialog open.
+    d.findChild<QPlainTextEdit*>("globals")->setPlainText("nonsense");
+    d.show();
+    d.accept();
+    QVERIFY(d.isVisible());
+    QCOMPARE(d.result(), int(QDialog::Rejected));
+    d.findChild<QPlainTextEdit*>("globals")->setPlainText("");
+    d.accept();
+    QCOMPARE(d.result(), int(QDialog::Accepted));
+}
+
+void TestRunConfiguration::f5UsesTheConfiguration() {
+    if (qEnvironmentVariable("TAPSTUDIO_TSTAP").isEmpty())
+        QSKIP("tstap is not built");
+    QTemporaryDir dir;
+    QString path = dir.filePath("args.stp");
+    QFile f(path);
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    f.write("global g = 1\nprobe begin { printf(\"%s %d g=%d\\n\", @1, $2, g); exit() }\n");
+    f.close();
+    RunConfiguration c;
+    c.arguments = "'hello world' 41";
+    c.globals = {"g=5"};
+    c.verbose = 1;
+    c.save(path);
+
+    MainWindow w;
+    w.show();
+    w.openFiles({path});
+    QVERIFY(w.action("run.configure")->isEnabled());
+    QCOMPARE(w.action("run.configure")->shortcut(), QKeySequence(Qt::CTRL | Qt::Key_F5));
+    w.action("run.run")->trigger();
+    RunDock* dock = w.ide()->console();
+    QTRY_VERIFY_WITH_TIMEOUT(dock->currentConsole() && dock->currentConsole()->finished(), 20000);
+    RunConsole* console = dock->currentConsole();
+    QVERIFY2(console->plainText().contains("hello world 41 g=5"), qPrintable(console->plainText()));
+    QStringList args = console->session()->command().arguments;
+    QVERIFY2(args.contains("-v") && args.contains("-G") && args.endsWith("41"), qPrintable(args.join(' ')));
+    QCOMPARE(console->exitCode(), 0);
+}
+
+QTEST_MAIN(TestRunConfiguration)
+#include "test_run_configuration.moc"
