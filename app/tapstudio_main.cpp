@@ -2,7 +2,8 @@
 //
 //   tapstudio [FILE.stp ...]
 //   tapstudio --screenshot out.png [--delay MS] [--perspective ide|graph|dashboard] [--theme light|dark]
-//             [--size WxH] [--folder DIR] [--cursor LINE:COL] [--dock NAME] [--generated-code] FILE
+//             [--size WxH] [--folder DIR] [--cursor LINE:COL] [--dock NAME] [--generated-code] [--run]
+//             [--console-height PX] FILE
 #include "main_window.h"
 #include "document_tabs.h"
 #include "functions_dock.h"
@@ -31,6 +32,8 @@ struct DocOptions {
     QCommandLineOption cursor{"cursor", "Put the cursor at LINE:COL of the current script.", "LINE:COL"};
     QCommandLineOption dock{"dock", "Raise this dock: workspace, functions, catalogue, console, problems.", "NAME"};
     QCommandLineOption generated{"generated-code", "Show the generated C of the current script."};
+    QCommandLineOption run{"run", "Run the current script (F5) after start-up."};
+    QCommandLineOption consoleHeight{"console-height", "Height of the Console dock in pixels.", "PX"};
 };
 
 void describe(QCommandLineParser& parser, QCommandLineOption& screenshot, QCommandLineOption& delay,
@@ -40,7 +43,8 @@ void describe(QCommandLineParser& parser, QCommandLineOption& screenshot, QComma
     parser.addHelpOption();
     parser.addVersionOption();
     parser.addPositionalArgument("files", "Scripts to open.", "[FILE...]");
-    parser.addOptions({screenshot, delay, perspective, theme, size, doc.folder, doc.cursor, doc.dock, doc.generated});
+    parser.addOptions({screenshot, delay, perspective, theme, size, doc.folder, doc.cursor, doc.dock, doc.generated,
+                       doc.run, doc.consoleHeight});
 }
 
 } // namespace
@@ -115,6 +119,12 @@ int main(int argc, char** argv) {
     }
     if (parser.isSet(doc.generated))
         ide->showGeneratedCode();
+    if (parser.isSet(doc.consoleHeight)) {
+        int px = parser.value(doc.consoleHeight).toInt();
+        QTimer::singleShot(0, ide, [ide, px] { ide->resizeDocks({ide->console()}, {px}, Qt::Vertical); });
+    }
+    if (parser.isSet(doc.run))
+        QTimer::singleShot(0, ide, [ide] { ide->run(); });
 
     if (parser.isSet(screenshot)) {
         QString path = parser.value(screenshot);
