@@ -190,6 +190,11 @@ struct CastExpr : Expr {
     std::string module;
     std::vector<TargetComponent> components;
     bool addressOf = false;
+    // Set by pass 2 for `&@cast(p, "T")->a.b[2]` paths that read no memory
+    // (embedded members and constant indexes only): the value is
+    // p + addressOffset, computable anywhere (e.g. @offsetof, @cast_sizeof).
+    bool pureAddress = false;
+    int64_t addressOffset = 0;
     CastExpr(SourceLoc l, Expr* e) : Expr(ExprKind::Cast, l), operand(e) {}
 };
 

@@ -107,6 +107,8 @@ Expr* cloneExpr(Arena& a, const Expr* e) {
         c->module = t->module;
         c->components = cloneComponents(a, t->components);
         c->addressOf = t->addressOf;
+        c->pureAddress = t->pureAddress;
+        c->addressOffset = t->addressOffset;
         return c;
     }
     case ExprKind::AtVar: {

@@ -3,6 +3,7 @@
 #include "ast_clone.h"
 #include "ast_printer.h"
 #include "ast_walk.h"
+#include "kernel/kernel_types.h"
 
 #include <algorithm>
 #include <functional>
@@ -77,6 +78,7 @@ std::unique_ptr<Program> Elaborator::run() {
     deriveProbes();
     resolveSymbolsInProbes();
     resolveFunctions();
+    pullInTapsetProbes();
     checkForeachModification();
     placeTimersNeedingTaskContext();
     if (diags_.hasErrors())
@@ -87,7 +89,12 @@ std::unique_ptr<Program> Elaborator::run() {
         pruneUnreachableFunctions();
     }
     if (program_->probes.empty()) {
-        diags_.error(Phase::Semantic, "no probes found", {});
+        // Say why when optional points were dropped (e.g. kernel.function ? with no kprobes).
+        auto& d = diags_.error(Phase::Semantic, "no probes found", {});
+        if (!droppedOptional_.empty())
+            d.notes.push_back({Severity::Error, Phase::Semantic,
+                               "every probe point was optional and none resolved; the first: " + droppedOptional_,
+                               {}, {}, {}});
         return std::move(program_);
     }
     inferTypes();
@@ -154,6 +161,62 @@ int matchAlias(const ProbePoint& u, const ProbePoint& a) {
     return int(a.components.size());
 }
 
+// SystemTap 4.8 tapset aliases (and families) this implementation does not
+// provide, with the reason and what to use instead. Only consulted when a
+// point resolves to nothing and no provider explained why.
+std::string unavailableFamilyHint(const ProbePoint& point) {
+    if (point.components.empty())
+        return {};
+    const std::string& f = point.components[0].functor;
+    std::string second = point.components.size() > 1 ? point.components[1].functor : std::string();
+    std::string name = point.str();
+    const std::string kprobes = "' is one of SystemTap's tapset aliases built on kernel.function probes "
+                                "(kprobes), which TapStudio does not provide; ";
+    if (f == "process" && (second == "create" || second == "start" || second == "exec" ||
+                           second == "exec_complete" || second == "exit" || second == "release"))
+        return "probe point mismatch: '" + name + "' is the pre-1.0 SystemTap name of kprocess." + second +
+               (second == "start" ? " (not provided here: it needs kprobes; use process.begin)"
+                                  : "; use kprocess." + second);
+    if (f == "vfs" || f == "generic")
+        return "probe point mismatch: '" + name + kprobes +
+               "use the system-call probes (syscall.read, syscall.write, ...) or kernel.trace(\"...\") tracepoints";
+    if (f == "ioblock")
+        return "probe point mismatch: '" + name + kprobes +
+               "use ioblock_trace.request / ioblock_trace.end (block tracepoints)";
+    if (f == "netdev")
+        return "probe point mismatch: '" + name + kprobes +
+               "use netdev.receive, netdev.transmit, netdev.hard_transmit or kernel.trace(\"net:*\")";
+    if (f == "tcp" || f == "udp" || f == "ipmib" || f == "tcpmib" || f == "linuxmib" || f == "socket" ||
+        f == "inet" || f == "sunrpc" || f == "nfs" || f == "nfsd" || f == "scsi" || f == "sctp")
+        return "probe point mismatch: '" + name + kprobes +
+               "use kernel.trace(\"...\") tracepoints (tstap -l 'kernel.trace(\"" +
+               (f == "scsi" ? std::string("scsi") : f == "nfs" || f == "nfsd" || f == "sunrpc" ? f : std::string("tcp")) +
+               ":*\")' lists them) or the syscall.* probes";
+    if (f == "scheduler" || f == "kprocess" || f == "signal" || f == "vm" || f == "irq_handler" ||
+        f == "softirq" || f == "workqueue" || f == "kernel_thread" || f == "memory")
+        return "probe point mismatch: '" + name + kprobes +
+               "use a kernel.trace(\"...\") tracepoint (tstap -l '" + f + ".*' lists the aliases that are provided)";
+    if (f == "process" && (second == "function" || second == "statement" || second == "mark" ||
+                           second == "provider" || second == "plt" || second == "library"))
+        return "probe point mismatch: '" + name + "': probes inside user-space programs and libraries "
+               "(uprobes: process(\"PATH\").function/statement/mark/plt) are not supported yet";
+    if ((f == "syscall" || f == "nd_syscall") && !second.empty() && second.find('*') == std::string::npos)
+        return "probe point mismatch: this kernel has no system call '" + second + "' (no syscalls:sys_enter_" +
+               second + " tracepoint); tstap -l '" + f + ".*' lists the ones it has";
+    if (f == "kernel" && (second == "data" || second == "statement"))
+        return "probe point mismatch: '" + name + "' needs " +
+               (second == "data" ? std::string("hardware watchpoints on kernel data, which are not supported yet")
+                                 : std::string("kprobes at a kernel source line, which this kernel does not offer"));
+    if (f.rfind("__syscall", 0) == 0 || f.rfind("__nd_syscall", 0) == 0)
+        return "probe point mismatch: '" + name + "' is one of SystemTap's internal aliases; use syscall." +
+               (second.empty() ? std::string("*") : second) + " or nd_syscall.* instead";
+    if (f == "procfs")
+        return "probe point mismatch: procfs probes (/proc/systemtap/... files) are not supported yet";
+    if (f == "netfilter")
+        return "probe point mismatch: netfilter hook probes are not supported yet";
+    return {};
+}
+
 } // namespace
 
 bool Elaborator::resolvePoint(const ProbePoint& point, std::vector<Derivation>& out, int depth,
@@ -208,7 +271,40 @@ bool Elaborator::resolvePoint(const ProbePoint& point, std::vector<Derivation>& 
 }
 
 void Elaborator::deriveProbes() {
-    for (FileAst* f : scriptFiles_) {
+    for (FileAst* f : scriptFiles_)
+        deriveProbesFrom(f);
+}
+
+// As in stap, a tapset file's own probes (not its aliases) join the session
+// when the script uses one of the file's functions or globals, e.g.
+// target_set.stp's process.begin/end bookkeeping behind target_set_pid().
+void Elaborator::pullInTapsetProbes() {
+    std::set<FileAst*> pulled;
+    for (bool more = true; more;) {
+        more = false;
+        for (FileAst* f : libraryFiles_) {
+            if (f->probes.empty() || pulled.count(f))
+                continue;
+            bool used = false;
+            for (FunctionDecl* fn : reachable_)
+                used = used || fn->file == f;
+            for (VarDecl* g : usedGlobals_)
+                used = used || g->file == f;
+            if (!used)
+                continue;
+            pulled.insert(f);
+            size_t before = program_->probes.size();
+            deriveProbesFrom(f);
+            resolveSymbolsInProbes(before);
+            more = true;
+        }
+        if (more)
+            resolveFunctions();
+    }
+}
+
+void Elaborator::deriveProbesFrom(FileAst* f) {
+    {
         for (ProbeDecl* p : f->probes) {
             std::ostringstream derivation;
             for (size_t i = 0; i < p->points.size(); ++i) {
@@ -220,9 +316,17 @@ void Elaborator::deriveProbes() {
                 std::vector<Derivation> found;
                 std::string error;
                 resolvePoint(*point, found, 0, error);
+                if (found.empty() && (error.empty() || error == "probe point mismatch")) {
+                    std::string hint = unavailableFamilyHint(*point);
+                    if (!hint.empty())
+                        error = hint;
+                }
                 if (found.empty()) {
-                    if (point->optional)
+                    if (point->optional) {
+                        if (droppedOptional_.empty() && !error.empty())
+                            droppedOptional_ = point->str() + ": " + error;
                         continue;
+                    }
                     std::string subject = point->components.empty()
                                               ? std::string("probe point")
                                               : "identifier '" + point->components[0].functor + "'";
@@ -240,6 +344,12 @@ void Elaborator::deriveProbes() {
                     rp.loc = p->loc;
                     rp.context = d.provider->contextVariables(d.point);
                     rp.isReturn = d.provider->isReturnProbe(d.point);
+                    if (rp.isReturn)
+                        if (auto entry = d.provider->entryPoint(d.point)) {
+                            rp.hasEntryPoint = true;
+                            rp.entryPoint = *entry;
+                            rp.entryContext = d.provider->contextVariables(*entry);
+                        }
                     rp.site = d.provider->site(d.point);
                     Arena& arena = program_->arena;
                     auto* body = arena.make<BlockStmt>(p->body->loc);
@@ -372,13 +482,97 @@ bool Elaborator::targetResolves(const Expr* e, const Scope& scope, std::string* 
         return false;
     auto* t = static_cast<const TargetExpr*>(e);
     Type type = Type::Long;
-    std::string problem = scope.probe->provider->typeTarget(scope.probe->point, *t, type);
+    const ResolvedProbe* rp = scope.probe;
+    std::string problem = scope.inEntry && rp->hasEntryPoint
+                              ? rp->provider->typeTarget(rp->entryPoint, *t, type)
+                              : rp->provider->typeTarget(rp->point, *t, type);
+    // In a .return probe, a $variable of the entry is its value at entry (as
+    // in stap, where target variables of return probes are entry snapshots).
+    if (!problem.empty() && !scope.inEntry && rp->hasEntryPoint) {
+        Type entryType = Type::Long;
+        if (rp->provider->typeTarget(rp->entryPoint, *t, entryType).empty()) {
+            problem.clear();
+            type = entryType;
+        }
+    }
     if (!problem.empty()) {
         if (error)
             *error = problem;
         return false;
     }
     const_cast<Expr*>(e)->type = type;
+    return true;
+}
+
+// @cast(p, "type"[, "kernel"])->member...: the type and the member chain come
+// from the kernel's BTF. The read itself needs kernel context, so a probe
+// that runs in the user-space executor (begin, end, ...) cannot use it.
+bool Elaborator::castResolves(Expr* e, const Scope& scope, std::string* error) {
+    auto* c = static_cast<CastExpr*>(e);
+    int32_t id = kernel::castType(kernel::Btf::vmlinux(), c->typeName, c->module, error);
+    if (!id)
+        return false;
+    const kernel::Btf& btf = *kernel::Btf::vmlinux();
+    TargetExpr path(c->loc, "@cast(" + c->typeName + ")");
+    path.components = c->components;
+    // @cast(p, "T")[N] indexes an array of T starting at p (p is a T *).
+    if (!path.components.empty() && path.components[0].kind == TargetComponent::Index)
+        path.components.erase(path.components.begin());
+    path.addressOf = c->addressOf;
+    Type type = Type::Long;
+    std::string problem;
+    if (path.components.empty() && !c->components.empty() && !c->addressOf)
+        problem = "'" + btf.declare(btf.strip(id)) + "' is being accessed instead of a member";
+    else if (!path.components.empty() || !c->addressOf)
+        problem = kernel::checkBtfTarget(btf, id, path, type);
+    // An address computed from embedded members and constant indexes reads
+    // no memory: fold it to p + offset.
+    c->pureAddress = false;
+    if (problem.empty() && c->addressOf) {
+        bool pure = true;
+        int64_t offset = 0;
+        int32_t cur = btf.strip(id);
+        for (size_t i = 0; i < c->components.size() && pure; ++i) {
+            const TargetComponent& tc = c->components[i];
+            kernel::Btf::Kind k = btf.kind(cur);
+            if (tc.kind == TargetComponent::Index) {
+                if (!tc.index || tc.index->kind != ExprKind::Number) {
+                    pure = false;
+                } else if (i == 0) {
+                    offset += static_cast<const NumberExpr*>(tc.index)->value * btf.size(cur);
+                } else if (k == kernel::Btf::Kind::Array) {
+                    int32_t elem = btf.pointee(cur);
+                    offset += static_cast<const NumberExpr*>(tc.index)->value * btf.size(elem);
+                    cur = btf.strip(elem);
+                } else {
+                    pure = false;
+                }
+            } else if (tc.kind == TargetComponent::Field &&
+                       (k == kernel::Btf::Kind::Struct || k == kernel::Btf::Kind::Union)) {
+                auto m = btf.member(cur, tc.name);
+                if (!m || m->bitfieldSize) {
+                    pure = false;
+                } else {
+                    offset += int64_t(m->bitOffset / 8);
+                    cur = btf.strip(m->type);
+                }
+            } else {
+                pure = false;
+            }
+        }
+        c->pureAddress = pure;
+        c->addressOffset = offset;
+    }
+    if (problem.empty() && !c->pureAddress && scope.probe && scope.probe->site == ProbeSite::UserSpace &&
+        !(!scope.probe->point.components.empty() && scope.probe->point.components[0].functor == "timer"))
+        problem = "@cast reads kernel memory, which probe '" + scope.probe->point.str() +
+                  "' cannot do: it runs in the user-space executor (use it in a kernel probe)";
+    if (!problem.empty()) {
+        if (error)
+            *error = problem;
+        return false;
+    }
+    e->type = type;
     return true;
 }
 
@@ -489,10 +683,12 @@ void Elaborator::resolveExpr(Expr* e, Scope& scope, bool write) {
     case ExprKind::Cast: {
         auto* c = static_cast<CastExpr*>(e);
         resolveExpr(c->operand, scope);
-        diags_.error(Phase::Semantic,
-                     "type definition '" + c->typeName + "' not found in '" +
-                         (c->module.empty() ? std::string("kernel") : c->module) + "'",
-                     e->loc, describeExpr(e));
+        for (TargetComponent& tc : c->components)
+            if (tc.index)
+                resolveExpr(tc.index, scope);
+        std::string problem;
+        if (!castResolves(e, scope, &problem))
+            diags_.error(Phase::Semantic, problem, e->loc, describeExpr(e));
         return;
     }
     case ExprKind::AtVar: {
@@ -520,7 +716,9 @@ void Elaborator::resolveExpr(Expr* e, Scope& scope, bool write) {
                 anyTarget = true;
             if (x->kind == ExprKind::Target && !targetResolves(x, scope))
                 resolves = false;
-            if (x->kind == ExprKind::Cast || x->kind == ExprKind::AtVar || x->kind == ExprKind::Autocast)
+            if (x->kind == ExprKind::Cast && !castResolves(x, scope))
+                resolves = false;
+            if (x->kind == ExprKind::AtVar || x->kind == ExprKind::Autocast)
                 resolves = false;
         });
         w->value = resolves ? 1 : 0;
@@ -528,12 +726,15 @@ void Elaborator::resolveExpr(Expr* e, Scope& scope, bool write) {
             resolveExpr(w->operand, scope);
         return;
     }
-    case ExprKind::Entry:
+    case ExprKind::Entry: {
         if (!scope.probe || !scope.probe->isReturn)
             diags_.error(Phase::Semantic, "@entry is only valid in .return probes", e->loc,
                          describeExpr(e));
-        resolveExpr(static_cast<WrapExpr*>(e)->operand, scope);
+        Scope entryScope = scope;
+        entryScope.inEntry = true;
+        resolveExpr(static_cast<WrapExpr*>(e)->operand, entryScope);
         return;
+    }
     case ExprKind::ProbeWrite:
         if (!scope.probe || !scope.probe->viaAlias)
             diags_.error(Phase::Semantic, "unexpected @probewrite", e->loc, describeExpr(e));
@@ -663,8 +864,9 @@ void Elaborator::resolveStmt(Stmt* s, Scope& scope) {
     }
 }
 
-void Elaborator::resolveSymbolsInProbes() {
-    for (ResolvedProbe& rp : program_->probes) {
+void Elaborator::resolveSymbolsInProbes(size_t from) {
+    for (size_t pi = from; pi < program_->probes.size(); ++pi) {
+        ResolvedProbe& rp = program_->probes[pi];
         Scope scope;
         scope.locals = &rp.locals;
         scope.probe = &rp;
@@ -700,8 +902,8 @@ void Elaborator::resolveSymbolsInProbes() {
 void Elaborator::resolveFunctions() {
     // Functions are resolved once something calls them (stap does not
     // look at functions nothing uses).
-    for (size_t i = 0; i < reachable_.size(); ++i) {
-        FunctionDecl* fn = reachable_[i];
+    for (; functionsResolved_ < reachable_.size(); ++functionsResolved_) {
+        FunctionDecl* fn = reachable_[functionsResolved_];
         if (fn->embedded())
             continue;
         Scope scope;
@@ -743,8 +945,14 @@ void Elaborator::pruneUnreachableFunctions() {
             reach(fn->body);
     }
     reachable_.erase(std::remove_if(reachable_.begin(), reachable_.end(),
-                                    [&](FunctionDecl* f) { return !live.count(f); }),
+                                    [&](FunctionDecl* f) {
+                                        if (live.count(f))
+                                            return false;
+                                        reachableSet_.erase(f);
+                                        return true;
+                                    }),
                      reachable_.end());
+    functionsResolved_ = std::min(functionsResolved_, reachable_.size());
 }
 
 // stap forbids changing an array while a foreach iterates over it, directly
@@ -841,6 +1049,8 @@ void Elaborator::placeTimersNeedingTaskContext() {
             Stmt* s = work.back();
             work.pop_back();
             walkExprs(s, [&](Expr* e) {
+                if (e->kind == ExprKind::Cast)
+                    needsTask = true;
                 if (e->kind != ExprKind::Call)
                     return;
                 auto* c = static_cast<CallExpr*>(e);

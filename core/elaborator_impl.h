@@ -30,11 +30,14 @@ private:
         ResolvedProbe* probe = nullptr;
         int loopDepth = 0;
         bool inAliasPart = false; // alias prologue/epilogue: @probewrite allowed
+        bool inEntry = false;     // inside @entry(...) of a .return probe
     };
 
     // ---- declarations and probes (elaborator.cpp)
     void indexDeclarations();
     void deriveProbes();
+    void deriveProbesFrom(FileAst* f);
+    void pullInTapsetProbes();
     struct Derivation {
         const ProbeProvider* provider;
         ConcretePoint point;
@@ -45,8 +48,10 @@ private:
     };
     bool resolvePoint(const ProbePoint& point, std::vector<Derivation>& out, int depth,
                       std::string& error);
-    void resolveSymbolsInProbes();
+    void resolveSymbolsInProbes(size_t from = 0);
     void resolveFunctions();
+    std::string droppedOptional_; // why the first optional point resolved to nothing
+    size_t functionsResolved_ = 0; // reachable_[0, this) have been resolved
     void pruneUnreachableFunctions();
     void resolveStmt(Stmt* s, Scope& scope);
     void resolveExpr(Expr* e, Scope& scope, bool write = false);
@@ -56,6 +61,7 @@ private:
     FunctionDecl* resolveCall(CallExpr* c, Scope& scope);
     void noteArity(VarDecl* v, int arity, SourceLoc loc, const std::string& name);
     bool targetResolves(const Expr* e, const Scope& scope, std::string* error = nullptr);
+    bool castResolves(Expr* e, const Scope& scope, std::string* error = nullptr);
     void checkForeachModification();
     void placeTimersNeedingTaskContext();
     void pruneLocals();

@@ -119,6 +119,10 @@ public:
     virtual AttachSpec attach(const ConcretePoint& point) const { return {}; }
     // True for .return-style points where @entry is valid.
     virtual bool isReturnProbe(const ConcretePoint& point) const { return false; }
+    // For a .return point whose entry can be probed too (syscall.X.return ->
+    // syscall.X): that entry point. @entry(expr) and the $variables of the
+    // entry are evaluated there and handed to the return probe.
+    virtual std::optional<ConcretePoint> entryPoint(const ConcretePoint& point) const { return std::nullopt; }
 };
 
 class ProbeRegistry {

@@ -23,6 +23,11 @@ struct ResolvedProbe {
     bool isReturn = false;
     bool viaAlias = false; // derived through a probe alias
     ProbeSite site = ProbeSite::UserSpace;
+    // .return probes whose entry can be probed: that point and its
+    // variables (for @entry(...) and entry-time $variables).
+    bool hasEntryPoint = false;
+    ConcretePoint entryPoint;
+    std::vector<ContextVar> entryContext;
     SourceLoc loc;
 };
 

@@ -1,8 +1,11 @@
 #include "completion_engine.h"
 
+#include "elf_symbols.h"
 #include "fuzzy_match.h"
 #include "listing.h"
 #include "token_scan.h"
+
+#include <QFileInfo>
 
 #include <algorithm>
 #include <map>
@@ -275,7 +278,8 @@ CompletionContext CompletionEngine::contextAt(std::string_view text, int cursor)
                 headerStart = pointStart = t.end;
                 continue;
             }
-            if (t.kw == Kw::Function) {
+            // `function` after a dot is a probe point component: process("x").function("f").
+            if (t.kw == Kw::Function && !(ti > 0 && scan.tokens[ti - 1].is(Op::Dot))) {
                 inFuncHeader = true;
                 inHeader = inGlobal = false;
                 params.clear();
@@ -604,6 +608,39 @@ void CompletionEngine::addTracepointItems(const CompletionContext& ctx, const Ca
     }
 }
 
+void CompletionEngine::addBinaryFunctionItems(const CompletionContext& ctx, QVector<CompletionItem>& out,
+                                              QString& pending) {
+    // Only process("PATH").function("|"): the binary is named.
+    if (ctx.components.size() != 2 || functorOf(ctx.components[1]) != "function" ||
+        functorOf(ctx.components[0]) != "process")
+        return;
+    const std::string& proc = ctx.components[0];
+    size_t q1 = proc.find('"'), q2 = proc.rfind('"');
+    if (q1 == std::string::npos || q2 <= q1)
+        return; // process(PID) or process.function: no binary named
+    QString path = resolveBinaryPath(QString::fromStdString(proc.substr(q1 + 1, q2 - q1 - 1)));
+    if (path.isEmpty())
+        return;
+    ElfFunctionTablePtr table = cachedElfFunctions(path);
+    if (!table) {
+        pending = path;
+        return;
+    }
+    QString detail = "function in " + QFileInfo(path).fileName();
+    for (const QString& fn : table->functions) {
+        std::string name = fn.toStdString();
+        int score = fuzzyScore(ctx.prefix, name);
+        if (score < 0)
+            continue;
+        CompletionItem it;
+        it.kind = CompletionKind::Function;
+        it.name = it.label = it.insert = fn;
+        it.score = score;
+        it.detail = detail;
+        out.push_back(it);
+    }
+}
+
 void CompletionEngine::addBodyItems(std::string_view text, const CompletionContext& ctx,
                                     const ScriptAnalysis& analysis, const CatalogueSnapshotPtr& snapshot,
                                     QVector<CompletionItem>& out) {
@@ -782,6 +819,7 @@ CompletionResult CompletionEngine::complete(std::string_view text, int cursor, c
         break;
     case CompletionContextKind::ProbeString:
         addTracepointItems(ctx, snapshot, r.items);
+        addBinaryFunctionItems(ctx, r.items, r.pendingBinary);
         break;
     case CompletionContextKind::Body:
         if (ctx.afterArrow)

@@ -6,6 +6,7 @@
 //   probe |                  probe families (begin, kernel, syscall, scheduler ...)
 //   probe syscall.|          the next component (open, read ...)
 //   probe kernel.trace("|    tracepoint names (sched:sched_switch ...)
+//   probe process("/bin/ls").function("|   the binary's function symbols (elf_symbols.h)
 //   probe begin { |          locals, $variables, globals, functions, keywords
 //   probe begin { $|         the $variables of the enclosing probe, with types
 //   top level |              probe, global, function, private, @define, snippets
@@ -77,6 +78,9 @@ struct CompletionResult {
     CompletionContext context;
     QVector<CompletionItem> items; // best first
     bool partial = false; // the catalogue index was not complete yet
+    // Inside process("PATH").function("|") whose symbols are not read yet: the
+    // resolved binary. The caller loads it (loadElfFunctionsAsync) and completes again.
+    QString pendingBinary;
 };
 
 struct SignatureHelp {
@@ -117,6 +121,9 @@ private:
                             QVector<CompletionItem>& out);
     void addTracepointItems(const CompletionContext& ctx, const CatalogueSnapshotPtr& snapshot,
                             QVector<CompletionItem>& out);
+    // process("PATH").function("|"): the binary's functions, or `pending` = the binary to read.
+    static void addBinaryFunctionItems(const CompletionContext& ctx, QVector<CompletionItem>& out,
+                                       QString& pending);
     void addBodyItems(std::string_view text, const CompletionContext& ctx, const ScriptAnalysis& analysis,
                       const CatalogueSnapshotPtr& snapshot, QVector<CompletionItem>& out);
 

@@ -1,8 +1,10 @@
 #include "editor_completion.h"
 
+#include "elf_symbols.h"
 #include "icons.h"
 #include "script_editor.h"
 
+#include <QFutureWatcher>
 #include <QGuiApplication>
 #include <QScreen>
 #include <QTimer>
@@ -93,6 +95,27 @@ EditorCompletion::EditorCompletion(ScriptEditor* editor, SnapshotSource snapshot
     });
 }
 
+void EditorCompletion::loadBinary(const QString& path, bool explicitRequest) {
+    if (loadingBinary_ == path)
+        return;
+    loadingBinary_ = path;
+    auto* watcher = new QFutureWatcher<ElfFunctionTablePtr>(this);
+    connect(watcher, &QFutureWatcher<ElfFunctionTablePtr>::finished, this, [this, watcher, path, explicitRequest] {
+        watcher->deleteLater();
+        if (loadingBinary_ == path)
+            loadingBinary_.clear();
+        if (!editor_)
+            return;
+        // Still in that binary's function("...")? Then show its functions now.
+        CompletionResult again = engine_.complete(editor_->utf8Text(), editor_->currentPosition(),
+                                                  editor_->analysis(), snapshot_());
+        if (again.context.kind == CompletionContextKind::ProbeString && again.pendingBinary.isEmpty() &&
+            !again.items.isEmpty())
+            complete(explicitRequest);
+    });
+    watcher->setFuture(loadElfFunctionsAsync(path));
+}
+
 bool EditorCompletion::listActive() const { return editor_ && editor_->isListActive(); }
 
 int EditorCompletion::complete(bool explicitRequest) {
@@ -102,6 +125,8 @@ int EditorCompletion::complete(bool explicitRequest) {
     int cursor = editor_->currentPosition();
     CatalogueSnapshotPtr snap = snapshot_();
     last_ = engine_.complete(text, cursor, editor_->analysis(), snap);
+    if (!last_.pendingBinary.isEmpty())
+        loadBinary(last_.pendingBinary, explicitRequest);
     const auto& items = last_.items;
     bool trivial = items.size() == 1 && items.front().insert.toStdString() == last_.context.prefix;
     if (items.isEmpty() || (!explicitRequest && trivial)) {

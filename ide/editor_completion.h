@@ -47,7 +47,11 @@ private:
     void selectionChanged(const char* selection, int id);
     const CompletionItem* itemForLabel(const QString& label) const;
 
+    // Reads a binary's symbols off the UI thread, then completes again.
+    void loadBinary(const QString& path, bool explicitRequest);
+
     QPointer<ScriptEditor> editor_;
+    QString loadingBinary_;
     SnapshotSource snapshot_;
     CompletionEngine engine_;
     CompletionResult last_;

@@ -5,7 +5,10 @@
 #include "plural.h"
 #include "listing.h"
 
+#include <QFileDialog>
 #include <QFileInfo>
+#include <QHBoxLayout>
+#include <QPushButton>
 #include <QHeaderView>
 #include <QRegularExpression>
 #include <QLabel>
@@ -88,7 +91,7 @@ struct CatalogueTree {
     int points = 0;
     bool complete = false;
 
-    static std::shared_ptr<CatalogueTree> build(const CatalogueSnapshot& snap) {
+    static std::shared_ptr<CatalogueTree> build(const CatalogueSnapshot& snap, const ElfFunctionTablePtr& binary) {
         auto tree = std::make_shared<CatalogueTree>();
         tree->complete = snap.complete;
         tree->nodes.emplace_back();
@@ -111,14 +114,16 @@ struct CatalogueTree {
         for (const char* g : {"Session", "Timers", "Tapset aliases", "Tracepoints", "System calls", "Perf events",
                               "Processes", "Kernel functions"})
             group(g);
-        auto add = [&](const QString& point, const QString& doc, QStringList vars, bool alias) {
-            int parent = group(groupOf(point, alias));
+        auto add = [&](const QString& point, const QString& doc, QStringList vars, bool alias,
+                       const QString& inGroup = {}, const QString& text = {}) {
+            int parent = group(inGroup.isEmpty() ? groupOf(point, alias) : inGroup);
             Node n;
-            n.text = n.point = point;
+            n.text = text.isEmpty() ? point : text;
+            n.point = point;
             n.doc = doc;
             n.vars = std::move(vars);
             n.search = point + " " + doc;
-            n.kind = alias ? 'a' : point.startsWith("kernel.trace") ? 't' : 'p';
+            n.kind = !inGroup.isEmpty() ? 'f' : alias ? 'a' : point.startsWith("kernel.trace") ? 't' : 'p';
             n.parent = parent;
             n.row = int(tree->nodes[parent].children.size());
             int id = int(tree->nodes.size());
@@ -145,6 +150,13 @@ struct CatalogueTree {
                         add(qs(a.point), qs(a.doc.summary), {}, true);
             for (const std::string& tp : snap.tracepoints)
                 add("kernel.trace(\"" + qs(tp) + "\")", "kernel tracepoint", {}, false);
+        }
+        if (binary && !binary->functions.isEmpty()) {
+            QString name = QFileInfo(binary->path).fileName();
+            QString g = "Functions of " + name;
+            QString doc = QString("function of %1 (%2)").arg(binary->path, binary->fromSymtab ? ".symtab" : ".dynsym");
+            for (const QString& fn : binary->functions)
+                add(ProbeCatalogueDock::functionPoint(binary->path, fn), doc, {}, false, g, fn);
         }
         // Drop empty groups, renumbering rows.
         Node& root = tree->nodes[0];
@@ -224,7 +236,8 @@ private:
         static QIcon probe(icons::badge('p', QColor("#2e7d32"), 14));
         static QIcon alias(icons::badge('a', QColor("#1565c0"), 14));
         static QIcon trace(icons::badge('t', QColor("#ef6c00"), 14));
-        return kind == 'a' ? alias : kind == 't' ? trace : probe;
+        static QIcon function(icons::badge('f', QColor("#6a1b9a"), 14));
+        return kind == 'a' ? alias : kind == 't' ? trace : kind == 'f' ? function : probe;
     }
     std::shared_ptr<CatalogueTree> tree_;
 };
@@ -259,7 +272,13 @@ ProbeCatalogueDock::ProbeCatalogueDock(QWidget* parent) : QDockWidget(tr("Probe 
     split->addWidget(details_);
     split->setStretchFactor(0, 3);
     split->setStretchFactor(1, 1);
-    layout->addWidget(filter_);
+    binaryButton_ = new QPushButton(tr("Binary…"), box);
+    binaryButton_->setToolTip(tr("List the functions of an executable (process(\"PATH\").function probes)"));
+    auto* top = new QHBoxLayout;
+    top->setSpacing(2);
+    top->addWidget(filter_, 1);
+    top->addWidget(binaryButton_);
+    layout->addLayout(top);
     layout->addWidget(state_);
     layout->addWidget(split, 1);
     setWidget(box);
@@ -271,6 +290,12 @@ ProbeCatalogueDock::ProbeCatalogueDock(QWidget* parent) : QDockWidget(tr("Probe 
     connect(view_->selectionModel(), &QItemSelectionModel::currentChanged, this,
             [this](const QModelIndex& current) { showDetails(current); });
     connect(view_, &QTreeView::activated, this, &ProbeCatalogueDock::activate);
+    connect(binaryButton_, &QPushButton::clicked, this, [this] {
+        QString start = binaryPath_.isEmpty() ? QString("/usr/bin") : QFileInfo(binaryPath_).absolutePath();
+        QString file = QFileDialog::getOpenFileName(this, tr("Functions of a binary"), start);
+        if (!file.isEmpty())
+            setBinary(file);
+    });
     connect(details_, &QTextBrowser::anchorClicked, this, [this](const QUrl& url) {
         emit openLocation(url.path(), url.fragment().toInt());
     });
@@ -280,11 +305,56 @@ ProbeCatalogueDock::ProbeCatalogueDock(QWidget* parent) : QDockWidget(tr("Probe 
 
 void ProbeCatalogueDock::setSnapshot(CatalogueSnapshotPtr snapshot, bool async) {
     snapshot_ = std::move(snapshot);
-    quint64 generation = ++buildGeneration_;
-    if (!snapshot_)
+    if (!snapshot_) {
+        ++buildGeneration_;
         return;
+    }
+    rebuild(async);
+}
+
+QString ProbeCatalogueDock::functionPoint(const QString& path, const QString& function) {
+    return QString("process(\"%1\").function(\"%2\")").arg(path, function);
+}
+
+void ProbeCatalogueDock::setBinary(const QString& binary) {
+    quint64 generation = ++binaryGeneration_;
+    if (binary.isEmpty()) {
+        binaryPath_.clear();
+        binaryTable_.reset();
+        rebuild(false);
+        return;
+    }
+    QString path = resolveBinaryPath(binary);
+    if (path.isEmpty()) {
+        state_->setText(tr("%1: no such executable").arg(binary));
+        emit binaryLoaded(binary, 0, tr("no such executable"));
+        return;
+    }
+    state_->setText(tr("Reading the functions of %1…").arg(QFileInfo(path).fileName()));
+    auto* watcher = new QFutureWatcher<ElfFunctionTablePtr>(this);
+    connect(watcher, &QFutureWatcher<ElfFunctionTablePtr>::finished, this, [this, watcher, generation, path] {
+        watcher->deleteLater();
+        if (generation != binaryGeneration_)
+            return; // another binary was chosen meanwhile
+        ElfFunctionTablePtr table = watcher->result();
+        binaryPath_ = path;
+        binaryTable_ = table;
+        rebuild(false);
+        if (!table->error.isEmpty())
+            state_->setText(table->error);
+        else
+            view_->expand(proxy_->index(proxy_->rowCount() - 1, 0));
+        emit binaryLoaded(path, int(table->functions.size()), table->error);
+    });
+    watcher->setFuture(loadElfFunctionsAsync(path));
+}
+
+void ProbeCatalogueDock::rebuild(bool async) {
+    quint64 generation = ++buildGeneration_;
+    static const CatalogueSnapshot empty;
+    const CatalogueSnapshot& snap = snapshot_ ? *snapshot_ : empty;
     if (!async) {
-        install(CatalogueTree::build(*snapshot_));
+        install(CatalogueTree::build(snap, binaryTable_));
         return;
     }
     auto* watcher = new QFutureWatcher<std::shared_ptr<CatalogueTree>>(this);
@@ -293,7 +363,9 @@ void ProbeCatalogueDock::setSnapshot(CatalogueSnapshotPtr snapshot, bool async) 
             install(watcher->result());
         watcher->deleteLater();
     });
-    watcher->setFuture(QtConcurrent::run([snap = snapshot_] { return CatalogueTree::build(*snap); }));
+    watcher->setFuture(QtConcurrent::run([snap = snapshot_, binary = binaryTable_] {
+        return CatalogueTree::build(*snap, binary);
+    }));
 }
 
 void ProbeCatalogueDock::install(std::shared_ptr<CatalogueTree> tree) {

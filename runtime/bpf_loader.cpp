@@ -11,6 +11,7 @@
 #include <cstring>
 #include <fstream>
 #include <regex>
+#include <thread>
 
 namespace tap::rt {
 
@@ -213,8 +214,24 @@ bool BpfLoader::attach(std::string& error) {
 }
 
 void BpfLoader::detach() {
-    for (bpf_link* l : links_)
-        bpf_link__destroy(l);
+    // Each tracepoint link's release waits for an RCU grace period (tens of
+    // ms): hundreds of links (syscall.*) detached one after another took
+    // half a minute. Release them from several threads at once.
+    const size_t n = links_.size();
+    const size_t workers = n < 32 ? 1 : std::min<size_t>(32, n / 8);
+    if (workers <= 1) {
+        for (bpf_link* l : links_)
+            bpf_link__destroy(l);
+    } else {
+        std::vector<std::thread> pool;
+        for (size_t w = 0; w < workers; ++w)
+            pool.emplace_back([this, w, workers, n] {
+                for (size_t i = w; i < n; i += workers)
+                    bpf_link__destroy(links_[i]);
+            });
+        for (std::thread& t : pool)
+            t.join();
+    }
     links_.clear();
     for (int fd : perfFds_)
         close(fd);
@@ -273,6 +290,17 @@ uint64_t BpfLoader::drops() const {
     uint64_t state[2] = {0, 0};
     bpf_map_lookup_elem(fd, &zero, state);
     return state[0];
+}
+
+void BpfLoader::requestStop() {
+    int fd = mapFd("tap_state_map");
+    if (fd < 0)
+        return;
+    uint32_t zero = 0;
+    uint64_t state[2] = {0, 0};
+    bpf_map_lookup_elem(fd, &zero, state);
+    state[1] = 1;
+    bpf_map_update_elem(fd, &zero, state, BPF_ANY);
 }
 
 int BpfLoader::mapFd(const std::string& name) const {

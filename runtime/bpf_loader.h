@@ -48,6 +48,8 @@ public:
     int pollFd() const; // readable when records wait in the ring buffer
     void consume();     // handles every waiting record
     uint64_t drops() const;
+    // Tells every program to return at once (the session is ending).
+    void requestStop();
     int mapFd(const std::string& name) const;
     const std::string& verifierLog() const { return log_; }
     size_t attachedCount() const { return links_.size(); }

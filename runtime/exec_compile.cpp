@@ -447,8 +447,12 @@ LNode* Compiler::compileL(Expr* e) {
     case ExprKind::String:
     case ExprKind::Hist:
         error("a value of this kind cannot be used as a number here", loc);
-    case ExprKind::Target:
     case ExprKind::Cast:
+        if (static_cast<CastExpr*>(e)->pureAddress) // &@cast(p, "T")->m: p + offsetof(T, m)
+            return L<BinL<OpAdd>>(loc, compileL(static_cast<CastExpr*>(e)->operand),
+                                  L<ConstL>(loc, static_cast<CastExpr*>(e)->addressOffset));
+        [[fallthrough]];
+    case ExprKind::Target:
     case ExprKind::AtVar:
     case ExprKind::Autocast:
     case ExprKind::Entry:

@@ -116,6 +116,10 @@ void KernelSession::onError(const bpf::ErrorSite& site, int64_t value, const std
     rt_.out.message("error", line, site.loc.valid() ? rt_.sources->name(site.loc.file) : std::string(), site.loc.line,
                     site.loc.col, message);
     ++rt_.errors;
+    // Past MAXERRORS the handlers on other CPUs stop at once, instead of
+    // filling the ring buffer while the session shuts down.
+    if (rt_.errors > rt_.limits.maxErrors)
+        loader_->requestStop();
 }
 
 } // namespace tap::rt

@@ -7,11 +7,13 @@
 #include "ast_printer.h"
 #include "ast_walk.h"
 #include "kernel/btf.h"
+#include "kernel/kernel_types.h"
 
 #include <algorithm>
 #include <functional>
 #include <set>
 #include <sstream>
+#include <unistd.h>
 
 namespace tap::bpf {
 
@@ -82,14 +84,23 @@ private:
     // ---- frames
     std::string localL(const VarDecl* v);
     std::string localS(const VarDecl* v);
-    std::string tempL() { return "f->l[" + std::to_string(nextLong_++) + "]"; }
-    std::string tempS() { return "f->s[" + std::to_string(nextString_++) + "]"; }
+    // Probes (and their loops) number their slots from 0 in f->l / f->s;
+    // script functions take theirs from f->fl / f->fs, numbered across all
+    // functions, so that no function (emitted once, called from any probe)
+    // overwrites a slot of a probe or of a function that calls it.
+    std::string tempL() { return (fnSlots_ ? "f->fl[" : "f->l[") + std::to_string(nextLong_++) + "]"; }
+    std::string tempS() { return (fnSlots_ ? "f->fs[" : "f->s[") + std::to_string(nextString_++) + "]"; }
+    bool fnSlots_ = false;
+    int fnNextLong_ = 0, fnNextString_ = 0;
 
     // ---- expressions: C expressions (GNU statement expressions as needed)
     std::string genL(Expr* e);
     std::string genS(Expr* e);
     std::string genEffect(Expr* e);
     std::string genTarget(Expr* e);
+    std::string genCast(CastExpr* c);
+    std::string genMemberPath(std::string expr, int32_t type, int32_t aggregate,
+                              const std::vector<TargetComponent>& components, bool addressOf);
     std::string genCall(CallExpr* c);
     std::string genBuiltin(CallExpr* c, const FunctionDecl* f);
     std::string genPrint(PrintExpr* p);
@@ -143,6 +154,13 @@ private:
     std::set<const FunctionDecl*> inProgress_;
     CodeContext ctx_;
     const ResolvedProbe* probe_ = nullptr;
+    // @entry(...) values (and entry-time $variables) of the current .return
+    // probe: the frame slot each was copied into from the entry program.
+    std::map<const Expr*, std::string> entrySlots_;
+    std::string genEntryProgram(const ResolvedProbe& p, const std::string& function,
+                                std::vector<const Expr*>& exprs, std::vector<std::pair<bool, int>>& where);
+    std::string genEntryRestore(const std::string& function, const std::vector<const Expr*>& exprs,
+                                const std::vector<std::pair<bool, int>>& where);
     std::map<std::string, int> frameKeys_; // key struct members of the frame
 };
 
@@ -515,6 +533,10 @@ std::string Translator::genL(Expr* e) {
             return "((void)" + genS(e) + ", 0LL)";
         if (a->target->kind == ExprKind::Index)
             return genArrayWrite(static_cast<IndexExpr*>(a->target), a->op, a->value);
+        if (a->target->kind == ExprKind::Target || a->target->kind == ExprKind::Cast ||
+            a->target->kind == ExprKind::AtVar || a->target->kind == ExprKind::Autocast)
+            error("BPF programs cannot change the traced kernel's variables or memory (a guru-mode write "
+                  "such as '$var = ...' needs stap's kernel-module runtime)", e->loc);
         if (a->target->kind != ExprKind::Symbol)
             error("cannot assign to this expression in a kernel probe", e->loc);
         const VarDecl* v = static_cast<SymbolExpr*>(a->target)->decl;
@@ -555,8 +577,13 @@ std::string Translator::genL(Expr* e) {
     case ExprKind::Autocast:
     case ExprKind::AtVar:
         return genTarget(e);
-    case ExprKind::Entry:
-        error("@entry needs a .return probe with entry data, which this runtime does not keep yet", e->loc);
+    case ExprKind::Entry: {
+        auto it = entrySlots_.find(e);
+        if (it == entrySlots_.end())
+            error("@entry needs a .return probe whose entry can be probed too (syscall.*.return, "
+                  "nd_syscall.*.return)", e->loc);
+        return it->second;
+    }
     default:
         error("this expression cannot run in a kernel probe", e->loc);
     }
@@ -615,8 +642,16 @@ std::string Translator::genS(Expr* e) {
         return genCall(static_cast<CallExpr*>(e));
     case ExprKind::Print:
         return genSprintf(static_cast<PrintExpr*>(e));
-    case ExprKind::Target:
+    case ExprKind::Entry:
+    case ExprKind::Target: {
+        auto it = entrySlots_.find(e);
+        if (it != entrySlots_.end())
+            return it->second;
+        if (e->kind == ExprKind::Entry)
+            error("@entry needs a .return probe whose entry can be probed too (syscall.*.return, "
+                  "nd_syscall.*.return)", e->loc);
         error("pretty-printing ($var$, $$vars) cannot run in a kernel probe yet", e->loc);
+    }
     default:
         error("this string expression cannot run in a kernel probe", e->loc);
     }
@@ -626,8 +661,12 @@ std::string Translator::genS(Expr* e) {
 // pointers are followed with BPF_CORE_READ, arrays and embedded structs are
 // addresses (as in stap), [i] reads one element.
 std::string Translator::genTarget(Expr* e) {
+    if (auto it = entrySlots_.find(e); it != entrySlots_.end())
+        return it->second; // an entry-time $variable of a .return probe
+    if (e->kind == ExprKind::Cast)
+        return genCast(static_cast<CastExpr*>(e));
     if (e->kind != ExprKind::Target)
-        error("@cast, @var and autocast need kernel type information this runtime does not use yet", e->loc);
+        error("@var and autocast need kernel type information this runtime does not use yet", e->loc);
     auto* t = static_cast<TargetExpr*>(e);
     const ContextVar* var = nullptr;
     for (const ContextVar& v : probe_->context)
@@ -662,8 +701,45 @@ std::string Translator::genTarget(Expr* e) {
     kernel::Btf* btf = kernel::Btf::vmlinux();
     if (!btf || !var->btfType)
         error("no kernel type information (BTF) for '" + t->name + "'", e->loc);
-    int32_t type = var->btfType;
-    int32_t aggregate = 0; // when non-zero, expr is the address of an embedded struct of this type
+    return genMemberPath(expr, var->btfType, 0, components, t->addressOf);
+}
+
+// @cast(p, "type")->a->b: p is the address of a `type` (struct/union).
+std::string Translator::genCast(CastExpr* c) {
+    kernel::Btf* btf = kernel::Btf::vmlinux();
+    std::string problem;
+    int32_t id = kernel::castType(btf, c->typeName, c->module, &problem);
+    if (!id)
+        error(problem, c->loc);
+    std::string expr = "((__s64)(" + genL(c->operand) + "))";
+    if (c->pureAddress)
+        return "(" + expr + " + " + std::to_string(c->addressOffset) + "LL)";
+    int32_t st = btf->strip(id);
+    kernel::Btf::Kind k = btf->kind(st);
+    if (k != kernel::Btf::Kind::Struct && k != kernel::Btf::Kind::Union)
+        error("@cast to '" + c->typeName + "' needs a struct or union type", c->loc);
+    if (c->components.empty())
+        return expr; // &@cast(p, "type")
+    std::vector<TargetComponent> components = c->components;
+    if (components[0].kind == TargetComponent::Index) { // @cast(p, "T")[i]: p is a T *
+        std::string idx = genL(components[0].index);
+        expr = "(" + expr + " + (" + idx + ") * " + std::to_string(btf->size(st)) + "LL)";
+        components.erase(components.begin());
+        if (components.empty()) {
+            if (!c->addressOf)
+                error("'" + c->typeName + "' is being accessed instead of a member", c->loc);
+            return expr;
+        }
+    }
+    return genMemberPath(expr, st, st, components, c->addressOf);
+}
+
+// Walks ->member / [index] components from `expr`, a value of BTF type `type`
+// (or, when `aggregate` is non-zero, the address of an embedded struct of
+// that type).
+std::string Translator::genMemberPath(std::string expr, int32_t type, int32_t aggregate,
+                                      const std::vector<TargetComponent>& components, bool addressOf) {
+    kernel::Btf* btf = kernel::Btf::vmlinux();
     for (size_t i = 0; i < components.size(); ++i) {
         const TargetComponent& c = components[i];
         bool last = i + 1 == components.size();
@@ -705,7 +781,7 @@ std::string Translator::genTarget(Expr* e) {
         if (mk == kernel::Btf::Kind::Struct || mk == kernel::Btf::Kind::Union) {
             expr = address;
             aggregate = btf->strip(m->type);
-        } else if (mk == kernel::Btf::Kind::Array || (last && t->addressOf)) {
+        } else if (mk == kernel::Btf::Kind::Array || (last && addressOf)) {
             expr = address;
             type = m->type;
         } else {
@@ -1068,6 +1144,15 @@ std::string Translator::genCall(CallExpr* c) {
         inProgress_.insert(f);
         CodeContext saved = ctx_;
         auto savedSlots = slots_;
+        int savedLong = nextLong_, savedString = nextString_;
+        bool savedFnSlots = fnSlots_;
+        if (fnSlots_) { // emitted from inside another function: after its slots so far
+            fnNextLong_ = std::max(fnNextLong_, nextLong_);
+            fnNextString_ = std::max(fnNextString_, nextString_);
+        }
+        nextLong_ = fnNextLong_;
+        nextString_ = fnNextString_;
+        fnSlots_ = true;
         ctx_ = {CodeContext::Kind::Function, 0, f};
         std::string name = "tap_fn_" + f->name + "_" + std::to_string(functions_.size());
         std::ostringstream body;
@@ -1098,6 +1183,12 @@ std::string Translator::genCall(CallExpr* c) {
         funcs_ << body.str();
         ctx_ = saved;
         slots_ = savedSlots;
+        fnNextLong_ = std::max(fnNextLong_, nextLong_);
+        fnNextString_ = std::max(fnNextString_, nextString_);
+        fnSlots_ = savedFnSlots;
+        // A calling function goes on after this one's slots; a probe where it was.
+        nextLong_ = savedFnSlots ? fnNextLong_ : savedLong;
+        nextString_ = savedFnSlots ? fnNextString_ : savedString;
         inProgress_.erase(f);
         it = functions_.find(f);
     }
@@ -1134,6 +1225,64 @@ std::string Translator::genBuiltin(CallExpr* c, const FunctionDecl* f) {
         std::string parent = tempL();
         return "({ __u64 __p = (__u64)BPF_CORE_READ(" + p + ", real_parent); (__s64)BPF_CORE_READ((struct task_struct *)__p, tgid); })";
     }
+    if (n == "task_current") {
+        if (taskArg >= 0)
+            return "((__s64)((__u64 *)ctx)[" + std::to_string(taskArg) + "])";
+        return "((__s64)bpf_get_current_task())";
+    }
+    if ((n == "task_utime" || n == "task_stime") && c->args.empty())
+        return taskRead(n == "task_utime" ? "utime" : "stime");
+    if (n == "pexecname") {
+        int32_t task = taskStructType();
+        noteKernelMember(task, "real_parent");
+        noteKernelMember(task, "comm");
+        std::string p = taskArg >= 0 ? "((struct task_struct *)((__u64 *)ctx)[" + std::to_string(taskArg) + "])"
+                                     : "((struct task_struct *)bpf_get_current_task())";
+        std::string t = tempS();
+        return "({ __u64 __p = (__u64)BPF_CORE_READ(" + p + ", real_parent); " + t +
+               "[0] = 0; bpf_probe_read_kernel_str(" + t +
+               ", 16, __builtin_preserve_access_index(&((struct task_struct *)__p)->comm)); " + t + "; })";
+    }
+    if (n == "mem_page_size") {
+        long page = sysconf(_SC_PAGESIZE);
+        return std::to_string(page > 0 ? page : 4096) + "LL";
+    }
+    if (n == "__stp_arg") {
+        // int_arg(), pointer_arg(), ...: argument N of the system call, from
+        // the sys_enter_* record (each argument is stored in 8 bytes).
+        const std::string& tp = currentAttach_.target;
+        if (currentAttach_.kind != AttachSpec::Kind::Tracepoint || tp.rfind("syscalls/sys_enter_", 0) != 0)
+            error("the *_arg() functions can only read system call arguments here (syscall.* and "
+                  "nd_syscall.* entry probes); use the probe's $variables", c->loc);
+        std::vector<int> offsets;
+        for (const ContextVar& v : probe_->context)
+            if (v.offset >= 0 && !v.isString)
+                offsets.push_back(v.offset);
+            else if (v.offset >= 0)
+                offsets.push_back(v.offset); // a string argument's record slot holds its address
+        std::sort(offsets.begin(), offsets.end());
+        std::string num = tempL(), raw = tempL();
+        std::string code = "({ " + num + " = " + argL(0) + "; " + raw + " = 0; ";
+        for (size_t i = 0; i < offsets.size(); ++i)
+            code += (i ? "else if (" : "if (") + num + " == " + std::to_string(i + 1) + ") " + raw +
+                    " = (__s64)*(__u64 *)((char *)ctx + " + std::to_string(offsets[i]) + "); ";
+        code += (offsets.empty() ? "" : "else ") +
+                fail("cannot access argument %lld of this system call", c->loc, "identifier '__stp_arg'", num) + " ";
+        std::string sign = argL(1), trunc = argL(2);
+        code += "if (" + trunc + ") " + raw + " = (" + sign + ") ? (__s64)(__s32)" + raw + " : (__s64)(__u32)" + raw + "; " +
+                raw + "; })";
+        return code;
+    }
+    if (n == "returnval") {
+        // The value the probed function or system call returned: $return of
+        // a .return probe (stap reads the return register; same value).
+        for (const ContextVar& v : probe_->context)
+            if (v.name == "$return") {
+                TargetExpr ret(c->loc, "$return");
+                return genTarget(&ret);
+            }
+        error("returnval() needs a .return probe that provides $return", c->loc);
+    }
     if (n == "uid" || n == "euid") return "tap_uid()";
     if (n == "gid" || n == "egid") return "tap_gid()";
     if (n == "cpu") return "((__s64)bpf_get_smp_processor_id())";
@@ -1143,8 +1292,29 @@ std::string Translator::genBuiltin(CallExpr* c, const FunctionDecl* f) {
     if (n == "local_clock_ns" || n == "ktime_get_ns") return "((__s64)bpf_ktime_get_ns())";
     if (n == "get_cycles") return "((__s64)bpf_ktime_get_ns())";
     if (n == "is_return") return probe_ && probe_->isReturn ? "1LL" : "0LL";
+    if (n == "user_mode") {
+        // 1 when the probe fired in user mode: uprobes always, kernel events
+        // never, perf samples (timer.profile, perf.*) when the interrupted
+        // code ran in user mode (its saved registers are the ctx).
+        switch (currentAttach_.kind) {
+        case AttachSpec::Kind::Uprobe:
+            return "1LL";
+        case AttachSpec::Kind::PerfEvent:
+#if defined(__x86_64__)
+            // struct pt_regs (uapi) word 17 is cs; RPL 3 is user mode.
+            return "((((__u64 *)ctx)[17] & 3) == 3 ? 1LL : 0LL)";
+#elif defined(__aarch64__)
+            // struct user_pt_regs: regs[31], sp, pc, pstate; EL0 is user mode.
+            return "((((__u64 *)ctx)[33] & 0xf) == 0 ? 1LL : 0LL)";
+#else
+            error("user_mode() is not supported on this architecture in perf probes", c->loc);
+#endif
+        default:
+            return "0LL";
+        }
+    }
     if (n == "exit")
-        return "({ tap_emit(TAP_REC_EXIT, 0, 0); 0LL; })";
+        return "({ tap_request_stop(); tap_emit(TAP_REC_EXIT, 0, 0); 0LL; })";
     if (n == "error") {
         std::string msg = genS(c->args[0]);
         // The message text travels in the error record.
@@ -1159,6 +1329,10 @@ std::string Translator::genBuiltin(CallExpr* c, const FunctionDecl* f) {
                ctx_.leave() + " 0LL; })";
     }
     if (n == "strlen") return "tap_strlen(" + genS(c->args[0]) + ")";
+    if (n == "strpos") {
+        std::string a = genS(c->args[0]), b = genS(c->args[1]), i = tempL(), j = tempL();
+        return "tap_strpos(" + a + ", " + b + ", &" + i + ", &" + j + ")";
+    }
     if (n == "__maxstringlen") return std::to_string(options_.maxStringLen) + "LL";
     if (n == "substr") {
         std::string t = tempS(), s = tempS(), st = tempL(), ln = tempL();
@@ -1381,6 +1555,146 @@ void Translator::genLoop(ForStmt* f, std::ostringstream& o, int indent) {
     ctx_ = saved;
 }
 
+// ------------------------------------------------------------- @entry
+
+// For a .return probe that uses @entry(expr) or entry-time $variables:
+// generates the program for the entry point that evaluates them and keeps
+// them per thread; returns its C text ("" when none is needed). `restore`
+// gets the code the return program runs first: look the values up (no
+// entry seen: the hit is skipped, as stap has no return without entry),
+// copy them into frame slots, free the entry.
+std::string Translator::genEntryProgram(const ResolvedProbe& p, const std::string& function,
+                                        std::vector<const Expr*>& exprs, std::vector<std::pair<bool, int>>& where) {
+    exprs.clear();
+    where.clear();
+    if (!p.hasEntryPoint)
+        return {};
+    std::set<const Expr*> underEntry;
+    std::vector<const Expr*> entries, implicit;
+    auto collect = [&](Stmt* s, Expr* cond) {
+        auto visitEntry = [&](Expr* x) {
+            if (x->kind == ExprKind::Entry) {
+                entries.push_back(x);
+                walkExprs(static_cast<WrapExpr*>(x)->operand, [&](Expr* y) { underEntry.insert(y); });
+            }
+        };
+        if (s) walkExprs(s, visitEntry);
+        if (cond) walkExprs(cond, visitEntry);
+        auto visitTarget = [&](Expr* x) {
+            if (x->kind != ExprKind::Target || underEntry.count(x))
+                return;
+            const std::string& name = static_cast<TargetExpr*>(x)->name;
+            bool here = false, atEntry = false;
+            for (const ContextVar& v : p.context) here = here || v.name == name;
+            for (const ContextVar& v : p.entryContext) atEntry = atEntry || v.name == name;
+            if (!here && atEntry)
+                implicit.push_back(x);
+        };
+        if (s) walkExprs(s, visitTarget);
+        if (cond) walkExprs(cond, visitTarget);
+    };
+    collect(p.body, p.condition);
+    for (const Expr* x : entries) {
+        bool nested = false; // an @entry inside another @entry's operand is evaluated with it
+        for (const Expr* y : entries)
+            if (y != x) {
+                walkExprs(static_cast<const WrapExpr*>(y)->operand, [&](Expr* z) { nested = nested || z == x; });
+            }
+        if (!nested)
+            exprs.push_back(x);
+    }
+    exprs.insert(exprs.end(), implicit.begin(), implicit.end());
+    if (exprs.empty())
+        return {};
+
+    std::string tag = function;
+    int nl = 0, ns = 0; // where: (isString, index in l[] or s[])
+    for (const Expr* x : exprs) {
+        bool str = x->type == Type::String;
+        where.push_back({str, str ? ns++ : nl++});
+    }
+    maps_ << "struct " << tag << "_entry {\n\t__s64 l[" << std::max(nl, 1) << "];\n\tchar s[" << std::max(ns, 1)
+          << "][TAP_STRLEN];\n};\n"
+          << "struct {\n\t__uint(type, BPF_MAP_TYPE_HASH);\n\t__uint(max_entries, 10240);\n\t__type(key, __u64);\n"
+          << "\t__type(value, struct " << tag << "_entry);\n} " << tag << "_entries SEC(\".maps\");\n"
+          << "struct {\n\t__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);\n\t__uint(max_entries, 1);\n\t__type(key, __u32);\n"
+          << "\t__type(value, struct " << tag << "_entry);\n} " << tag << "_scratch SEC(\".maps\");\n\n";
+
+    // The entry program: the same handler frame, the entry point's variables.
+    ResolvedProbe ep = p;
+    ep.point = p.entryPoint;
+    ep.context = p.entryContext;
+    ep.isReturn = false;
+    const ResolvedProbe* savedProbe = probe_;
+    AttachSpec savedAttach = currentAttach_;
+    probe_ = &ep;
+    ProgramSpec spec;
+    spec.function = tag + "_entry";
+    spec.attach = p.provider->attach(p.entryPoint);
+    currentAttach_ = spec.attach;
+    spec.probe = &p;
+    spec.pointText = p.entryPoint.str();
+    slots_.clear();
+    nextLong_ = nextString_ = 0;
+    ctx_ = {};
+    std::ostringstream body;
+    body << "/* entry values for " << p.point.str() << " */\nSEC(\"" << spec.attach.section() << "\")\nint "
+         << spec.function << "(void *ctx)\n{\n"
+         << "\t__u32 __cpu = bpf_get_smp_processor_id(), __zero = 0;\n"
+         << "\tstruct tap_frame *f = bpf_map_lookup_elem(&tap_frames, &__cpu);\n"
+         << (out_.scalarsSize ? "\tstruct tap_scalars *g = bpf_map_lookup_elem(&tap_scalars_map, &__zero);\n"
+                                "\tif (!f || !g)\n\t\treturn 0;\n"
+                              : "\tstruct tap_scalars *g = 0; /* no scalar globals */\n\tif (!f)\n\t\treturn 0;\n")
+         << "\tif (tap_stopping())\n\t\treturn 0;\n"
+         << "\tf->abort = 0;\n\tf->trydepth = 0;\n";
+    if (spec.attach.filterPid >= 0)
+        body << "\tif (tap_pid() != " << spec.attach.filterPid << ")\n\t\treturn 0;\n";
+    body << "\tstruct " << tag << "_entry *__ev = bpf_map_lookup_elem(&" << tag << "_scratch, &__zero);\n"
+         << "\tif (!__ev)\n\t\treturn 0;\n";
+    for (size_t i = 0; i < exprs.size(); ++i) {
+        Expr* x = const_cast<Expr*>(exprs[i]);
+        Expr* value = x->kind == ExprKind::Entry ? static_cast<WrapExpr*>(x)->operand : x;
+        if (where[i].first)
+            body << "\t/* line " << x->loc.line << " */ tap_strcpy(__ev->s[" << where[i].second << "], " << genS(value)
+                 << ");\n";
+        else
+            body << "\t/* line " << x->loc.line << " */ __ev->l[" << where[i].second << "] = " << genL(value) << ";\n";
+    }
+    body << "\t{\n\t\t__u64 __ek = bpf_get_current_pid_tgid();\n\t\tbpf_map_update_elem(&" << tag
+         << "_entries, &__ek, __ev, BPF_ANY);\n\t}\n"
+         << "tap_out:\n\treturn 0;\n}\n\n";
+    maxLong_ = std::max(maxLong_, nextLong_);
+    maxString_ = std::max(maxString_, nextString_);
+    out_.programs.push_back(spec);
+    probe_ = savedProbe;
+    currentAttach_ = savedAttach;
+
+    return body.str();
+}
+
+// The start of the .return program: look the entry values up (no entry
+// seen: the hit is skipped, as stap has no return without an entry), copy
+// them into this program's frame slots, free the entry.
+std::string Translator::genEntryRestore(const std::string& tag, const std::vector<const Expr*>& exprs,
+                                        const std::vector<std::pair<bool, int>>& where) {
+    std::string restore = "\t__u64 __ek = bpf_get_current_pid_tgid();\n\tstruct " + tag +
+                          "_entry *__ev = bpf_map_lookup_elem(&" + tag +
+                          "_entries, &__ek);\n\tif (!__ev)\n\t\treturn 0; /* no entry seen (the session began later) */\n";
+    for (size_t i = 0; i < exprs.size(); ++i) {
+        std::string slot;
+        if (where[i].first) {
+            slot = tempS();
+            restore += "\ttap_strcpy(" + slot + ", __ev->s[" + std::to_string(where[i].second) + "]);\n";
+        } else {
+            slot = tempL();
+            restore += "\t" + slot + " = __ev->l[" + std::to_string(where[i].second) + "];\n";
+        }
+        entrySlots_[exprs[i]] = slot;
+    }
+    restore += "\tbpf_map_delete_elem(&" + tag + "_entries, &__ek);\n";
+    return restore;
+}
+
 // ------------------------------------------------------------------------ run
 
 void Translator::run() {
@@ -1390,9 +1704,15 @@ void Translator::run() {
     for (const ResolvedProbe& p : program_.probes) {
         if (p.site != ProbeSite::Kernel)
             continue;
+        entrySlots_.clear();
+        std::string function = "tap_probe_" + std::to_string(index++);
+        std::vector<const Expr*> entryExprs;
+        std::vector<std::pair<bool, int>> entryWhere;
+        std::string entryProgram = genEntryProgram(p, function, entryExprs, entryWhere);
+        progs_ << entryProgram;
         probe_ = &p;
         ProgramSpec spec;
-        spec.function = "tap_probe_" + std::to_string(index++);
+        spec.function = function;
         spec.attach = p.provider->attach(p.point);
         currentAttach_ = spec.attach;
         spec.probe = &p;
@@ -1402,6 +1722,7 @@ void Translator::run() {
         slots_.clear();
         nextLong_ = nextString_ = 0;
         ctx_ = {};
+        std::string restore = entryExprs.empty() ? std::string() : genEntryRestore(function, entryExprs, entryWhere);
         std::ostringstream body;
         std::string ctxType = spec.attach.kind == AttachSpec::Kind::TpBtf || spec.attach.kind == AttachSpec::Kind::RawTracepoint
                                   ? "__u64 *"
@@ -1413,6 +1734,7 @@ void Translator::run() {
              << (out_.scalarsSize ? "\tstruct tap_scalars *g = bpf_map_lookup_elem(&tap_scalars_map, &__zero);\n"
                                    "\tif (!f || !g)\n\t\treturn 0;\n"
                                  : "\tstruct tap_scalars *g = 0; /* no scalar globals */\n\tif (!f)\n\t\treturn 0;\n")
+             << "\tif (tap_stopping())\n\t\treturn 0; /* exit() was called */\n"
              << "\tf->abort = 0;\n\tf->trydepth = 0;\n";
         if (spec.attach.filterPid >= 0) {
             std::string pid = "tap_pid()";
@@ -1428,6 +1750,7 @@ void Translator::run() {
             else
                 body << "\t" << localL(l) << " = 0;\n";
         }
+        body << restore;
         if (p.condition)
             body << "\tif (!(" << genL(p.condition) << "))\n\t\treturn 0;\n";
         genStmt(p.body, body, 1);
@@ -1478,7 +1801,8 @@ void Translator::run() {
     }
     src << maps_.str() << "\n";
     src << "struct tap_frame {\n\t__s64 abort; /* 1 error, 2 next, 3 error for a try further up */\n\t__s64 trydepth;\n\tchar errmsg[TAP_STRLEN];\n\t__s64 l[" << maxLong_ << "];\n\tchar s[" << maxString_
-        << "][2 * TAP_STRLEN];\n";
+        << "][2 * TAP_STRLEN];\n\t__s64 fl[" << std::max(fnNextLong_, 1) << "];\n\tchar fs["
+        << std::max(fnNextString_, 1) << "][2 * TAP_STRLEN];\n";
     for (const auto& [member, unused] : frameKeys_)
         src << "\t" << member << ";\n";
     src << "};\n"

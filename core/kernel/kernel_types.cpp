@@ -144,6 +144,34 @@ std::string checkBtfTarget(const Btf& btf, int32_t type, const TargetExpr& targe
     return {};
 }
 
+int32_t castType(const Btf* btf, const std::string& typeName, const std::string& module,
+                 std::string* problem) {
+    auto fail = [&](const std::string& why) {
+        if (problem)
+            *problem = why;
+        return 0;
+    };
+    std::string where = module.empty() ? std::string("kernel") : module;
+    if (!(module.empty() || module == "kernel" || module.rfind("kernel<", 0) == 0))
+        return fail("type definition '" + typeName + "' not found in '" + where +
+                    "': only the kernel's own types (BTF) are available, not those of module or "
+                    "user-space binary '" + module + "'");
+    if (!btf)
+        return fail("type definition '" + typeName + "' not found in '" + where +
+                    "': this kernel has no type information (/sys/kernel/btf/vmlinux)");
+    std::string name = typeName;
+    while (!name.empty() && name.back() == ' ')
+        name.pop_back();
+    int32_t id = 0;
+    if (name.rfind("struct ", 0) == 0 || name.rfind("union ", 0) == 0 || name.rfind("enum ", 0) == 0)
+        id = btf->findType(name);
+    else if (!(id = btf->findType("struct " + name)) && !(id = btf->findType("union " + name)))
+        id = btf->findType(name);
+    if (!id)
+        return fail("type definition '" + typeName + "' not found in '" + where + "' (kernel BTF)");
+    return id;
+}
+
 std::string typeKernelTarget(const std::vector<ContextVar>& vars, const TargetExpr& target,
                              Type& type, bool allowReturn) {
     const std::string& n = target.name;

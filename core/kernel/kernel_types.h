@@ -27,6 +27,13 @@ ContextVar recordVariable(const TraceField& field, const std::string& name);
 // pretty-printed). Returns the error text, "" when fine.
 std::string checkBtfTarget(const Btf& btf, int32_t type, const TargetExpr& target, Type& out);
 
+// The BTF type an `@cast(p, "typeName", "module")` names: a struct, union or
+// typedef of the kernel ("task_struct", "struct rq", "union futex_key").
+// `module` may be "", "kernel" or "kernel<header.h>" (headers are not needed:
+// the types come from BTF). Returns the type id, or 0 and sets `problem`.
+int32_t castType(const Btf* btf, const std::string& typeName, const std::string& module,
+                 std::string* problem);
+
 // typeTarget() for the kernel providers: $$vars/$$parms (and $$locals,
 // $$return when `allowReturn`), then each ContextVar, typed through BTF when
 // it has a btfType; record fields accept only `$var$` suffixes and `&`.

@@ -234,6 +234,14 @@ public:
 
     bool isReturnProbe(const ConcretePoint& point) const override { return isReturn(point); }
 
+    std::optional<ConcretePoint> entryPoint(const ConcretePoint& point) const override {
+        if (!isReturn(point))
+            return std::nullopt;
+        ConcretePoint entry = point;
+        entry.components.resize(2);
+        return entry;
+    }
+
 private:
     static bool isReturn(const ConcretePoint& p) { return p.components.size() == 3; }
 

@@ -79,6 +79,23 @@ static __always_inline void tap_emit(__u32 kind, __u32 id, __s64 value)
 	bpf_ringbuf_submit(r, 0);
 }
 
+/* exit() was called: as in stap, no probe handler starts after that (the
+ * one running finishes); user space then detaches and runs the end probes. */
+static __always_inline void tap_request_stop(void)
+{
+	__u32 zero = 0;
+	struct tap_state *st = bpf_map_lookup_elem(&tap_state_map, &zero);
+	if (st)
+		st->stop = 1;
+}
+
+static __always_inline int tap_stopping(void)
+{
+	__u32 zero = 0;
+	struct tap_state *st = bpf_map_lookup_elem(&tap_state_map, &zero);
+	return st && st->stop;
+}
+
 /* Strings live in buffers of at least TAP_STRLEN bytes (frame slots have
  * 2*TAP_STRLEN so that concatenation can always write its second part). */
 /* Not inlined: a call resets the scratch registers, so the verifier can
@@ -140,6 +157,47 @@ static __noinline __s64 tap_strlen(const char *s)
 	struct tap_cmpctx c = { .a = s };
 	bpf_loop(TAP_STRLEN - 1, tap_strlen_step, &c, 0);
 	return c.len;
+}
+
+/* strpos(): naive matching as one bpf_loop with the state (i, j): s2[0..j)
+ * matched s1[i..i+j). At most strlen(s1) * (strlen(s2) + 1) steps. i and j
+ * live in map memory (frame slots): counters on the stack would be tracked
+ * exactly by the verifier, which then walks every iteration. */
+struct tap_posctx {
+	const char *h, *n;
+	__s64 *i, *j;
+	__s64 hlen, nlen, found;
+};
+
+static long tap_strpos_step(__u32 k, struct tap_posctx *c)
+{
+	__s64 i = *c->i, j = *c->j;
+	if (j >= c->nlen) {
+		c->found = i;
+		return 1;
+	}
+	if (i + c->nlen > c->hlen)
+		return 1;
+	if (c->h[(i + j) & (TAP_STRLEN - 1)] == c->n[j & (TAP_STRLEN - 1)]) {
+		*c->j = j + 1;
+	} else {
+		*c->i = i + 1;
+		*c->j = 0;
+	}
+	return 0;
+}
+
+static __noinline __s64 tap_strpos(const char *h, const char *n, __s64 *i, __s64 *j)
+{
+	struct tap_posctx c = { .h = h, .n = n, .i = i, .j = j, .found = -1 };
+	c.hlen = tap_strlen(h);
+	c.nlen = tap_strlen(n);
+	if (c.nlen == 0)
+		return 0;
+	*i = 0;
+	*j = 0;
+	bpf_loop((TAP_STRLEN + 1) * TAP_STRLEN, tap_strpos_step, &c, 0);
+	return c.found;
 }
 
 /* BPF has no signed division before cpu v4: divide magnitudes (C semantics:
