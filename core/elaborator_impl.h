@@ -79,6 +79,7 @@ private:
     // ---- types (type_checker.cpp)
     void inferTypes();
     Type inferExpr(Expr* e, Type want, bool needValue);
+    Type inferValueOf(VarDecl* v, Expr* at, const Expr* name, Type want, bool needValue);
     void inferStmt(Stmt* s, FunctionDecl* fn);
     void unifyVar(VarDecl* v, Type t, const Expr* at);
     void unifyKey(VarDecl* v, size_t i, Type t, const Expr* at);

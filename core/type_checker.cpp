@@ -179,6 +179,20 @@ void Elaborator::checkRegex(const StringExpr* pattern) {
     typeError(pattern, std::string("regex compilation error: ") + msg);
 }
 
+// The value of a variable or array element `at` (named by `name`): stats
+// only where a statistic is wanted, the type learnt from the context.
+Type Elaborator::inferValueOf(VarDecl* v, Expr* at, const Expr* name, Type want, bool needValue) {
+    if (v->type == Type::Stats && want != Type::Stats) {
+        typeError(at, "statistic used as a scalar value; use an extractor such as @count");
+        return want;
+    }
+    if (v->type == Type::Unknown && want != Type::Unknown)
+        unifyVar(v, want, at);
+    if (v->type == Type::Unknown && reporting_ && needValue)
+        typeError(name, "unresolved type ");
+    return v->type;
+}
+
 // Returns the expression's type given what the context wants; records what
 // it learns in declarations.
 Type Elaborator::inferExpr(Expr* e, Type want, bool needValue) {
@@ -198,15 +212,7 @@ Type Elaborator::inferExpr(Expr* e, Type want, bool needValue) {
             typeError(e, "array used as a scalar");
             return want;
         }
-        if (v->type == Type::Stats && want != Type::Stats) {
-            typeError(e, "statistic used as a scalar value; use an extractor such as @count");
-            return want;
-        }
-        if (v->type == Type::Unknown && want != Type::Unknown)
-            unifyVar(v, want, e);
-        t = v->type;
-        if (t == Type::Unknown && reporting_ && needValue)
-            typeError(e, "unresolved type ");
+        t = inferValueOf(v, e, e, want, needValue);
         break;
     }
     case ExprKind::Index: {
@@ -229,15 +235,7 @@ Type Elaborator::inferExpr(Expr* e, Type want, bool needValue) {
         }
         if (!v)
             return want;
-        if (v->type == Type::Stats && want != Type::Stats) {
-            typeError(e, "statistic used as a scalar value; use an extractor such as @count");
-            return want;
-        }
-        if (v->type == Type::Unknown && want != Type::Unknown)
-            unifyVar(v, want, e);
-        t = v->type;
-        if (t == Type::Unknown && reporting_ && needValue)
-            typeError(i->base, "unresolved type ");
+        t = inferValueOf(v, e, i->base, want, needValue);
         break;
     }
     case ExprKind::Assign: {
