@@ -50,6 +50,10 @@ int printListing(const ListingResult& result, bool withVariables, std::ostream& 
 // (BTF, tracefs, tapsets); queries are fast and thread-safe.
 class ProbeIndex {
 public:
+    ProbeIndex() = default;
+    // An index of points listed earlier (e.g. read back from the IDE's disk
+    // cache), sorted as build() sorts them.
+    explicit ProbeIndex(std::vector<ListedProbe> probes) : probes_(std::move(probes)) {}
     static std::shared_ptr<const ProbeIndex> build(const CompileOptions& options);
     const std::vector<ListedProbe>& all() const { return probes_; }
     // Entries matching a probe point pattern ("sched*", "syscall.open*",

@@ -22,14 +22,13 @@ public:
 
     static std::shared_ptr<const ProbePointIndex> build(const tap::CompileOptions& options);
 
-    const std::vector<tap::ListedProbe>& all() const { return core_ ? core_->all() : own_; }
+    const std::vector<tap::ListedProbe>& all() const { return core_->all(); }
     // As tap::ProbeIndex::query: entries a probe point pattern names; a
     // component without an argument matches any argument.
     std::vector<const tap::ListedProbe*> query(const std::string& pattern, size_t limit = SIZE_MAX) const;
 
 private:
     std::shared_ptr<const tap::ProbeIndex> core_;
-    std::vector<tap::ListedProbe> own_;
 };
 
 } // namespace tapide
