@@ -1101,7 +1101,7 @@ std::string Translator::genSprintf(PrintExpr* p) {
             break;
         case FormatPiece::Conv::String: spec += "s"; break;
         case FormatPiece::Conv::Char: spec += "c"; break;
-        case FormatPiece::Conv::Pointer: spec = "0x%016llx"; break;
+        case FormatPiece::Conv::Pointer: spec = "0x%llx"; break; // stap: %#x, "0x0" too
         default: error("this sprintf directive cannot run in a kernel probe", p->loc);
         }
         fmt += spec;

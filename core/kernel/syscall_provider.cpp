@@ -21,6 +21,19 @@ namespace tap::kernel {
 
 namespace {
 
+struct StapArgumentName {
+    enum Kind { String, Address, Number };
+    const char* call;
+    const char* variable;
+    const char* field;
+    Kind kind;
+};
+
+const StapArgumentName kStapArgumentNames[] = {
+#include "syscall_stap_names.inc"
+};
+
+
 // stap's names for calls whose tracepoint has another name on this kernel.
 constexpr std::pair<const char*, const char*> kStapNames[] = {
     {"stat", "newstat"},     {"lstat", "newlstat"}, {"fstat", "newfstat"},   {"fstatat", "newfstatat"},
@@ -175,6 +188,7 @@ public:
             format += (format.empty() ? "" : ", ") + fmt;
             args += ", " + expr;
         };
+        std::map<std::string, std::string> varOfField; // tracepoint field -> our variable
         for (const TraceField& f : ev->fields) {
             if (f.name == "__syscall_nr")
                 continue;
@@ -182,6 +196,12 @@ public:
             if (keywords().count(var))
                 var += "_arg";
             ContextVar cv = recordVariable(f, f.name);
+            struct Remember {
+                std::map<std::string, std::string>& map;
+                const std::string& field;
+                std::string& var;
+                ~Remember() { map[field] = var; }
+            } remember{varOfField, f.name, var};
             if (isStringArgument(f)) {
                 if (var == "name")
                     var = "name_str";
@@ -206,6 +226,20 @@ public:
                     addArg(!cv.isSigned && cv.size == 8 ? "%u" : "%d", var);
                 }
             }
+        }
+        // The names stap's aliases use where they differ from the fields
+        // (syscall.wait4's `pid` is the field `upid`).
+        std::set<std::string> defined;
+        for (const auto& [field, var] : varOfField)
+            defined.insert(var);
+        for (const StapArgumentName& n : kStapArgumentNames) {
+            if (call != n.call || defined.count(n.variable))
+                continue;
+            auto it = varOfField.find(n.field);
+            if (it == varOfField.end())
+                continue;
+            text += "\t" + std::string(n.variable) + " = " + it->second + "\n";
+            defined.insert(n.variable);
         }
         const Formatter* special = nullptr;
         for (const Formatter& fm : kFormatters)
