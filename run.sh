@@ -14,5 +14,5 @@ if [ -z "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]; then
 else
   echo "== tapstudio was not built (Qt Widgets or QScintilla missing): running the example with tstap"
 fi
-echo "== tstap -p2 $example"
-build/app/tstap -p2 "$example"
+echo "== tstap $example"
+build/app/tstap "$example"
