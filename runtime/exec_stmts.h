@@ -110,10 +110,10 @@ struct BlockN : StmtNode {
 // An expression statement counts one action (stap's MAXACTION); the init
 // and step expressions of a for loop are expressions, not statements, and
 // count none (counts = false).
-struct ExprL_N : StmtNode {
-    LNode* e;
+template <class Node> struct ExprStmtN : StmtNode {
+    Node* e;
     bool counts = true;
-    explicit ExprL_N(LNode* x) : e(x) {}
+    explicit ExprStmtN(Node* x) : e(x) {}
     Flow exec(Ctx& c) override {
         if (counts)
             tick(c, loc);
@@ -121,17 +121,8 @@ struct ExprL_N : StmtNode {
         return Flow::Normal;
     }
 };
-struct ExprS_N : StmtNode {
-    SNode* e;
-    bool counts = true;
-    explicit ExprS_N(SNode* x) : e(x) {}
-    Flow exec(Ctx& c) override {
-        if (counts)
-            tick(c, loc);
-        e->eval(c);
-        return Flow::Normal;
-    }
-};
+using ExprL_N = ExprStmtN<LNode>;
+using ExprS_N = ExprStmtN<SNode>;
 struct IfN : StmtNode {
     LNode* cond;
     StmtNode* then;
