@@ -1,5 +1,7 @@
 #include "completion_engine.h"
 
+#include "probe_text.h"
+
 #include "elf_symbols.h"
 #include "fuzzy_match.h"
 #include "listing.h"
@@ -48,19 +50,6 @@ std::string trimmed(std::string_view s) {
     return std::string(s.substr(a, b - a));
 }
 
-std::string withoutSpace(std::string_view s) {
-    std::string out;
-    bool inString = false;
-    for (size_t i = 0; i < s.size(); ++i) {
-        char c = s[i];
-        if (c == '"' && (i == 0 || s[i - 1] != '\\'))
-            inString = !inString;
-        if (!inString && std::isspace((unsigned char)c))
-            continue;
-        out += c;
-    }
-    return out;
-}
 
 // Kind order when scores tie (lower first).
 int kindRank(CompletionKind k) { return int(k); }
@@ -169,30 +158,7 @@ void scopeVariables(const CompletionContext& ctx, const ScriptAnalysis& analysis
     }
     if (targets.isEmpty() && !header.empty()) {
         // Each point of the header: the catalogue knows its variables.
-        for (const std::string& point : [&] {
-                 std::vector<std::string> points;
-                 int depth = 0;
-                 std::string cur;
-                 bool inString = false;
-                 for (size_t i = 0; i < header.size(); ++i) {
-                     char c = header[i];
-                     if (c == '"' && (i == 0 || header[i - 1] != '\\'))
-                         inString = !inString;
-                     if (!inString && c == '(')
-                         ++depth;
-                     if (!inString && c == ')')
-                         --depth;
-                     if (!inString && depth == 0 && c == ',') {
-                         points.push_back(cur);
-                         cur.clear();
-                         continue;
-                     }
-                     cur += c;
-                 }
-                 if (!cur.empty())
-                     points.push_back(cur);
-                 return points;
-             }()) {
+        for (const std::string& point : splitProbePoints(header)) {
             for (const VarInfo& v : probePointVariables(snapshot, point)) {
                 bool target = v.name.startsWith('$');
                 QVector<VarInfo>& into = target ? targets : locals;

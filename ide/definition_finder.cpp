@@ -1,5 +1,7 @@
 #include "definition_finder.h"
 
+#include "probe_text.h"
+
 #include "token_scan.h"
 
 #include <QFileInfo>
@@ -18,19 +20,6 @@ namespace {
 
 QString qs(const std::string& s) { return QString::fromStdString(s); }
 
-std::string withoutSpace(std::string_view s) {
-    std::string out;
-    bool inString = false;
-    for (size_t i = 0; i < s.size(); ++i) {
-        char c = s[i];
-        if (c == '"' && (i == 0 || s[i - 1] != '\\'))
-            inString = !inString;
-        if (!inString && (c == ' ' || c == '\t' || c == '\n' || c == '\r'))
-            continue;
-        out += c;
-    }
-    return out;
-}
 
 std::string cleanPoint(std::string_view raw) {
     std::string p = withoutSpace(raw);

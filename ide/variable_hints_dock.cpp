@@ -1,5 +1,7 @@
 #include "variable_hints_dock.h"
 
+#include "probe_text.h"
+
 #include "completion_engine.h"
 #include "definition_finder.h"
 #include "script_editor.h"
@@ -13,31 +15,6 @@ namespace tapide {
 
 namespace {
 
-// "syscall.read, kernel.trace(\"a,b\")" -> its points.
-QStringList splitPoints(const QString& header) {
-    QStringList out;
-    QString cur;
-    int depth = 0;
-    bool inString = false;
-    for (int i = 0; i < header.size(); ++i) {
-        QChar c = header[i];
-        if (c == '"' && (i == 0 || header[i - 1] != '\\'))
-            inString = !inString;
-        if (!inString && c == '(')
-            ++depth;
-        if (!inString && c == ')')
-            --depth;
-        if (!inString && depth == 0 && c == ',') {
-            out << cur.trimmed();
-            cur.clear();
-            continue;
-        }
-        cur += c;
-    }
-    if (!cur.trimmed().isEmpty())
-        out << cur.trimmed();
-    return out;
-}
 
 void addUnique(QVector<VarInfo>& into, const VarInfo& v) {
     for (const VarInfo& o : into)
@@ -97,7 +74,8 @@ VariableHints variableHintsAt(const ScriptAnalysis& analysis, int pos, const Cat
         // knows nothing before the script elaborates: the catalogue lists
         // everything each point offers.
         bool typed = !h.context.isEmpty() || !h.aliasVars.isEmpty();
-        for (const QString& point : splitPoints(scope->name)) {
+        for (const std::string& pointText : splitProbePoints(scope->name.toStdString())) {
+            const QString point = QString::fromStdString(pointText);
             for (const VarInfo& v : probePointVariables(snapshot, point.toStdString())) {
                 if (v.name.startsWith('$')) {
                     if (!typed)
