@@ -158,70 +158,51 @@ int main(int argc, char** argv) {
         printProgram(std::cout, fe.program());
         return 0;
     }
-    if (cli.lastPass < 5) {
-        // Passes 3-4 translate kernel-side handlers; a script without any
-        // has nothing for them to do.
-        bool kernelProbes = false;
-        for (const ResolvedProbe& p : fe.program().probes)
-            kernelProbes = kernelProbes || p.site == ProbeSite::Kernel;
-        if (!kernelProbes) {
-            std::cout << "# nothing runs in the kernel: every probe of this script runs in the "
-                         "user-space executor\n";
-            return 0;
-        }
-        rt::Limits limits;
-        std::string limitError = limits.apply(cli.defines);
-        if (!limitError.empty()) {
-            std::cerr << "ERROR: " << limitError << "\n";
-            return 1;
-        }
-        bpf::TranslateOptions topts;
-        topts.maxStringLen = limits.maxStringLen;
-        topts.maxMapEntries = limits.maxMapEntries;
-        topts.maxAction = limits.maxAction;
-        bpf::Translation translation;
-        timer.reset();
-        if (!bpf::translate(fe.program(), topts, fe.diagnostics(), translation)) {
-            printDiagnostics(fe, cli);
-            std::cerr << "Pass 3: translation failed.  [man error::pass3]\n";
-            return 1;
-        }
-        if (cli.verbose)
-            std::cerr << "Pass 3: translated to BPF C (" << translation.programs.size() << " programs) in "
-                      << timer.text() << "\n";
-        if (cli.lastPass == 3) {
-            std::cout << translation.source;
-            return 0;
-        }
-        rt::BpfObject object = rt::compileBpf(translation.source);
-        if (!object.error.empty()) {
-            std::cerr << "ERROR: BPF compilation failed:\n" << object.error << "Pass 4: compilation failed.  [man error::pass4]\n";
-            return 1;
-        }
-        std::cout << object.path << "\n";
-        return 0;
-    }
     rt::SessionOptions session;
     std::string limitError = session.limits.apply(cli.defines);
     if (!limitError.empty()) {
         std::cerr << "ERROR: " << limitError << "\n";
         return 1;
     }
-    bpf::Translation kernelTranslation;
+    // Passes 3-4 translate the kernel-side handlers; a script without any
+    // has nothing for them to do.
     bool kernelProbes = false;
     for (const ResolvedProbe& p : fe.program().probes)
         kernelProbes = kernelProbes || p.site == ProbeSite::Kernel;
+    if (!kernelProbes && cli.lastPass < 5) {
+        std::cout << "# nothing runs in the kernel: every probe of this script runs in the "
+                     "user-space executor\n";
+        return 0;
+    }
+    bpf::Translation kernelTranslation;
     if (kernelProbes) {
         bpf::TranslateOptions topts;
         topts.maxStringLen = session.limits.maxStringLen;
         topts.maxMapEntries = session.limits.maxMapEntries;
         topts.maxAction = session.limits.maxAction;
+        timer.reset();
         if (!bpf::translate(fe.program(), topts, fe.diagnostics(), kernelTranslation)) {
             printDiagnostics(fe, cli);
             std::cerr << "Pass 3: translation failed.  [man error::pass3]\n";
             return 1;
         }
+        if (cli.verbose)
+            std::cerr << "Pass 3: translated to BPF C (" << kernelTranslation.programs.size() << " programs) in "
+                      << timer.text() << "\n";
         session.kernel = &kernelTranslation;
+    }
+    if (cli.lastPass == 3) {
+        std::cout << kernelTranslation.source;
+        return 0;
+    }
+    if (cli.lastPass == 4) {
+        rt::BpfObject object = rt::compileBpf(kernelTranslation.source);
+        if (!object.error.empty()) {
+            std::cerr << "ERROR: BPF compilation failed:\n" << object.error << "Pass 4: compilation failed.  [man error::pass4]\n";
+            return 1;
+        }
+        std::cout << object.path << "\n";
+        return 0;
     }
     session.verbose = cli.verbose;
     session.json = cli.json;
