@@ -60,6 +60,18 @@ struct BuiltinDoc {
     const char* doc;
 };
 
+// A call of a built-in (print family, @ operators): cursor inside the parentheses.
+CompletionItem builtinItem(const BuiltinDoc& b, CompletionKind kind) {
+    CompletionItem it;
+    it.kind = kind;
+    it.name = b.name;
+    it.label = b.signature;
+    it.insert = QString(b.name) + "()";
+    it.cursor = int(strlen(b.name)) + 1;
+    it.detail = b.doc;
+    return it;
+}
+
 constexpr BuiltinDoc kPrintBuiltins[] = {
     {"printf", "printf(format:string, ...)", "Prints the values formatted by the format string."},
     {"sprintf", "sprintf:string (format:string, ...)", "Returns the values formatted by the format string."},
@@ -639,16 +651,8 @@ void CompletionEngine::addBodyItems(std::string_view text, const CompletionConte
     if (targetOnly)
         return;
     if (atOnly) {
-        for (const BuiltinDoc& b : kAtOperators) {
-            CompletionItem it;
-            it.kind = CompletionKind::AtOperator;
-            it.name = b.name;
-            it.label = b.signature;
-            it.insert = QString(b.name) + "()";
-            it.cursor = int(strlen(b.name)) + 1;
-            it.detail = b.doc;
-            add(it);
-        }
+        for (const BuiltinDoc& b : kAtOperators)
+            add(builtinItem(b, CompletionKind::AtOperator));
         return;
     }
     for (const auto& [name, type] : ctx.params) {
@@ -713,16 +717,8 @@ void CompletionEngine::addBodyItems(std::string_view text, const CompletionConte
         it.detail = "function of this script";
         add(it);
     }
-    for (const BuiltinDoc& b : kPrintBuiltins) {
-        CompletionItem it;
-        it.kind = CompletionKind::Builtin;
-        it.name = b.name;
-        it.label = b.signature;
-        it.insert = QString(b.name) + "()";
-        it.cursor = int(strlen(b.name)) + 1;
-        it.detail = b.doc;
-        add(it);
-    }
+    for (const BuiltinDoc& b : kPrintBuiltins)
+        add(builtinItem(b, CompletionKind::Builtin));
     if (snapshot && snapshot->library) {
         for (const TapsetFunction& f : snapshot->library->functions()) {
             if (f.internal)
