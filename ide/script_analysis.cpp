@@ -31,6 +31,14 @@ const ScopeInfo* ScriptAnalysis::scopeAt(int offset) const {
 
 namespace {
 
+// "syscall.read, timer.s(1)": a probe's or alias's points as the header names them.
+QString joinPoints(const std::vector<tap::ProbePoint*>& points) {
+    QStringList out;
+    for (const tap::ProbePoint* pp : points)
+        out << QString::fromStdString(pp->str());
+    return out.join(", ");
+}
+
 QString typeText(tap::Type t) {
     switch (t) {
     case tap::Type::Long: return "long";
@@ -137,10 +145,7 @@ ScriptAnalysis analyseScript(const std::string& text, const QString& fileName, q
         for (const tap::ProbeDecl* p : ast->probes) {
             ScopeInfo s;
             s.kind = ScopeInfo::Probe;
-            QStringList points;
-            for (const tap::ProbePoint* pp : p->points)
-                points << QString::fromStdString(pp->str());
-            s.name = points.join(", ");
+            s.name = joinPoints(p->points);
             s.headerStart = offsetOf(scan, p->loc, size);
             s.line = int(p->loc.line);
             bodyRange(p->body, s);
@@ -180,10 +185,7 @@ ScriptAnalysis analyseScript(const std::string& text, const QString& fileName, q
         for (const tap::AliasDecl* al : ast->aliases) {
             ScopeInfo s;
             s.kind = ScopeInfo::Alias;
-            QStringList names;
-            for (const tap::ProbePoint* pp : al->names)
-                names << QString::fromStdString(pp->str());
-            s.name = names.join(", ");
+            s.name = joinPoints(al->names);
             s.headerStart = offsetOf(scan, al->loc, size);
             s.line = int(al->loc.line);
             bodyRange(al->prologue ? al->prologue : al->epilogue, s);
