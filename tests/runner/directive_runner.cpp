@@ -16,6 +16,8 @@
 // @NAME@ in PROG, OPTS and ARGS is replaced by VALUE (e.g. @WORKLOAD@, the
 // test workload program). Prints one line per failure with a diff, then a
 // summary; exits 1 if any test failed.
+#include "command_line.h"
+
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
@@ -46,39 +48,7 @@ struct Test {
     std::vector<std::string> requires_;
 };
 
-std::vector<std::string> shellWords(const std::string& s) {
-    std::vector<std::string> out;
-    std::string cur;
-    bool any = false;
-    char quote = 0;
-    for (size_t i = 0; i < s.size(); ++i) {
-        char c = s[i];
-        if (quote) {
-            if (c == quote)
-                quote = 0;
-            else if (c == '\\' && quote == '"' && i + 1 < s.size())
-                cur += s[++i];
-            else
-                cur += c;
-        } else if (c == '\'' || c == '"') {
-            quote = c;
-            any = true;
-        } else if (c == '\\' && i + 1 < s.size()) {
-            cur += s[++i];
-            any = true;
-        } else if (c == ' ' || c == '\t') {
-            if (any || !cur.empty())
-                out.push_back(cur);
-            cur.clear();
-            any = false;
-        } else {
-            cur += c;
-        }
-    }
-    if (any || !cur.empty())
-        out.push_back(cur);
-    return out;
-}
+std::vector<std::string> shellWords(const std::string& s) { return tap::rt::splitWords(s); }
 
 bool isKeyLine(const std::string& line, std::string& key, std::string& rest) {
     size_t colon = line.find(':');
