@@ -8,12 +8,15 @@
 #include "exec.h"
 #include "bpf_compile.h"
 #include "bpf/translation.h"
+#include "command_line.h"
+#include "elf/elf_binary.h"
 
 #include <sys/resource.h>
 #include <sys/time.h>
 
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
 #include <iostream>
 #include <iterator>
 #include <sstream>
@@ -51,6 +54,21 @@ private:
 
 // Text on stderr, or with --json one "diag" object per line on stdout
 // (docs/protocol.md), carrying the same text.
+// The program bare process.function(...) probes: -c's command (through
+// $PATH, as stap) or -x's process.
+std::string targetExecutable(const CliOptions& cli) {
+    if (cli.command) {
+        std::vector<std::string> words = tap::rt::splitWords(*cli.command);
+        return words.empty() ? std::string() : elf::resolveExecutable(words[0]);
+    }
+    if (cli.targetPid) {
+        std::error_code ec;
+        auto exe = std::filesystem::read_symlink("/proc/" + std::to_string(*cli.targetPid) + "/exe", ec);
+        return ec ? std::string() : exe.string();
+    }
+    return {};
+}
+
 void printDiagnostics(Frontend& fe, const CliOptions& cli) {
     for (const Diagnostic& d : fe.diagnostics().all()) {
         if (d.severity == Severity::Warning && cli.noWarnings)
@@ -101,6 +119,7 @@ int main(int argc, char** argv) {
     options.unoptimized = cli.unoptimized;
     if (cli.compatible)
         options.target.systemtapVersion = *cli.compatible;
+    options.targetExecutable = targetExecutable(cli);
     if (cli.listPattern) {
         ListingResult listed = listProbePoints(options, *cli.listPattern, cli.listVariables);
         return printListing(listed, cli.listVariables, std::cout, std::cerr);

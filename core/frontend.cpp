@@ -2,6 +2,7 @@
 
 #include "elaborator.h"
 #include "kernel/providers.h"
+#include "user/user_providers.h"
 
 #include <algorithm>
 #include <cstdlib>
@@ -12,11 +13,14 @@ namespace fs = std::filesystem;
 
 namespace tap {
 
-ProbeRegistry defaultProbeRegistry() {
+ProbeRegistry defaultProbeRegistry(const std::string& targetExecutable) {
     ProbeRegistry registry = ProbeRegistry::withBuiltinProviders();
     addKernelProviders(registry);
+    registry.add(user::makeUprobeProvider(targetExecutable));
     return registry;
 }
+
+Frontend::Frontend(CompileOptions options) : Frontend(options, defaultProbeRegistry(options.targetExecutable)) {}
 
 Frontend::Frontend(CompileOptions options, ProbeRegistry registry)
     : options_(std::move(options)), registry_(std::move(registry)) {

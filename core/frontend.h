@@ -22,16 +22,21 @@ struct CompileOptions {
     std::vector<std::pair<std::string, std::string>> globalSets; // -G NAME=VALUE
     bool guru = false;             // -g
     bool unoptimized = false;      // -u: no elision
+    // The executable of -c CMD / -x PID: what bare process.function(...)
+    // & co. probe (in that process only), as in stap.
+    std::string targetExecutable;
     TargetInfo target = TargetInfo::forRunningKernel();
 };
 
 // The builtin providers (begin, end, timer.*, ...) and the kernel's
 // (kernel.trace, syscall.*, perf.*, process.*, kernel.function, ...).
-ProbeRegistry defaultProbeRegistry();
+// `targetExecutable`: the -c/-x program bare process.function(...) probes.
+ProbeRegistry defaultProbeRegistry(const std::string& targetExecutable = "");
 
 class Frontend {
 public:
-    explicit Frontend(CompileOptions options, ProbeRegistry registry = defaultProbeRegistry());
+    explicit Frontend(CompileOptions options);
+    Frontend(CompileOptions options, ProbeRegistry registry);
     ~Frontend();
 
     FileId addScriptFile(const std::string& path); // kNoFile if unreadable

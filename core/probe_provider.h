@@ -5,6 +5,7 @@
 #pragma once
 
 #include "ast.h"
+#include "user_types.h"
 
 #include <memory>
 #include <mutex>
@@ -61,6 +62,16 @@ struct ContextVar {
     // Members read before the script's own ->field components: a variable
     // that lives inside an argument (process.syscall's $arg1 is regs->di).
     std::vector<std::string> path;
+    // A user program's variable (DWARF): its type in `userTypes` (owned by
+    // the binary's cached debug info, which lives as long as the process)
+    // and where it is at the probe address; `locationError` says why it
+    // cannot be read there ("" when it can).
+    const UserTypeTable* userTypes = nullptr;
+    int userType = -1;
+    UserLocation userLocation;
+    std::string locationError;
+    bool isParameter = false; // a function parameter ($$parms), not a local
+    bool isUser() const { return userTypes != nullptr; }
 };
 
 enum class ProbeSite : uint8_t { UserSpace, Kernel };
@@ -81,7 +92,10 @@ struct AttachSpec {
     bool isReturn = false;    // kretprobe / uretprobe
     uint64_t perfType = 0, perfConfig = 0;
     uint64_t samplePeriod = 0, sampleFrequency = 0;
-    uint64_t offset = 0;      // uprobe offset in the binary
+    uint64_t offset = 0;      // uprobe offset in the binary (file offset)
+    uint64_t address = 0;     // uprobe: the link-time address probed (load bias = ip - address)
+    uint64_t refCtrOffset = 0; // uprobe: file offset of an SDT semaphore, 0 for none
+    bool targetOnly = false;   // uprobe: only in the -c/-x target process (bare process.function)
     int64_t filterPid = -1;   // process(PID) / -x filters, -1 for none
     int cpu = -1;             // perf events: one CPU, or -1 for every CPU
     // tp_btf: when >= 0, ctx[taskArgIndex] is a `struct task_struct *` that

@@ -81,6 +81,7 @@ BpfLoader::~BpfLoader() {
 }
 
 bool BpfLoader::load(const std::string& objectPath, int64_t target, std::string& error) {
+    target_ = target;
     libbpf_set_print(libbpfQuiet);
     static char logBuffer[4 << 20];
     logBuffer[0] = 0;
@@ -194,8 +195,9 @@ bool BpfLoader::attach(std::string& error) {
         }
         bpf_link* link = nullptr;
         if (a.kind == AttachSpec::Kind::Uprobe) {
-            LIBBPF_OPTS(bpf_uprobe_opts, uo, .retprobe = a.isReturn);
-            link = bpf_program__attach_uprobe_opts(prog, a.filterPid >= 0 ? pid_t(a.filterPid) : -1, a.target.c_str(),
+            LIBBPF_OPTS(bpf_uprobe_opts, uo, .ref_ctr_offset = size_t(a.refCtrOffset), .retprobe = a.isReturn);
+            pid_t pid = a.filterPid >= 0 ? pid_t(a.filterPid) : a.targetOnly && target_ > 0 ? pid_t(target_) : -1;
+            link = bpf_program__attach_uprobe_opts(prog, pid, a.target.c_str(),
                                                    size_t(a.offset), &uo);
         } else {
             link = bpf_program__attach(prog);

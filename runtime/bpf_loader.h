@@ -66,6 +66,7 @@ private:
     std::vector<int> perfFds_;
     std::string log_;
     int statsFd_ = -1;
+    int64_t target_ = 0; // -c/-x pid, for uprobes restricted to it
 };
 
 // Why BPF cannot be used here (not root, no CAP_BPF), or "".

@@ -9,7 +9,7 @@ packages=(
   clang libclang-rt-14-dev llvm
   qt6-base-dev qt6-base-dev-tools libqt6charts6-dev libqscintilla2-qt6-dev libgl-dev
   libbpf-dev libdw-dev libelf-dev bpftool
-  systemtap systemtap-doc
+  systemtap systemtap-doc systemtap-sdt-dev
   xvfb xauth
 )
 

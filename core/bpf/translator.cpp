@@ -101,6 +101,14 @@ private:
     std::string genCast(CastExpr* c);
     std::string genMemberPath(std::string expr, int32_t type, int32_t aggregate,
                               const std::vector<TargetComponent>& components, bool addressOf);
+    // User programs' variables (DWARF): registers and user memory.
+    std::string genUserTarget(const TargetExpr* t, const ContextVar& var);
+    std::string genUserMemberPath(std::string expr, const UserTypeTable& types, int type, bool aggregate,
+                                  const std::vector<TargetComponent>& components, bool addressOf);
+    std::string genUserRead(const std::string& address, int64_t size, bool isSigned, SourceLoc loc,
+                            const std::string& subject);
+    std::string genUserVars(const TargetExpr* t);
+    std::string userRegister(const std::string& reg, SourceLoc loc);
     std::string genCall(CallExpr* c);
     std::string genBuiltin(CallExpr* c, const FunctionDecl* f);
     std::string genPrint(PrintExpr* p);
@@ -649,7 +657,11 @@ std::string Translator::genS(Expr* e) {
             return it->second;
         if (e->kind == ExprKind::Entry)
             error("@entry needs a .return probe whose entry can be probed too (syscall.*.return, "
-                  "nd_syscall.*.return)", e->loc);
+                  "nd_syscall.*.return, process(...).function(...).return)", e->loc);
+        if (auto* t = static_cast<TargetExpr*>(e); e->kind == ExprKind::Target && t->components.empty() &&
+                                                     (t->name == "$$parms" || t->name == "$$locals" ||
+                                                      t->name == "$$vars" || t->name == "$$return"))
+            return genUserVars(t);
         error("pretty-printing ($var$, $$vars) cannot run in a kernel probe yet", e->loc);
     }
     default:
@@ -674,6 +686,8 @@ std::string Translator::genTarget(Expr* e) {
             var = &v;
     if (!var)
         error("unresolved target-symbol expression", e->loc);
+    if (var->isUser())
+        return genUserTarget(t, *var);
     std::string expr;
     if (var->argIndex >= 0) {
         expr = "((__s64)((__u64 *)ctx)[" + std::to_string(var->argIndex) + "])";
@@ -794,6 +808,172 @@ std::string Translator::genMemberPath(std::string expr, int32_t type, int32_t ag
         }
     }
     return expr;
+}
+
+// x86_64's struct pt_regs (its stable uapi layout): the word of a register.
+std::string Translator::userRegister(const std::string& reg, SourceLoc loc) {
+#if defined(__x86_64__)
+    static const char* const words[] = {"r15", "r14", "r13", "r12", "bp", "bx", "r11", "r10", "r9", "r8", "ax",
+                                        "cx",  "dx",  "si",  "di",  "orig_ax", "ip", "cs", "flags", "sp", "ss"};
+    for (size_t i = 0; i < sizeof words / sizeof words[0]; ++i)
+        if (reg == words[i])
+            return "((__u64 *)ctx)[" + std::to_string(i) + "]";
+#endif
+    error("register '" + reg + "' cannot be read on this architecture", loc);
+}
+
+// `size` bytes of user memory at `address`, widened to 64 bits.
+std::string Translator::genUserRead(const std::string& address, int64_t size, bool isSigned, SourceLoc loc,
+                                    const std::string& subject) {
+    if (size != 1 && size != 2 && size != 4 && size != 8)
+        error("a " + std::to_string(size) + "-byte value cannot be read as a number", loc);
+    std::string bits = std::to_string(size * 8);
+    std::string addr = tempL(), value = tempL();
+    std::string cast = size == 8 ? "(__s64)" : std::string("(__s64)(") + (isSigned ? "__s" : "__u") + bits + ")";
+    return "({ " + addr + " = (__s64)(" + address + "); " + value + " = 0; if (bpf_probe_read_user(&" + value + ", " +
+           std::to_string(size) + ", (void *)" + addr + ")) " +
+           fail("user memory read fault at 0x%llx [man error::fault]", loc, subject, addr) + " " + cast + value + "; })";
+}
+
+// A DWARF-described variable (or an SDT marker argument) at a uprobe.
+std::string Translator::genUserTarget(const TargetExpr* t, const ContextVar& var) {
+    const std::string subject = "identifier '" + t->name + "'";
+    if (!var.locationError.empty())
+        error("cannot read '" + t->name + "' at this probe point: " + var.locationError, t->loc);
+    const UserLocation& at = var.userLocation;
+    std::string base = at.reg.empty() ? std::string("0") : userRegister(at.reg, t->loc);
+    std::string where = "((__s64)" + base + " + " + std::to_string(at.offset) + "LL)";
+    if (at.relocated) {
+        // Link-time address + where the binary is loaded: the uprobe's ip
+        // is the probed address.
+        if (currentAttach_.isReturn)
+            error("'" + t->name + "' is a static variable; read it in the entry probe (or with @entry)", t->loc);
+        where = "(" + where + " + (__s64)(" + userRegister("ip", t->loc) + " - " +
+                std::to_string(currentAttach_.address) + "ULL))";
+    }
+    const UserTypeTable& types = *var.userTypes;
+    int type = var.userType;
+    int64_t size = type >= 0 ? types.at(type).size : var.size;
+    bool isSigned = type >= 0 ? types.at(type).isSigned : var.isSigned;
+    bool aggregate = false;
+    if (type >= 0) {
+        UserType::Kind k = types.at(type).kind;
+        aggregate = k == UserType::Kind::Struct || k == UserType::Kind::Union || k == UserType::Kind::Array;
+        if (types.at(type).kind == UserType::Kind::Pointer)
+            size = 8, isSigned = false;
+    }
+    std::string expr;
+    switch (at.kind) {
+    case UserLocation::Kind::Register:
+    case UserLocation::Kind::Value: {
+        if (aggregate)
+            error("'" + t->name + "' is a struct held in registers, which cannot be read yet", t->loc);
+        std::string v = at.kind == UserLocation::Kind::Register ? "((__s64)" + base + ")" : where;
+        if (size == 8 || size <= 0)
+            expr = v;
+        else
+            expr = std::string("((__s64)(") + (isSigned ? "__s" : "__u") + std::to_string(size * 8) + ")" + v + ")";
+        if (t->addressOf && t->components.empty())
+            error("cannot take the address of '" + t->name + "': it is in a register", t->loc);
+        break;
+    }
+    case UserLocation::Kind::Memory:
+        if (aggregate || (t->addressOf && t->components.empty()))
+            expr = where; // an address, as in stap
+        else
+            expr = genUserRead(where, size, isSigned, t->loc, subject);
+        break;
+    case UserLocation::Kind::None:
+        error("'" + t->name + "' has no location at this probe point", t->loc);
+    }
+    if (t->components.empty())
+        return expr;
+    if (type < 0)
+        error("'" + t->name + "' has no type information (no DWARF)", t->loc);
+    return genUserMemberPath(expr, types, type, aggregate, t->components, t->addressOf);
+}
+
+// ->member / [index] in user memory: offsets are the program's own (its
+// DWARF), so no CO-RE relocation; every read may fault.
+std::string Translator::genUserMemberPath(std::string expr, const UserTypeTable& types, int type, bool aggregate,
+                                          const std::vector<TargetComponent>& components, bool addressOf) {
+    for (size_t i = 0; i < components.size(); ++i) {
+        const TargetComponent& c = components[i];
+        bool last = i + 1 == components.size();
+        if (c.kind == TargetComponent::Pretty)
+            error("pretty-printing ($var$) cannot run in a kernel probe yet", c.loc);
+        const UserType& t = types.at(type);
+        int elementOrMember = -1;
+        std::string address;
+        if (c.kind == TargetComponent::Index) {
+            int elem = t.target;
+            if (elem < 0)
+                error("'[...]' needs a typed pointer or an array", c.loc);
+            int64_t stride = types.at(elem).size;
+            address = "(" + expr + " + (" + genL(c.index) + ") * " + std::to_string(stride) + "LL)";
+            elementOrMember = elem;
+        } else {
+            int st = t.kind == UserType::Kind::Pointer ? t.target : type;
+            const UserType::Member* m = st >= 0 ? types.at(st).member(c.name) : nullptr;
+            if (!m)
+                error("unable to find member '" + c.name + "'", c.loc);
+            if (m->bitSize)
+                error("bit-field member '" + c.name + "' cannot be read yet", c.loc);
+            address = "(" + expr + " + " + std::to_string(m->offset) + "LL)";
+            elementOrMember = m->type;
+        }
+        const UserType& next = types.at(elementOrMember);
+        aggregate = next.kind == UserType::Kind::Struct || next.kind == UserType::Kind::Union ||
+                    next.kind == UserType::Kind::Array;
+        if (aggregate || (last && addressOf))
+            expr = address;
+        else
+            expr = genUserRead(address, next.kind == UserType::Kind::Pointer ? 8 : next.size, next.isSigned, c.loc,
+                               "identifier '" + c.name + "'");
+        type = elementOrMember;
+    }
+    return expr;
+}
+
+// $$parms, $$locals, $$vars, $$return: "name=0x... name=0x..." as stap
+// prints them (numbers and pointers in hex; unreadable ones as "?").
+std::string Translator::genUserVars(const TargetExpr* t) {
+    bool any = false;
+    std::string fmt;
+    std::vector<std::string> values;
+    for (const ContextVar& v : probe_->context) {
+        if (!v.isUser())
+            error("'" + t->name + "' cannot run in this kernel probe yet", t->loc);
+        any = true;
+        bool isReturn = v.name == "$return";
+        if (t->name == "$$return" ? !isReturn : isReturn)
+            continue;
+        if ((t->name == "$$parms" && !v.isParameter) || (t->name == "$$locals" && (v.isParameter || isReturn)))
+            continue;
+        if (!fmt.empty())
+            fmt += ' ';
+        std::string name = isReturn ? "return" : v.name.substr(1);
+        UserType::Kind k = v.userType >= 0 ? v.userTypes->at(v.userType).kind : UserType::Kind::Base;
+        bool aggregate = k == UserType::Kind::Struct || k == UserType::Kind::Union;
+        if (!v.locationError.empty() || aggregate || values.size() == 12) {
+            fmt += name + "=?";
+            continue;
+        }
+        TargetExpr one(t->loc, v.name);
+        fmt += name + "=0x%llx";
+        values.push_back(genUserTarget(&one, v));
+    }
+    if (!any && t->name != "$$return")
+        error("'" + t->name + "' cannot run in this kernel probe yet", t->loc);
+    std::string fmtName = "tap_fmt_" + std::to_string(literals_++);
+    rodata_ << "static const char " << fmtName << "[] = " << cString(fmt) << ";\n";
+    std::string out = tempS();
+    std::string code = "({ __u64 __a[" + std::to_string(std::max<size_t>(values.size(), 1)) + "]; ";
+    for (size_t i = 0; i < values.size(); ++i)
+        code += "__a[" + std::to_string(i) + "] = (__u64)(" + values[i] + "); ";
+    code += "bpf_snprintf(" + out + ", TAP_STRLEN, " + fmtName + ", __a, " + std::to_string(values.size() * 8) + "); " +
+            out + "; })";
+    return code;
 }
 
 void Translator::noteKernelMember(int32_t structType, const std::string& member) {

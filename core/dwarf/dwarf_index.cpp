@@ -1,0 +1,654 @@
+#include "dwarf/dwarf_index.h"
+
+#include <dwarf.h>
+#include <elfutils/libdw.h>
+#include <elfutils/libdwelf.h>
+#include <fcntl.h>
+#include <gelf.h>
+#include <unistd.h>
+
+#include <cstring>
+#include <filesystem>
+#include <map>
+#include <mutex>
+#include <optional>
+
+namespace tap::dwarf {
+
+namespace {
+
+// x86_64 DWARF register numbers → struct pt_regs fields.
+std::string registerName(unsigned regno) {
+#if defined(__x86_64__)
+    static const char* const names[] = {"ax", "dx", "cx", "bx", "si",  "di",  "bp",  "sp",  "r8",
+                                        "r9", "r10", "r11", "r12", "r13", "r14", "r15", "ip"};
+    if (regno < sizeof names / sizeof names[0])
+        return names[regno];
+#endif
+    return {};
+}
+
+std::string opName(unsigned op) {
+    char buf[32];
+    snprintf(buf, sizeof buf, "DW_OP 0x%x", op);
+    return buf;
+}
+
+std::string attrString(Dwarf_Die* die, unsigned name) {
+    Dwarf_Attribute attr;
+    const char* s = dwarf_attr_integrate(die, name, &attr) ? dwarf_formstring(&attr) : nullptr;
+    return s ? s : "";
+}
+
+bool typeOf(Dwarf_Die* die, Dwarf_Die* type) {
+    Dwarf_Attribute attr;
+    return dwarf_attr_integrate(die, DW_AT_type, &attr) && dwarf_formref_die(&attr, type);
+}
+
+// One value on the symbolic DWARF expression stack: reg + offset.
+struct Symbolic {
+    std::string reg;
+    int64_t offset = 0;
+    bool relocated = false;
+};
+
+} // namespace
+
+struct DebugInfo::Impl {
+    int fd = -1, debugFd = -1;
+    Elf* elf = nullptr;
+    Elf* debugElf = nullptr;
+    Dwarf* dw = nullptr;
+    Dwarf_CFI* cfi = nullptr; // from the binary's .eh_frame
+    std::map<Dwarf_Off, int> typeIds;
+    std::mutex mutex; // libdw's lazy caches are not thread-safe
+
+    ~Impl() {
+        if (dw)
+            dwarf_end(dw);
+        if (debugElf)
+            elf_end(debugElf);
+        if (elf)
+            elf_end(elf);
+        if (debugFd >= 0)
+            close(debugFd);
+        if (fd >= 0)
+            close(fd);
+    }
+
+    // Separate debug info installed by a -dbg/-dbgsym package, by build id.
+    bool openSeparateDebug() {
+        const void* id = nullptr;
+        ssize_t n = dwelf_elf_gnu_build_id(elf, &id);
+        if (n <= 1)
+            return false;
+        const auto* b = static_cast<const unsigned char*>(id);
+        char hex[3];
+        std::string path = "/usr/lib/debug/.build-id/";
+        snprintf(hex, sizeof hex, "%02x", b[0]);
+        path += std::string(hex) + "/";
+        for (ssize_t i = 1; i < n; ++i) {
+            snprintf(hex, sizeof hex, "%02x", b[i]);
+            path += hex;
+        }
+        path += ".debug";
+        debugFd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+        if (debugFd < 0)
+            return false;
+        debugElf = elf_begin(debugFd, ELF_C_READ_MMAP, nullptr);
+        dw = debugElf ? dwarf_begin_elf(debugElf, DWARF_C_READ, nullptr) : nullptr;
+        return dw != nullptr;
+    }
+
+    // Converts a DWARF type DIE (typedefs and qualifiers see through) into
+    // the table; -1 for void.
+    int typeId(UserTypeTable& table, Dwarf_Die* die) {
+        Dwarf_Die peeled;
+        if (dwarf_peel_type(die, &peeled) != 0)
+            return -1;
+        Dwarf_Off off = dwarf_dieoffset(&peeled);
+        if (auto it = typeIds.find(off); it != typeIds.end())
+            return it->second;
+        int id = table.add({}); // reserved first: struct point { struct point *next; }
+        typeIds[off] = id;
+        table.set(id, convert(table, &peeled));
+        return id;
+    }
+
+    UserType convert(UserTypeTable& table, Dwarf_Die* die) {
+        UserType t;
+        t.name = attrString(die, DW_AT_name);
+        t.spelling = spell(die);
+        Dwarf_Word size = 0;
+        Dwarf_Attribute attr;
+        if (dwarf_attr_integrate(die, DW_AT_byte_size, &attr) && dwarf_formudata(&attr, &size) == 0)
+            t.size = int64_t(size);
+        Dwarf_Die target;
+        switch (dwarf_tag(die)) {
+        case DW_TAG_base_type: {
+            t.kind = UserType::Kind::Base;
+            Dwarf_Word enc = 0;
+            if (dwarf_attr_integrate(die, DW_AT_encoding, &attr))
+                dwarf_formudata(&attr, &enc);
+            t.isSigned = enc == DW_ATE_signed || enc == DW_ATE_signed_char;
+            t.isChar = (enc == DW_ATE_signed_char || enc == DW_ATE_unsigned_char) && t.size == 1;
+            break;
+        }
+        case DW_TAG_enumeration_type:
+            t.kind = UserType::Kind::Enum;
+            t.isSigned = true;
+            break;
+        case DW_TAG_pointer_type:
+        case DW_TAG_reference_type:
+        case DW_TAG_rvalue_reference_type:
+            t.kind = UserType::Kind::Pointer;
+            t.size = 8;
+            t.target = typeOf(die, &target) ? typeId(table, &target) : -1;
+            break;
+        case DW_TAG_structure_type:
+        case DW_TAG_class_type:
+        case DW_TAG_union_type: {
+            t.kind = dwarf_tag(die) == DW_TAG_union_type ? UserType::Kind::Union : UserType::Kind::Struct;
+            Dwarf_Die child;
+            if (dwarf_child(die, &child) == 0)
+                do {
+                    if (dwarf_tag(&child) != DW_TAG_member)
+                        continue;
+                    UserType::Member m;
+                    m.name = attrString(&child, DW_AT_name);
+                    Dwarf_Word value = 0;
+                    if (dwarf_attr(&child, DW_AT_data_member_location, &attr) && dwarf_formudata(&attr, &value) == 0)
+                        m.offset = int64_t(value);
+                    if (dwarf_attr(&child, DW_AT_bit_size, &attr) && dwarf_formudata(&attr, &value) == 0)
+                        m.bitSize = int(value);
+                    m.type = typeOf(&child, &target) ? typeId(table, &target) : -1;
+                    t.members.push_back(std::move(m));
+                } while (dwarf_siblingof(&child, &child) == 0);
+            break;
+        }
+        case DW_TAG_array_type: {
+            t.kind = UserType::Kind::Array;
+            t.target = typeOf(die, &target) ? typeId(table, &target) : -1;
+            Dwarf_Die child;
+            if (dwarf_child(die, &child) == 0 && dwarf_tag(&child) == DW_TAG_subrange_type) {
+                Dwarf_Word n = 0;
+                if (dwarf_attr(&child, DW_AT_count, &attr) && dwarf_formudata(&attr, &n) == 0)
+                    t.count = int64_t(n);
+                else if (dwarf_attr(&child, DW_AT_upper_bound, &attr) && dwarf_formudata(&attr, &n) == 0)
+                    t.count = int64_t(n) + 1;
+            }
+            if (t.target >= 0)
+                t.size = t.count * table.at(t.target).size;
+            break;
+        }
+        case DW_TAG_subroutine_type:
+            t.kind = UserType::Kind::Function;
+            break;
+        default:
+            t.kind = UserType::Kind::Void;
+        }
+        return t;
+    }
+
+    // stap's spelling of a type: "char const*", "struct point*", "char[]".
+    std::string spell(Dwarf_Die* die) {
+        Dwarf_Die target;
+        bool hasTarget = typeOf(die, &target);
+        std::string name = attrString(die, DW_AT_name);
+        switch (dwarf_tag(die)) {
+        case DW_TAG_pointer_type:
+            return (hasTarget ? spell(&target) : "void") + "*";
+        case DW_TAG_reference_type:
+            return (hasTarget ? spell(&target) : "void") + "&";
+        case DW_TAG_const_type:
+            return (hasTarget ? spell(&target) : "void") + " const";
+        case DW_TAG_volatile_type:
+            return (hasTarget ? spell(&target) : "void") + " volatile";
+        case DW_TAG_restrict_type:
+        case DW_TAG_atomic_type:
+            return hasTarget ? spell(&target) : "void";
+        case DW_TAG_array_type:
+            return (hasTarget ? spell(&target) : "void") + "[]";
+        case DW_TAG_structure_type:
+            return "struct " + (name.empty() ? std::string("{...}") : name);
+        case DW_TAG_class_type:
+            return "class " + (name.empty() ? std::string("{...}") : name);
+        case DW_TAG_union_type:
+            return "union " + (name.empty() ? std::string("{...}") : name);
+        case DW_TAG_enumeration_type:
+            return "enum " + (name.empty() ? std::string("{...}") : name);
+        case DW_TAG_subroutine_type:
+            return (hasTarget ? spell(&target) : "void") + "()";
+        default:
+            return name.empty() ? "void" : name;
+        }
+    }
+
+    // The canonical frame address at `pc`, from the call frame information.
+    std::optional<Symbolic> cfaAt(uint64_t pc, std::string& error) {
+        Dwarf_Frame* frame = nullptr;
+        if (!cfi || dwarf_cfi_addrframe(cfi, pc, &frame) != 0) {
+            error = "no call frame information for this address";
+            return std::nullopt;
+        }
+        Dwarf_Op* ops = nullptr;
+        size_t n = 0;
+        std::optional<Symbolic> cfa;
+        if (dwarf_frame_cfa(frame, &ops, &n) == 0 && n == 1 && ops[0].atom == DW_OP_bregx &&
+            !registerName(unsigned(ops[0].number)).empty())
+            cfa = Symbolic{registerName(unsigned(ops[0].number)), int64_t(ops[0].number2), false};
+        else if (n == 1 && ops[0].atom >= DW_OP_breg0 && ops[0].atom <= DW_OP_breg31)
+            cfa = Symbolic{registerName(ops[0].atom - DW_OP_breg0), int64_t(ops[0].number), false};
+        else
+            error = "the frame address at this point is a DWARF expression this runtime does not evaluate";
+        free(frame);
+        return cfa;
+    }
+
+    // Translates one location expression into a UserLocation. `frameBase`
+    // is the enclosing function's DW_AT_frame_base, `entryPc` its entry
+    // address (DW_OP_entry_value can be resolved only there).
+    bool translate(Dwarf_Attribute* attr, const Dwarf_Op* ops, size_t n, uint64_t pc, Dwarf_Die* function,
+                   uint64_t entryPc, UserLocation& out, std::string& error, int depth = 0) {
+        std::vector<Symbolic> stack;
+        bool isValue = false;
+        for (size_t i = 0; i < n; ++i) {
+            const Dwarf_Op& op = ops[i];
+            unsigned a = op.atom;
+            if (a >= DW_OP_reg0 && a <= DW_OP_reg31 || a == DW_OP_regx) {
+                unsigned r = a == DW_OP_regx ? unsigned(op.number) : a - DW_OP_reg0;
+                std::string reg = registerName(r);
+                if (reg.empty()) {
+                    error = "it is in register " + std::to_string(r) + ", which a BPF program cannot read";
+                    return false;
+                }
+                if (i + 1 < n && ops[i + 1].atom != DW_OP_piece) {
+                    error = "its location expression is too complex";
+                    return false;
+                }
+                if (i + 1 < n && i + 2 < n) {
+                    error = "it is split over several places (DW_OP_piece)";
+                    return false;
+                }
+                out = {UserLocation::Kind::Register, reg, 0, false};
+                return true;
+            }
+            if (a >= DW_OP_breg0 && a <= DW_OP_breg31 || a == DW_OP_bregx) {
+                unsigned r = a == DW_OP_bregx ? unsigned(op.number) : a - DW_OP_breg0;
+                std::string reg = registerName(r);
+                if (reg.empty()) {
+                    error = "it is relative to register " + std::to_string(r) + ", which a BPF program cannot read";
+                    return false;
+                }
+                stack.push_back({reg, int64_t(a == DW_OP_bregx ? op.number2 : op.number), false});
+            } else if (a == DW_OP_fbreg) {
+                Dwarf_Attribute fb;
+                Dwarf_Op* fbOps = nullptr;
+                size_t fbN = 0;
+                UserLocation base;
+                if (depth > 0 || !dwarf_attr_integrate(function, DW_AT_frame_base, &fb) ||
+                    dwarf_getlocation_addr(&fb, pc, &fbOps, &fbN, 1) != 1 ||
+                    !translate(&fb, fbOps, fbN, pc, function, entryPc, base, error, depth + 1)) {
+                    if (error.empty())
+                        error = "the function's frame base is not known here";
+                    return false;
+                }
+                // A frame base is an address (DW_OP_call_frame_cfa, bregN) or a
+                // register holding one.
+                if (base.kind == UserLocation::Kind::Memory)
+                    stack.push_back({base.reg, base.offset + int64_t(op.number), false});
+                else if (base.kind == UserLocation::Kind::Register)
+                    stack.push_back({base.reg, int64_t(op.number), false});
+                else {
+                    error = "the function's frame base is not an address";
+                    return false;
+                }
+            } else if (a == DW_OP_call_frame_cfa) {
+                auto cfa = cfaAt(pc, error);
+                if (!cfa)
+                    return false;
+                stack.push_back(*cfa);
+            } else if (a == DW_OP_addr) {
+                stack.push_back({"", int64_t(op.number), true});
+            } else if (a >= DW_OP_lit0 && a <= DW_OP_lit31) {
+                stack.push_back({"", int64_t(a - DW_OP_lit0), false});
+            } else if (a == DW_OP_const1u || a == DW_OP_const2u || a == DW_OP_const4u || a == DW_OP_const8u ||
+                       a == DW_OP_const1s || a == DW_OP_const2s || a == DW_OP_const4s || a == DW_OP_const8s ||
+                       a == DW_OP_constu || a == DW_OP_consts) {
+                stack.push_back({"", int64_t(op.number), false});
+            } else if (a == DW_OP_plus_uconst && !stack.empty()) {
+                stack.back().offset += int64_t(op.number);
+            } else if ((a == DW_OP_plus || a == DW_OP_minus) && stack.size() >= 2 &&
+                       stack.back().reg.empty() && !stack.back().relocated) {
+                int64_t k = stack.back().offset;
+                stack.pop_back();
+                stack.back().offset += a == DW_OP_plus ? k : -k;
+            } else if (a == DW_OP_stack_value) {
+                isValue = true;
+                if (i + 1 < n) {
+                    error = "its location expression is too complex";
+                    return false;
+                }
+            } else if (a == DW_OP_entry_value || a == DW_OP_GNU_entry_value) {
+                // The value a register had on entry: known when the probe is the entry.
+                Dwarf_Attribute inner;
+                Dwarf_Op* innerOps = nullptr;
+                size_t innerN = 0;
+                if (!attr || dwarf_getlocation_attr(attr, &op, &inner) != 0 ||
+                    dwarf_getlocation(&inner, &innerOps, &innerN) != 0 || innerN != 1 ||
+                    !(innerOps[0].atom >= DW_OP_reg0 && innerOps[0].atom <= DW_OP_reg31)) {
+                    error = "its value is the entry value of an expression this runtime does not evaluate";
+                    return false;
+                }
+                if (pc != entryPc) {
+                    error = "it is only known at the function's entry (optimized code)";
+                    return false;
+                }
+                stack.push_back({registerName(innerOps[0].atom - DW_OP_reg0), 0, false});
+                if (stack.back().reg.empty()) {
+                    error = "its entry value is in a register a BPF program cannot read";
+                    return false;
+                }
+            } else if (a == DW_OP_piece) {
+                if (i + 1 < n) {
+                    error = "it is split over several places (DW_OP_piece)";
+                    return false;
+                }
+            } else if (a == DW_OP_implicit_value || a == DW_OP_GNU_implicit_pointer || a == DW_OP_implicit_pointer) {
+                error = "it has no address or register (an implicit value of optimized code)";
+                return false;
+            } else {
+                error = "its location uses " + opName(a) + ", which this runtime does not evaluate";
+                return false;
+            }
+        }
+        if (stack.size() != 1) {
+            error = "its location expression is malformed";
+            return false;
+        }
+        out = {isValue ? UserLocation::Kind::Value : UserLocation::Kind::Memory, stack[0].reg, stack[0].offset,
+               stack[0].relocated};
+        if (isValue && stack[0].relocated)
+            out.relocated = true;
+        return true;
+    }
+
+    Variable variable(UserTypeTable& table, Dwarf_Die* die, bool parameter, uint64_t pc, Dwarf_Die* frameFunction,
+                      uint64_t entryPc) {
+        Variable v;
+        v.name = attrString(die, DW_AT_name);
+        v.parameter = parameter;
+        Dwarf_Die type;
+        if (typeOf(die, &type)) {
+            v.type = typeId(table, &type);
+            v.typeName = spell(&type);
+        } else {
+            v.typeName = "void";
+        }
+        Dwarf_Attribute attr;
+        Dwarf_Word constant = 0;
+        if (dwarf_attr(die, DW_AT_location, &attr)) {
+            Dwarf_Op* ops = nullptr;
+            size_t n = 0;
+            int found = dwarf_getlocation_addr(&attr, pc, &ops, &n, 1);
+            if (found <= 0 || n == 0)
+                v.locationError = "it is not available at this address (optimized out)";
+            else
+                translate(&attr, ops, n, pc, frameFunction, entryPc, v.location, v.locationError);
+        } else if (dwarf_attr_integrate(die, DW_AT_const_value, &attr) && dwarf_formudata(&attr, &constant) == 0) {
+            v.location = {UserLocation::Kind::Value, "", int64_t(constant), false};
+        } else {
+            v.locationError = "it has no location (optimized out)";
+        }
+        return v;
+    }
+};
+
+namespace {
+
+std::mutex cacheMutex;
+std::map<std::string, std::unique_ptr<DebugInfo>>& cache() {
+    static std::map<std::string, std::unique_ptr<DebugInfo>> c;
+    return c;
+}
+
+} // namespace
+
+DebugInfo::~DebugInfo() = default;
+
+const DebugInfo* DebugInfo::of(const std::string& path, std::string& error) {
+    std::lock_guard lock(cacheMutex);
+    if (auto it = cache().find(path); it != cache().end())
+        return it->second.get();
+    elf_version(EV_CURRENT);
+    std::unique_ptr<DebugInfo> info(new DebugInfo);
+    info->path_ = path;
+    info->impl_ = std::make_unique<Impl>();
+    info->types_ = std::make_unique<UserTypeTable>();
+    Impl& im = *info->impl_;
+    im.fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (im.fd < 0) {
+        error = "cannot open '" + path + "': " + std::strerror(errno);
+        return nullptr;
+    }
+    im.elf = elf_begin(im.fd, ELF_C_READ_MMAP, nullptr);
+    if (!im.elf || elf_kind(im.elf) != ELF_K_ELF) {
+        error = "'" + path + "' is not an ELF file";
+        return nullptr;
+    }
+    im.dw = dwarf_begin_elf(im.elf, DWARF_C_READ, nullptr);
+    if (!im.dw)
+        im.openSeparateDebug();
+    im.cfi = dwarf_getcfi_elf(im.elf);
+    info->hasDwarf_ = im.dw != nullptr;
+    if (im.dw) {
+        Dwarf_CU* cu = nullptr;
+        Dwarf_Die cudie, subdie;
+        uint8_t unitType = 0;
+        Dwarf_Half version = 0;
+        while (dwarf_get_units(im.dw, cu, &cu, &version, &unitType, &cudie, &subdie) == 0) {
+            struct Walk {
+                DebugInfo* info;
+            } walk{info.get()};
+            dwarf_getfuncs(
+                &cudie,
+                [](Dwarf_Die* die, void* arg) -> int {
+                    DebugInfo* self = static_cast<Walk*>(arg)->info;
+                    Function f;
+                    f.name = attrString(die, DW_AT_name);
+                    if (f.name.empty())
+                        return DWARF_CB_OK;
+                    const char* file = dwarf_decl_file(die);
+                    f.file = file ? file : "";
+                    dwarf_decl_line(die, &f.line);
+                    f.dieOffset = dwarf_dieoffset(die);
+                    Dwarf_Die child;
+                    if (dwarf_child(die, &child) == 0)
+                        do
+                            f.parameterCount += dwarf_tag(&child) == DW_TAG_formal_parameter;
+                        while (dwarf_siblingof(&child, &child) == 0);
+                    Dwarf_Addr low = 0;
+                    if (dwarf_lowpc(die, &low) == 0) {
+                        f.lowPc = low;
+                        Dwarf_Addr* bkpts = nullptr;
+                        int n = dwarf_entry_breakpoints(die, &bkpts);
+                        f.probePc = n > 0 ? bkpts[0] : low;
+                        free(bkpts);
+                        self->functions_.push_back(f);
+                    }
+                    if (dwarf_func_inline(die)) {
+                        struct Inline {
+                            DebugInfo* info;
+                            Function* proto;
+                        } in{self, &f};
+                        dwarf_func_inline_instances(
+                            die,
+                            [](Dwarf_Die* inst, void* arg) -> int {
+                                auto* in = static_cast<Inline*>(arg);
+                                if (dwarf_tag(inst) != DW_TAG_inlined_subroutine)
+                                    return DWARF_CB_OK;
+                                Dwarf_Addr entry = 0;
+                                if (dwarf_entrypc(inst, &entry) != 0)
+                                    return DWARF_CB_OK;
+                                Function g = *in->proto;
+                                g.inlined = true;
+                                g.lowPc = g.probePc = entry;
+                                g.dieOffset = dwarf_dieoffset(inst);
+                                in->info->functions_.push_back(g);
+                                return DWARF_CB_OK;
+                            },
+                            &in);
+                    }
+                    return DWARF_CB_OK;
+                },
+                &walk, 0);
+        }
+    }
+    const DebugInfo* result = info.get();
+    cache()[path] = std::move(info);
+    return result;
+}
+
+std::vector<Variable> DebugInfo::variables(const Function& function, uint64_t pc) const {
+    std::lock_guard lock(impl_->mutex);
+    std::vector<Variable> out;
+    Dwarf_Die die;
+    if (!impl_->dw || !dwarf_offdie(impl_->dw, function.dieOffset, &die))
+        return out;
+    // The out-of-line function whose frame the variables live in: for an
+    // inlined instance, the function it was inlined into.
+    Dwarf_Die frameFunction = die;
+    uint64_t entryPc = function.lowPc;
+    if (function.inlined) {
+        Dwarf_Die cudie;
+        Dwarf_Die* scopes = nullptr;
+        if (dwarf_diecu(&die, &cudie, nullptr, nullptr)) {
+            int n = dwarf_getscopes(&cudie, pc, &scopes);
+            for (int i = 0; i < n; ++i)
+                if (dwarf_tag(&scopes[i]) == DW_TAG_subprogram) {
+                    frameFunction = scopes[i];
+                    break;
+                }
+            free(scopes);
+        }
+        entryPc = 0; // entry values are the caller's, not the inlined function's
+    }
+    std::vector<Variable> locals;
+    // Parameters and locals of the function, and of the blocks containing pc.
+    auto walk = [&](auto&& self, Dwarf_Die* scope) -> void {
+        Dwarf_Die child;
+        if (dwarf_child(scope, &child) != 0)
+            return;
+        do {
+            int tag = dwarf_tag(&child);
+            if (tag == DW_TAG_formal_parameter)
+                out.push_back(impl_->variable(*types_, &child, true, pc, &frameFunction, entryPc));
+            else if (tag == DW_TAG_variable)
+                locals.push_back(impl_->variable(*types_, &child, false, pc, &frameFunction, entryPc));
+            else if (tag == DW_TAG_lexical_block && dwarf_haspc(&child, pc) == 1)
+                self(self, &child);
+        } while (dwarf_siblingof(&child, &child) == 0);
+    };
+    walk(walk, &die);
+    for (Variable& v : out)
+        if (v.name.empty())
+            v.name = "__unnamed";
+    out.insert(out.end(), locals.begin(), locals.end());
+    return out;
+}
+
+int DebugInfo::returnType(const Function& function, std::string* typeName) const {
+    std::lock_guard lock(impl_->mutex);
+    Dwarf_Die die, type;
+    if (!impl_->dw || !dwarf_offdie(impl_->dw, function.dieOffset, &die) || !typeOf(&die, &type)) {
+        if (typeName)
+            *typeName = "void";
+        return -1;
+    }
+    if (typeName)
+        *typeName = impl_->spell(&type);
+    return impl_->typeId(*types_, &type);
+}
+
+std::vector<Statement> DebugInfo::statements(const Function& function, int line) const {
+    std::lock_guard lock(impl_->mutex);
+    std::vector<Statement> out;
+    Dwarf_Die die, cudie;
+    if (!impl_->dw || !dwarf_offdie(impl_->dw, function.dieOffset, &die) ||
+        !dwarf_diecu(&die, &cudie, nullptr, nullptr))
+        return out;
+    Dwarf_Lines* lines = nullptr;
+    size_t n = 0;
+    if (dwarf_getsrclines(&cudie, &lines, &n) != 0)
+        return out;
+    std::map<int, Statement> byLine;
+    for (size_t i = 0; i < n; ++i) {
+        Dwarf_Line* l = dwarf_onesrcline(lines, i);
+        Dwarf_Addr addr = 0;
+        int lineNo = 0;
+        bool isStmt = false, endSequence = false;
+        dwarf_lineaddr(l, &addr);
+        dwarf_lineno(l, &lineNo);
+        dwarf_linebeginstatement(l, &isStmt);
+        dwarf_lineendsequence(l, &endSequence);
+        if (!isStmt || endSequence || (line && lineNo != line) || dwarf_haspc(&die, addr) != 1)
+            continue;
+        const char* file = dwarf_linesrc(l, nullptr, nullptr);
+        if (!file || function.file != file)
+            continue;
+        auto it = byLine.find(lineNo);
+        if (it == byLine.end() || addr < it->second.pc)
+            byLine[lineNo] = {&function, file, lineNo, addr};
+    }
+    for (auto& [lineNo, s] : byLine)
+        out.push_back(s);
+    return out;
+}
+
+int DebugInfo::typeByName(const std::string& spelled) const {
+    std::string name = spelled;
+    while (!name.empty() && name.back() == ' ')
+        name.pop_back();
+    if (!name.empty() && name.back() == '*') {
+        int target = typeByName(name.substr(0, name.size() - 1));
+        if (target < 0 && name.substr(0, name.size() - 1).find_first_not_of(' ') != std::string::npos &&
+            name.rfind("void", 0) != 0)
+            return -1;
+        UserType p;
+        p.kind = UserType::Kind::Pointer;
+        p.size = 8;
+        p.target = target;
+        p.spelling = (target >= 0 ? types_->at(target).spelling : std::string("void")) + "*";
+        return types_->add(p);
+    }
+    int wantTag = 0;
+    for (auto [prefix, tag] : {std::pair{"struct ", DW_TAG_structure_type}, std::pair{"union ", DW_TAG_union_type},
+                               std::pair{"enum ", DW_TAG_enumeration_type}, std::pair{"class ", DW_TAG_class_type}})
+        if (name.rfind(prefix, 0) == 0) {
+            wantTag = tag;
+            name = name.substr(strlen(prefix));
+        }
+    std::lock_guard lock(impl_->mutex);
+    if (!impl_->dw)
+        return -1;
+    Dwarf_CU* cu = nullptr;
+    Dwarf_Die cudie, subdie;
+    uint8_t unitType = 0;
+    Dwarf_Half version = 0;
+    while (dwarf_get_units(impl_->dw, cu, &cu, &version, &unitType, &cudie, &subdie) == 0) {
+        Dwarf_Die child;
+        if (dwarf_child(&cudie, &child) != 0)
+            continue;
+        do {
+            int tag = dwarf_tag(&child);
+            bool typeTag = wantTag ? tag == wantTag
+                                   : tag == DW_TAG_typedef || tag == DW_TAG_base_type;
+            Dwarf_Attribute decl;
+            if (typeTag && attrString(&child, DW_AT_name) == name && !dwarf_attr(&child, DW_AT_declaration, &decl))
+                return impl_->typeId(*types_, &child);
+        } while (dwarf_siblingof(&child, &child) == 0);
+    }
+    return -1;
+}
+
+} // namespace tap::dwarf

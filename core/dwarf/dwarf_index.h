@@ -1,0 +1,78 @@
+// A user program's debugging information (DWARF, read with elfutils libdw):
+// its functions with their source places and probe addresses, the variables
+// in scope at an address with their types and locations, statements by
+// source line, and types by name for @cast. One DebugInfo per binary, cached
+// for the life of the process (the translator keeps pointers into it).
+#pragma once
+
+#include "user_types.h"
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace tap::dwarf {
+
+struct Function {
+    std::string name;
+    std::string file; // declaring source file as DWARF names it
+    int line = 0;
+    uint64_t lowPc = 0;   // link-time entry address
+    uint64_t probePc = 0; // after the prologue: where .function probes fire
+    bool inlined = false; // an inlined instance (probePc is its entry)
+    uint64_t dieOffset = 0;      // the DW_TAG_subprogram / inlined_subroutine
+    size_t parameterCount = 0;
+};
+
+struct Variable {
+    std::string name;
+    bool parameter = false;
+    int type = -1; // in DebugInfo::types()
+    std::string typeName; // as stap spells it: "char const*", "struct point*"
+    UserLocation location;
+    std::string locationError; // "" when `location` is valid at the address asked
+};
+
+// A probe-able source line: the first is_stmt address of LINE in FUNCTION.
+struct Statement {
+    const Function* function = nullptr;
+    std::string file;
+    int line = 0;
+    uint64_t pc = 0;
+};
+
+class DebugInfo {
+public:
+    // The cached debug info of `path` (canonical); nullptr with `error` when
+    // the file cannot be read as ELF. A binary without DWARF gives an object
+    // with hasDwarf() false (its ELF symbols still serve .function probes).
+    static const DebugInfo* of(const std::string& path, std::string& error);
+    ~DebugInfo();
+
+    const std::string& path() const { return path_; }
+    bool hasDwarf() const { return hasDwarf_; }
+    // Every function with code (out-of-line definitions and inlined instances).
+    const std::vector<Function>& functions() const { return functions_; }
+    // Variables visible at `pc` in `function`: parameters first (in order),
+    // then locals of the scopes containing pc.
+    std::vector<Variable> variables(const Function& function, uint64_t pc) const;
+    // The function's return type (-1: void) and its spelling.
+    int returnType(const Function& function, std::string* typeName = nullptr) const;
+    // Statements of `function` at `line` (0: every line of the function).
+    std::vector<Statement> statements(const Function& function, int line) const;
+    // A named type: "struct point", "point_t", "int", "char *".
+    int typeByName(const std::string& name) const;
+    const UserTypeTable& types() const { return *types_; }
+
+private:
+    DebugInfo() = default;
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+    std::string path_;
+    bool hasDwarf_ = false;
+    std::vector<Function> functions_;
+    std::unique_ptr<UserTypeTable> types_;
+};
+
+} // namespace tap::dwarf

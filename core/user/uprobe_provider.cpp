@@ -1,0 +1,582 @@
+// User-space probes on a program's code: uprobes and uretprobes.
+//
+//   process("PATH"|PID).function("NAME[@FILE[:LINE]]")[.call|.inline|.return]
+//   process(...).statement("FUNC@FILE:LINE")
+//   process(...).library("LIB").function(...)[.call|.return] / .statement / .mark / .plt
+//   process(...).plt("NAME")[.return]
+//   process(...)[.provider("P")].mark("NAME")   SDT markers (.note.stapsdt)
+//
+// Functions come from DWARF (core/dwarf) where the binary has it, else from
+// its ELF symbols (no $variables then); markers, PLT entries and file
+// offsets from core/elf. $variables carry their DWARF location at the probe
+// address and their type; the translator reads them from the registers and
+// user memory of the interrupted task.
+#include "user/user_providers.h"
+
+#include "dwarf/dwarf_index.h"
+#include "elf/elf_binary.h"
+
+#include <fnmatch.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <map>
+#include <mutex>
+#include <set>
+
+namespace tap::user {
+
+namespace {
+
+enum class Kind { Function, Statement, Plt, Mark };
+
+// A matched point, taken apart.
+struct Point {
+    std::string exe;     // the process's executable (resolved)
+    int64_t pid = -1;    // process(PID)
+    std::string library; // .library("LIB"), resolved
+    Kind kind = Kind::Function;
+    std::string spec;     // the function / statement / plt / mark argument
+    std::string provider; // .provider("P")
+    bool isReturn = false, isCall = false, isInline = false;
+    int64_t site = -1; // the hidden .site(N) of an expanded point with several instances
+    bool bare = false; // process.function(...): the -c/-x target's executable
+    const std::string& binary() const { return library.empty() ? exe : library; }
+};
+
+std::string exeOfPid(int64_t pid) {
+    std::error_code ec;
+    auto p = std::filesystem::read_symlink("/proc/" + std::to_string(pid) + "/exe", ec);
+    return ec ? std::string() : p.string();
+}
+
+Point pointOf(const ConcretePoint& p, const std::string& targetExecutable) {
+    Point u;
+    const auto& c = p.components;
+    if (!c.empty() && !c[0].string && !c[0].number) {
+        u.bare = true;
+        u.exe = targetExecutable;
+    } else if (!c.empty() && c[0].string)
+        u.exe = elf::resolveExecutable(*c[0].string);
+    else if (!c.empty() && c[0].number) {
+        u.pid = *c[0].number;
+        u.exe = exeOfPid(u.pid);
+    }
+    for (size_t i = 1; i < c.size(); ++i) {
+        const std::string& f = c[i].functor;
+        std::string arg = c[i].string.value_or("");
+        if (f == "library")
+            u.library = elf::resolveLibrary(arg, u.exe);
+        else if (f == "function")
+            u.kind = Kind::Function, u.spec = arg;
+        else if (f == "statement")
+            u.kind = Kind::Statement, u.spec = arg;
+        else if (f == "plt")
+            u.kind = Kind::Plt, u.spec = arg;
+        else if (f == "mark")
+            u.kind = Kind::Mark, u.spec = arg;
+        else if (f == "provider")
+            u.provider = arg;
+        else if (f == "return")
+            u.isReturn = true;
+        else if (f == "call")
+            u.isCall = true;
+        else if (f == "inline")
+            u.isInline = true;
+        else if (f == "site" && c[i].number)
+            u.site = *c[i].number;
+    }
+    return u;
+}
+
+// "NAME[@FILE[:LINE[-LINE2]]]" (LINE may be "*").
+struct FunctionSpec {
+    std::string name, file;
+    int firstLine = 0, lastLine = 0; // 0: any
+    bool anyLine = false;
+};
+
+FunctionSpec parseSpec(const std::string& spec) {
+    FunctionSpec s;
+    size_t at = spec.find('@');
+    s.name = spec.substr(0, at);
+    if (at == std::string::npos)
+        return s;
+    std::string rest = spec.substr(at + 1);
+    size_t colon = rest.rfind(':');
+    s.file = rest.substr(0, colon);
+    if (colon != std::string::npos) {
+        std::string lines = rest.substr(colon + 1);
+        if (lines == "*")
+            s.anyLine = true;
+        else {
+            size_t dash = lines.find('-');
+            s.firstLine = std::atoi(lines.substr(0, dash).c_str());
+            s.lastLine = dash == std::string::npos ? s.firstLine : std::atoi(lines.substr(dash + 1).c_str());
+        }
+    }
+    return s;
+}
+
+bool globMatch(const std::string& pattern, const std::string& text) {
+    return fnmatch(pattern.c_str(), text.c_str(), 0) == 0;
+}
+
+// A file pattern matches the DWARF file name, its base name, or a path
+// suffix of it ("tap_uprog.c" and "*/tap_uprog.c" both find
+// "tests/workload/tap_uprog.c").
+bool fileMatches(const std::string& pattern, const std::string& file) {
+    if (pattern.empty())
+        return true;
+    if (globMatch(pattern, file))
+        return true;
+    for (size_t slash = file.find('/'); slash != std::string::npos; slash = file.find('/', slash + 1))
+        if (globMatch(pattern, file.substr(slash + 1)))
+            return true;
+    return false;
+}
+
+std::string functionSpecOf(const dwarf::Function& f) {
+    return f.file.empty() ? f.name : f.name + "@" + f.file + ":" + std::to_string(f.line);
+}
+
+// One place a point probes: its link-time address and what is there.
+struct Site {
+    uint64_t pc = 0;
+    const dwarf::Function* function = nullptr; // with DWARF
+    const elf::SdtProbe* mark = nullptr;
+};
+
+const UserTypeTable& emptyTypes() {
+    static UserTypeTable t;
+    return t;
+}
+
+struct Binary {
+    const elf::ElfBinary* elf = nullptr;
+    const dwarf::DebugInfo* debug = nullptr;
+    std::string error;
+    const UserTypeTable& debugTypes() const { return debug ? debug->types() : emptyTypes(); }
+};
+
+uint64_t inodeOf(const std::string& path) {
+    struct stat st {};
+    return stat(path.c_str(), &st) == 0 ? uint64_t(st.st_ino) : 0;
+}
+
+// ELF and DWARF of a binary, opened once per process.
+const Binary& binaryOf(const std::string& path) {
+    static std::mutex mutex;
+    static std::map<std::string, Binary> cache;
+    static std::vector<std::unique_ptr<elf::ElfBinary>> owned;
+    std::lock_guard lock(mutex);
+    auto it = cache.find(path);
+    if (it != cache.end())
+        return it->second;
+    Binary b;
+    if (path.empty()) {
+        b.error = "no such binary";
+    } else if (auto e = elf::ElfBinary::open(path, b.error)) {
+        b.elf = e.get();
+        owned.push_back(std::move(e));
+        std::string ignored;
+        b.debug = dwarf::DebugInfo::of(path, ignored);
+    }
+    return cache.emplace(path, b).first->second;
+}
+
+class UprobeProvider : public ProbeProvider {
+    std::string target_; // the -c/-x executable
+
+public:
+    explicit UprobeProvider(std::string targetExecutable) : target_(std::move(targetExecutable)) {}
+    std::string family() const override { return "process"; }
+
+    std::vector<ProbePattern> patterns() const override {
+        using P = PatternComponent;
+        std::vector<ProbePattern> out;
+        const P fn{"function", ArgKind::String}, ret{"return", ArgKind::None}, call{"call", ArgKind::None},
+            inl{"inline", ArgKind::None}, stmt{"statement", ArgKind::String}, plt{"plt", ArgKind::String},
+            mark{"mark", ArgKind::String}, prov{"provider", ArgKind::String}, lib{"library", ArgKind::String};
+        for (ArgKind target : {ArgKind::String, ArgKind::Number, ArgKind::None}) {
+            const P proc{"process", target};
+            std::string who = target == ArgKind::String ? "PATH" : target == ArgKind::Number ? "process PID"
+                                                                                            : "the -c/-x process";
+            for (bool inLibrary : {false, true}) {
+                std::vector<P> base{proc};
+                std::string where = who;
+                if (inLibrary) {
+                    base.push_back(lib);
+                    where = "a library of " + who;
+                }
+                auto with = [&](std::vector<P> tail, std::string doc) {
+                    std::vector<P> c = base;
+                    c.insert(c.end(), tail.begin(), tail.end());
+                    out.push_back({c, doc});
+                };
+                with({fn}, "entry of a function of " + where + " (uprobe)");
+                with({fn, call}, "entry of a function of " + where + ", not inlined copies");
+                with({fn, ret}, "return from a function of " + where + " (uretprobe; $return)");
+                with({stmt}, "a source line of " + where + " (\"FUNC@FILE:LINE\")");
+                with({plt}, "a PLT entry of " + where + " (a call into a shared library)");
+                with({plt, ret}, "return from a PLT entry of " + where);
+                with({mark}, "an SDT marker of " + where + " ($arg1..$argN)");
+                with({prov, mark}, "an SDT marker of a provider of " + where);
+                if (!inLibrary)
+                    with({fn, inl}, "inlined copies of a function of " + where);
+            }
+        }
+        return out;
+    }
+
+    std::string check(const ConcretePoint& point) const override {
+        Point u = pointOf(point, target_);
+        const auto& c = point.components;
+        if (u.bare && u.exe.empty())
+            return "process." + c[1].functor + "(...) without a path needs -c CMD or -x PID (or write process(\"PATH\"))";
+        if (c[0].number && u.exe.empty())
+            return "cannot find the executable of process " + std::to_string(u.pid) + " (no such process?)";
+        if (c[0].string && u.exe.empty())
+            return "cannot find executable '" + *c[0].string + "'";
+        for (const ConcreteComponent& k : c)
+            if (k.functor == "library" && u.library.empty())
+                return "cannot find library '" + k.string.value_or("") + "' of '" + u.exe + "'";
+        const Binary& b = binaryOf(u.binary());
+        if (!b.elf)
+            return b.error;
+        if (sites(point).empty() && expandNames(u).empty())
+            return "no match for " + what(u) + " in '" + u.binary() + "'";
+        return {};
+    }
+
+    std::vector<ConcretePoint> expand(const ConcretePoint& point) const override {
+        Point u = pointOf(point, target_);
+        std::vector<ConcretePoint> out;
+        for (const auto& [spec, count] : expandNames(u)) {
+            ConcretePoint p = point;
+            if (!u.bare) {
+                p.components[0].string = u.exe;
+                p.components[0].number.reset();
+            }
+            if (u.pid >= 0)
+                p.components[0] = {"process", u.pid, std::nullopt};
+            for (ConcreteComponent& k : p.components) {
+                if (k.functor == "library")
+                    k.string = u.library;
+                if (k.functor == "function" || k.functor == "statement" || k.functor == "plt" || k.functor == "mark")
+                    k.string = spec;
+            }
+            // Several places under one name (inlined copies, a marker used
+            // twice): one point per place, told apart by .site(N).
+            for (size_t i = 0; i < count; ++i) {
+                ConcretePoint each = p;
+                if (count > 1)
+                    each.components.push_back({"site", int64_t(i), std::nullopt});
+                out.push_back(each);
+            }
+        }
+        return out;
+    }
+
+    std::vector<ContextVar> contextVariables(const ConcretePoint& point) const override {
+        Point u = pointOf(point, target_);
+        auto s = sites(point);
+        if (s.empty())
+            return {};
+        const Site& site = s[u.site >= 0 && size_t(u.site) < s.size() ? size_t(u.site) : 0];
+        const Binary& b = binaryOf(u.binary());
+        std::vector<ContextVar> out;
+        if (site.mark) {
+            for (size_t i = 0; i < site.mark->args.size(); ++i) {
+                const elf::SdtArg& a = site.mark->args[i];
+                ContextVar v;
+                v.name = "$arg" + std::to_string(i + 1);
+                v.cType = a.isSigned ? "long" : "unsigned long";
+                v.userTypes = &b.debugTypes();
+                v.size = a.size;
+                v.isSigned = a.isSigned;
+                switch (a.kind) {
+                case elf::SdtArg::Kind::Register: v.userLocation = {UserLocation::Kind::Register, a.reg, 0, false}; break;
+                case elf::SdtArg::Kind::Memory: v.userLocation = {UserLocation::Kind::Memory, a.reg, a.value, false}; break;
+                case elf::SdtArg::Kind::Constant: v.userLocation = {UserLocation::Kind::Value, "", a.value, false}; break;
+                case elf::SdtArg::Kind::Global: v.userLocation = {UserLocation::Kind::Memory, "", int64_t(a.address), true}; break;
+                }
+                out.push_back(v);
+            }
+            if (!site.mark->argError.empty())
+                for (size_t i = site.mark->args.size(); i < 12; ++i) {
+                    ContextVar v;
+                    v.name = "$arg" + std::to_string(i + 1);
+                    v.userTypes = &b.debugTypes();
+                    v.locationError = site.mark->argError;
+                    out.push_back(v);
+                }
+            return out;
+        }
+        if (u.isReturn) {
+            if (site.function && b.debug) {
+                std::string spelled;
+                int type = b.debug->returnType(*site.function, &spelled);
+                if (type >= 0) {
+                    ContextVar r = userVariable(b, "$return", type, spelled, {UserLocation::Kind::Register, "ax", 0, false});
+                    out.push_back(r);
+                }
+            } else {
+                // No DWARF: the return register as a number, as stap does for symbol-only functions.
+                ContextVar r;
+                r.name = "$return";
+                r.cType = "long";
+                r.userTypes = &emptyTypes();
+                r.userLocation = {UserLocation::Kind::Register, "ax", 0, false};
+                out.push_back(r);
+            }
+            return out;
+        }
+        if (site.function && b.debug)
+            for (const dwarf::Variable& v : b.debug->variables(*site.function, site.pc)) {
+                ContextVar c = userVariable(b, "$" + v.name, v.type, v.typeName, v.location);
+                c.locationError = v.locationError;
+                c.isParameter = v.parameter;
+                out.push_back(c);
+            }
+        return out;
+    }
+
+    std::string typeTarget(const ConcretePoint& point, const TargetExpr& target, Type& type) const override {
+        std::vector<ContextVar> vars = contextVariables(point);
+        const std::string& n = target.name;
+        if (n == "$$vars" || n == "$$parms" || n == "$$locals" || n == "$$return") {
+            if (n == "$$return" && !pointOf(point, target_).isReturn)
+                return "'$$return' is only available in .return probes";
+            for (const TargetComponent& c : target.components)
+                if (c.kind != TargetComponent::Pretty)
+                    return "invalid access to '" + n + "': it is a string of all the variables";
+            type = Type::String;
+            return {};
+        }
+        for (const ContextVar& v : vars) {
+            if (v.name != n)
+                continue;
+            if (!v.locationError.empty())
+                return "cannot read '" + n + "' at this probe point: " + v.locationError;
+            return checkUserTarget(*v.userTypes, v.userType, target, type);
+        }
+        if (n == "$return")
+            return pointOf(point, target_).isReturn ? "'$return' is not available: the function returns void"
+                                           : "'$return' is only available in .return probes";
+        std::string alternatives;
+        for (const ContextVar& v : vars)
+            alternatives += (alternatives.empty() ? "" : " ") + v.name;
+        return "unable to find local '" + n.substr(1) + "', [man error::dwarf] dieoffset in '" +
+               pointOf(point, target_).binary() + "'" + (alternatives.empty() ? "" : " (alternatives: " + alternatives + ")");
+    }
+
+    ProbeSite site(const ConcretePoint&) const override { return ProbeSite::Kernel; }
+
+    AttachSpec attach(const ConcretePoint& point) const override {
+        Point u = pointOf(point, target_);
+        AttachSpec a;
+        a.kind = AttachSpec::Kind::Uprobe;
+        a.target = u.binary();
+        a.isReturn = u.isReturn;
+        a.filterPid = u.pid;
+        a.targetOnly = u.bare;
+        auto s = sites(point);
+        if (s.empty())
+            return a;
+        const Site& site = s[u.site >= 0 && size_t(u.site) < s.size() ? size_t(u.site) : 0];
+        const Binary& b = binaryOf(u.binary());
+        a.address = site.pc;
+        a.offset = b.elf->fileOffset(site.pc).value_or(0);
+        if (site.mark)
+            a.refCtrOffset = site.mark->semaphoreOffset;
+        return a;
+    }
+
+    std::string prologue(const ConcretePoint& point) const override {
+        Point u = pointOf(point, target_);
+        // A library's code runs in every process that maps it; stap probes it
+        // only in the named executable.
+        if (u.library.empty() || u.pid >= 0 || u.bare)
+            return {};
+        std::string inode = std::to_string(inodeOf(u.exe));
+        return "\tif (@cast(task_current(), \"task_struct\")->mm->exe_file->f_inode->i_ino != " + inode + ") next\n";
+    }
+
+    bool isReturnProbe(const ConcretePoint& point) const override { return pointOf(point, target_).isReturn; }
+
+    std::optional<ConcretePoint> entryPoint(const ConcretePoint& point) const override {
+        Point u = pointOf(point, target_);
+        if (!u.isReturn || u.kind != Kind::Function)
+            return std::nullopt;
+        ConcretePoint entry = point;
+        auto& c = entry.components;
+        c.erase(std::remove_if(c.begin(), c.end(), [](const ConcreteComponent& k) { return k.functor == "return"; }),
+                c.end());
+        c.push_back({"call", std::nullopt, std::nullopt});
+        return entry;
+    }
+
+private:
+    static ContextVar userVariable(const Binary& b, const std::string& name, int type, const std::string& spelled,
+                                   const UserLocation& where) {
+        ContextVar c;
+        c.name = name;
+        c.cType = spelled;
+        c.userTypes = &b.debugTypes();
+        c.userType = type;
+        c.userLocation = where;
+        if (type >= 0) {
+            const UserType& t = b.debugTypes().at(type);
+            c.size = int(t.size);
+            c.isSigned = t.isSigned;
+        }
+        return c;
+    }
+
+    static std::string what(const Point& u) {
+        switch (u.kind) {
+        case Kind::Function: return "function '" + u.spec + "'";
+        case Kind::Statement: return "statement '" + u.spec + "'";
+        case Kind::Plt: return "PLT entry '" + u.spec + "'";
+        case Kind::Mark: return "marker '" + u.spec + "'";
+        }
+        return {};
+    }
+
+    // The functions a point's spec names: DWARF functions, then ELF symbols
+    // that DWARF does not describe.
+    static std::vector<const dwarf::Function*> dwarfFunctions(const Binary& b, const Point& u, const FunctionSpec& s) {
+        std::vector<const dwarf::Function*> out;
+        if (!b.debug)
+            return out;
+        for (const dwarf::Function& f : b.debug->functions()) {
+            if (!globMatch(s.name, f.name) || !fileMatches(s.file, f.file))
+                continue;
+            if (s.firstLine && (f.line < s.firstLine || f.line > s.lastLine))
+                continue;
+            if (f.inlined && (u.isCall || u.isReturn || u.kind != Kind::Function))
+                continue;
+            if (!f.inlined && u.isInline)
+                continue;
+            out.push_back(&f);
+        }
+        return out;
+    }
+
+    // Expanded spec strings with the number of places each names.
+    std::vector<std::pair<std::string, size_t>> expandNames(const Point& u) const {
+        const Binary& b = binaryOf(u.binary());
+        std::vector<std::pair<std::string, size_t>> out;
+        if (!b.elf)
+            return out;
+        std::map<std::string, size_t> counts;
+        switch (u.kind) {
+        case Kind::Function: {
+            FunctionSpec s = parseSpec(u.spec);
+            std::set<std::string> described;
+            for (const dwarf::Function* f : dwarfFunctions(b, u, s)) {
+                counts[functionSpecOf(*f)]++;
+                described.insert(f->name);
+            }
+            if (s.file.empty() && !u.isInline)
+                for (const elf::Symbol& sym : b.elf->functions())
+                    if (!described.count(sym.name) && globMatch(s.name, sym.name))
+                        counts[sym.name] = 1;
+            break;
+        }
+        case Kind::Statement: {
+            FunctionSpec s = parseSpec(u.spec);
+            Point asFunction = u;
+            asFunction.kind = Kind::Function;
+            asFunction.isCall = true;
+            FunctionSpec fs = s;
+            fs.firstLine = fs.lastLine = 0;
+            for (const dwarf::Function* f : dwarfFunctions(b, asFunction, fs))
+                for (const dwarf::Statement& st : b.debug->statements(*f, 0))
+                    if (s.anyLine || !s.firstLine || (st.line >= s.firstLine && st.line <= s.lastLine))
+                        counts[f->name + "@" + st.file + ":" + std::to_string(st.line)] = 1;
+            break;
+        }
+        case Kind::Plt:
+            for (const elf::Symbol& e : b.elf->pltEntries())
+                if (globMatch(u.spec, e.name))
+                    counts[e.name] = 1;
+            break;
+        case Kind::Mark:
+            for (const elf::SdtProbe& m : b.elf->sdtProbes())
+                if (globMatch(u.spec, m.name) && (u.provider.empty() || globMatch(u.provider, m.provider)))
+                    counts[m.name]++;
+            break;
+        }
+        out.assign(counts.begin(), counts.end());
+        return out;
+    }
+
+    // The places a concrete point probes.
+    std::vector<Site> sites(const ConcretePoint& point) const {
+        Point u = pointOf(point, target_);
+        const Binary& b = binaryOf(u.binary());
+        std::vector<Site> out;
+        if (!b.elf)
+            return out;
+        switch (u.kind) {
+        case Kind::Function: {
+            FunctionSpec s = parseSpec(u.spec);
+            if (s.name.find_first_of("*?[") != std::string::npos || s.anyLine)
+                return out; // not concrete
+            for (const dwarf::Function* f : dwarfFunctions(b, u, s))
+                if (functionSpecOf(*f) == u.spec || (s.file.empty() && f->name == s.name))
+                    out.push_back({u.isReturn ? f->lowPc : f->probePc, f, nullptr});
+            if (out.empty() && s.file.empty())
+                if (const elf::Symbol* sym = b.elf->function(s.name))
+                    out.push_back({sym->address, nullptr, nullptr});
+            if (!u.isInline && !u.isReturn) {
+                // One out-of-line definition first, as stap lists it.
+                std::stable_sort(out.begin(), out.end(), [](const Site& x, const Site& y) {
+                    return (x.function && !x.function->inlined) > (y.function && !y.function->inlined);
+                });
+            }
+            if (s.file.empty() && out.size() > 1 && u.site < 0)
+                out.resize(1); // a plain name: the definition
+            break;
+        }
+        case Kind::Statement: {
+            FunctionSpec s = parseSpec(u.spec);
+            if (!s.firstLine || s.lastLine != s.firstLine)
+                return out;
+            Point asFunction = u;
+            asFunction.kind = Kind::Function;
+            asFunction.isCall = true;
+            FunctionSpec fs = s;
+            fs.firstLine = fs.lastLine = 0;
+            for (const dwarf::Function* f : dwarfFunctions(b, asFunction, fs))
+                for (const dwarf::Statement& st : b.debug->statements(*f, s.firstLine))
+                    if (fileMatches(s.file, st.file))
+                        out.push_back({st.pc, f, nullptr});
+            break;
+        }
+        case Kind::Plt:
+            for (const elf::Symbol& e : b.elf->pltEntries())
+                if (e.name == u.spec)
+                    out.push_back({e.address, nullptr, nullptr});
+            break;
+        case Kind::Mark:
+            for (const elf::SdtProbe& m : b.elf->sdtProbes())
+                if (m.name == u.spec && (u.provider.empty() || globMatch(u.provider, m.provider)))
+                    out.push_back({m.address, nullptr, &m});
+            break;
+        }
+        return out;
+    }
+};
+
+} // namespace
+
+std::unique_ptr<ProbeProvider> makeUprobeProvider(const std::string& targetExecutable) {
+    return std::make_unique<UprobeProvider>(targetExecutable);
+}
+
+} // namespace tap::user
