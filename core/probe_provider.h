@@ -96,6 +96,11 @@ struct AttachSpec {
     uint64_t address = 0;     // uprobe: the link-time address probed (load bias = ip - address)
     uint64_t refCtrOffset = 0; // uprobe: file offset of an SDT semaphore, 0 for none
     bool targetOnly = false;   // uprobe: only in the -c/-x target process (bare process.function)
+    // uprobe: the canonical frame address (the caller's stack pointer) is
+    // frameRegister + frameOffset at this point; "" when unknown. Entry
+    // values of a .return probe are keyed by it, so recursion pairs right.
+    std::string frameRegister;
+    int64_t frameOffset = 0;
     int64_t filterPid = -1;   // process(PID) / -x filters, -1 for none
     int cpu = -1;             // perf events: one CPU, or -1 for every CPU
     // tp_btf: when >= 0, ctx[taskArgIndex] is a `struct task_struct *` that

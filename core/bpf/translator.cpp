@@ -109,6 +109,12 @@ private:
                             const std::string& subject);
     std::string genUserVars(const TargetExpr* t);
     std::string userRegister(const std::string& reg, SourceLoc loc);
+    // The call's frame address, which pairs a .return with its entry in
+    // recursion (0 where the point has none).
+    std::string frameAddress(const AttachSpec& a, SourceLoc loc) {
+        return a.frameRegister.empty() ? std::string("0")
+                                       : "(" + userRegister(a.frameRegister, loc) + " + " + std::to_string(a.frameOffset) + "ULL)";
+    }
     std::string genCall(CallExpr* c);
     std::string genBuiltin(CallExpr* c, const FunctionDecl* f);
     std::string genPrint(PrintExpr* p);
@@ -1795,7 +1801,7 @@ std::string Translator::genEntryProgram(const ResolvedProbe& p, const std::strin
     }
     maps_ << "struct " << tag << "_entry {\n\t__s64 l[" << std::max(nl, 1) << "];\n\tchar s[" << std::max(ns, 1)
           << "][TAP_STRLEN];\n};\n"
-          << "struct {\n\t__uint(type, BPF_MAP_TYPE_HASH);\n\t__uint(max_entries, 10240);\n\t__type(key, __u64);\n"
+          << "struct {\n\t__uint(type, BPF_MAP_TYPE_HASH);\n\t__uint(max_entries, 10240);\n\t__type(key, struct tap_entry_key);\n"
           << "\t__type(value, struct " << tag << "_entry);\n} " << tag << "_entries SEC(\".maps\");\n"
           << "struct {\n\t__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);\n\t__uint(max_entries, 1);\n\t__type(key, __u32);\n"
           << "\t__type(value, struct " << tag << "_entry);\n} " << tag << "_scratch SEC(\".maps\");\n\n";
@@ -1840,8 +1846,8 @@ std::string Translator::genEntryProgram(const ResolvedProbe& p, const std::strin
         else
             body << "\t/* line " << x->loc.line << " */ __ev->l[" << where[i].second << "] = " << genL(value) << ";\n";
     }
-    body << "\t{\n\t\t__u64 __ek = bpf_get_current_pid_tgid();\n\t\tbpf_map_update_elem(&" << tag
-         << "_entries, &__ek, __ev, BPF_ANY);\n\t}\n"
+    body << "\t{\n\t\tstruct tap_entry_key __ek = {bpf_get_current_pid_tgid(), " << frameAddress(spec.attach, p.loc)
+         << "};\n\t\tbpf_map_update_elem(&" << tag << "_entries, &__ek, __ev, BPF_ANY);\n\t}\n"
          << "tap_out:\n\treturn 0;\n}\n\n";
     maxLong_ = std::max(maxLong_, nextLong_);
     maxString_ = std::max(maxString_, nextString_);
@@ -1857,7 +1863,8 @@ std::string Translator::genEntryProgram(const ResolvedProbe& p, const std::strin
 // them into this program's frame slots, free the entry.
 std::string Translator::genEntryRestore(const std::string& tag, const std::vector<const Expr*>& exprs,
                                         const std::vector<std::pair<bool, int>>& where) {
-    std::string restore = "\t__u64 __ek = bpf_get_current_pid_tgid();\n\tstruct " + tag +
+    std::string restore = "\tstruct tap_entry_key __ek = {bpf_get_current_pid_tgid(), " +
+                          frameAddress(currentAttach_, probe_->loc) + "};\n\tstruct " + tag +
                           "_entry *__ev = bpf_map_lookup_elem(&" + tag +
                           "_entries, &__ek);\n\tif (!__ev)\n\t\treturn 0; /* no entry seen (the session began later) */\n";
     for (size_t i = 0; i < exprs.size(); ++i) {

@@ -605,6 +605,15 @@ std::vector<Statement> DebugInfo::statements(const Function& function, int line)
     return out;
 }
 
+UserLocation DebugInfo::frameAddress(uint64_t pc) const {
+    std::lock_guard lock(impl_->mutex);
+    std::string ignored;
+    auto cfa = impl_->cfaAt(pc, ignored);
+    if (!cfa)
+        return {};
+    return {UserLocation::Kind::Memory, cfa->reg, cfa->offset, false};
+}
+
 int DebugInfo::typeByName(const std::string& spelled) const {
     std::string name = spelled;
     while (!name.empty() && name.back() == ' ')

@@ -61,6 +61,9 @@ public:
     int returnType(const Function& function, std::string* typeName = nullptr) const;
     // Statements of `function` at `line` (0: every line of the function).
     std::vector<Statement> statements(const Function& function, int line) const;
+    // The canonical frame address at `pc` (from .eh_frame / .debug_frame):
+    // a Memory location reg + offset, or Kind::None when unknown.
+    UserLocation frameAddress(uint64_t pc) const;
     // A named type: "struct point", "point_t", "int", "char *".
     int typeByName(const std::string& name) const;
     const UserTypeTable& types() const { return *types_; }

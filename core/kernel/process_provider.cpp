@@ -13,47 +13,17 @@
 //   process[...].thread.begin / .thread.end: each new thread / each thread exit
 #include "kernel/kernel_types.h"
 #include "kernel/providers.h"
+#include "elf/elf_binary.h"
 
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
-#include <cstdlib>
-#include <filesystem>
 
 namespace tap::kernel {
 
 namespace {
-
-namespace fs = std::filesystem;
-
-// stap's rule: a name without '/' is looked up in $PATH; the result is the
-// canonical absolute path, or "" when there is no such executable file.
-std::string resolveExecutable(const std::string& name) {
-    std::error_code ec;
-    auto usable = [&](const fs::path& p) {
-        return fs::is_regular_file(p, ec) && access(p.c_str(), X_OK) == 0;
-    };
-    if (name.find('/') != std::string::npos) {
-        fs::path p = fs::absolute(name, ec);
-        return usable(p) ? fs::canonical(p, ec).string() : std::string();
-    }
-    const char* path = std::getenv("PATH");
-    std::string dirs = path ? path : "/usr/local/bin:/usr/bin:/bin";
-    size_t start = 0;
-    while (start <= dirs.size()) {
-        size_t colon = dirs.find(':', start);
-        std::string dir = dirs.substr(start, colon == std::string::npos ? std::string::npos : colon - start);
-        fs::path p = fs::path(dir.empty() ? "." : dir) / name;
-        if (usable(p))
-            return fs::canonical(p, ec).string();
-        if (colon == std::string::npos)
-            break;
-        start = colon + 1;
-    }
-    return {};
-}
 
 enum class Event { Begin, End, ThreadBegin, ThreadEnd, Syscall, SyscallReturn };
 
@@ -144,7 +114,7 @@ public:
     }
     std::string check(const ConcretePoint& point) const override {
         Shape s = shapeOf(point);
-        if (s.target == Shape::Target::Path && resolveExecutable(s.path).empty())
+        if (s.target == Shape::Target::Path && elf::resolveExecutable(s.path).empty())
             return "cannot find executable '" + s.path + "'";
         if (s.target == Shape::Target::Pid && s.pid <= 0)
             return "invalid process id " + std::to_string(s.pid);
@@ -158,7 +128,7 @@ public:
     std::vector<ConcretePoint> expand(const ConcretePoint& point) const override {
         ConcretePoint p = point;
         if (!p.components.empty() && p.components[0].string)
-            p.components[0].string = resolveExecutable(*p.components[0].string);
+            p.components[0].string = elf::resolveExecutable(*p.components[0].string);
         return {p};
     }
     // x86_64's system call argument registers, in order.
@@ -255,7 +225,7 @@ public:
         if (s.target == Shape::Target::Path) {
             // The process's executable, by inode (and device but on btrfs,
             // whose stat() reports per-subvolume devices).
-            std::string path = resolveExecutable(s.path);
+            std::string path = elf::resolveExecutable(s.path);
             struct stat st {};
             struct statfs sf {};
             if (!path.empty() && stat(path.c_str(), &st) == 0) {

@@ -392,6 +392,14 @@ public:
         a.offset = b.elf->fileOffset(site.pc).value_or(0);
         if (site.mark)
             a.refCtrOffset = site.mark->semaphoreOffset;
+        if (u.isReturn) {
+            // After the return the stack pointer is the caller's again.
+            a.frameRegister = "sp";
+        } else if (b.debug) {
+            UserLocation cfa = b.debug->frameAddress(site.pc);
+            a.frameRegister = cfa.reg;
+            a.frameOffset = cfa.offset;
+        }
         return a;
     }
 

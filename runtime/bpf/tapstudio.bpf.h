@@ -28,6 +28,13 @@ struct {
 } tap_events SEC(".maps");
 
 /* Counters shared with user space. */
+/* Entry values of a .return probe: per thread and, for uprobes, per call
+ * frame (the caller's stack pointer), so recursive calls keep theirs. */
+struct tap_entry_key {
+	__u64 tid;
+	__u64 frame;
+};
+
 struct tap_state {
 	__u64 drops;  /* records lost to a full ring buffer */
 	__u64 stop;   /* set once an error or exit() asked the session to end */
