@@ -196,10 +196,6 @@ std::string unavailableFamilyHint(const ProbePoint& point) {
         f == "softirq" || f == "workqueue" || f == "kernel_thread" || f == "memory")
         return "probe point mismatch: '" + name + kprobes +
                "use a kernel.trace(\"...\") tracepoint (tstap -l '" + f + ".*' lists the aliases that are provided)";
-    if (f == "process" && (second == "function" || second == "statement" || second == "mark" ||
-                           second == "provider" || second == "plt" || second == "library"))
-        return "probe point mismatch: '" + name + "': probes inside user-space programs and libraries "
-               "(uprobes: process(\"PATH\").function/statement/mark/plt) are not supported yet";
     if ((f == "syscall" || f == "nd_syscall") && !second.empty() && second.find('*') == std::string::npos)
         return "probe point mismatch: this kernel has no system call '" + second + "' (no syscalls:sys_enter_" +
                second + " tracepoint); tstap -l '" + f + ".*' lists the ones it has";

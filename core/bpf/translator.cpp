@@ -109,6 +109,34 @@ private:
                             const std::string& subject);
     std::string genUserVars(const TargetExpr* t);
     std::string userRegister(const std::string& reg, SourceLoc loc);
+    // pp(), pn() and is_return() of each program, for script functions that
+    // several probes call (f->probe indexes them).
+    struct ProbeNames {
+        std::string pp, pn;
+        bool isReturn;
+    };
+    std::vector<ProbeNames> probeTable_;
+    size_t probeIndex(const ResolvedProbe& p) {
+        probeTable_.push_back({p.point.str(), p.derivation, p.isReturn});
+        return probeTable_.size() - 1;
+    }
+    std::string probeTables() const {
+        size_t longest = 1;
+        for (const ProbeNames& n : probeTable_)
+            longest = std::max({longest, n.pp.size() + 1, n.pn.size() + 1});
+        std::string size = std::to_string(probeTable_.size() + 1);
+        std::string pp = "static const char tap_pp_table[" + size + "][" + std::to_string(longest) + "] = {";
+        std::string pn = "static const char tap_pn_table[" + size + "][" + std::to_string(longest) + "] = {";
+        std::string ret = "static const char tap_is_return_table[" + size + "] = {";
+        for (const ProbeNames& n : probeTable_) {
+            pp += cString(n.pp) + ", ";
+            pn += cString(n.pn) + ", ";
+            ret += n.isReturn ? "1, " : "0, ";
+        }
+        return pp + "\"\"};\n" + pn + "\"\"};\n" + ret + "0};\n" +
+               "static __always_inline __u64 tap_probe_index(struct tap_frame *f)\n{\n\t__u64 i = f->probe;\n\treturn i < " +
+               size + " ? i : 0;\n}\n\n";
+    }
     // The call's frame address, which pairs a .return with its entry in
     // recursion (0 where the point has none).
     std::string frameAddress(const AttachSpec& a, SourceLoc loc) {
@@ -944,13 +972,11 @@ std::string Translator::genUserMemberPath(std::string expr, const UserTypeTable&
 // $$parms, $$locals, $$vars, $$return: "name=0x... name=0x..." as stap
 // prints them (numbers and pointers in hex; unreadable ones as "?").
 std::string Translator::genUserVars(const TargetExpr* t) {
-    bool any = false;
+    if (probe_->provider->attach(probe_->point).kind != AttachSpec::Kind::Uprobe)
+        error("'" + t->name + "' cannot run in this kernel probe yet", t->loc);
     std::string fmt;
     std::vector<std::string> values;
     for (const ContextVar& v : probe_->context) {
-        if (!v.isUser())
-            error("'" + t->name + "' cannot run in this kernel probe yet", t->loc);
-        any = true;
         bool isReturn = v.name == "$return";
         if (t->name == "$$return" ? !isReturn : isReturn)
             continue;
@@ -969,8 +995,6 @@ std::string Translator::genUserVars(const TargetExpr* t) {
         fmt += name + "=0x%llx";
         values.push_back(genUserTarget(&one, v));
     }
-    if (!any && t->name != "$$return")
-        error("'" + t->name + "' cannot run in this kernel probe yet", t->loc);
     std::string fmtName = "tap_fmt_" + std::to_string(literals_++);
     rodata_ << "static const char " << fmtName << "[] = " << cString(fmt) << ";\n";
     std::string out = tempS();
@@ -1253,64 +1277,79 @@ std::string Translator::genSprintf(PrintExpr* p) {
     std::vector<FormatPiece> pieces;
     std::string err;
     parseFormat(static_cast<StringExpr*>(p->args[0])->value, pieces, err);
-    std::string fmt;
-    std::vector<int> octalOf; // per value directive: -1 not %o, else its '#' flag
+    // bpf_snprintf's format and its values; a '*' width is applied by
+    // formatting the value alone first and padding that text (bpf_snprintf
+    // has no '*'), %o by turning the value into digits.
+    std::string fmt, code;
+    std::vector<std::string> values;
+    size_t next = 1;
+    auto rodataFormat = [&](const std::string& text) {
+        std::string name = "tap_fmt_" + std::to_string(literals_++);
+        rodata_ << "static const char " << name << "[] = " << cString(text) << ";\n";
+        return name;
+    };
     for (const FormatPiece& piece : pieces) {
         if (piece.conv == FormatPiece::Conv::Literal) {
             for (char c : piece.text)
                 fmt += c == '%' ? std::string("%%") : std::string(1, c);
             continue;
         }
+        if (piece.precisionArg)
+            error("'*' precisions cannot be used in sprintf in a kernel probe", p->loc);
+        std::string width;
+        if (piece.widthArg) {
+            if (piece.zero)
+                error("'0*' widths cannot be used in sprintf in a kernel probe", p->loc);
+            width = genL(p->args[next++]);
+        }
+        Expr* a = p->args[next++];
         std::string spec = "%";
-        int thisOctal = -1;
-        if (piece.left) spec += '-';
+        if (piece.left && !piece.widthArg) spec += '-';
         if (piece.plus) spec += '+';
         if (piece.space) spec += ' ';
         if (piece.alternate) spec += '#';
         if (piece.zero) spec += '0';
-        if (piece.widthArg || piece.precisionArg)
-            error("'*' widths cannot be used in sprintf in a kernel probe", p->loc);
         if (piece.width >= 0) spec += std::to_string(piece.width);
         if (piece.precision >= 0) spec += "." + std::to_string(piece.precision);
+        std::string value;
         switch (piece.conv) {
         case FormatPiece::Conv::Signed: spec += "lld"; break;
         case FormatPiece::Conv::Unsigned: spec += "llu"; break;
         case FormatPiece::Conv::HexLower: spec += "llx"; break;
         case FormatPiece::Conv::HexUpper: spec += "llX"; break;
         case FormatPiece::Conv::Octal:
-            // bpf_snprintf has no %o: the value is turned into digits first.
             spec = "%";
-            if (piece.left) spec += '-';
+            if (piece.left && !piece.widthArg) spec += '-';
             if (piece.width >= 0) spec += std::to_string(piece.width);
             spec += "s";
-            thisOctal = piece.alternate ? 1 : 0;
+            value = "(__u64)tap_octal(" + tempS() + ", " + genL(a) + ", " + (piece.alternate ? "1" : "0") + ")";
             break;
         case FormatPiece::Conv::String: spec += "s"; break;
         case FormatPiece::Conv::Char: spec += "c"; break;
         case FormatPiece::Conv::Pointer: spec = "0x%llx"; break; // stap: %#x, "0x0" too
         default: error("this sprintf directive cannot run in a kernel probe", p->loc);
         }
+        if (value.empty())
+            value = a->type == Type::String ? "(__u64)(" + genS(a) + ")" : "(__u64)(" + genL(a) + ")";
+        if (piece.widthArg) {
+            std::string alone = tempS(), padded = tempS();
+            value = "({ __u64 __w[1] = { " + value + " }; bpf_snprintf(" + alone + ", TAP_STRLEN, " + rodataFormat(spec) +
+                    ", __w, 8); (__u64)tap_pad(" + padded + ", " + alone + ", " + width + ", " +
+                    (piece.left ? "1" : "0") + "); })";
+            spec = "%s";
+        }
         fmt += spec;
-        octalOf.push_back(thisOctal);
+        values.push_back(value);
     }
-    size_t n = p->args.size() - 1;
-    if (n > 12)
+    if (values.size() > 12)
         error("sprintf in a kernel probe takes at most 12 values", p->loc);
-    std::string fmtName = "tap_fmt_" + std::to_string(literals_++);
-    rodata_ << "static const char " << fmtName << "[] = " << cString(fmt) << ";\n";
+    std::string fmtName = rodataFormat(fmt);
     std::string t = tempS();
-    std::string code = "({ __u64 __a[" + std::to_string(std::max<size_t>(n, 1)) + "]; ";
-    for (size_t i = 0; i < n; ++i) {
-        Expr* a = p->args[i + 1];
-        if (a->type == Type::String)
-            code += "__a[" + std::to_string(i) + "] = (__u64)(" + genS(a) + "); ";
-        else if (i < octalOf.size() && octalOf[i] >= 0)
-            code += "__a[" + std::to_string(i) + "] = (__u64)tap_octal(" + tempS() + ", " + genL(a) + ", " +
-                    std::to_string(octalOf[i]) + "); ";
-        else
-            code += "__a[" + std::to_string(i) + "] = (__u64)(" + genL(a) + "); ";
-    }
-    code += "bpf_snprintf(" + t + ", TAP_STRLEN, " + fmtName + ", __a, " + std::to_string(n * 8) + "); " + t + "; })";
+    code = "({ __u64 __a[" + std::to_string(std::max<size_t>(values.size(), 1)) + "]; ";
+    for (size_t i = 0; i < values.size(); ++i)
+        code += "__a[" + std::to_string(i) + "] = " + values[i] + "; ";
+    code += "bpf_snprintf(" + t + ", TAP_STRLEN, " + fmtName + ", __a, " + std::to_string(values.size() * 8) + "); " + t +
+            "; })";
     return code;
 }
 
@@ -1477,6 +1516,8 @@ std::string Translator::genBuiltin(CallExpr* c, const FunctionDecl* f) {
         return "({ struct tap_config *__c = tap_config(); (__s64)bpf_ktime_get_boot_ns() + (__c ? __c->realtime_offset : 0); })";
     if (n == "local_clock_ns" || n == "ktime_get_ns") return "((__s64)bpf_ktime_get_ns())";
     if (n == "get_cycles") return "((__s64)bpf_ktime_get_ns())";
+    if (n == "is_return" && ctx_.kind == CodeContext::Kind::Function)
+        return "((__s64)tap_is_return_table[tap_probe_index(f)])";
     if (n == "is_return") return probe_ && probe_->isReturn ? "1LL" : "0LL";
     if (n == "user_mode") {
         // 1 when the probe fired in user mode: uprobes always, kernel events
@@ -1539,6 +1580,11 @@ std::string Translator::genBuiltin(CallExpr* c, const FunctionDecl* f) {
                    std::to_string(taskArg) + "])->comm)); " + t + "; })";
         }
         return "({ bpf_get_current_comm(" + t + ", 16); " + t + "; })";
+    }
+    if ((n == "pp" || n == "pn") && ctx_.kind == CodeContext::Kind::Function) {
+        // A script function serves every probe that calls it.
+        std::string t = tempS();
+        return "({ tap_strcpy(" + t + ", tap_" + n + "_table[tap_probe_index(f)]); " + t + "; })";
     }
     if (n == "pp" || n == "pn") {
         StringExpr lit(c->loc);
@@ -1832,7 +1878,7 @@ std::string Translator::genEntryProgram(const ResolvedProbe& p, const std::strin
                                 "\tif (!f || !g)\n\t\treturn 0;\n"
                               : "\tstruct tap_scalars *g = 0; /* no scalar globals */\n\tif (!f)\n\t\treturn 0;\n")
          << "\tif (tap_stopping())\n\t\treturn 0;\n"
-         << "\tf->abort = 0;\n\tf->trydepth = 0;\n";
+         << "\tf->abort = 0;\n\tf->trydepth = 0;\n\tf->probe = " << probeIndex(ep) << ";\n";
     if (spec.attach.filterPid >= 0)
         body << "\tif (tap_pid() != " << spec.attach.filterPid << ")\n\t\treturn 0;\n";
     body << "\tstruct " << tag << "_entry *__ev = bpf_map_lookup_elem(&" << tag << "_scratch, &__zero);\n"
@@ -1922,7 +1968,7 @@ void Translator::run() {
                                    "\tif (!f || !g)\n\t\treturn 0;\n"
                                  : "\tstruct tap_scalars *g = 0; /* no scalar globals */\n\tif (!f)\n\t\treturn 0;\n")
              << "\tif (tap_stopping())\n\t\treturn 0; /* exit() was called */\n"
-             << "\tf->abort = 0;\n\tf->trydepth = 0;\n";
+             << "\tf->abort = 0;\n\tf->trydepth = 0;\n\tf->probe = " << probeIndex(p) << ";\n";
         if (spec.attach.filterPid >= 0) {
             std::string pid = "tap_pid()";
             if (spec.attach.taskArgIndex >= 0) {
@@ -1987,7 +2033,7 @@ void Translator::run() {
         src << "} __attribute__((preserve_access_index));\n\n";
     }
     src << maps_.str() << "\n";
-    src << "struct tap_frame {\n\t__s64 abort; /* 1 error, 2 next, 3 error for a try further up */\n\t__s64 trydepth;\n\tchar errmsg[TAP_STRLEN];\n\t__s64 l[" << maxLong_ << "];\n\tchar s[" << maxString_
+    src << "struct tap_frame {\n\t__s64 abort; /* 1 error, 2 next, 3 error for a try further up */\n\t__s64 trydepth;\n\t__s64 probe; /* the running program's index in tap_pp_table */\n\tchar errmsg[TAP_STRLEN];\n\t__s64 l[" << maxLong_ << "];\n\tchar s[" << maxString_
         << "][2 * TAP_STRLEN];\n\t__s64 fl[" << std::max(fnNextLong_, 1) << "];\n\tchar fs["
         << std::max(fnNextString_, 1) << "][2 * TAP_STRLEN];\n";
     for (const auto& [member, unused] : frameKeys_)
@@ -2000,7 +2046,7 @@ void Translator::run() {
         << "\tstruct { struct tap_rec_head h; char text[TAP_STRLEN]; } *r = bpf_ringbuf_reserve(&tap_events, sizeof(*r), 0);\n"
         << "\tif (!r) { tap_count_drop(); return; }\n\tr->h.kind = TAP_REC_ERROR; r->h.id = id;\n"
         << "\tbpf_probe_read_kernel_str(r->text, TAP_STRLEN, text);\n\tbpf_ringbuf_submit(r, 0);\n}\n\n";
-    src << rodata_.str() << "\n" << funcs_.str() << progs_.str() << "char LICENSE[] SEC(\"license\") = \"GPL\";\n";
+    src << rodata_.str() << "\n" << probeTables() << funcs_.str() << progs_.str() << "char LICENSE[] SEC(\"license\") = \"GPL\";\n";
     out_.source = src.str();
 }
 

@@ -345,6 +345,7 @@ struct ElfReader {
         if (!gelf_getehdr(elf, &header))
             return false;
         binary.sharedObject_ = header.e_type == ET_DYN;
+        binary.entry_ = header.e_entry;
         readSections();
         readSegments();
         readSymbols();

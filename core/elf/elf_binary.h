@@ -59,6 +59,9 @@ public:
 
     const std::string& path() const { return path_; }
     bool isSharedObject() const { return sharedObject_; } // ET_DYN (PIE or library)
+    // e_entry: where the process starts (_start). It is jumped to, not
+    // called: what a uretprobe would take for its return address is argc.
+    uint64_t entryAddress() const { return entry_; }
 
     // STT_FUNC / STT_GNU_IFUNC symbols with an address, from .symtab and
     // .dynsym, one per name (versioned names like "malloc@@GLIBC_2.2.5" lose
@@ -86,6 +89,7 @@ private:
     ElfBinary() = default;
     std::string path_;
     bool sharedObject_ = false;
+    uint64_t entry_ = 0;
     std::vector<Symbol> functions_, objects_, plt_;
     std::vector<SdtProbe> sdt_;
     std::vector<std::string> needed_, runPaths_;

@@ -246,8 +246,13 @@ public:
         const Binary& b = binaryOf(u.binary());
         if (!b.elf)
             return b.error;
-        if (sites(point).empty() && expandNames(u).empty())
+        if (expandNames(u).empty()) {
+            const elf::Symbol* entry = b.elf->functionAt(b.elf->entryAddress());
+            if (u.isReturn && entry && entry->name == u.spec)
+                return "'" + u.spec + "' is the program's entry point: it never returns (a uretprobe would "
+                       "overwrite argc where a return address would be)";
             return "no match for " + what(u) + " in '" + u.binary() + "'";
+        }
         return {};
     }
 
@@ -493,6 +498,13 @@ private:
                 for (const elf::Symbol& sym : b.elf->functions())
                     if (!described.count(sym.name) && globMatch(s.name, sym.name))
                         counts[sym.name] = 1;
+            if (u.isReturn)
+                // The program's entry point is jumped to and never returns; a
+                // uretprobe there would overwrite argc, which sits where a
+                // return address would.
+                for (const elf::Symbol& sym : b.elf->functions())
+                    if (sym.address == b.elf->entryAddress())
+                        counts.erase(sym.name);
             break;
         }
         case Kind::Statement: {

@@ -166,6 +166,40 @@ static __noinline __s64 tap_strlen(const char *s)
 	return c.len;
 }
 
+/* A '*' width of printf: src padded with spaces to width (left-aligned
+ * when left), in dst. */
+struct tap_padctx {
+	char *dst;
+	__s64 from, to;
+};
+
+static long tap_pad_step(__u32 i, struct tap_padctx *c)
+{
+	__s64 at = c->from + i;
+	if (at >= c->to)
+		return 1;
+	c->dst[at & (TAP_STRLEN - 1)] = ' ';
+	return 0;
+}
+
+static __noinline char *tap_pad(char *dst, const char *src, __s64 width, int left)
+{
+	__s64 len = tap_strlen(src);
+	if (width > TAP_STRLEN - 1)
+		width = TAP_STRLEN - 1;
+	__s64 pad = width > len ? width - len : 0;
+	struct tap_padctx c = { .dst = dst, .from = left ? len : 0, .to = left ? len + pad : pad };
+	if (left) {
+		bpf_probe_read_kernel_str(dst, TAP_STRLEN, src);
+	} else {
+		bpf_probe_read_kernel_str(dst + (pad & (TAP_STRLEN - 1)), TAP_STRLEN - (pad & (TAP_STRLEN - 1)), src);
+	}
+	bpf_loop(TAP_STRLEN, tap_pad_step, &c, 0);
+	dst[(len + pad) & (TAP_STRLEN - 1)] = 0;
+	dst[TAP_STRLEN - 1] = 0;
+	return dst;
+}
+
 /* strpos(): naive matching as one bpf_loop with the state (i, j): s2[0..j)
  * matched s1[i..i+j). At most strlen(s1) * (strlen(s2) + 1) steps. i and j
  * live in map memory (frame slots): counters on the stack would be tracked
