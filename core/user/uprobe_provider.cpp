@@ -298,7 +298,7 @@ public:
                 const elf::SdtArg& a = site.mark->args[i];
                 ContextVar v;
                 v.name = "$arg" + std::to_string(i + 1);
-                v.cType = a.isSigned ? "long" : "unsigned long";
+                v.cType = "long"; // as stap lists every marker argument
                 v.userTypes = &b.debugTypes();
                 v.size = a.size;
                 v.isSigned = a.isSigned;

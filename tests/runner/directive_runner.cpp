@@ -13,7 +13,7 @@
 //   REQUIRES: root | bpf | NAME-of-a-program-on-PATH
 //
 // Usage: directive_runner [--define NAME=VALUE]... TSTAP FILE...
-// @NAME@ in PROG, OPTS and ARGS is replaced by VALUE (e.g. @WORKLOAD@, the
+// @NAME@ in PROG, OPTS, ARGS and the expected outputs is replaced by VALUE (e.g. @WORKLOAD@, the
 // test workload program). Prints one line per failure with a diff, then a
 // summary; exits 1 if any test failed.
 #include "command_line.h"
@@ -264,7 +264,7 @@ int main(int argc, char** argv) {
             std::cerr << error << "\n";
             return 2;
         }
-        for (const Test& t : tests) {
+        for (Test& t : tests) {
             std::string why = unmet(t);
             if (!why.empty()) {
                 ++skipped;
@@ -278,6 +278,11 @@ int main(int argc, char** argv) {
             cmd.push_back(substitute(t.prog, defines));
             for (const std::string& a : shellWords(substitute(t.args, defines)))
                 cmd.push_back(a);
+            t.expect = substitute(t.expect, defines);
+            t.expectRegex = substitute(t.expectRegex, defines);
+            t.stderrText = substitute(t.stderrText, defines);
+            for (std::string& c : t.stderrContains)
+                c = substitute(c, defines);
             Result r = run(cmd, t.timeout);
             std::string problems;
             if (r.timedOut)
