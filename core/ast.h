@@ -12,6 +12,8 @@
 
 namespace tap {
 
+class UserTypeTable;
+
 enum class Type : uint8_t { Unknown, Long, String, Stats };
 const char* typeName(Type t);
 
@@ -195,6 +197,9 @@ struct CastExpr : Expr {
     // p + addressOffset, computable anywhere (e.g. @offsetof, @cast_sizeof).
     bool pureAddress = false;
     int64_t addressOffset = 0;
+    // Set by pass 2 when the type is a user program's (DWARF), not the kernel's.
+    const UserTypeTable* userTypes = nullptr;
+    int userType = -1;
     CastExpr(SourceLoc l, Expr* e) : Expr(ExprKind::Cast, l), operand(e) {}
 };
 

@@ -3,7 +3,10 @@
 #include "ast_clone.h"
 #include "ast_printer.h"
 #include "ast_walk.h"
+#include "dwarf/dwarf_index.h"
+#include "elf/elf_binary.h"
 #include "kernel/kernel_types.h"
+#include "user/user_providers.h"
 
 #include <algorithm>
 #include <functional>
@@ -503,8 +506,66 @@ bool Elaborator::targetResolves(const Expr* e, const Scope& scope, std::string* 
 // @cast(p, "type"[, "kernel"])->member...: the type and the member chain come
 // from the kernel's BTF. The read itself needs kernel context, so a probe
 // that runs in the user-space executor (begin, end, ...) cannot use it.
+// The user program an @cast names: a path as its module, or, with no
+// module, the program a uprobe handler probes (as stap defaults to the probe's
+// module). "" for the kernel.
+static std::string userCastBinary(const CastExpr* c, const ResolvedProbe* probe) {
+    if (!c->module.empty())
+        return c->module.find('/') != std::string::npos ? elf::resolveExecutable(c->module).empty()
+                                                              ? elf::resolveLibrary(c->module, "")
+                                                              : elf::resolveExecutable(c->module)
+                                                        : std::string();
+    if (probe && probe->provider) {
+        AttachSpec a = probe->provider->attach(probe->point);
+        if (a.kind == AttachSpec::Kind::Uprobe)
+            return a.target;
+    }
+    return {};
+}
+
+bool Elaborator::userCastResolves(CastExpr* c, const std::string& binary, std::string* error) {
+    std::string problem;
+    const dwarf::DebugInfo* debug = dwarf::DebugInfo::of(binary, problem);
+    int id = debug ? debug->typeByName(c->typeName) : -1;
+    if (debug && id < 0)
+        problem = "type '" + c->typeName + "' is not described by the debugging information of '" + binary + "'";
+    TargetExpr path(c->loc, "@cast(" + c->typeName + ")");
+    path.components = c->components;
+    if (!path.components.empty() && path.components[0].kind == TargetComponent::Index)
+        path.components.erase(path.components.begin());
+    path.addressOf = c->addressOf;
+    Type type = Type::Long;
+    if (problem.empty()) {
+        const UserType& t = debug->types().at(id);
+        bool aggregate = t.kind == UserType::Kind::Struct || t.kind == UserType::Kind::Union;
+        if (path.components.empty() && !c->addressOf)
+            problem = "'" + t.spelling + "' is being accessed instead of a member";
+        else if (!aggregate && !path.components.empty() && path.components[0].kind == TargetComponent::Field)
+            problem = "@cast to '" + c->typeName + "' needs a struct or union type";
+        else if (!path.components.empty())
+            problem = user::checkUserTarget(debug->types(), id, path, type);
+    }
+    if (!problem.empty()) {
+        if (error)
+            *error = problem;
+        return false;
+    }
+    c->userTypes = &debug->types();
+    c->userType = id;
+    c->pureAddress = false;
+    c->type = type;
+    return true;
+}
+
 bool Elaborator::castResolves(Expr* e, const Scope& scope, std::string* error) {
     auto* c = static_cast<CastExpr*>(e);
+    if (std::string binary = userCastBinary(c, scope.probe); !binary.empty())
+        return userCastResolves(c, binary, error);
+    if (!c->module.empty() && c->module.find('/') != std::string::npos) {
+        if (error)
+            *error = "cannot find the program or library '" + c->module + "' that @cast names";
+        return false;
+    }
     int32_t id = kernel::castType(kernel::Btf::vmlinux(), c->typeName, c->module, error);
     if (!id)
         return false;

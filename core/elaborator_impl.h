@@ -62,6 +62,7 @@ private:
     void noteArity(VarDecl* v, int arity, SourceLoc loc, const std::string& name);
     bool targetResolves(const Expr* e, const Scope& scope, std::string* error = nullptr);
     bool castResolves(Expr* e, const Scope& scope, std::string* error = nullptr);
+    bool userCastResolves(CastExpr* c, const std::string& binary, std::string* error);
     void checkForeachModification();
     void placeTimersNeedingTaskContext();
     void pruneLocals();

@@ -108,6 +108,9 @@ private:
     std::string genUserRead(const std::string& address, int64_t size, bool isSigned, SourceLoc loc,
                             const std::string& subject);
     std::string genUserVars(const TargetExpr* t);
+    void genUserPretty(const std::string& expr, const UserTypeTable& types, int type, int depth, std::string& fmt,
+                       std::vector<std::string>& values, SourceLoc loc);
+    std::string genSnprintf(const std::string& fmt, const std::vector<std::string>& values);
     std::string userRegister(const std::string& reg, SourceLoc loc);
     // pp(), pn() and is_return() of each program, for script functions that
     // several probes call (f->probe indexes them).
@@ -692,10 +695,14 @@ std::string Translator::genS(Expr* e) {
         if (e->kind == ExprKind::Entry)
             error("@entry needs a .return probe whose entry can be probed too (syscall.*.return, "
                   "nd_syscall.*.return, process(...).function(...).return)", e->loc);
-        if (auto* t = static_cast<TargetExpr*>(e); e->kind == ExprKind::Target && t->components.empty() &&
+        if (auto* t = static_cast<TargetExpr*>(e); e->kind == ExprKind::Target &&
                                                      (t->name == "$$parms" || t->name == "$$locals" ||
                                                       t->name == "$$vars" || t->name == "$$return"))
             return genUserVars(t);
+        if (e->kind == ExprKind::Target)
+            for (const ContextVar& v : probe_->context)
+                if (v.name == static_cast<TargetExpr*>(e)->name && v.isUser())
+                    return genUserTarget(static_cast<TargetExpr*>(e), v);
         error("pretty-printing ($var$, $$vars) cannot run in a kernel probe yet", e->loc);
     }
     default:
@@ -754,6 +761,20 @@ std::string Translator::genTarget(Expr* e) {
 
 // @cast(p, "type")->a->b: p is the address of a `type` (struct/union).
 std::string Translator::genCast(CastExpr* c) {
+    if (c->userTypes) {
+        // A user program's type: its offsets are known, its memory is user memory.
+        const UserType& t = c->userTypes->at(c->userType);
+        std::string expr = "((__s64)(" + genL(c->operand) + "))";
+        std::vector<TargetComponent> components = c->components;
+        if (!components.empty() && components[0].kind == TargetComponent::Index) {
+            expr = "(" + expr + " + (" + genL(components[0].index) + ") * " + std::to_string(t.size) + "LL)";
+            components.erase(components.begin());
+        }
+        if (components.empty())
+            return expr;
+        bool aggregate = t.kind == UserType::Kind::Struct || t.kind == UserType::Kind::Union;
+        return genUserMemberPath(expr, *c->userTypes, c->userType, aggregate, components, c->addressOf);
+    }
     kernel::Btf* btf = kernel::Btf::vmlinux();
     std::string problem;
     int32_t id = kernel::castType(btf, c->typeName, c->module, &problem);
@@ -871,6 +892,24 @@ std::string Translator::genUserRead(const std::string& address, int64_t size, bo
 
 // A DWARF-described variable (or an SDT marker argument) at a uprobe.
 std::string Translator::genUserTarget(const TargetExpr* t, const ContextVar& var) {
+    if (!t->components.empty() && t->components.back().kind == TargetComponent::Pretty) {
+        // $var$ / $p->member$: the value up to the last member, pretty-printed.
+        TargetExpr value = *t;
+        value.components.pop_back();
+        value.type = Type::Long;
+        int type = var.userType;
+        for (const TargetComponent& c : value.components) {
+            const UserType& ct = var.userTypes->at(type);
+            if (c.kind == TargetComponent::Index)
+                type = ct.target;
+            else
+                type = var.userTypes->at(ct.kind == UserType::Kind::Pointer ? ct.target : type).member(c.name)->type;
+        }
+        std::string fmt;
+        std::vector<std::string> values;
+        genUserPretty(genUserTarget(&value, var), *var.userTypes, type, 0, fmt, values, t->loc);
+        return genSnprintf(fmt, values);
+    }
     const std::string subject = "identifier '" + t->name + "'";
     if (!var.locationError.empty())
         error("cannot read '" + t->name + "' at this probe point: " + var.locationError, t->loc);
@@ -987,14 +1026,25 @@ std::string Translator::genUserVars(const TargetExpr* t) {
         std::string name = isReturn ? "return" : v.name.substr(1);
         UserType::Kind k = v.userType >= 0 ? v.userTypes->at(v.userType).kind : UserType::Kind::Base;
         bool aggregate = k == UserType::Kind::Struct || k == UserType::Kind::Union;
-        if (!v.locationError.empty() || aggregate || values.size() == 12) {
+        if (!v.locationError.empty() || (aggregate && t->components.empty()) || values.size() >= 12) {
             fmt += name + "=?";
             continue;
         }
         TargetExpr one(t->loc, v.name);
+        if (!t->components.empty()) { // $$parms$: each one pretty-printed
+            fmt += name + "=";
+            genUserPretty(genUserTarget(&one, v), *v.userTypes, v.userType, 0, fmt, values, t->loc);
+            continue;
+        }
         fmt += name + "=0x%llx";
         values.push_back(genUserTarget(&one, v));
     }
+    return genSnprintf(fmt, values);
+}
+
+// A string formatted in the kernel: `fmt` (bpf_snprintf's directives) with
+// at most 12 values.
+std::string Translator::genSnprintf(const std::string& fmt, const std::vector<std::string>& values) {
     std::string fmtName = "tap_fmt_" + std::to_string(literals_++);
     rodata_ << "static const char " << fmtName << "[] = " << cString(fmt) << ";\n";
     std::string out = tempS();
@@ -1004,6 +1054,88 @@ std::string Translator::genUserVars(const TargetExpr* t) {
     code += "bpf_snprintf(" + out + ", TAP_STRLEN, " + fmtName + ", __a, " + std::to_string(values.size() * 8) + "); " +
             out + "; })";
     return code;
+}
+
+// The pretty form of a value, as stap's $var$: numbers in decimal,
+// pointers in hex, char pointers and arrays as quoted strings, a struct (or
+// the struct a pointer points to, one level) as {.member=value, ...}.
+// `expr` is the value, or the address for structs and arrays. bpf_snprintf
+// takes 12 values: what does not fit is "...".
+void Translator::genUserPretty(const std::string& expr, const UserTypeTable& types, int type, int depth,
+                               std::string& fmt, std::vector<std::string>& values, SourceLoc loc) {
+    if (values.size() >= 12) {
+        fmt += "...";
+        return;
+    }
+    if (type < 0) {
+        fmt += "0x%llx";
+        values.push_back(expr);
+        return;
+    }
+    const UserType& t = types.at(type);
+    auto isCharSequence = [&](int target) { return target >= 0 && types.at(target).isChar; };
+    auto quoted = [&](const std::string& address) {
+        std::string text = tempS();
+        fmt += "\"%s\"";
+        values.push_back("({ if (bpf_probe_read_user_str(" + text + ", TAP_STRLEN, (void *)(" + address + ")) < 0) { " +
+                         text + "[0] = '?'; " + text + "[1] = 0; } " + text + "; })");
+    };
+    switch (t.kind) {
+    case UserType::Kind::Base:
+    case UserType::Kind::Enum:
+        fmt += t.isSigned ? "%lld" : "%llu";
+        values.push_back(expr);
+        return;
+    case UserType::Kind::Pointer:
+        if (isCharSequence(t.target)) {
+            quoted(expr);
+        } else if (depth == 0 && t.target >= 0 &&
+                   (types.at(t.target).kind == UserType::Kind::Struct || types.at(t.target).kind == UserType::Kind::Union)) {
+            genUserPretty(expr, types, t.target, depth, fmt, values, loc);
+        } else {
+            fmt += "0x%llx";
+            values.push_back(expr);
+        }
+        return;
+    case UserType::Kind::Array:
+        if (isCharSequence(t.target))
+            quoted(expr);
+        else
+            fmt += "[...]";
+        return;
+    case UserType::Kind::Struct:
+    case UserType::Kind::Union: {
+        if (depth > 0) {
+            fmt += "{...}";
+            return;
+        }
+        fmt += "{";
+        for (size_t i = 0; i < t.members.size(); ++i) {
+            const UserType::Member& m = t.members[i];
+            fmt += (i ? ", ." : ".") + m.name + "=";
+            if (m.bitSize || m.type < 0) {
+                fmt += "?";
+                continue;
+            }
+            const UserType& mt = types.at(m.type);
+            std::string address = "((__s64)(" + expr + ") + " + std::to_string(m.offset) + "LL)";
+            bool aggregate = mt.kind == UserType::Kind::Struct || mt.kind == UserType::Kind::Union ||
+                             mt.kind == UserType::Kind::Array;
+            if (aggregate)
+                genUserPretty(address, types, m.type, depth + 1, fmt, values, loc);
+            else if (values.size() < 12)
+                genUserPretty(genUserRead(address, mt.kind == UserType::Kind::Pointer ? 8 : mt.size, mt.isSigned, loc,
+                                          "identifier '" + m.name + "'"),
+                              types, m.type, depth + 1, fmt, values, loc);
+            else
+                fmt += "...";
+        }
+        fmt += "}";
+        return;
+    }
+    default:
+        fmt += "?";
+    }
 }
 
 void Translator::noteKernelMember(int32_t structType, const std::string& member) {

@@ -650,8 +650,10 @@ int DebugInfo::typeByName(const std::string& spelled) const {
             continue;
         do {
             int tag = dwarf_tag(&child);
+            // A bare name may be a typedef, a base type or a struct/union/enum tag.
             bool typeTag = wantTag ? tag == wantTag
-                                   : tag == DW_TAG_typedef || tag == DW_TAG_base_type;
+                                   : tag == DW_TAG_typedef || tag == DW_TAG_base_type || tag == DW_TAG_structure_type ||
+                                         tag == DW_TAG_union_type || tag == DW_TAG_enumeration_type;
             Dwarf_Attribute decl;
             if (typeTag && attrString(&child, DW_AT_name) == name && !dwarf_attr(&child, DW_AT_declaration, &decl))
                 return impl_->typeId(*types_, &child);

@@ -415,7 +415,7 @@ public:
         if (u.library.empty() || u.pid >= 0 || u.bare)
             return {};
         std::string inode = std::to_string(inodeOf(u.exe));
-        return "\tif (@cast(task_current(), \"task_struct\")->mm->exe_file->f_inode->i_ino != " + inode + ") next\n";
+        return "\tif (@cast(task_current(), \"task_struct\", \"kernel\")->mm->exe_file->f_inode->i_ino != " + inode + ") next\n";
     }
 
     bool isReturnProbe(const ConcretePoint& point) const override { return pointOf(point, target_).isReturn; }
