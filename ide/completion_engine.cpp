@@ -586,6 +586,18 @@ void CompletionEngine::addTracepointItems(const CompletionContext& ctx, const Ca
     }
 }
 
+QString programPointBinary(const std::string& point, QString* function, bool* isReturn) {
+    std::vector<tap::ConcreteComponent> c;
+    if (!tap::splitProbePoint(point, c) || c.size() < 2 || c[0].functor != "process" || !c[0].string ||
+        c[1].functor != "function" || !c[1].string)
+        return {};
+    if (function)
+        *function = QString::fromStdString(c[1].string->substr(0, c[1].string->find('@')));
+    if (isReturn)
+        *isReturn = c.back().functor == "return";
+    return resolveBinaryPath(QString::fromStdString(*c[0].string));
+}
+
 void CompletionEngine::addBinaryFunctionItems(const CompletionContext& ctx, QVector<CompletionItem>& out,
                                               QString& pending) {
     // Only process("PATH").function("|"): the binary is named.
@@ -787,6 +799,10 @@ CompletionResult CompletionEngine::complete(std::string_view text, int cursor, c
         if (ctx.afterArrow)
             return r; // struct fields: not known here yet
         addBodyItems(text, ctx, analysis, snapshot, r.items);
+        // A program's $variables come with its table: load it if needed.
+        for (const std::string& point : splitProbePoints(withoutSpace(ctx.header)))
+            if (QString binary = programPointBinary(point); !binary.isEmpty() && !cachedElfFunctions(binary))
+                r.pendingBinary = binary;
         break;
     }
     std::stable_sort(r.items.begin(), r.items.end(), [](const CompletionItem& a, const CompletionItem& b) {
@@ -1000,6 +1016,16 @@ QString CompletionEngine::hoverAt(std::string_view text, int pos, const ScriptAn
 
 QVector<VarInfo> probePointVariables(const CatalogueSnapshotPtr& snapshot, const std::string& point) {
     QVector<VarInfo> out;
+    // process("PATH").function("NAME")[.return]: the program's DWARF, once
+    // its table is loaded (programPointBinary() asks for it).
+    QString function;
+    bool isReturn = false;
+    if (QString binary = programPointBinary(point, &function, &isReturn); !binary.isEmpty()) {
+        if (ElfFunctionTablePtr table = cachedElfFunctions(binary))
+            for (const auto& [name, type] : table->variables.value(function + (isReturn ? ".return" : "")))
+                out.push_back({name, type});
+        return out;
+    }
     if (!snapshot || !snapshot->probes || point.empty())
         return out;
     auto matches = snapshot->probes->query(point, 8);

@@ -134,5 +134,8 @@ private:
 // The variables a probe point offers according to the catalogue index:
 // alias locals first, then $variables. Empty when unknown.
 QVector<VarInfo> probePointVariables(const CatalogueSnapshotPtr& snapshot, const std::string& point);
+// The program a process("PATH").function("NAME")[.return] point probes
+// (resolved), with the function's name; "" for other points.
+QString programPointBinary(const std::string& point, QString* function = nullptr, bool* isReturn = nullptr);
 
 } // namespace tapide

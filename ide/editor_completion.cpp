@@ -106,11 +106,10 @@ void EditorCompletion::loadBinary(const QString& path, bool explicitRequest) {
             loadingBinary_.clear();
         if (!editor_)
             return;
-        // Still in that binary's function("...")? Then show its functions now.
+        // Still where that binary's functions or $variables go? Then show them now.
         CompletionResult again = engine_.complete(editor_->utf8Text(), editor_->currentPosition(),
                                                   editor_->analysis(), snapshot_());
-        if (again.context.kind == CompletionContextKind::ProbeString && again.pendingBinary.isEmpty() &&
-            !again.items.isEmpty())
+        if (again.pendingBinary.isEmpty() && !again.items.isEmpty())
             complete(explicitRequest);
     });
     watcher->setFuture(loadElfFunctionsAsync(path));

@@ -154,7 +154,7 @@ struct CatalogueTree {
         if (binary && !binary->functions.isEmpty()) {
             QString name = QFileInfo(binary->path).fileName();
             QString g = "Functions of " + name;
-            QString doc = QString("function of %1 (%2)").arg(binary->path, binary->fromSymtab ? ".symtab" : ".dynsym");
+            QString doc = QString("function of %1 (%2)").arg(binary->path, binary->hasDwarf ? "with DWARF" : "symbols only");
             for (const QString& fn : binary->functions)
                 add(ProbeCatalogueDock::functionPoint(binary->path, fn), doc, {}, false, g, fn);
         }

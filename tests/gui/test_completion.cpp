@@ -5,6 +5,7 @@
 // help, hover docs, and the list in a live editor.
 #include "catalogue_indexer.h"
 #include "completion_engine.h"
+#include "elf_symbols.h"
 #include "document_tabs.h"
 #include "editor_completion.h"
 #include "script_analysis.h"
@@ -119,6 +120,11 @@ void TestCompletion::items_data() {
         {"$next : struct task_struct*"}, {"$prev : struct task_struct*"}, true);
     row("alias variables", "probe scheduler.ctxswitch { prev_p|", {"prev_pid : long", "prev_priority : long"}, {},
         true);
+    row("a program's $variables from DWARF, with C types",
+        "probe process(\"" TAP_UPROG_O0 "\").function(\"point_sum\") { $|", {"$p : struct point*", "$total : long int"},
+        {"$prev : struct task_struct*"});
+    row("$return of a program function", "probe process(\"" TAP_UPROG_O0 "\").function(\"greet\").return { $re|",
+        {"$return : char const*"});
     row("alias $variables", "probe scheduler.ctxswitch { $pr|", {"$prev : struct task_struct*"}, {}, true);
     row("syscall variables", "probe syscall.open { file|", {"filename : string"});
     row("syscall $variables", "probe syscall.openat { $fl|", {"$flags : int"});
@@ -144,6 +150,11 @@ void TestCompletion::items() {
     CompletionEngine engine;
     ScriptAnalysis analysis = analyseScript(p.text, "t.stp");
     CompletionResult r = engine.complete(p.text, p.cursor, analysis, fullSnapshot());
+    if (!r.pendingBinary.isEmpty()) { // as the editor does: load the program, then complete again
+        readElfFunctions(r.pendingBinary);
+        r = engine.complete(p.text, p.cursor, analysis, fullSnapshot());
+        QVERIFY(r.pendingBinary.isEmpty());
+    }
     QStringList got = labels(r);
     for (const QString& e : expected)
         QVERIFY2(got.contains(e), qPrintable(QString("missing '%1' in [%2]").arg(e, got.mid(0, 40).join(" | "))));

@@ -23,13 +23,14 @@ private slots:
     void cache();
     void completion();
     void catalogue();
+    void variablesFromDwarf();
 };
 
 void TestElfSymbols::resolve() {
     QString ls = resolveBinaryPath("ls");
     QVERIFY(!ls.isEmpty());
     QVERIFY(QFileInfo(ls).isAbsolute());
-    QCOMPARE(resolveBinaryPath("/bin/ls"), QString("/bin/ls"));
+    QCOMPARE(resolveBinaryPath("/bin/ls"), QFileInfo("/bin/ls").canonicalFilePath());
     QVERIFY(resolveBinaryPath("tapstudio-no-such-binary").isEmpty());
     QVERIFY(resolveBinaryPath("/no/such/file").isEmpty());
 }
@@ -37,7 +38,8 @@ void TestElfSymbols::resolve() {
 void TestElfSymbols::dynsym() {
     ElfFunctionTablePtr t = readElfFunctions("/bin/ls");
     QVERIFY2(t->error.isEmpty(), qPrintable(t->error));
-    QVERIFY(!t->fromSymtab); // stripped: .dynsym
+    QVERIFY(!t->hasDwarf); // stripped: .dynsym only
+    QVERIFY(t->variables.isEmpty());
     QVERIFY(t->functions.contains("_obstack_begin"));
     QVERIFY(!t->functions.contains("malloc")); // imports are not ls's functions
     QStringList sorted = t->functions;
@@ -52,9 +54,18 @@ void TestElfSymbols::dynsym() {
 void TestElfSymbols::symtab() {
     ElfFunctionTablePtr t = readElfFunctions(TAP_WORKLOAD);
     QVERIFY2(t->error.isEmpty(), qPrintable(t->error));
-    QVERIFY(t->fromSymtab);
     QVERIFY(t->functions.contains("main"));
     QVERIFY(t->functions.contains("now_ms")); // static: only in .symtab
+}
+
+void TestElfSymbols::variablesFromDwarf() {
+    ElfFunctionTablePtr t = readElfFunctions(TAP_UPROG_O0);
+    QVERIFY2(t->error.isEmpty(), qPrintable(t->error));
+    QVERIFY(t->hasDwarf);
+    using Vars = QVector<QPair<QString, QString>>;
+    QCOMPARE(t->variables.value("add"), Vars({{"$a", "int"}, {"$b", "int"}, {"$sum", "int"}}));
+    QCOMPARE(t->variables.value("greet.return"), Vars({{"$return", "char const*"}}));
+    QVERIFY(t->variables.value("_start").isEmpty()); // no DWARF for it
 }
 
 void TestElfSymbols::cache() {
