@@ -509,9 +509,13 @@ bool Elaborator::targetResolves(const Expr* e, const Scope& scope, std::string* 
 // The user program an @cast names: a path as its module, or, with no
 // module, the program a uprobe handler probes (as stap defaults to the probe's
 // module). "" for the kernel.
+static bool namesProgram(const std::string& module) {
+    return module.find('/') != std::string::npos && module.find('<') == std::string::npos; // not "kernel<linux/x.h>"
+}
+
 static std::string userCastBinary(const CastExpr* c, const ResolvedProbe* probe) {
     if (!c->module.empty())
-        return c->module.find('/') != std::string::npos ? elf::resolveExecutable(c->module).empty()
+        return namesProgram(c->module) ? elf::resolveExecutable(c->module).empty()
                                                               ? elf::resolveLibrary(c->module, "")
                                                               : elf::resolveExecutable(c->module)
                                                         : std::string();
@@ -561,7 +565,7 @@ bool Elaborator::castResolves(Expr* e, const Scope& scope, std::string* error) {
     auto* c = static_cast<CastExpr*>(e);
     if (std::string binary = userCastBinary(c, scope.probe); !binary.empty())
         return userCastResolves(c, binary, error);
-    if (!c->module.empty() && c->module.find('/') != std::string::npos) {
+    if (namesProgram(c->module)) {
         if (error)
             *error = "cannot find the program or library '" + c->module + "' that @cast names";
         return false;
