@@ -154,8 +154,8 @@ int32_t castType(const Btf* btf, const std::string& typeName, const std::string&
     std::string where = module.empty() ? std::string("kernel") : module;
     if (!(module.empty() || module == "kernel" || module.rfind("kernel<", 0) == 0))
         return fail("type definition '" + typeName + "' not found in '" + where +
-                    "': only the kernel's own types (BTF) are available, not those of module or "
-                    "user-space binary '" + module + "'");
+                    "': only the kernel's own types (BTF) are available, not those of module '" + module +
+                    "' (a program or library is named by its path)");
     if (!btf)
         return fail("type definition '" + typeName + "' not found in '" + where +
                     "': this kernel has no type information (/sys/kernel/btf/vmlinux)");

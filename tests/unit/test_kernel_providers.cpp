@@ -9,6 +9,8 @@
 #include "kernel/tracefs.h"
 #include "listing.h"
 
+#include <bpf/libbpf.h>
+
 #include <QCoreApplication>
 #include <QProcess>
 #include <QtTest>
@@ -121,6 +123,7 @@ private slots:
     void processPoints();
     void kernelFunctionOnThisKernel();
     void kernelFunctionWhereAllowed();
+    void kernelFunctionObjects();
     // tapset aliases
     void tapsetAliasesResolve();
     void aliasVariables();
@@ -523,6 +526,49 @@ void KernelProvidersTest::kernelFunctionWhereAllowed() {
     QCOMPARE(run("kprobe", {"-L", "kprobe.function(\"do_exit\")"}), QString("kprobe.function(\"do_exit\")\n"));
     QString none = run("none", {"-p2", "-e", "probe kernel.function(\"do_exit\") { println(1) }"});
     QVERIFY2(none.contains("kernel.trace(\"sched_process_exit\") or kprocess.exit"), qPrintable(none));
+}
+
+// For kernels that allow fentry or kprobes (simulated): the generated C
+// compiles (tstap -p4) and libbpf, which attaches each program by its
+// section, opens the object as fentry/fexit (tracing) or kprobe/kretprobe
+// programs.
+void KernelProvidersTest::kernelFunctionObjects() {
+    NEED_KERNEL();
+    QString tstap = tstapPath();
+    if (!QFile::exists(tstap))
+        QSKIP("tstap is not built next to the tests");
+    struct Case {
+        const char* assume;
+        const char* entrySection;
+        const char* returnSection;
+        bpf_prog_type type;
+    };
+    for (const Case& c : {Case{"fentry", "fentry/vfs_read", "fexit/vfs_read", BPF_PROG_TYPE_TRACING},
+                          Case{"kprobe", "kprobe/vfs_read", "kretprobe/vfs_read", BPF_PROG_TYPE_KPROBE}}) {
+        QProcess p;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert("TAPSTUDIO_ASSUME_KERNEL_PROBES", c.assume);
+        p.setProcessEnvironment(env);
+        p.start(tstap, {"-p4", "-e",
+                        "probe kernel.function(\"vfs_read\") { printf(\"%d %d\\n\", $count, $file->f_inode->i_ino) }\n"
+                        "probe kernel.function(\"vfs_read\").return { printf(\"%d\\n\", $return) }"});
+        QVERIFY(p.waitForFinished(60000));
+        QString object = QString::fromUtf8(p.readAllStandardOutput()).trimmed();
+        QVERIFY2(p.exitCode() == 0 && QFile::exists(object), qPrintable(object + p.readAllStandardError()));
+        bpf_object* obj = bpf_object__open_file(object.toUtf8().constData(), nullptr);
+        QVERIFY(obj);
+        QStringList sections;
+        bpf_program* prog;
+        bpf_object__for_each_program(prog, obj) {
+            sections << bpf_program__section_name(prog);
+            QCOMPARE(bpf_program__type(prog), c.type);
+            if (c.type == BPF_PROG_TYPE_TRACING)
+                QCOMPARE(bpf_program__expected_attach_type(prog),
+                         sections.back().startsWith("fentry") ? BPF_TRACE_FENTRY : BPF_TRACE_FEXIT);
+        }
+        bpf_object__close(obj);
+        QVERIFY2(sections.contains(c.entrySection) && sections.contains(c.returnSection), qPrintable(sections.join(" ")));
+    }
 }
 
 void KernelProvidersTest::tapsetAliasesResolve() {
