@@ -25,16 +25,17 @@ gcc -shared -fPIC -O2 -o "$work/memlock_shim.so" "$top/bench/exec/memlock_shim.c
 target=$work/uprobe_target
 expect=$((runs * n))
 
-# Best of $runs runs of the target, in ns.
-measure() {
-    local best=
+# $runs runs of the target: ns[KEY] = the best, worst[KEY] = the worst, in ns.
+timed() {
+    local best= slow=
     for _ in $(seq 1 $runs); do
         local t0 t1
         t0=$(date +%s%N); "$target" "$n"; t1=$(date +%s%N)
         local d=$((t1 - t0))
         if [ -z "$best" ] || [ "$d" -lt "$best" ]; then best=$d; fi
+        if [ -z "$slow" ] || [ "$d" -gt "$slow" ]; then slow=$d; fi
     done
-    echo "$best"
+    ns[$1]=$best; worst[$1]=$slow
 }
 
 # Starts a tracer in the background and waits (up to 60 s) until its output
@@ -96,35 +97,37 @@ probe begin { printf(\"READY\\n\") }
 probe end { printf(\"n=%d\\n\", n) }"
 
 echo "uprobe on tap_bench_fn, N=$n calls per run, best of $runs; counts checked against $expect"
-base=$(measure)
-declare -A ns bad
-if start READY "$work/loader" "$work/empty.o" "$target"; then ns[empty]=$(measure); stop
+declare -A ns worst bad
+timed base; base=${ns[base]}
+if start READY "$work/loader" "$work/empty.o" "$target"; then timed empty; stop
 else echo "  empty: failed: $(reason)"; fi
-if start READY "$work/loader" "$work/hand.o" "$target"; then ns[hand]=$(measure); stop; check hand-written count= hand
+if start READY "$work/loader" "$work/hand.o" "$target"; then timed hand; stop; check hand-written count= hand
 else echo "  hand-written: failed: $(reason)"; fi
 if start Attaching bpftrace -e "uprobe:$target:tap_bench_fn { @n = count(); }"; then
-    ns[bpftrace]=$(measure); stop; check bpftrace '@n:' bpftrace
+    timed bpftrace; stop; check bpftrace '@n:' bpftrace
 else echo "  bpftrace: failed: $(reason)"; fi
-if start READY stap -e "$script"; then ns[stap]=$(measure); stop; check stap n= stap
+if start READY stap -e "$script"; then timed stap; stop; check stap n= stap
 else echo "  stap: cannot run here: $(reason)"; fi
-if start READY stapbpf stap --runtime=bpf -e "$script"; then ns[stapbpf]=$(measure); stop; check "stap --runtime=bpf" n= stapbpf
+if start READY stapbpf stap --runtime=bpf -e "$script"; then timed stapbpf; stop; check "stap --runtime=bpf" n= stapbpf
 else echo "  stap --runtime=bpf: cannot run here: $(reason)"; fi
 # tstap: ready at its begin probe's READY, or at -v's "Pass 5: ... attached".
 if [ -x "$tstap" ] && start 'READY|links attached' "$tstap" -v -e "$script"; then
-    ns[tstap]=$(measure); stop; check tstap n= tstap
+    timed tstap; stop; check tstap n= tstap
 elif [ -x "$tstap" ]; then echo "  tstap: failed: $(reason)"
 else echo "  tstap: failed: $tstap not built"; fi
 
 per() { python3 -c "print('%.0f' % (($1 - $base) / $n))"; }
 echo
-echo "per-event overhead, ns (N=$n calls, best of $runs, baseline $((base / n)) ns/call untraced):"
-printf '  %-9s %8s %14s\n' tracer ns "beyond empty"
-for k in empty hand tstap bpftrace stap stapbpf; do
+echo "per-event overhead, ns (N=$n calls, best of $runs, minus the untraced best; base = untraced, $((base / n)) ns/call):"
+printf '  %-9s %8s %14s %8s\n' tracer ns "beyond empty" spread
+for k in base empty hand tstap bpftrace stap stapbpf; do
     [ -n "${ns[$k]:-}" ] || continue
     extra=-
-    [ -n "${ns[empty]:-}" ] && [ "$k" != empty ] && extra=$(python3 -c "print('%.0f' % ((${ns[$k]} - ${ns[empty]}) / $n))")
-    printf '  %-9s %8s %14s%s\n' "$k" "$(per "${ns[$k]}")" "$extra" "${bad[$k]:+   (count wrong: not valid)}"
+    [ -n "${ns[empty]:-}" ] && [ "$k" != empty ] && [ "$k" != base ] && extra=$(python3 -c "print('%.0f' % ((${ns[$k]} - ${ns[empty]}) / $n))")
+    printf '  %-9s %8s %14s %8s%s\n' "$k" "$(per "${ns[$k]}")" "$extra" "$(((worst[$k] - ns[$k]) / n))" \
+        "${bad[$k]:+   (count wrong: not valid)}"
 done
+echo "  (spread = (worst - best run) / N: differences between tracers smaller than it are noise)"
 [ -n "${ns[empty]:-}" ] && echo "  (empty = the kernel's uprobe trap plus an empty BPF program: the part no tracer can remove)"
 if [ -n "${ns[tstap]:-}" ]; then
     python3 -c "

@@ -365,24 +365,30 @@ void ElfBinaryTest::sdtMarkerMatchesReadelf() {
     QFETCH(QString, path);
     auto binary = openOrFail(path);
     QVERIFY(binary);
-    QCOMPARE(binary->sdtProbes().size(), size_t(1));
+    QCOMPARE(binary->sdtProbes().size(), size_t(2)); // tick and guarded
     const SdtProbe* tick = findProbe(*binary, "tap_uprog", "tick");
     QVERIFY(tick);
+    QVERIFY(findProbe(*binary, "tap_uprog", "guarded"));
 
     QString notes = run("readelf", {"-n", path});
-    static const QRegularExpression location("Location: 0x([0-9a-f]+), Base: 0x[0-9a-f]+, "
-                                             "Semaphore: 0x([0-9a-f]+)\\s+Arguments: ([^\\n]*)");
-    auto match = location.match(notes);
-    QVERIFY2(match.hasMatch(), qPrintable(notes));
-    QCOMPARE(tick->address, match.captured(1).toULongLong(nullptr, 16));
-    QCOMPARE(tick->semaphore, match.captured(2).toULongLong(nullptr, 16));
-    QCOMPARE(QString::fromStdString(tick->argText), match.captured(3).trimmed());
-
-    QCOMPARE(tick->semaphore, uint64_t(0));
-    QCOMPARE(tick->semaphoreOffset, uint64_t(0));
-    QVERIFY(binary->functionAt(tick->address));
-    QCOMPARE(binary->functionAt(tick->address)->name, std::string("main"));
-    QVERIFY(binary->fileOffset(tick->address));
+    static const QRegularExpression note("Name: (\\w+)\\s+Location: 0x([0-9a-f]+), Base: 0x[0-9a-f]+, "
+                                         "Semaphore: 0x([0-9a-f]+)\\s+Arguments: ([^\\n]*)");
+    int seen = 0;
+    for (auto it = note.globalMatch(notes); it.hasNext(); ++seen) {
+        auto match = it.next();
+        const SdtProbe* probe = findProbe(*binary, "tap_uprog", match.captured(1).toStdString());
+        QVERIFY2(probe, qPrintable(match.captured(1)));
+        QCOMPARE(probe->address, match.captured(2).toULongLong(nullptr, 16));
+        QCOMPARE(probe->semaphore, match.captured(3).toULongLong(nullptr, 16));
+        QCOMPARE(QString::fromStdString(probe->argText), match.captured(4).trimmed());
+        // Both have semaphores (the program defines _SDT_HAS_SEMAPHORES): in .probes, in the file.
+        QVERIFY(probe->semaphore != 0);
+        QVERIFY(probe->semaphoreOffset != 0);
+        QVERIFY(binary->functionAt(probe->address));
+        QCOMPARE(binary->functionAt(probe->address)->name, std::string("main"));
+        QVERIFY(binary->fileOffset(probe->address));
+    }
+    QCOMPARE(seen, 2);
 
     QCOMPARE(QString::fromStdString(tick->argError), QString());
     QCOMPARE(tick->args.size(), size_t(2));

@@ -2,12 +2,16 @@
  * .return, .statement, .mark, .plt, .library), built with -g at -O0 and -O2:
  *   tap_uprog N [NAME]   run the call pattern below N times
  * Each round calls add(i, 2*i), point_sum() on a struct, greet(NAME),
- * fib(5) (recursive), the SDT marker tap_uprog:tick(i, name) and libc's
+ * fib(5) (recursive), the SDT marker tap_uprog:tick(i, name), the marker
+ * tap_uprog:guarded(i + 1) when its semaphore is set, and libc's
  * strlen() and getpid() through the PLT. It prints nothing (its output would
  * interleave with the tracer's); the results go to a global. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+/* Markers with semaphores, as `dtrace -G` makes them: the guarded marker
+ * runs only while a tracer has raised its semaphore (uprobes' ref_ctr). */
+#define _SDT_HAS_SEMAPHORES 1
 #include <sys/sdt.h>
 #include <unistd.h>
 
@@ -20,6 +24,9 @@ struct point {
 	const char *label;
 	struct point *next;
 };
+
+__extension__ unsigned short tap_uprog_tick_semaphore __attribute__((unused, section(".probes")));
+__extension__ unsigned short tap_uprog_guarded_semaphore __attribute__((unused, section(".probes")));
 
 long tap_rounds; /* a global for @var and SDT %rip operands */
 volatile long tap_check;
@@ -67,6 +74,8 @@ int main(int argc, char **argv)
 		check += fib(5);
 		tap_rounds = i + 1;
 		DTRACE_PROBE2(tap_uprog, tick, i, name);
+		if (tap_uprog_guarded_semaphore)
+			DTRACE_PROBE1(tap_uprog, guarded, tap_rounds);
 		check += getpid() > 0;
 	}
 	tap_check = check;
