@@ -208,6 +208,11 @@ struct AtVarExpr : Expr {
     std::string module;
     std::vector<TargetComponent> components;
     bool addressOf = false;
+    // Set by pass 2 for a user program's global (DWARF): its type and its
+    // link-time address.
+    const UserTypeTable* userTypes = nullptr;
+    int userType = -1;
+    uint64_t userAddress = 0;
     AtVarExpr(SourceLoc l) : Expr(ExprKind::AtVar, l) {}
 };
 

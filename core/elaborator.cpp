@@ -561,6 +561,45 @@ bool Elaborator::userCastResolves(CastExpr* c, const std::string& binary, std::s
     return true;
 }
 
+// @var("name[@file]"[, "module"]): a global of the probed program (or of
+// the program or library the module names). The kernel's globals are not
+// readable here (no symbol addresses in BTF).
+bool Elaborator::atVarResolves(AtVarExpr* v, const Scope& scope, std::string* error) {
+    CastExpr asCast(v->loc, nullptr);
+    asCast.module = v->module;
+    std::string binary = userCastBinary(&asCast, scope.probe);
+    std::string name = v->varName.substr(0, v->varName.find('@'));
+    std::string file = v->varName.find('@') == std::string::npos ? "" : v->varName.substr(v->varName.find('@') + 1);
+    std::string problem;
+    const dwarf::DebugInfo* debug = binary.empty() ? nullptr : dwarf::DebugInfo::of(binary, problem);
+    std::optional<dwarf::Variable> global = debug ? debug->globalVariable(name, file) : std::nullopt;
+    if (!global) {
+        problem = "unable to find global '" + v->varName + "' in " +
+                  (binary.empty() ? (v->module.empty() ? std::string("kernel") : v->module) : binary);
+    } else if (!global->locationError.empty() || !global->location.relocated) {
+        problem = "cannot read global '" + v->varName + "': " +
+                  (global->locationError.empty() ? std::string("it has no fixed address") : global->locationError);
+    } else {
+        TargetExpr path(v->loc, "@var(\"" + v->varName + "\")");
+        path.components = v->components;
+        path.addressOf = v->addressOf;
+        Type type = Type::Long;
+        problem = path.components.empty() && path.addressOf
+                      ? std::string()
+                      : user::checkUserTarget(debug->types(), global->type, path, type);
+        if (problem.empty()) {
+            v->userTypes = &debug->types();
+            v->userType = global->type;
+            v->userAddress = uint64_t(global->location.offset);
+            v->type = type;
+            return true;
+        }
+    }
+    if (error)
+        *error = problem;
+    return false;
+}
+
 bool Elaborator::castResolves(Expr* e, const Scope& scope, std::string* error) {
     auto* c = static_cast<CastExpr*>(e);
     if (std::string binary = userCastBinary(c, scope.probe); !binary.empty())
@@ -754,9 +793,12 @@ void Elaborator::resolveExpr(Expr* e, Scope& scope, bool write) {
     }
     case ExprKind::AtVar: {
         auto* v = static_cast<AtVarExpr*>(e);
-        diags_.error(Phase::Semantic, "unable to find global '" + v->varName + "' in " +
-                                          (v->module.empty() ? std::string("kernel") : v->module),
-                     e->loc, describeExpr(e));
+        for (TargetComponent& tc : v->components)
+            if (tc.index)
+                resolveExpr(tc.index, scope);
+        std::string problem;
+        if (!atVarResolves(v, scope, &problem))
+            diags_.error(Phase::Semantic, problem, e->loc, describeExpr(e));
         return;
     }
     case ExprKind::Autocast: {
@@ -779,7 +821,9 @@ void Elaborator::resolveExpr(Expr* e, Scope& scope, bool write) {
                 resolves = false;
             if (x->kind == ExprKind::Cast && !castResolves(x, scope))
                 resolves = false;
-            if (x->kind == ExprKind::AtVar || x->kind == ExprKind::Autocast)
+            if (x->kind == ExprKind::AtVar && !atVarResolves(static_cast<AtVarExpr*>(x), scope))
+                resolves = false;
+            if (x->kind == ExprKind::Autocast)
                 resolves = false;
         });
         w->value = resolves ? 1 : 0;

@@ -63,6 +63,7 @@ private:
     bool targetResolves(const Expr* e, const Scope& scope, std::string* error = nullptr);
     bool castResolves(Expr* e, const Scope& scope, std::string* error = nullptr);
     bool userCastResolves(CastExpr* c, const std::string& binary, std::string* error);
+    bool atVarResolves(AtVarExpr* v, const Scope& scope, std::string* error = nullptr);
     void checkForeachModification();
     void placeTimersNeedingTaskContext();
     void pruneLocals();

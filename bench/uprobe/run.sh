@@ -5,13 +5,13 @@
 # and stapbpf, when they can run here), a hand-written libbpf uprobe program
 # (per-CPU in-place add: the floor) and an empty one (the kernel's uprobe trap).
 # Every tracer that prints a count is checked against the calls it saw (5 x N).
-# Usage: bench/uprobe/run.sh [N_CALLS]   (default 100000: see bench/README.md)
+# Usage: bench/uprobe/run.sh [N_CALLS]   (default 1000000; RUNS=5 runs per tracer)
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 top=$here/../..
 tstap=$top/build/app/tstap
-n=${1:-100000}
-runs=5
+n=${1:-1000000}
+runs=${RUNS:-5}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 [ "$(id -u)" -eq 0 ] || { echo "run as root"; exit 1; }
@@ -25,8 +25,19 @@ gcc -shared -fPIC -O2 -o "$work/memlock_shim.so" "$top/bench/exec/memlock_shim.c
 target=$work/uprobe_target
 expect=$((runs * n))
 
-# $runs runs of the target: ns[KEY] = the best, worst[KEY] = the worst, in ns.
+# The file offsets at which uprobes on $target are attached now: BPF links
+# (bpftool) and tracefs uprobe events (what stapbpf creates).
+sites() {
+    {
+        bpftool perf list 2>/dev/null | grep -F "filename $target " | grep -oE 'offset [0-9]+' | cut -d' ' -f2
+        grep -F "$target:" /sys/kernel/tracing/uprobe_events 2>/dev/null | grep -oE ':0x[0-9a-f]+$' | cut -c2-
+    } | while read -r o; do printf '0x%x\n' "$((o))"; done | sort -u | tr '\n' ' ' | sed 's/ $//'
+}
+
+# $runs runs of the target: ns[KEY] = the best, worst[KEY] = the worst, in ns;
+# at[KEY] = where the tracer's uprobe is.
 timed() {
+    [ "$1" = base ] || at[$1]=$(sites)
     local best= slow=
     for _ in $(seq 1 $runs); do
         local t0 t1
@@ -96,8 +107,11 @@ probe process(\"$target\").function(\"tap_bench_fn\") { n++ }
 probe begin { printf(\"READY\\n\") }
 probe end { printf(\"n=%d\\n\", n) }"
 
-echo "uprobe on tap_bench_fn, N=$n calls per run, best of $runs; counts checked against $expect"
-declare -A ns worst bad
+# The instruction the uprobe replaces decides the trap's cost (see uprobe_target.c).
+insn=$(objdump -d --no-show-raw-insn "$target" | grep -A1 '<tap_bench_fn>:' | tail -1 | cut -f2- | tr -s ' \t' ' ')
+entry=$(printf '0x%x' "$((0x$(nm "$target" | awk '$3 == "tap_bench_fn" { print $1 }')))")
+echo "uprobe on tap_bench_fn (entry $entry: $insn), N=$n calls per run, best of $runs; counts checked against $expect"
+declare -A ns worst bad at
 timed base; base=${ns[base]}
 if start READY "$work/loader" "$work/empty.o" "$target"; then timed empty; stop
 else echo "  empty: failed: $(reason)"; fi
@@ -119,13 +133,16 @@ else echo "  tstap: failed: $tstap not built"; fi
 per() { python3 -c "print('%.0f' % (($1 - $base) / $n))"; }
 echo
 echo "per-event overhead, ns (N=$n calls, best of $runs, minus the untraced best; base = untraced, $((base / n)) ns/call):"
-printf '  %-9s %8s %14s %8s\n' tracer ns "beyond empty" spread
+printf '  %-9s %8s %14s %8s  %s\n' tracer ns "beyond empty" spread "uprobe at"
 for k in base empty hand tstap bpftrace stap stapbpf; do
     [ -n "${ns[$k]:-}" ] || continue
     extra=-
     [ -n "${ns[empty]:-}" ] && [ "$k" != empty ] && [ "$k" != base ] && extra=$(python3 -c "print('%.0f' % ((${ns[$k]} - ${ns[empty]}) / $n))")
-    printf '  %-9s %8s %14s %8s%s\n' "$k" "$(per "${ns[$k]}")" "$extra" "$(((worst[$k] - ns[$k]) / n))" \
-        "${bad[$k]:+   (count wrong: not valid)}"
+    where=${at[$k]:--}
+    [ "$k" = base ] && where=
+    [ -n "$where" ] && [ "$where" != "$entry" ] && [ "$where" != - ] && where="$where (NOT the entry $entry)"
+    printf '  %-9s %8s %14s %8s  %s%s\n' "$k" "$(per "${ns[$k]}")" "$extra" "$(((worst[$k] - ns[$k]) / n))" \
+        "$where" "${bad[$k]:+   (count wrong: not valid)}"
 done
 echo "  (spread = (worst - best run) / N: differences between tracers smaller than it are noise)"
 [ -n "${ns[empty]:-}" ] && echo "  (empty = the kernel's uprobe trap plus an empty BPF program: the part no tracer can remove)"

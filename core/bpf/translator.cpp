@@ -718,6 +718,19 @@ std::string Translator::genTarget(Expr* e) {
         return it->second; // an entry-time $variable of a .return probe
     if (e->kind == ExprKind::Cast)
         return genCast(static_cast<CastExpr*>(e));
+    if (auto* v = static_cast<AtVarExpr*>(e); e->kind == ExprKind::AtVar && v->userTypes) {
+        // A program's global: a variable at its (relocated) link-time address.
+        ContextVar global;
+        global.name = "@var(\"" + v->varName + "\")";
+        global.userTypes = v->userTypes;
+        global.userType = v->userType;
+        global.userLocation = {UserLocation::Kind::Memory, "", int64_t(v->userAddress), true};
+        TargetExpr t(v->loc, global.name);
+        t.components = v->components;
+        t.addressOf = v->addressOf;
+        t.type = v->type;
+        return genUserTarget(&t, global);
+    }
     if (e->kind != ExprKind::Target)
         error("@var and autocast need kernel type information this runtime does not use yet", e->loc);
     auto* t = static_cast<TargetExpr*>(e);

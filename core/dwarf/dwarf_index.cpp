@@ -605,6 +605,35 @@ std::vector<Statement> DebugInfo::statements(const Function& function, int line)
     return out;
 }
 
+std::optional<Variable> DebugInfo::globalVariable(const std::string& name, const std::string& file) const {
+    std::lock_guard lock(impl_->mutex);
+    if (!impl_->dw)
+        return std::nullopt;
+    Dwarf_CU* cu = nullptr;
+    Dwarf_Die cudie, subdie;
+    uint8_t unitType = 0;
+    Dwarf_Half version = 0;
+    while (dwarf_get_units(impl_->dw, cu, &cu, &version, &unitType, &cudie, &subdie) == 0) {
+        Dwarf_Die child;
+        if (dwarf_child(&cudie, &child) != 0)
+            continue;
+        do {
+            Dwarf_Attribute location;
+            if (dwarf_tag(&child) != DW_TAG_variable || attrString(&child, DW_AT_name) != name ||
+                !dwarf_attr(&child, DW_AT_location, &location))
+                continue; // declarations (extern) have no location
+            const char* declFile = dwarf_decl_file(&child);
+            std::string declared = declFile ? declFile : "";
+            if (!file.empty() && declared != file &&
+                !(declared.size() > file.size() && declared.compare(declared.size() - file.size(), file.size(), file) == 0 &&
+                  declared[declared.size() - file.size() - 1] == '/'))
+                continue;
+            return impl_->variable(*types_, &child, false, 0, &cudie, 0);
+        } while (dwarf_siblingof(&child, &child) == 0);
+    }
+    return std::nullopt;
+}
+
 UserLocation DebugInfo::frameAddress(uint64_t pc) const {
     std::lock_guard lock(impl_->mutex);
     std::string ignored;

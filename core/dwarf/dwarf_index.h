@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -61,6 +62,9 @@ public:
     int returnType(const Function& function, std::string* typeName = nullptr) const;
     // Statements of `function` at `line` (0: every line of the function).
     std::vector<Statement> statements(const Function& function, int line) const;
+    // A global or file-static variable ("name", or "name@file.c" for the
+    // static of one file): its location is a relocated address.
+    std::optional<Variable> globalVariable(const std::string& name, const std::string& file = "") const;
     // The canonical frame address at `pc` (from .eh_frame / .debug_frame):
     // a Memory location reg + offset, or Kind::None when unknown.
     UserLocation frameAddress(uint64_t pc) const;
