@@ -150,9 +150,11 @@ std::vector<BpfLoader::HitCount> BpfLoader::hitCounts() const {
     return out;
 }
 
-bool BpfLoader::attach(std::string& error) {
-    // Run counts and times for -t (cheap; kept while the session runs).
-    statsFd_ = bpf_enable_stats(BPF_STATS_RUN_TIME);
+bool BpfLoader::attach(bool runStats, std::string& error) {
+    // Run counts and times for -t. Not free: the kernel then reads the clock
+    // twice around every program run (tens of ns per event).
+    if (runStats)
+        statsFd_ = bpf_enable_stats(BPF_STATS_RUN_TIME);
     for (const bpf::ProgramSpec& spec : translation_.programs) {
         bpf_program* prog = bpf_object__find_program_by_name(object_, spec.function.c_str());
         if (!prog) {

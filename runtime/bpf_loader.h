@@ -34,7 +34,7 @@ public:
     // the script line the failing code came from; `verifierLog` keeps the log.
     bool load(const std::string& objectPath, int64_t target, std::string& error);
     // Attaches every program; on failure nothing stays attached.
-    bool attach(std::string& error);
+    bool attach(bool runStats, std::string& error);
     void detach();
 
     struct HitCount {

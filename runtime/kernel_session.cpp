@@ -10,7 +10,7 @@ namespace tap::rt {
 
 std::unique_ptr<KernelSession> KernelSession::start(const bpf::Translation& translation, Runtime& rt,
                                                     const CompiledProgram& program, int64_t target, int verbose,
-                                                    std::string& error) {
+                                                    bool runStats, std::string& error) {
     std::string why = bpfUnavailableReason();
     if (!why.empty()) {
         error = why;
@@ -41,7 +41,7 @@ std::unique_ptr<KernelSession> KernelSession::start(const bpf::Translation& tran
             std::fputs(ks->loader_->verifierLog().c_str(), stderr);
         return nullptr;
     }
-    if (!ks->loader_->attach(error))
+    if (!ks->loader_->attach(runStats, error))
         return nullptr;
     if (verbose)
         std::fprintf(stderr, "Pass 5: %zu BPF links attached in %lldreal ms.\n", ks->loader_->attachedCount(),

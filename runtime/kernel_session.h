@@ -20,9 +20,10 @@ class KernelSession {
 public:
     // Compiles (or takes from the cache), loads and attaches. Returns null
     // with `error` set when any step fails; nothing stays attached then.
+    // `runStats`: collect the kernel's per-program run statistics (-t).
     static std::unique_ptr<KernelSession> start(const bpf::Translation& translation, Runtime& rt,
                                                 const CompiledProgram& program, int64_t target,
-                                                int verbose, std::string& error);
+                                                int verbose, bool runStats, std::string& error);
 
     int pollFd() const { return loader_->pollFd(); }
     void consume() { loader_->consume(); }

@@ -187,7 +187,7 @@ int runSession(const Program& program, const SourceManager& sources, const Sessi
     std::unique_ptr<KernelSession> kernel;
     if (options.kernel) {
         std::string problem;
-        kernel = KernelSession::start(*options.kernel, rt, *cp, rt.target, options.verbose, problem);
+        kernel = KernelSession::start(*options.kernel, rt, *cp, rt.target, options.verbose, options.hitReport, problem);
         if (!kernel) {
             rt.out.message("error", "ERROR: " + problem + "\nPass 5: run failed.  [man error::pass5]\n");
             rt.out.event("{\"t\":\"stopped\",\"reason\":\"error\",\"exit_code\":1,\"errors\":1,\"skipped\":0,\"drops\":0}");

@@ -5,11 +5,12 @@
 # and stapbpf, when they can run here), a hand-written libbpf uprobe program
 # (per-CPU in-place add: the floor) and an empty one (the kernel's uprobe trap).
 # Every tracer that prints a count is checked against the calls it saw (5 x N).
-# Usage: bench/uprobe/run.sh [N_CALLS]   (default 1000000; RUNS=5 runs per tracer)
+# Usage: bench/uprobe/run.sh [N_CALLS]   (default 1000000; environment: RUNS=5
+# runs per tracer, TSTAP=build/app/tstap)
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 top=$here/../..
-tstap=$top/build/app/tstap
+tstap=${TSTAP:-$top/build/app/tstap}
 n=${1:-1000000}
 runs=${RUNS:-5}
 work=$(mktemp -d)
@@ -154,6 +155,8 @@ h=(${ns[hand]:-0}-$base)/$n if '${ns[hand]:-}' else None
 print('  tstap/bpftrace = %s (target <= 1.0)   tstap/hand-written = %s (target <= 1.05)' % (
     '%.3f' % (t/b) if b else '-', '%.3f' % (t/h) if h else '-'))"
     [ -n "${bad[tstap]:-}${bad[bpftrace]:-}${bad[hand]:-}" ] && echo "  WARNING: a count was wrong: these ratios are not valid"
+    [ -n "${at[tstap]:-}" ] && [ "${at[tstap]}" != "$entry" ] &&
+        echo "  WARNING: tstap's uprobe is at ${at[tstap]}, not at the function entry $entry where the others are: it traps on another instruction"
 else
     echo "  tstap/bpftrace, tstap/hand-written: no tstap number"
 fi

@@ -406,6 +406,35 @@ struct DebugInfo::Impl {
 
 namespace {
 
+// Is the code of this compile unit optimized? Then, as stap does, a function
+// probe sits at the entry: parameters are in their registers there (the
+// DWARF location lists say so), and a later address may be an instruction
+// the kernel must single-step (~10x slower than emulating a push at the
+// entry). Unoptimized code gets the address after the prologue, where the
+// parameters have been stored to the frame slots DWARF names. gcc records
+// its -O option in DW_AT_producer; without one (clang), location lists
+// betray optimization.
+bool optimizedUnit(Dwarf_Die* cu) {
+    std::string producer = attrString(cu, DW_AT_producer);
+    size_t at = producer.rfind(" -O"); // the last one wins, as on gcc's command line
+    return at != std::string::npos && at + 3 < producer.size() && producer[at + 3] != '0' && producer[at + 3] != ' ';
+}
+
+bool hasLocationList(Dwarf_Die* function) {
+    Dwarf_Die child;
+    if (dwarf_child(function, &child) != 0)
+        return false;
+    do {
+        Dwarf_Attribute attr;
+        if (dwarf_tag(&child) == DW_TAG_formal_parameter && dwarf_attr(&child, DW_AT_location, &attr)) {
+            unsigned form = dwarf_whatform(&attr);
+            if (form == DW_FORM_sec_offset || form == DW_FORM_loclistx || form == DW_FORM_data4 || form == DW_FORM_data8)
+                return true;
+        }
+    } while (dwarf_siblingof(&child, &child) == 0);
+    return false;
+}
+
 std::mutex cacheMutex;
 std::map<std::string, std::unique_ptr<DebugInfo>>& cache() {
     static std::map<std::string, std::unique_ptr<DebugInfo>> c;
@@ -449,11 +478,13 @@ const DebugInfo* DebugInfo::of(const std::string& path, std::string& error) {
         while (dwarf_get_units(im.dw, cu, &cu, &version, &unitType, &cudie, &subdie) == 0) {
             struct Walk {
                 DebugInfo* info;
-            } walk{info.get()};
+                bool optimized;
+            } walk{info.get(), optimizedUnit(&cudie)};
             dwarf_getfuncs(
                 &cudie,
                 [](Dwarf_Die* die, void* arg) -> int {
                     DebugInfo* self = static_cast<Walk*>(arg)->info;
+                    bool optimized = static_cast<Walk*>(arg)->optimized;
                     Function f;
                     f.name = attrString(die, DW_AT_name);
                     if (f.name.empty())
@@ -469,11 +500,14 @@ const DebugInfo* DebugInfo::of(const std::string& path, std::string& error) {
                         while (dwarf_siblingof(&child, &child) == 0);
                     Dwarf_Addr low = 0;
                     if (dwarf_lowpc(die, &low) == 0) {
-                        f.lowPc = low;
-                        Dwarf_Addr* bkpts = nullptr;
-                        int n = dwarf_entry_breakpoints(die, &bkpts);
-                        f.probePc = n > 0 ? bkpts[0] : low;
-                        free(bkpts);
+                        f.lowPc = f.probePc = low;
+                        if (!optimized && !hasLocationList(die)) {
+                            Dwarf_Addr* bkpts = nullptr;
+                            int n = dwarf_entry_breakpoints(die, &bkpts);
+                            if (n > 0)
+                                f.probePc = bkpts[0];
+                            free(bkpts);
+                        }
                         self->functions_.push_back(f);
                     }
                     if (dwarf_func_inline(die)) {

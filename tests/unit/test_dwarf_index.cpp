@@ -116,6 +116,11 @@ private slots:
         QCOMPARE(variable(vars, "a")->location.kind, UserLocation::Kind::Register);
         QCOMPARE(variable(vars, "a")->location.reg, std::string("di"));
         QCOMPARE(variable(vars, "b")->location.reg, std::string("si"));
+        // Optimized code is probed at the entry, as stap does: the arguments
+        // are in their registers there, and no later instruction has to be
+        // single-stepped.
+        for (const Function& f : d->functions())
+            QCOMPARE(f.probePc, f.lowPc);
         const Function* main = find(*d, "main");
         const Variable* n = variable(d->variables(*main, main->probePc), "n");
         QVERIFY(n);
