@@ -1964,7 +1964,10 @@ std::string Translator::genEntryProgram(const ResolvedProbe& p, const std::strin
             bool here = false, atEntry = false;
             for (const ContextVar& v : p.context) here = here || v.name == name;
             for (const ContextVar& v : p.entryContext) atEntry = atEntry || v.name == name;
-            if (!here && atEntry)
+            // A return uprobe's $$parms, $$locals, $$vars: the entry's variables, as in stap.
+            bool entryVars = (name == "$$parms" || name == "$$locals" || name == "$$vars") && !p.entryContext.empty() &&
+                             p.entryContext.front().isUser();
+            if ((!here && atEntry) || entryVars)
                 implicit.push_back(x);
         };
         if (s) walkExprs(s, visitTarget);
