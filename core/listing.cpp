@@ -232,6 +232,8 @@ void listWithVariables(const CompileOptions& options, const std::vector<Candidat
                 vars.push_back({l->name, typeName(l->type)});
             }
             for (const ContextVar& v : rp.context) {
+                if (!v.locationError.empty())
+                    continue; // like stap: only what can be read at the probe address
                 std::string t = v.cType.empty() ? typeName(v.type) : kernel::stapTypeSpelling(v.cType);
                 vars.push_back({v.name, t});
             }

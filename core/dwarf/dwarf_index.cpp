@@ -416,6 +416,8 @@ namespace {
 // betray optimization.
 bool optimizedUnit(Dwarf_Die* cu) {
     std::string producer = attrString(cu, DW_AT_producer);
+    if (producer.rfind("GNU AS", 0) == 0)
+        return true; // assembly: no prologue to skip
     size_t at = producer.rfind(" -O"); // the last one wins, as on gcc's command line
     return at != std::string::npos && at + 3 < producer.size() && producer[at + 3] != '0' && producer[at + 3] != ' ';
 }
@@ -492,6 +494,15 @@ const DebugInfo* DebugInfo::of(const std::string& path, std::string& error) {
                     const char* file = dwarf_decl_file(die);
                     f.file = file ? file : "";
                     dwarf_decl_line(die, &f.line);
+                    Dwarf_Addr entry = 0;
+                    if (f.file.empty() && dwarf_lowpc(die, &entry) == 0) {
+                        // Assembly has no declaration: the source line of its entry.
+                        if (Dwarf_Line* line = dwarf_getsrc_die(die, entry)) {
+                            const char* src = dwarf_linesrc(line, nullptr, nullptr);
+                            f.file = src ? src : "";
+                            dwarf_lineno(line, &f.line);
+                        }
+                    }
                     f.dieOffset = dwarf_dieoffset(die);
                     Dwarf_Die child;
                     if (dwarf_child(die, &child) == 0)
@@ -538,9 +549,17 @@ const DebugInfo* DebugInfo::of(const std::string& path, std::string& error) {
                 &walk, 0);
         }
     }
+    for (size_t i = 0; i < info->functions_.size(); ++i)
+        if (!info->functions_[i].inlined)
+            info->byAddress_.emplace(info->functions_[i].lowPc, i);
     const DebugInfo* result = info.get();
     cache()[path] = std::move(info);
     return result;
+}
+
+const Function* DebugInfo::functionStartingAt(uint64_t address) const {
+    auto it = byAddress_.find(address);
+    return it == byAddress_.end() ? nullptr : &functions_[it->second];
 }
 
 std::vector<Variable> DebugInfo::variables(const Function& function, uint64_t pc) const {

@@ -11,6 +11,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 namespace tap::dwarf {
@@ -55,6 +56,9 @@ public:
     bool hasDwarf() const { return hasDwarf_; }
     // Every function with code (out-of-line definitions and inlined instances).
     const std::vector<Function>& functions() const { return functions_; }
+    // The out-of-line function whose code starts at `address` (an ELF
+    // symbol's, e.g. libc's malloc is DWARF's __libc_malloc); null if none.
+    const Function* functionStartingAt(uint64_t address) const;
     // Variables visible at `pc` in `function`: parameters first (in order),
     // then locals of the scopes containing pc.
     std::vector<Variable> variables(const Function& function, uint64_t pc) const;
@@ -79,6 +83,7 @@ private:
     std::string path_;
     bool hasDwarf_ = false;
     std::vector<Function> functions_;
+    std::unordered_map<uint64_t, size_t> byAddress_; // lowPc -> index in functions_ (out-of-line only)
     std::unique_ptr<UserTypeTable> types_;
 };
 

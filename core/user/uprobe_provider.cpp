@@ -494,10 +494,21 @@ private:
                 counts[functionSpecOf(*f)]++;
                 described.insert(f->name);
             }
+            // ELF symbols DWARF does not name: the DWARF function at the same
+            // address when there is one (libc's malloc is __libc_malloc), as
+            // stap lists them; else the bare symbol.
             if (s.file.empty() && !u.isInline)
-                for (const elf::Symbol& sym : b.elf->functions())
-                    if (!described.count(sym.name) && globMatch(s.name, sym.name))
+                for (const elf::Symbol& sym : b.elf->functions()) {
+                    if (described.count(sym.name) || !globMatch(s.name, sym.name))
+                        continue;
+                    const dwarf::Function* f = b.debug ? b.debug->functionStartingAt(sym.address) : nullptr;
+                    if (f && !described.count(f->name)) {
+                        counts[functionSpecOf(*f)]++;
+                        described.insert(f->name);
+                    } else if (!f) {
                         counts[sym.name] = 1;
+                    }
+                }
             if (u.isReturn)
                 // The program's entry point is jumped to and never returns; a
                 // uretprobe there would overwrite argc, which sits where a
