@@ -45,6 +45,8 @@ std::string escaped(const std::string& s) {
 std::string pointText(const std::vector<ConcreteComponent>& comps) {
     std::string s;
     for (size_t i = 0; i < comps.size(); ++i) {
+        if (comps[i].hidden)
+            continue; // as ConcretePoint::str(): listed once
         if (i)
             s += ".";
         s += comps[i].functor;

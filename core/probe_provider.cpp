@@ -9,6 +9,8 @@ namespace tap {
 std::string ConcretePoint::str() const {
     std::string s;
     for (size_t i = 0; i < components.size(); ++i) {
+        if (components[i].hidden)
+            continue;
         if (i)
             s += ".";
         s += components[i].functor;

@@ -33,6 +33,9 @@ struct ConcreteComponent {
     std::string functor;
     std::optional<int64_t> number;
     std::optional<std::string> string;
+    // Tells apart points that print alike (a function's inlined copies, a
+    // marker used twice); str() leaves it out, as stap prints them.
+    bool hidden = false;
 };
 
 struct ConcretePoint {

@@ -7,6 +7,7 @@
 #include <gelf.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstring>
 #include <filesystem>
 #include <map>
@@ -437,6 +438,82 @@ bool hasLocationList(Dwarf_Die* function) {
     return false;
 }
 
+// One walk over a compile unit's tree: functions with code, and the inlined
+// copies inside them (nested ones too). Types and variables are not entered.
+void indexUnit(Dwarf_Die* cudie, bool optimized, std::vector<Function>& functions) {
+    auto describe = [](Dwarf_Die* die, Function& f) {
+        f.name = attrString(die, DW_AT_name);
+        const char* file = dwarf_decl_file(die);
+        f.file = file ? file : "";
+        dwarf_decl_line(die, &f.line);
+        f.dieOffset = dwarf_dieoffset(die);
+        Dwarf_Die child;
+        if (dwarf_child(die, &child) == 0)
+            do
+                f.parameterCount += dwarf_tag(&child) == DW_TAG_formal_parameter;
+            while (dwarf_siblingof(&child, &child) == 0);
+    };
+    auto walk = [&](auto&& self, Dwarf_Die* parent, uint64_t frame) -> void {
+        Dwarf_Die die;
+        if (dwarf_child(parent, &die) != 0)
+            return;
+        do {
+            switch (dwarf_tag(&die)) {
+            case DW_TAG_subprogram: {
+                Dwarf_Addr low = 0;
+                if (dwarf_lowpc(&die, &low) == 0) {
+                    Function f;
+                    describe(&die, f);
+                    if (f.file.empty()) {
+                        // Assembly has no declaration: the source line of its entry.
+                        if (Dwarf_Line* line = dwarf_getsrc_die(&die, low)) {
+                            const char* src = dwarf_linesrc(line, nullptr, nullptr);
+                            f.file = src ? src : "";
+                            dwarf_lineno(line, &f.line);
+                        }
+                    }
+                    f.lowPc = f.probePc = low;
+                    f.frameDieOffset = f.dieOffset;
+                    if (!optimized && !hasLocationList(&die)) {
+                        Dwarf_Addr* bkpts = nullptr;
+                        int n = dwarf_entry_breakpoints(&die, &bkpts);
+                        if (n > 0)
+                            f.probePc = bkpts[0];
+                        free(bkpts);
+                    }
+                    if (!f.name.empty())
+                        functions.push_back(f);
+                }
+                self(self, &die, dwarf_dieoffset(&die)); // inlined copies, nested functions
+                break;
+            }
+            case DW_TAG_inlined_subroutine: {
+                Dwarf_Addr entry = 0;
+                Function g;
+                describe(&die, g);
+                if (!g.name.empty() && dwarf_entrypc(&die, &entry) == 0) {
+                    g.inlined = true;
+                    g.lowPc = g.probePc = entry;
+                    g.frameDieOffset = frame;
+                    functions.push_back(g);
+                }
+                self(self, &die, frame);
+                break;
+            }
+            case DW_TAG_lexical_block:
+            case DW_TAG_namespace:
+            case DW_TAG_structure_type:
+            case DW_TAG_class_type:
+                self(self, &die, frame);
+                break;
+            default:
+                break;
+            }
+        } while (dwarf_siblingof(&die, &die) == 0);
+    };
+    walk(walk, cudie, 0);
+}
+
 std::mutex cacheMutex;
 std::map<std::string, std::unique_ptr<DebugInfo>>& cache() {
     static std::map<std::string, std::unique_ptr<DebugInfo>> c;
@@ -477,84 +554,27 @@ const DebugInfo* DebugInfo::of(const std::string& path, std::string& error) {
         Dwarf_Die cudie, subdie;
         uint8_t unitType = 0;
         Dwarf_Half version = 0;
-        while (dwarf_get_units(im.dw, cu, &cu, &version, &unitType, &cudie, &subdie) == 0) {
-            struct Walk {
-                DebugInfo* info;
-                bool optimized;
-            } walk{info.get(), optimizedUnit(&cudie)};
-            dwarf_getfuncs(
-                &cudie,
-                [](Dwarf_Die* die, void* arg) -> int {
-                    DebugInfo* self = static_cast<Walk*>(arg)->info;
-                    bool optimized = static_cast<Walk*>(arg)->optimized;
-                    Function f;
-                    f.name = attrString(die, DW_AT_name);
-                    if (f.name.empty())
-                        return DWARF_CB_OK;
-                    const char* file = dwarf_decl_file(die);
-                    f.file = file ? file : "";
-                    dwarf_decl_line(die, &f.line);
-                    Dwarf_Addr entry = 0;
-                    if (f.file.empty() && dwarf_lowpc(die, &entry) == 0) {
-                        // Assembly has no declaration: the source line of its entry.
-                        if (Dwarf_Line* line = dwarf_getsrc_die(die, entry)) {
-                            const char* src = dwarf_linesrc(line, nullptr, nullptr);
-                            f.file = src ? src : "";
-                            dwarf_lineno(line, &f.line);
-                        }
-                    }
-                    f.dieOffset = dwarf_dieoffset(die);
-                    Dwarf_Die child;
-                    if (dwarf_child(die, &child) == 0)
-                        do
-                            f.parameterCount += dwarf_tag(&child) == DW_TAG_formal_parameter;
-                        while (dwarf_siblingof(&child, &child) == 0);
-                    Dwarf_Addr low = 0;
-                    if (dwarf_lowpc(die, &low) == 0) {
-                        f.lowPc = f.probePc = low;
-                        if (!optimized && !hasLocationList(die)) {
-                            Dwarf_Addr* bkpts = nullptr;
-                            int n = dwarf_entry_breakpoints(die, &bkpts);
-                            if (n > 0)
-                                f.probePc = bkpts[0];
-                            free(bkpts);
-                        }
-                        self->functions_.push_back(f);
-                    }
-                    if (dwarf_func_inline(die)) {
-                        struct Inline {
-                            DebugInfo* info;
-                            Function* proto;
-                        } in{self, &f};
-                        dwarf_func_inline_instances(
-                            die,
-                            [](Dwarf_Die* inst, void* arg) -> int {
-                                auto* in = static_cast<Inline*>(arg);
-                                if (dwarf_tag(inst) != DW_TAG_inlined_subroutine)
-                                    return DWARF_CB_OK;
-                                Dwarf_Addr entry = 0;
-                                if (dwarf_entrypc(inst, &entry) != 0)
-                                    return DWARF_CB_OK;
-                                Function g = *in->proto;
-                                g.inlined = true;
-                                g.lowPc = g.probePc = entry;
-                                g.dieOffset = dwarf_dieoffset(inst);
-                                in->info->functions_.push_back(g);
-                                return DWARF_CB_OK;
-                            },
-                            &in);
-                    }
-                    return DWARF_CB_OK;
-                },
-                &walk, 0);
-        }
+        while (dwarf_get_units(im.dw, cu, &cu, &version, &unitType, &cudie, &subdie) == 0)
+            indexUnit(&cudie, optimizedUnit(&cudie), info->functions_);
     }
-    for (size_t i = 0; i < info->functions_.size(); ++i)
+    for (size_t i = 0; i < info->functions_.size(); ++i) {
         if (!info->functions_[i].inlined)
             info->byAddress_.emplace(info->functions_[i].lowPc, i);
+        info->byName_.emplace(info->functions_[i].name, i);
+    }
     const DebugInfo* result = info.get();
     cache()[path] = std::move(info);
     return result;
+}
+
+std::vector<const Function*> DebugInfo::functionsNamed(const std::string& name) const {
+    std::vector<const Function*> out;
+    auto [first, last] = byName_.equal_range(name);
+    for (auto it = first; it != last; ++it)
+        out.push_back(&functions_[it->second]);
+    // In the order of functions_, as a walk over all of them would give.
+    std::sort(out.begin(), out.end());
+    return out;
 }
 
 const Function* DebugInfo::functionStartingAt(uint64_t address) const {
@@ -573,17 +593,8 @@ std::vector<Variable> DebugInfo::variables(const Function& function, uint64_t pc
     Dwarf_Die frameFunction = die;
     uint64_t entryPc = function.lowPc;
     if (function.inlined) {
-        Dwarf_Die cudie;
-        Dwarf_Die* scopes = nullptr;
-        if (dwarf_diecu(&die, &cudie, nullptr, nullptr)) {
-            int n = dwarf_getscopes(&cudie, pc, &scopes);
-            for (int i = 0; i < n; ++i)
-                if (dwarf_tag(&scopes[i]) == DW_TAG_subprogram) {
-                    frameFunction = scopes[i];
-                    break;
-                }
-            free(scopes);
-        }
+        if (!function.frameDieOffset || !dwarf_offdie(impl_->dw, function.frameDieOffset, &frameFunction))
+            frameFunction = die;
         entryPc = 0; // entry values are the caller's, not the inlined function's
     }
     std::vector<Variable> locals;

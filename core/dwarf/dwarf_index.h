@@ -24,6 +24,7 @@ struct Function {
     uint64_t probePc = 0; // after the prologue: where .function probes fire
     bool inlined = false; // an inlined instance (probePc is its entry)
     uint64_t dieOffset = 0;      // the DW_TAG_subprogram / inlined_subroutine
+    uint64_t frameDieOffset = 0; // the out-of-line function whose frame it runs in
     size_t parameterCount = 0;
 };
 
@@ -56,6 +57,8 @@ public:
     bool hasDwarf() const { return hasDwarf_; }
     // Every function with code (out-of-line definitions and inlined instances).
     const std::vector<Function>& functions() const { return functions_; }
+    // The functions (and inlined copies) called `name`.
+    std::vector<const Function*> functionsNamed(const std::string& name) const;
     // The out-of-line function whose code starts at `address` (an ELF
     // symbol's, e.g. libc's malloc is DWARF's __libc_malloc); null if none.
     const Function* functionStartingAt(uint64_t address) const;
@@ -84,6 +87,7 @@ private:
     bool hasDwarf_ = false;
     std::vector<Function> functions_;
     std::unordered_map<uint64_t, size_t> byAddress_; // lowPc -> index in functions_ (out-of-line only)
+    std::unordered_multimap<std::string, size_t> byName_;
     std::unique_ptr<UserTypeTable> types_;
 };
 

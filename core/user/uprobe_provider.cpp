@@ -25,6 +25,7 @@
 #include <map>
 #include <mutex>
 #include <set>
+#include <tuple>
 
 namespace tap::user {
 
@@ -52,6 +53,19 @@ std::string exeOfPid(int64_t pid) {
     return ec ? std::string() : p.string();
 }
 
+// Path resolution is asked for every time a point is looked at (thousands
+// of times for function("*")): each name is resolved once per process.
+std::string resolvedOnce(const std::string& name, const std::string& executable, bool library) {
+    static std::mutex mutex;
+    static std::map<std::tuple<std::string, std::string, bool>, std::string> resolved;
+    std::lock_guard lock(mutex);
+    auto key = std::make_tuple(name, executable, library);
+    auto it = resolved.find(key);
+    if (it == resolved.end())
+        it = resolved.emplace(key, library ? elf::resolveLibrary(name, executable) : elf::resolveExecutable(name)).first;
+    return it->second;
+}
+
 Point pointOf(const ConcretePoint& p, const std::string& targetExecutable) {
     Point u;
     const auto& c = p.components;
@@ -59,7 +73,7 @@ Point pointOf(const ConcretePoint& p, const std::string& targetExecutable) {
         u.bare = true;
         u.exe = targetExecutable;
     } else if (!c.empty() && c[0].string)
-        u.exe = elf::resolveExecutable(*c[0].string);
+        u.exe = resolvedOnce(*c[0].string, "", false);
     else if (!c.empty() && c[0].number) {
         u.pid = *c[0].number;
         u.exe = exeOfPid(u.pid);
@@ -68,7 +82,7 @@ Point pointOf(const ConcretePoint& p, const std::string& targetExecutable) {
         const std::string& f = c[i].functor;
         std::string arg = c[i].string.value_or("");
         if (f == "library")
-            u.library = elf::resolveLibrary(arg, u.exe);
+            u.library = resolvedOnce(arg, u.exe, true);
         else if (f == "function")
             u.kind = Kind::Function, u.spec = arg;
         else if (f == "statement")
@@ -278,7 +292,7 @@ public:
             for (size_t i = 0; i < count; ++i) {
                 ConcretePoint each = p;
                 if (count > 1)
-                    each.components.push_back({"site", int64_t(i), std::nullopt});
+                    each.components.push_back({"site", int64_t(i), std::nullopt, true});
                 out.push_back(each);
             }
         }
@@ -465,7 +479,15 @@ private:
         std::vector<const dwarf::Function*> out;
         if (!b.debug)
             return out;
-        for (const dwarf::Function& f : b.debug->functions()) {
+        // A plain name is looked up; only a wildcard walks every function.
+        std::vector<const dwarf::Function*> candidates;
+        if (s.name.find_first_of("*?[") == std::string::npos)
+            candidates = b.debug->functionsNamed(s.name);
+        else
+            for (const dwarf::Function& f : b.debug->functions())
+                candidates.push_back(&f);
+        for (const dwarf::Function* candidate : candidates) {
+            const dwarf::Function& f = *candidate;
             if (!globMatch(s.name, f.name) || !fileMatches(s.file, f.file))
                 continue;
             if (s.firstLine && (f.line < s.firstLine || f.line > s.lastLine))
@@ -547,7 +569,24 @@ private:
     }
 
     // The places a concrete point probes.
+    // The places a concrete point probes. Asked several times per point (and
+    // once per .site(N) of a name with thousands of inlined copies): kept.
     std::vector<Site> sites(const ConcretePoint& point) const {
+        ConcretePoint key = point;
+        if (!key.components.empty() && key.components.back().functor == "site")
+            key.components.pop_back();
+        std::string text = key.str();
+        std::lock_guard lock(sitesMutex_);
+        auto it = sitesCache_.find(text);
+        if (it == sitesCache_.end())
+            it = sitesCache_.emplace(text, findSites(key)).first;
+        return it->second;
+    }
+
+    mutable std::mutex sitesMutex_;
+    mutable std::map<std::string, std::vector<Site>> sitesCache_;
+
+    std::vector<Site> findSites(const ConcretePoint& point) const {
         Point u = pointOf(point, target_);
         const Binary& b = binaryOf(u.binary());
         std::vector<Site> out;
