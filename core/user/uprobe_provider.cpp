@@ -13,148 +13,16 @@
 // user memory of the interrupted task.
 #include "user/user_providers.h"
 
-#include "dwarf/dwarf_index.h"
-#include "elf/elf_binary.h"
-
-#include <fnmatch.h>
-#include <sys/stat.h>
-#include <unistd.h>
+#include "user/uprobe_point.h"
 
 #include <algorithm>
-#include <filesystem>
 #include <map>
 #include <mutex>
 #include <set>
-#include <tuple>
 
 namespace tap::user {
 
 namespace {
-
-enum class Kind { Function, Statement, Plt, Mark };
-
-// A matched point, taken apart.
-struct Point {
-    std::string exe;     // the process's executable (resolved)
-    int64_t pid = -1;    // process(PID)
-    std::string library; // .library("LIB"), resolved
-    Kind kind = Kind::Function;
-    std::string spec;     // the function / statement / plt / mark argument
-    std::string provider; // .provider("P")
-    bool isReturn = false, isCall = false, isInline = false;
-    int64_t site = -1; // the hidden .site(N) of an expanded point with several instances
-    bool bare = false; // process.function(...): the -c/-x target's executable
-    const std::string& binary() const { return library.empty() ? exe : library; }
-};
-
-std::string exeOfPid(int64_t pid) {
-    std::error_code ec;
-    auto p = std::filesystem::read_symlink("/proc/" + std::to_string(pid) + "/exe", ec);
-    return ec ? std::string() : p.string();
-}
-
-// Path resolution is asked for every time a point is looked at (thousands
-// of times for function("*")): each name is resolved once per process.
-std::string resolvedOnce(const std::string& name, const std::string& executable, bool library) {
-    static std::mutex mutex;
-    static std::map<std::tuple<std::string, std::string, bool>, std::string> resolved;
-    std::lock_guard lock(mutex);
-    auto key = std::make_tuple(name, executable, library);
-    auto it = resolved.find(key);
-    if (it == resolved.end())
-        it = resolved.emplace(key, library ? elf::resolveLibrary(name, executable) : elf::resolveExecutable(name)).first;
-    return it->second;
-}
-
-Point pointOf(const ConcretePoint& p, const std::string& targetExecutable) {
-    Point u;
-    const auto& c = p.components;
-    if (!c.empty() && !c[0].string && !c[0].number) {
-        u.bare = true;
-        u.exe = targetExecutable;
-    } else if (!c.empty() && c[0].string)
-        u.exe = resolvedOnce(*c[0].string, "", false);
-    else if (!c.empty() && c[0].number) {
-        u.pid = *c[0].number;
-        u.exe = exeOfPid(u.pid);
-    }
-    for (size_t i = 1; i < c.size(); ++i) {
-        const std::string& f = c[i].functor;
-        std::string arg = c[i].string.value_or("");
-        if (f == "library")
-            u.library = resolvedOnce(arg, u.exe, true);
-        else if (f == "function")
-            u.kind = Kind::Function, u.spec = arg;
-        else if (f == "statement")
-            u.kind = Kind::Statement, u.spec = arg;
-        else if (f == "plt")
-            u.kind = Kind::Plt, u.spec = arg;
-        else if (f == "mark")
-            u.kind = Kind::Mark, u.spec = arg;
-        else if (f == "provider")
-            u.provider = arg;
-        else if (f == "return")
-            u.isReturn = true;
-        else if (f == "call")
-            u.isCall = true;
-        else if (f == "inline")
-            u.isInline = true;
-        else if (f == "site" && c[i].number)
-            u.site = *c[i].number;
-    }
-    return u;
-}
-
-// "NAME[@FILE[:LINE[-LINE2]]]" (LINE may be "*").
-struct FunctionSpec {
-    std::string name, file;
-    int firstLine = 0, lastLine = 0; // 0: any
-    bool anyLine = false;
-};
-
-FunctionSpec parseSpec(const std::string& spec) {
-    FunctionSpec s;
-    size_t at = spec.find('@');
-    s.name = spec.substr(0, at);
-    if (at == std::string::npos)
-        return s;
-    std::string rest = spec.substr(at + 1);
-    size_t colon = rest.rfind(':');
-    s.file = rest.substr(0, colon);
-    if (colon != std::string::npos) {
-        std::string lines = rest.substr(colon + 1);
-        if (lines == "*")
-            s.anyLine = true;
-        else {
-            size_t dash = lines.find('-');
-            s.firstLine = std::atoi(lines.substr(0, dash).c_str());
-            s.lastLine = dash == std::string::npos ? s.firstLine : std::atoi(lines.substr(dash + 1).c_str());
-        }
-    }
-    return s;
-}
-
-bool globMatch(const std::string& pattern, const std::string& text) {
-    return fnmatch(pattern.c_str(), text.c_str(), 0) == 0;
-}
-
-// A file pattern matches the DWARF file name, its base name, or a path
-// suffix of it ("tap_uprog.c" and "*/tap_uprog.c" both find
-// "tests/workload/tap_uprog.c").
-bool fileMatches(const std::string& pattern, const std::string& file) {
-    if (pattern.empty())
-        return true;
-    if (globMatch(pattern, file))
-        return true;
-    for (size_t slash = file.find('/'); slash != std::string::npos; slash = file.find('/', slash + 1))
-        if (globMatch(pattern, file.substr(slash + 1)))
-            return true;
-    return false;
-}
-
-std::string functionSpecOf(const dwarf::Function& f) {
-    return f.file.empty() ? f.name : f.name + "@" + f.file + ":" + std::to_string(f.line);
-}
 
 // One place a point probes: its link-time address and what is there.
 struct Site {
@@ -162,44 +30,6 @@ struct Site {
     const dwarf::Function* function = nullptr; // with DWARF
     const elf::SdtProbe* mark = nullptr;
 };
-
-const UserTypeTable& emptyTypes() {
-    static UserTypeTable t;
-    return t;
-}
-
-struct Binary {
-    const elf::ElfBinary* elf = nullptr;
-    const dwarf::DebugInfo* debug = nullptr;
-    std::string error;
-    const UserTypeTable& debugTypes() const { return debug ? debug->types() : emptyTypes(); }
-};
-
-uint64_t inodeOf(const std::string& path) {
-    struct stat st {};
-    return stat(path.c_str(), &st) == 0 ? uint64_t(st.st_ino) : 0;
-}
-
-// ELF and DWARF of a binary, opened once per process.
-const Binary& binaryOf(const std::string& path) {
-    static std::mutex mutex;
-    static std::map<std::string, Binary> cache;
-    static std::vector<std::unique_ptr<elf::ElfBinary>> owned;
-    std::lock_guard lock(mutex);
-    auto it = cache.find(path);
-    if (it != cache.end())
-        return it->second;
-    Binary b;
-    if (path.empty()) {
-        b.error = "no such binary";
-    } else if (auto e = elf::ElfBinary::open(path, b.error)) {
-        b.elf = e.get();
-        owned.push_back(std::move(e));
-        std::string ignored;
-        b.debug = dwarf::DebugInfo::of(path, ignored);
-    }
-    return cache.emplace(path, b).first->second;
-}
 
 class UprobeProvider : public ProbeProvider {
     std::string target_; // the -c/-x executable
@@ -347,7 +177,7 @@ public:
                 ContextVar r;
                 r.name = "$return";
                 r.cType = "long";
-                r.userTypes = &emptyTypes();
+                r.userTypes = &b.debugTypes();
                 r.userLocation = {UserLocation::Kind::Register, "ax", 0, false};
                 out.push_back(r);
             }
