@@ -155,8 +155,12 @@ struct CatalogueTree {
             QString name = QFileInfo(binary->path).fileName();
             QString g = "Functions of " + name;
             QString doc = QString("function of %1 (%2)").arg(binary->path, binary->hasDwarf ? "with DWARF" : "symbols only");
-            for (const QString& fn : binary->functions)
-                add(ProbeCatalogueDock::functionPoint(binary->path, fn), doc, {}, false, g, fn);
+            for (const QString& fn : binary->functions) {
+                QStringList vars; // its $variables from DWARF, as -L lists them
+                for (const auto& [name, type] : binary->variables.value(fn))
+                    vars << name + ":" + type;
+                add(ProbeCatalogueDock::functionPoint(binary->path, fn), doc, vars, false, g, fn);
+            }
         }
         // Drop empty groups, renumbering rows.
         Node& root = tree->nodes[0];

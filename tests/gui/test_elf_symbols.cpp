@@ -149,6 +149,8 @@ void TestElfSymbols::catalogue() {
     QVERIFY(dock.activatePoint(mainPoint));
     QCOMPARE(inserted.size(), 1);
     QVERIFY(inserted.front().at(0).toString().startsWith("probe " + mainPoint + " {"));
+    // The workload is built with -g: main's $variables come from its DWARF.
+    QVERIFY2(inserted.front().at(0).toString().contains("$argc:int"), qPrintable(inserted.front().at(0).toString()));
 
     // A snapshot arriving later keeps the group; "" removes it.
     dock.setFilter("");
