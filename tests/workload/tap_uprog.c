@@ -1,11 +1,11 @@
 /* A small user program for user-space probe tests (process("...").function,
  * .return, .statement, .mark, .plt, .library), built with -g at -O0 and -O2:
  *   tap_uprog N [NAME]   run the call pattern below N times
- * Each round calls add(i, 2*i), point_sum() on a struct, greet(NAME),
- * fib(5) (recursive), the SDT marker tap_uprog:tick(i, name), the marker
- * tap_uprog:guarded(i + 1) when its semaphore is set, and libc's
- * strlen() and getpid() through the PLT. It prints nothing (its output would
- * interleave with the tracer's); the results go to a global. */
+ * Each round calls add(i, 2*i), point_sum() on a struct, greet(NAME), fib(5)
+ * (recursive), the SDT markers tap_uprog:tick(i, name) and :guarded(i + 1)
+ * (when its semaphore is set), pair_sum() on a struct passed by value, and
+ * libc's strlen() and getpid() (twice) through the PLT. It prints nothing
+ * (its output would interleave with the tracer's). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -60,6 +60,17 @@ TAP_NOINLINE int fib(int n)
 	return fib(n - 1) + fib(n - 2);
 }
 
+/* Passed in two registers: at -O2 its DWARF location is in pieces. */
+struct pair {
+	long a, b;
+};
+
+TAP_NOINLINE long pair_sum(struct pair p)
+{
+	long pid = getpid(); /* a call: p must live in registers around it */
+	return p.a + p.b + (pid > 0);
+}
+
 int main(int argc, char **argv)
 {
 	long n = argc > 1 ? atol(argv[1]) : 1;
@@ -72,6 +83,7 @@ int main(int argc, char **argv)
 		check += point_sum(&first);
 		check += (long)strlen(greet(name));
 		check += fib(5);
+		check += pair_sum((struct pair){i, 1});
 		tap_rounds = i + 1;
 		DTRACE_PROBE2(tap_uprog, tick, i, name);
 		if (tap_uprog_guarded_semaphore)
