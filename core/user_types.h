@@ -65,11 +65,19 @@ private:
 //             alone); when `relocated`, the address is a link-time one and
 //             the load bias of the binary is added
 //   Value     the value itself is reg + offset (a computed value)
+//   Pieces    a small aggregate held in several registers (DW_OP_piece):
+//             bytes [0, size of the first piece) in its register, the next
+//             ones in the next piece's, and so on
 struct UserLocation {
-    enum class Kind : uint8_t { None, Register, Memory, Value } kind = Kind::None;
+    enum class Kind : uint8_t { None, Register, Memory, Value, Pieces } kind = Kind::None;
     std::string reg;
     int64_t offset = 0;
     bool relocated = false;
+    struct Piece {
+        std::string reg;
+        int64_t size = 0; // bytes
+    };
+    std::vector<Piece> pieces;
 };
 
 } // namespace tap

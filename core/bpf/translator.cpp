@@ -969,6 +969,34 @@ std::string Translator::genUserTarget(const TargetExpr* t, const ContextVar& var
         else
             expr = genUserRead(where, size, isSigned, t->loc, subject);
         break;
+    case UserLocation::Kind::Pieces: {
+        // A struct in registers: a member that one register holds whole.
+        const TargetComponent* first = t->components.empty() ? nullptr : &t->components[0];
+        const UserType::Member* m = first && first->kind == TargetComponent::Field && type >= 0
+                                        ? types.at(type).member(first->name)
+                                        : nullptr;
+        int64_t start = 0;
+        const UserLocation::Piece* piece = nullptr;
+        for (const UserLocation::Piece& p : at.pieces) {
+            if (m && m->offset >= start && m->offset + types.at(m->type).size <= start + p.size)
+                piece = &p;
+            if (piece)
+                break;
+            start += p.size;
+        }
+        if (!m || !piece || t->addressOf || m->bitSize)
+            error("'" + t->name + "' is held in registers: only its members can be read (not its address)", t->loc);
+        const UserType& mt = types.at(m->type);
+        if (mt.kind == UserType::Kind::Struct || mt.kind == UserType::Kind::Union || mt.kind == UserType::Kind::Array)
+            error("'" + t->name + "->" + m->name + "' is an aggregate held in registers, which cannot be read yet", t->loc);
+        int64_t bytes = mt.kind == UserType::Kind::Pointer ? 8 : mt.size;
+        std::string shifted = "(" + userRegister(piece->reg, t->loc) + " >> " + std::to_string(8 * (m->offset - start)) + ")";
+        expr = bytes >= 8 ? "((__s64)" + shifted + ")"
+                          : std::string("((__s64)(") + (mt.isSigned ? "__s" : "__u") + std::to_string(bytes * 8) + ")" +
+                                shifted + ")";
+        std::vector<TargetComponent> rest(t->components.begin() + 1, t->components.end());
+        return rest.empty() ? expr : genUserMemberPath(expr, types, m->type, false, rest, t->addressOf);
+    }
     case UserLocation::Kind::None:
         error("'" + t->name + "' has no location at this probe point", t->loc);
     }

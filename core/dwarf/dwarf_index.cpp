@@ -246,6 +246,27 @@ struct DebugInfo::Impl {
         return cfa;
     }
 
+    // REG PIECE(size) REG PIECE(size) ...: an aggregate in registers. Pieces
+    // in memory or of computed values are refused.
+    static bool translatePieces(const Dwarf_Op* ops, size_t n, UserLocation& out, std::string& error) {
+        out = {UserLocation::Kind::Pieces, "", 0, false, {}};
+        for (size_t i = 0; i + 1 < n; i += 2) {
+            unsigned a = ops[i].atom;
+            bool isRegister = (a >= DW_OP_reg0 && a <= DW_OP_reg31) || a == DW_OP_regx;
+            std::string reg = isRegister ? registerName(a == DW_OP_regx ? unsigned(ops[i].number) : a - DW_OP_reg0) : "";
+            if (reg.empty() || ops[i + 1].atom != DW_OP_piece) {
+                error = "it is split over several places (DW_OP_piece), not all of them registers";
+                return false;
+            }
+            out.pieces.push_back({reg, int64_t(ops[i + 1].number)});
+        }
+        if (n % 2) {
+            error = "it is split over several places (DW_OP_piece) in a way this runtime does not read";
+            return false;
+        }
+        return true;
+    }
+
     // Translates one location expression into a UserLocation. `frameBase`
     // is the enclosing function's DW_AT_frame_base, `entryPc` its entry
     // address (DW_OP_entry_value can be resolved only there).
@@ -267,10 +288,8 @@ struct DebugInfo::Impl {
                     error = "its location expression is too complex";
                     return false;
                 }
-                if (i + 1 < n && i + 2 < n) {
-                    error = "it is split over several places (DW_OP_piece)";
-                    return false;
-                }
+                if (i + 1 < n && i + 2 < n)
+                    return translatePieces(ops, n, out, error);
                 out = {UserLocation::Kind::Register, reg, 0, false};
                 return true;
             }
