@@ -457,6 +457,20 @@ bool hasLocationList(Dwarf_Die* function) {
     return false;
 }
 
+// Where a function with code starts: DW_AT_entry_pc or DW_AT_low_pc, else
+// (gcc's hot/cold split functions have only DW_AT_ranges) the start of its
+// first range, the hot part, which gcc lists first.
+bool codeEntry(Dwarf_Die* die, Dwarf_Addr& entry) {
+    if (dwarf_entrypc(die, &entry) == 0)
+        return true;
+    Dwarf_Addr base = 0, start = 0, end = 0;
+    if (dwarf_ranges(die, 0, &base, &start, &end) > 0) {
+        entry = start;
+        return true;
+    }
+    return false;
+}
+
 // One walk over a compile unit's tree: functions with code, and the inlined
 // copies inside them (nested ones too). Types and variables are not entered.
 void indexUnit(Dwarf_Die* cudie, bool optimized, std::vector<Function>& functions) {
@@ -480,7 +494,7 @@ void indexUnit(Dwarf_Die* cudie, bool optimized, std::vector<Function>& function
             switch (dwarf_tag(&die)) {
             case DW_TAG_subprogram: {
                 Dwarf_Addr low = 0;
-                if (dwarf_lowpc(&die, &low) == 0) {
+                if (codeEntry(&die, low)) {
                     Function f;
                     describe(&die, f);
                     if (f.file.empty()) {
