@@ -309,16 +309,16 @@ private:
         std::vector<const dwarf::Function*> out;
         if (!b.debug)
             return out;
-        // A plain name is looked up; only a wildcard walks every function.
-        std::vector<const dwarf::Function*> candidates;
-        if (s.name.find_first_of("*?[") == std::string::npos)
-            candidates = b.debug->functionsNamed(s.name);
-        else
+        // A name that exists is meant literally (C++'s "operator[]" and
+        // "operator*" look like wildcards); only a wildcard walks every function.
+        std::vector<const dwarf::Function*> candidates = b.debug->functionsNamed(s.name);
+        bool literal = !candidates.empty() || s.name.find_first_of("*?[") == std::string::npos;
+        if (!literal)
             for (const dwarf::Function& f : b.debug->functions())
                 candidates.push_back(&f);
         for (const dwarf::Function* candidate : candidates) {
             const dwarf::Function& f = *candidate;
-            if (!globMatch(s.name, f.name) || !fileMatches(s.file, f.file))
+            if ((!literal && !globMatch(s.name, f.name)) || !fileMatches(s.file, f.file))
                 continue;
             if (s.firstLine && (f.line < s.firstLine || f.line > s.lastLine))
                 continue;
@@ -425,8 +425,9 @@ private:
         switch (u.kind) {
         case Kind::Function: {
             FunctionSpec s = parseSpec(u.spec);
-            if (s.name.find_first_of("*?[") != std::string::npos || s.anyLine)
+            if (s.anyLine)
                 return out; // not concrete
+            // Expanded points name functions literally (also "operator[]").
             for (const dwarf::Function* f : dwarfFunctions(b, u, s))
                 if (functionSpecOf(*f) == u.spec || (s.file.empty() && f->name == s.name))
                     out.push_back({u.isReturn ? f->lowPc : f->probePc, f, nullptr});
