@@ -95,7 +95,10 @@ public:
             if (u.isReturn && entry && entry->name == u.spec)
                 return "'" + u.spec + "' is the program's entry point: it never returns (a uretprobe would "
                        "overwrite argc where a return address would be)";
-            return "no match for " + what(u) + " in '" + u.binary() + "'";
+            std::string hint;
+            if ((u.kind == Kind::Function || u.kind == Kind::Statement) && (!b.debug || !b.debug->hasDwarf()))
+                hint = " (it has no debugging information: build it with -g or install its debug symbols)";
+            return "no match for " + what(u) + " in '" + u.binary() + "'" + hint;
         }
         return {};
     }
