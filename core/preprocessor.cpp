@@ -9,6 +9,7 @@ namespace tap {
 namespace {
 
 constexpr size_t kMaxExpansions = 100000; // recursion guard for self-referring macros
+constexpr size_t kMaxExpansionTokens = 1000000; // guard for macros whose expansions double
 
 bool isComparison(const Token& t) {
     return t.kind == Tok::Op && (t.op == Op::Eq || t.op == Op::Ne || t.op == Op::Lt ||
@@ -213,6 +214,16 @@ bool Preprocessor::expandMacro(const Token& use) {
     }
     if (!p.tokens.empty())
         p.tokens.front().spaceBefore = use.spaceBefore;
+    // A macro that passes its arguments on twice doubles them at each level:
+    // stop long before memory runs out (the depth limit alone does not).
+    size_t queued = p.tokens.size();
+    for (const Pending& q : pending_)
+        queued += q.tokens.size();
+    if (queued > kMaxExpansionTokens) {
+        error("macro expansion too large (" + std::to_string(queued) + " tokens; recursive macro?)", use);
+        pending_.clear();
+        return true;
+    }
     pending_.push_back(std::move(p));
     return true;
 }

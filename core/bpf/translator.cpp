@@ -119,11 +119,14 @@ private:
         bool isReturn;
     };
     std::vector<ProbeNames> probeTable_;
+    bool probeTableUsed_ = false; // only then is it emitted (it grows with the number of probes)
     size_t probeIndex(const ResolvedProbe& p) {
         probeTable_.push_back({p.point.str(), p.derivation, p.isReturn});
         return probeTable_.size() - 1;
     }
     std::string probeTables() const {
+        if (!probeTableUsed_)
+            return {};
         size_t longest = 1;
         for (const ProbeNames& n : probeTable_)
             longest = std::max({longest, n.pp.size() + 1, n.pn.size() + 1});
@@ -1689,8 +1692,10 @@ std::string Translator::genBuiltin(CallExpr* c, const FunctionDecl* f) {
         return "({ struct tap_config *__c = tap_config(); (__s64)bpf_ktime_get_boot_ns() + (__c ? __c->realtime_offset : 0); })";
     if (n == "local_clock_ns" || n == "ktime_get_ns") return "((__s64)bpf_ktime_get_ns())";
     if (n == "get_cycles") return "((__s64)bpf_ktime_get_ns())";
-    if (n == "is_return" && ctx_.kind == CodeContext::Kind::Function)
+    if (n == "is_return" && ctx_.kind == CodeContext::Kind::Function) {
+        probeTableUsed_ = true;
         return "((__s64)tap_is_return_table[tap_probe_index(f)])";
+    }
     if (n == "is_return") return probe_ && probe_->isReturn ? "1LL" : "0LL";
     if (n == "user_mode") {
         // 1 when the probe fired in user mode: uprobes always, kernel events
@@ -1756,6 +1761,7 @@ std::string Translator::genBuiltin(CallExpr* c, const FunctionDecl* f) {
     }
     if ((n == "pp" || n == "pn") && ctx_.kind == CodeContext::Kind::Function) {
         // A script function serves every probe that calls it.
+        probeTableUsed_ = true;
         std::string t = tempS();
         return "({ tap_strcpy(" + t + ", tap_" + n + "_table[tap_probe_index(f)]); " + t + "; })";
     }

@@ -4,6 +4,7 @@
 #include "parser.h"
 #include "preprocessor.h"
 
+#include <QElapsedTimer>
 #include <QtTest>
 
 #include <memory>
@@ -445,6 +446,13 @@ void PreprocessorTest::recursiveMacroIsBounded() {
     QVERIFY(r->errors().contains("macro expansion too deep (recursive macro?)"));
     auto mutual = preprocess("@define a %( @b %)\n@define b %( @a %)\n@a");
     QVERIFY(mutual->errors().contains("macro expansion too deep"));
+    // Found by the fuzzer: an argument used twice doubles at every level,
+    // exhausting memory long before the depth limit.
+    QElapsedTimer timer;
+    timer.start();
+    auto doubling = preprocess("@define SQ(x) %( @SQ((@x) * (@x)) %)\n@SQ(2)");
+    QVERIFY2(doubling->errors().contains("macro expansion too large"), qPrintable(doubling->errors()));
+    QVERIFY(timer.elapsed() < 5000);
 }
 
 void PreprocessorTest::macroHidingBuiltinWarns() {
