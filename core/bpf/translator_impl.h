@@ -1,0 +1,217 @@
+// The pass-3 translator's internals, shared by its source files:
+// translator.cpp (probes, statements, expressions, kernel memory) and
+// translator_user.cpp (user programs' variables at uprobes). Not an API:
+// translate() in translation.h is.
+#pragma once
+
+#include "translation.h"
+
+#include "ast_printer.h"
+#include "ast_walk.h"
+#include "kernel/btf.h"
+#include "kernel/kernel_types.h"
+
+#include <algorithm>
+#include <map>
+#include <set>
+#include <sstream>
+#include <string>
+#include <vector>
+
+namespace tap::bpf::detail {
+
+
+struct TranslateError {
+    std::string message;
+    SourceLoc loc;
+};
+
+inline int roundUpPow2(int64_t v) {
+    int p = 16;
+    while (p < v)
+        p <<= 1;
+    return p;
+}
+
+inline std::string cString(const std::string& s) {
+    std::string out = "\"";
+    for (unsigned char c : s) {
+        if (c == '"' || c == '\\') {
+            out += '\\';
+            out += char(c);
+        } else if (c >= 0x20 && c < 0x7f) {
+            out += char(c);
+        } else {
+            char buf[8];
+            std::snprintf(buf, sizeof buf, "\\%03o", c);
+            out += buf;
+        }
+    }
+    return out + "\"";
+}
+
+// Where the generated code is: the leave statement differs between a probe
+// program, a script function and a loop callback.
+struct CodeContext {
+    enum class Kind { Probe, Function, Loop } kind = Kind::Probe;
+    int loopId = 0;
+    const FunctionDecl* function = nullptr;
+    // Enclosing try blocks of this C function: {catch label id, message slot}.
+    std::vector<std::pair<int, std::string>> tries;
+    std::string leave() const {
+        switch (kind) {
+        case Kind::Probe: return "goto tap_out;";
+        case Kind::Function: return "goto tap_fn_out;";
+        case Kind::Loop: return "return 1;";
+        }
+        return "";
+    }
+};
+
+class Translator {
+public:
+    Translator(const Program& p, const TranslateOptions& o, Translation& out)
+        : program_(p), options_(o), out_(out) {}
+
+    void run();
+
+private:
+    [[noreturn]] void error(const std::string& msg, SourceLoc loc) { throw TranslateError{msg, loc}; }
+
+    // ---- globals and maps
+    const GlobalMap& globalOf(const VarDecl* v, SourceLoc loc);
+    void declareGlobals();
+    std::string keyStructOf(const GlobalMap& g) { return "struct tap_key_" + g.global->name; }
+
+    // ---- frames
+    std::string localL(const VarDecl* v);
+    std::string localS(const VarDecl* v);
+    // Probes (and their loops) number their slots from 0 in f->l / f->s;
+    // script functions take theirs from f->fl / f->fs, numbered across all
+    // functions, so that no function (emitted once, called from any probe)
+    // overwrites a slot of a probe or of a function that calls it.
+    std::string tempL() { return (fnSlots_ ? "f->fl[" : "f->l[") + std::to_string(nextLong_++) + "]"; }
+    std::string tempS() { return (fnSlots_ ? "f->fs[" : "f->s[") + std::to_string(nextString_++) + "]"; }
+    bool fnSlots_ = false;
+    int fnNextLong_ = 0, fnNextString_ = 0;
+
+    // ---- expressions: C expressions (GNU statement expressions as needed)
+    std::string genL(Expr* e);
+    std::string genS(Expr* e);
+    std::string genEffect(Expr* e);
+    std::string genTarget(Expr* e);
+    std::string genCast(CastExpr* c);
+    std::string genMemberPath(std::string expr, int32_t type, int32_t aggregate,
+                              const std::vector<TargetComponent>& components, bool addressOf);
+    // User programs' variables (DWARF): registers and user memory.
+    std::string genUserTarget(const TargetExpr* t, const ContextVar& var);
+    std::string genUserMemberPath(std::string expr, const UserTypeTable& types, int type, bool aggregate,
+                                  const std::vector<TargetComponent>& components, bool addressOf);
+    std::string genUserRead(const std::string& address, int64_t size, bool isSigned, SourceLoc loc,
+                            const std::string& subject);
+    std::string genUserVars(const TargetExpr* t);
+    void genUserPretty(const std::string& expr, const UserTypeTable& types, int type, int depth, std::string& fmt,
+                       std::vector<std::string>& values, SourceLoc loc);
+    std::string genSnprintf(const std::string& fmt, const std::vector<std::string>& values);
+    std::string userRegister(const std::string& reg, SourceLoc loc);
+    // pp(), pn() and is_return() of each program, for script functions that
+    // several probes call (f->probe indexes them).
+    struct ProbeNames {
+        std::string pp, pn;
+        bool isReturn;
+    };
+    std::vector<ProbeNames> probeTable_;
+    bool probeTableUsed_ = false; // only then is it emitted (it grows with the number of probes)
+    size_t probeIndex(const ResolvedProbe& p) {
+        probeTable_.push_back({p.point.str(), p.derivation, p.isReturn});
+        return probeTable_.size() - 1;
+    }
+    std::string probeTables() const {
+        if (!probeTableUsed_)
+            return {};
+        size_t longest = 1;
+        for (const ProbeNames& n : probeTable_)
+            longest = std::max({longest, n.pp.size() + 1, n.pn.size() + 1});
+        std::string size = std::to_string(probeTable_.size() + 1);
+        std::string pp = "static const char tap_pp_table[" + size + "][" + std::to_string(longest) + "] = {";
+        std::string pn = "static const char tap_pn_table[" + size + "][" + std::to_string(longest) + "] = {";
+        std::string ret = "static const char tap_is_return_table[" + size + "] = {";
+        for (const ProbeNames& n : probeTable_) {
+            pp += cString(n.pp) + ", ";
+            pn += cString(n.pn) + ", ";
+            ret += n.isReturn ? "1, " : "0, ";
+        }
+        return pp + "\"\"};\n" + pn + "\"\"};\n" + ret + "0};\n" +
+               "static __always_inline __u64 tap_probe_index(struct tap_frame *f)\n{\n\t__u64 i = f->probe;\n\treturn i < " +
+               size + " ? i : 0;\n}\n\n";
+    }
+    // The call's frame address, which pairs a .return with its entry in
+    // recursion (0 where the point has none).
+    std::string frameAddress(const AttachSpec& a, SourceLoc loc) {
+        return a.frameRegister.empty() ? std::string("0")
+                                       : "(" + userRegister(a.frameRegister, loc) + " + " + std::to_string(a.frameOffset) + "ULL)";
+    }
+    std::string genCall(CallExpr* c);
+    std::string genBuiltin(CallExpr* c, const FunctionDecl* f);
+    std::string genPrint(PrintExpr* p);
+    std::string genSprintf(PrintExpr* p);
+    std::string genKey(const GlobalMap& g, const std::vector<Expr*>& keys, SourceLoc loc);
+    std::string genArrayRead(IndexExpr* i);
+    std::string genArrayWrite(IndexExpr* i, Op op, Expr* value, bool postIncDec = false, int64_t delta = 0);
+    std::string genStatAdd(Expr* target, Expr* value);
+    std::string genStatOp(StatOpExpr* s);
+    std::string fail(const std::string& message, SourceLoc loc, const std::string& subject,
+                     const std::string& value = "0");
+    std::string propagate();
+
+    // ---- statements
+    void genStmt(Stmt* s, std::ostringstream& o, int indent);
+    void genLoop(ForStmt* f, std::ostringstream& o, int indent);
+
+    // ---- kernel types
+    void noteKernelMember(int32_t structType, const std::string& member);
+    int32_t taskStructType() {
+        kernel::Btf* btf = kernel::Btf::vmlinux();
+        int32_t id = btf ? btf->findType("struct task_struct") : -1;
+        if (id <= 0)
+            error("no kernel type information (BTF) for struct task_struct", {});
+        return id;
+    }
+    AttachSpec currentAttach_;
+
+    uint32_t errorSite(const std::string& message, SourceLoc loc, const std::string& subject) {
+        ErrorSite e;
+        e.id = uint32_t(out_.errors.size());
+        e.message = message;
+        e.loc = loc;
+        e.subject = subject;
+        out_.errors.push_back(e);
+        return e.id;
+    }
+
+    const Program& program_;
+    const TranslateOptions& options_;
+    Translation& out_;
+
+    std::ostringstream maps_, rodata_, funcs_, progs_, types_;
+    std::map<int32_t, std::set<std::string>> kernelStructs_; // BTF id -> members read
+    std::map<const VarDecl*, std::string> slots_;
+    int nextLong_ = 0, nextString_ = 0;
+    int maxLong_ = 1, maxString_ = 1;
+    int literals_ = 0, loops_ = 0, tries_ = 0;
+    std::map<std::string, std::string> literalNames_;
+    std::map<const FunctionDecl*, std::string> functions_;
+    std::set<const FunctionDecl*> inProgress_;
+    CodeContext ctx_;
+    const ResolvedProbe* probe_ = nullptr;
+    // @entry(...) values (and entry-time $variables) of the current .return
+    // probe: the frame slot each was copied into from the entry program.
+    std::map<const Expr*, std::string> entrySlots_;
+    std::string genEntryProgram(const ResolvedProbe& p, const std::string& function,
+                                std::vector<const Expr*>& exprs, std::vector<std::pair<bool, int>>& where);
+    std::string genEntryRestore(const std::string& function, const std::vector<const Expr*>& exprs,
+                                const std::vector<std::pair<bool, int>>& where);
+    std::map<std::string, int> frameKeys_; // key struct members of the frame
+};
+
+} // namespace tap::bpf::detail

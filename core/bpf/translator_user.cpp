@@ -1,0 +1,309 @@
+// User programs' variables at uprobes: registers of the interrupted task
+// (struct pt_regs) and its memory, with the offsets of the program's own
+// DWARF (no CO-RE: the binary is fixed), pretty-printing and $$vars.
+#include "bpf/translator_impl.h"
+
+namespace tap::bpf::detail {
+
+// x86_64's struct pt_regs (its stable uapi layout): the word of a register.
+std::string Translator::userRegister(const std::string& reg, SourceLoc loc) {
+#if defined(__x86_64__)
+    static const char* const words[] = {"r15", "r14", "r13", "r12", "bp", "bx", "r11", "r10", "r9", "r8", "ax",
+                                        "cx",  "dx",  "si",  "di",  "orig_ax", "ip", "cs", "flags", "sp", "ss"};
+    for (size_t i = 0; i < sizeof words / sizeof words[0]; ++i)
+        if (reg == words[i])
+            return "((__u64 *)ctx)[" + std::to_string(i) + "]";
+#endif
+    error("register '" + reg + "' cannot be read on this architecture", loc);
+}
+
+// `size` bytes of user memory at `address`, widened to 64 bits.
+std::string Translator::genUserRead(const std::string& address, int64_t size, bool isSigned, SourceLoc loc,
+                                    const std::string& subject) {
+    if (size != 1 && size != 2 && size != 4 && size != 8)
+        error("a " + std::to_string(size) + "-byte value cannot be read as a number", loc);
+    std::string bits = std::to_string(size * 8);
+    std::string addr = tempL(), value = tempL();
+    std::string cast = size == 8 ? "(__s64)" : std::string("(__s64)(") + (isSigned ? "__s" : "__u") + bits + ")";
+    return "({ " + addr + " = (__s64)(" + address + "); " + value + " = 0; if (bpf_probe_read_user(&" + value + ", " +
+           std::to_string(size) + ", (void *)" + addr + ")) " +
+           fail("user memory read fault at 0x%llx [man error::fault]", loc, subject, addr) + " " + cast + value + "; })";
+}
+
+// A DWARF-described variable (or an SDT marker argument) at a uprobe.
+std::string Translator::genUserTarget(const TargetExpr* t, const ContextVar& var) {
+    if (!t->components.empty() && t->components.back().kind == TargetComponent::Pretty) {
+        // $var$ / $p->member$: the value up to the last member, pretty-printed.
+        TargetExpr value = *t;
+        value.components.pop_back();
+        value.type = Type::Long;
+        int type = var.userType;
+        for (const TargetComponent& c : value.components) {
+            const UserType& ct = var.userTypes->at(type);
+            if (c.kind == TargetComponent::Index)
+                type = ct.target;
+            else
+                type = var.userTypes->at(ct.kind == UserType::Kind::Pointer ? ct.target : type).member(c.name)->type;
+        }
+        std::string fmt;
+        std::vector<std::string> values;
+        genUserPretty(genUserTarget(&value, var), *var.userTypes, type, 0, fmt, values, t->loc);
+        return genSnprintf(fmt, values);
+    }
+    const std::string subject = "identifier '" + t->name + "'";
+    if (!var.locationError.empty())
+        error("cannot read '" + t->name + "' at this probe point: " + var.locationError, t->loc);
+    const UserLocation& at = var.userLocation;
+    std::string base = at.reg.empty() ? std::string("0") : userRegister(at.reg, t->loc);
+    std::string where = "((__s64)" + base + " + " + std::to_string(at.offset) + "LL)";
+    if (at.relocated) {
+        // Link-time address + where the binary is loaded: the uprobe's ip
+        // is the probed address.
+        if (currentAttach_.isReturn)
+            error("'" + t->name + "' is a static variable; read it in the entry probe (or with @entry)", t->loc);
+        where = "(" + where + " + (__s64)(" + userRegister("ip", t->loc) + " - " +
+                std::to_string(currentAttach_.address) + "ULL))";
+    }
+    const UserTypeTable& types = *var.userTypes;
+    int type = var.userType;
+    int64_t size = type >= 0 ? types.at(type).size : var.size;
+    bool isSigned = type >= 0 ? types.at(type).isSigned : var.isSigned;
+    bool aggregate = false;
+    if (type >= 0) {
+        UserType::Kind k = types.at(type).kind;
+        aggregate = k == UserType::Kind::Struct || k == UserType::Kind::Union || k == UserType::Kind::Array;
+        if (types.at(type).kind == UserType::Kind::Pointer)
+            size = 8, isSigned = false;
+    }
+    std::string expr;
+    switch (at.kind) {
+    case UserLocation::Kind::Register:
+    case UserLocation::Kind::Value: {
+        if (aggregate)
+            error("'" + t->name + "' is a struct held in registers, which cannot be read yet", t->loc);
+        std::string v = at.kind == UserLocation::Kind::Register ? "((__s64)" + base + ")" : where;
+        if (size == 8 || size <= 0)
+            expr = v;
+        else
+            expr = std::string("((__s64)(") + (isSigned ? "__s" : "__u") + std::to_string(size * 8) + ")" + v + ")";
+        if (t->addressOf && t->components.empty())
+            error("cannot take the address of '" + t->name + "': it is in a register", t->loc);
+        break;
+    }
+    case UserLocation::Kind::Memory:
+        if (aggregate || (t->addressOf && t->components.empty()))
+            expr = where; // an address, as in stap
+        else
+            expr = genUserRead(where, size, isSigned, t->loc, subject);
+        break;
+    case UserLocation::Kind::Pieces: {
+        // A struct in registers: a member that one register holds whole.
+        const TargetComponent* first = t->components.empty() ? nullptr : &t->components[0];
+        const UserType::Member* m = first && first->kind == TargetComponent::Field && type >= 0
+                                        ? types.at(type).member(first->name)
+                                        : nullptr;
+        int64_t start = 0;
+        const UserLocation::Piece* piece = nullptr;
+        for (const UserLocation::Piece& p : at.pieces) {
+            if (m && m->offset >= start && m->offset + types.at(m->type).size <= start + p.size)
+                piece = &p;
+            if (piece)
+                break;
+            start += p.size;
+        }
+        if (!m || !piece || t->addressOf || m->bitSize)
+            error("'" + t->name + "' is held in registers: only its members can be read (not its address)", t->loc);
+        const UserType& mt = types.at(m->type);
+        if (mt.kind == UserType::Kind::Struct || mt.kind == UserType::Kind::Union || mt.kind == UserType::Kind::Array)
+            error("'" + t->name + "->" + m->name + "' is an aggregate held in registers, which cannot be read yet", t->loc);
+        int64_t bytes = mt.kind == UserType::Kind::Pointer ? 8 : mt.size;
+        std::string shifted = "(" + userRegister(piece->reg, t->loc) + " >> " + std::to_string(8 * (m->offset - start)) + ")";
+        expr = bytes >= 8 ? "((__s64)" + shifted + ")"
+                          : std::string("((__s64)(") + (mt.isSigned ? "__s" : "__u") + std::to_string(bytes * 8) + ")" +
+                                shifted + ")";
+        std::vector<TargetComponent> rest(t->components.begin() + 1, t->components.end());
+        return rest.empty() ? expr : genUserMemberPath(expr, types, m->type, false, rest, t->addressOf);
+    }
+    case UserLocation::Kind::None:
+        error("'" + t->name + "' has no location at this probe point", t->loc);
+    }
+    if (t->components.empty())
+        return expr;
+    if (type < 0)
+        error("'" + t->name + "' has no type information (no DWARF)", t->loc);
+    return genUserMemberPath(expr, types, type, aggregate, t->components, t->addressOf);
+}
+
+// ->member / [index] in user memory: offsets are the program's own (its
+// DWARF), so no CO-RE relocation; every read may fault.
+std::string Translator::genUserMemberPath(std::string expr, const UserTypeTable& types, int type, bool aggregate,
+                                          const std::vector<TargetComponent>& components, bool addressOf) {
+    for (size_t i = 0; i < components.size(); ++i) {
+        const TargetComponent& c = components[i];
+        bool last = i + 1 == components.size();
+        if (c.kind == TargetComponent::Pretty)
+            error("pretty-printing ($var$) cannot run in a kernel probe yet", c.loc);
+        const UserType& t = types.at(type);
+        int elementOrMember = -1;
+        std::string address;
+        if (c.kind == TargetComponent::Index) {
+            int elem = t.target;
+            if (elem < 0)
+                error("'[...]' needs a typed pointer or an array", c.loc);
+            int64_t stride = types.at(elem).size;
+            address = "(" + expr + " + (" + genL(c.index) + ") * " + std::to_string(stride) + "LL)";
+            elementOrMember = elem;
+        } else {
+            int st = t.kind == UserType::Kind::Pointer ? t.target : type;
+            const UserType::Member* m = st >= 0 ? types.at(st).member(c.name) : nullptr;
+            if (!m)
+                error("unable to find member '" + c.name + "'", c.loc);
+            if (m->bitSize)
+                error("bit-field member '" + c.name + "' cannot be read yet", c.loc);
+            address = "(" + expr + " + " + std::to_string(m->offset) + "LL)";
+            elementOrMember = m->type;
+        }
+        const UserType& next = types.at(elementOrMember);
+        aggregate = next.kind == UserType::Kind::Struct || next.kind == UserType::Kind::Union ||
+                    next.kind == UserType::Kind::Array;
+        if (aggregate || (last && addressOf))
+            expr = address;
+        else
+            expr = genUserRead(address, next.kind == UserType::Kind::Pointer ? 8 : next.size, next.isSigned, c.loc,
+                               "identifier '" + c.name + "'");
+        type = elementOrMember;
+    }
+    return expr;
+}
+
+// $$parms, $$locals, $$vars, $$return: "name=0x... name=0x..." as stap
+// prints them (numbers and pointers in hex; unreadable ones as "?").
+std::string Translator::genUserVars(const TargetExpr* t) {
+    if (probe_->provider->attach(probe_->point).kind != AttachSpec::Kind::Uprobe)
+        error("'" + t->name + "' cannot run in this kernel probe yet", t->loc);
+    std::string fmt;
+    std::vector<std::string> values;
+    for (const ContextVar& v : probe_->context) {
+        bool isReturn = v.name == "$return";
+        if (t->name == "$$return" ? !isReturn : isReturn)
+            continue;
+        if ((t->name == "$$parms" && !v.isParameter) || (t->name == "$$locals" && (v.isParameter || isReturn)))
+            continue;
+        if (!fmt.empty())
+            fmt += ' ';
+        std::string name = isReturn ? "return" : v.name.substr(1);
+        UserType::Kind k = v.userType >= 0 ? v.userTypes->at(v.userType).kind : UserType::Kind::Base;
+        bool aggregate = k == UserType::Kind::Struct || k == UserType::Kind::Union;
+        if (!v.locationError.empty() || (aggregate && t->components.empty()) || values.size() >= 12) {
+            fmt += name + "=?";
+            continue;
+        }
+        TargetExpr one(t->loc, v.name);
+        if (!t->components.empty()) { // $$parms$: each one pretty-printed
+            fmt += name + "=";
+            genUserPretty(genUserTarget(&one, v), *v.userTypes, v.userType, 0, fmt, values, t->loc);
+            continue;
+        }
+        fmt += name + "=0x%llx";
+        values.push_back(genUserTarget(&one, v));
+    }
+    return genSnprintf(fmt, values);
+}
+
+// A string formatted in the kernel: `fmt` (bpf_snprintf's directives) with
+// at most 12 values.
+std::string Translator::genSnprintf(const std::string& fmt, const std::vector<std::string>& values) {
+    std::string fmtName = "tap_fmt_" + std::to_string(literals_++);
+    rodata_ << "static const char " << fmtName << "[] = " << cString(fmt) << ";\n";
+    std::string out = tempS();
+    std::string code = "({ __u64 __a[" + std::to_string(std::max<size_t>(values.size(), 1)) + "]; ";
+    for (size_t i = 0; i < values.size(); ++i)
+        code += "__a[" + std::to_string(i) + "] = (__u64)(" + values[i] + "); ";
+    code += "bpf_snprintf(" + out + ", TAP_STRLEN, " + fmtName + ", __a, " + std::to_string(values.size() * 8) + "); " +
+            out + "; })";
+    return code;
+}
+
+// The pretty form of a value, as stap's $var$: numbers in decimal,
+// pointers in hex, char pointers and arrays as quoted strings, a struct (or
+// the struct a pointer points to, one level) as {.member=value, ...}.
+// `expr` is the value, or the address for structs and arrays. bpf_snprintf
+// takes 12 values: what does not fit is "...".
+void Translator::genUserPretty(const std::string& expr, const UserTypeTable& types, int type, int depth,
+                               std::string& fmt, std::vector<std::string>& values, SourceLoc loc) {
+    if (values.size() >= 12) {
+        fmt += "...";
+        return;
+    }
+    if (type < 0) {
+        fmt += "0x%llx";
+        values.push_back(expr);
+        return;
+    }
+    const UserType& t = types.at(type);
+    auto isCharSequence = [&](int target) { return target >= 0 && types.at(target).isChar; };
+    auto quoted = [&](const std::string& address) {
+        std::string text = tempS();
+        fmt += "\"%s\"";
+        values.push_back("({ if (bpf_probe_read_user_str(" + text + ", TAP_STRLEN, (void *)(" + address + ")) < 0) { " +
+                         text + "[0] = '?'; " + text + "[1] = 0; } " + text + "; })");
+    };
+    switch (t.kind) {
+    case UserType::Kind::Base:
+    case UserType::Kind::Enum:
+        fmt += t.isSigned ? "%lld" : "%llu";
+        values.push_back(expr);
+        return;
+    case UserType::Kind::Pointer:
+        if (isCharSequence(t.target)) {
+            quoted(expr);
+        } else if (depth == 0 && t.target >= 0 &&
+                   (types.at(t.target).kind == UserType::Kind::Struct || types.at(t.target).kind == UserType::Kind::Union)) {
+            genUserPretty(expr, types, t.target, depth, fmt, values, loc);
+        } else {
+            fmt += "0x%llx";
+            values.push_back(expr);
+        }
+        return;
+    case UserType::Kind::Array:
+        if (isCharSequence(t.target))
+            quoted(expr);
+        else
+            fmt += "[...]";
+        return;
+    case UserType::Kind::Struct:
+    case UserType::Kind::Union: {
+        if (depth > 0) {
+            fmt += "{...}";
+            return;
+        }
+        fmt += "{";
+        for (size_t i = 0; i < t.members.size(); ++i) {
+            const UserType::Member& m = t.members[i];
+            fmt += (i ? ", ." : ".") + m.name + "=";
+            if (m.bitSize || m.type < 0) {
+                fmt += "?";
+                continue;
+            }
+            const UserType& mt = types.at(m.type);
+            std::string address = "((__s64)(" + expr + ") + " + std::to_string(m.offset) + "LL)";
+            bool aggregate = mt.kind == UserType::Kind::Struct || mt.kind == UserType::Kind::Union ||
+                             mt.kind == UserType::Kind::Array;
+            if (aggregate)
+                genUserPretty(address, types, m.type, depth + 1, fmt, values, loc);
+            else if (values.size() < 12)
+                genUserPretty(genUserRead(address, mt.kind == UserType::Kind::Pointer ? 8 : mt.size, mt.isSigned, loc,
+                                          "identifier '" + m.name + "'"),
+                              types, m.type, depth + 1, fmt, values, loc);
+            else
+                fmt += "...";
+        }
+        fmt += "}";
+        return;
+    }
+    default:
+        fmt += "?";
+    }
+}
+
+} // namespace tap::bpf::detail
