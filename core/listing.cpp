@@ -239,6 +239,11 @@ void listWithVariables(const CompileOptions& options, const std::vector<Candidat
                 std::string t = v.cType.empty() ? typeName(v.type) : kernel::stapTypeSpelling(v.cType);
                 vars.push_back({v.name, t});
             }
+            // A program function's .return also reads its parameters (entry values).
+            if (rp.hasEntryPoint)
+                for (const ContextVar& v : rp.entryContext)
+                    if (v.isUser() && v.isParameter && v.locationError.empty())
+                        vars.push_back({v.name, kernel::stapTypeSpelling(v.cType)});
             auto& lists = varLists[it->second];
             if (std::find(lists.begin(), lists.end(), vars) == lists.end())
                 lists.push_back(std::move(vars));
