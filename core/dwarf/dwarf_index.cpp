@@ -65,6 +65,8 @@ struct DebugInfo::Impl {
     std::mutex mutex; // libdw's lazy caches are not thread-safe
 
     ~Impl() {
+        if (cfi)
+            dwarf_cfi_end(cfi); // dwarf_getcfi_elf's: not owned by the Dwarf
         if (dw)
             dwarf_end(dw);
         if (debugElf)
