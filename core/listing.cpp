@@ -227,6 +227,11 @@ void listWithVariables(const CompileOptions& options, const std::vector<Candidat
             auto it = which.find(rp.decl);
             if (it == which.end())
                 continue;
+            // Points told apart only by a hidden component (a function's
+            // inlined copies) are listed once, with the first one's variables.
+            if (!rp.point.components.empty() && rp.point.components.back().hidden &&
+                rp.point.components.back().number.value_or(0) > 0)
+                continue;
             std::vector<ListedVariable> vars;
             for (const VarDecl* l : rp.locals) {
                 if (l->name.rfind("__", 0) == 0 || l->type == Type::Unknown)
