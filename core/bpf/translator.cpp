@@ -504,11 +504,10 @@ std::string Translator::genS(Expr* e) {
                                                      (t->name == "$$parms" || t->name == "$$locals" ||
                                                       t->name == "$$vars" || t->name == "$$return"))
             return genUserVars(t);
-        if (e->kind == ExprKind::Target)
-            for (const ContextVar& v : probe_->context)
-                if (v.name == static_cast<TargetExpr*>(e)->name && v.isUser())
-                    return genUserTarget(static_cast<TargetExpr*>(e), v);
-        error("pretty-printing ($var$, $$vars) cannot run in a kernel probe yet", e->loc);
+        if (auto* t = static_cast<TargetExpr*>(e); e->kind == ExprKind::Target && !t->components.empty() &&
+                                                     t->components.back().kind == TargetComponent::Pretty)
+            return genTarget(e); // $var$
+        error("pretty-printing ($$vars) cannot run in this kernel probe yet", e->loc);
     }
     default:
         error("this string expression cannot run in a kernel probe", e->loc);
@@ -569,12 +568,115 @@ std::string Translator::genTarget(Expr* e) {
     for (const std::string& member : var->path)
         components.push_back({TargetComponent::Field, e->loc, member, nullptr});
     components.insert(components.end(), t->components.begin(), t->components.end());
-    if (components.empty())
-        return expr;
+    bool pretty = !components.empty() && components.back().kind == TargetComponent::Pretty;
+    if (pretty)
+        components.pop_back();
     kernel::Btf* btf = kernel::Btf::vmlinux();
-    if (!btf || !var->btfType)
+    if ((pretty || !components.empty()) && (!btf || !var->btfType))
         error("no kernel type information (BTF) for '" + t->name + "'", e->loc);
-    return genMemberPath(expr, var->btfType, 0, components, t->addressOf);
+    if (!pretty)
+        return components.empty() ? expr : genMemberPath(expr, var->btfType, 0, components, t->addressOf);
+    // $var$ / $p->member$: the type at the end of the path, pretty-printed.
+    int32_t type = var->btfType;
+    int32_t aggregate = 0;
+    for (const TargetComponent& c : components) {
+        if (c.kind == TargetComponent::Index) {
+            type = btf->pointee(type);
+            continue;
+        }
+        int32_t st = aggregate ? aggregate : btf->strip(btf->pointee(type));
+        type = btf->member(st, c.name)->type;
+        kernel::Btf::Kind k = btf->kind(type);
+        aggregate = k == kernel::Btf::Kind::Struct || k == kernel::Btf::Kind::Union ? btf->strip(type) : 0;
+    }
+    std::string value = components.empty() ? expr : genMemberPath(expr, var->btfType, 0, components, false);
+    // Read once: every member read starts from it (and the verifier refuses
+    // a context pointer the compiler re-derived for each).
+    std::string base = tempL();
+    std::string fmt;
+    std::vector<std::string> values;
+    genBtfPretty(base, type, aggregate != 0, 0, fmt, values, e->loc);
+    return "({ " + base + " = " + value + "; " + genSnprintf(fmt, values) + "; })";
+}
+
+// The pretty form of a kernel value (stap's $var$), as genUserPretty does
+// for user programs: numbers in decimal, pointers in hex, char pointers and
+// arrays as quoted strings, a struct (or the struct a pointer points to,
+// one level) as {.member=value, ...}. Members are read with CO-RE.
+void Translator::genBtfPretty(const std::string& expr, int32_t type, bool aggregate, int depth, std::string& fmt,
+                              std::vector<std::string>& values, SourceLoc loc) {
+    kernel::Btf* btf = kernel::Btf::vmlinux();
+    auto quoted = [&](const std::string& address) {
+        std::string text = tempS();
+        fmt += "\"%s\"";
+        values.push_back("({ if (bpf_probe_read_kernel_str(" + text + ", TAP_STRLEN, (void *)(" + address + ")) < 0) { " +
+                         text + "[0] = '?'; " + text + "[1] = 0; } " + text + "; })");
+    };
+    kernel::Btf::Kind k = btf->kind(type);
+    int32_t st = btf->strip(type);
+    if (k == kernel::Btf::Kind::Pointer) {
+        int32_t target = btf->pointee(type);
+        kernel::Btf::Kind tk = btf->kind(target);
+        if (btf->isChar(target)) {
+            quoted(expr);
+        } else if (depth == 0 && (tk == kernel::Btf::Kind::Struct || tk == kernel::Btf::Kind::Union)) {
+            genBtfPretty(expr, target, true, depth, fmt, values, loc);
+        } else {
+            fmt += "0x%llx";
+            values.push_back(expr);
+        }
+        return;
+    }
+    if (k == kernel::Btf::Kind::Array) {
+        if (btf->isChar(btf->pointee(type)))
+            quoted(expr);
+        else
+            fmt += "[...]";
+        return;
+    }
+    if (k == kernel::Btf::Kind::Struct || k == kernel::Btf::Kind::Union) {
+        if (depth > 0 || !aggregate) {
+            fmt += "{...}";
+            return;
+        }
+        std::string sname = (k == kernel::Btf::Kind::Union ? "union " : "struct ") + btf->name(st);
+        if (btf->name(st).empty()) {
+            fmt += "{...}";
+            return;
+        }
+        fmt += "{";
+        bool first = true;
+        for (const kernel::BtfMember& m : btf->members(st)) {
+            fmt += (first ? "." : ", .") + m.name + "=";
+            first = false;
+            kernel::Btf::Kind mk = btf->kind(m.type);
+            if (m.bitfieldSize || (mk != kernel::Btf::Kind::Int && mk != kernel::Btf::Kind::Enum &&
+                                   mk != kernel::Btf::Kind::Pointer && mk != kernel::Btf::Kind::Array)) {
+                fmt += mk == kernel::Btf::Kind::Struct || mk == kernel::Btf::Kind::Union ? "{...}" : "?";
+                continue;
+            }
+            if (btf->member(st, m.name)->bitOffset != m.bitOffset) {
+                fmt += "?"; // a name repeated in an inner anonymous member: not addressable by name
+                continue;
+            }
+            noteKernelMember(st, m.name);
+            std::string address = "({ __u64 __p = " + expr + "; (__s64)__builtin_preserve_access_index(&((" + sname +
+                                  " *)__p)->" + m.name + "); })";
+            if (mk == kernel::Btf::Kind::Array)
+                genBtfPretty(address, m.type, false, depth + 1, fmt, values, loc);
+            else
+                genBtfPretty("({ __u64 __p = " + expr + "; (__s64)BPF_CORE_READ((" + sname + " *)__p, " + m.name + "); })",
+                             m.type, false, depth + 1, fmt, values, loc);
+        }
+        fmt += "}";
+        return;
+    }
+    if (k == kernel::Btf::Kind::Int || k == kernel::Btf::Kind::Enum) {
+        fmt += btf->isSigned(type) ? "%lld" : "%llu";
+        values.push_back(expr);
+        return;
+    }
+    fmt += "?";
 }
 
 // @cast(p, "type")->a->b: p is the address of a `type` (struct/union).
@@ -1690,7 +1792,33 @@ void Translator::run() {
         << "#include \"tapstudio.bpf.h\"\n\n";
     // Kernel structs: only the members the script reads, relocated by CO-RE.
     kernel::Btf* btf = kernel::Btf::vmlinux();
-    for (const auto& [id, used] : kernelStructs_) {
+    // A member that embeds a named struct or union is declared with that
+    // type (CO-RE matches a member's type by kind and name: a char array in
+    // its place does not relocate), so that type is defined first, with the
+    // members read through it (possibly none).
+    auto embedded = [&](int32_t type) -> int32_t {
+        kernel::Btf::Kind k = btf->kind(type);
+        int32_t st = btf->strip(type);
+        return (k == kernel::Btf::Kind::Struct || k == kernel::Btf::Kind::Union) && !btf->name(st).empty() ? st : 0;
+    };
+    std::map<int32_t, std::set<std::string>> structs = kernelStructs_;
+    for (bool grew = true; grew;) {
+        grew = false;
+        for (const auto& [id, used] : std::map<int32_t, std::set<std::string>>(structs))
+            for (const std::string& m : used)
+                if (int32_t inner = embedded(btf->member(id, m)->type); inner && !structs.count(inner)) {
+                    structs[inner];
+                    grew = true;
+                }
+    }
+    std::set<int32_t> emitted;
+    std::function<void(int32_t)> emit = [&](int32_t id) {
+        if (!emitted.insert(id).second)
+            return;
+        const std::set<std::string>& used = structs[id];
+        for (const std::string& m : used)
+            if (int32_t inner = embedded(btf->member(id, m)->type))
+                emit(inner);
         bool isUnion = btf->kind(id) == kernel::Btf::Kind::Union;
         src << (isUnion ? "union " : "struct ") << btf->name(id) << " {\n";
         for (const std::string& m : used) {
@@ -1705,17 +1833,21 @@ void Translator::run() {
                     src << "\t" << (tk == kernel::Btf::Kind::Union ? "union " : "struct ") << tname << " *" << m << ";\n";
                 else
                     src << "\tvoid *" << m << ";\n";
-            }
-            else if (k == kernel::Btf::Kind::Array || k == kernel::Btf::Kind::Struct || k == kernel::Btf::Kind::Union)
+            } else if (int32_t inner = embedded(mem->type)) {
+                src << "\t" << (btf->kind(inner) == kernel::Btf::Kind::Union ? "union " : "struct ") << btf->name(inner)
+                    << " " << m << ";\n";
+            } else if (k == kernel::Btf::Kind::Array || k == kernel::Btf::Kind::Struct || k == kernel::Btf::Kind::Union) {
                 src << "\tchar " << m << "[" << size << "];\n";
-            else {
+            } else {
                 bool sign = btf->isSigned(mem->type);
                 src << "\t" << (sign ? "__s" : "__u") << (size == 1 || size == 2 || size == 4 ? std::to_string(size * 8) : "64")
                     << " " << m << ";\n";
             }
         }
         src << "} __attribute__((preserve_access_index));\n\n";
-    }
+    };
+    for (const auto& [id, used] : structs)
+        emit(id);
     src << maps_.str() << "\n";
     src << "struct tap_frame {\n\t__s64 abort; /* 1 error, 2 next, 3 error for a try further up */\n\t__s64 trydepth;\n\t__s64 probe; /* the running program's index in tap_pp_table */\n\tchar errmsg[TAP_STRLEN];\n\t__s64 l[" << maxLong_ << "];\n\tchar s[" << maxString_
         << "][2 * TAP_STRLEN];\n\t__s64 fl[" << std::max(fnNextLong_, 1) << "];\n\tchar fs["

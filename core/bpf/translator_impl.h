@@ -113,6 +113,9 @@ private:
     void genUserPretty(const std::string& expr, const UserTypeTable& types, int type, int depth, std::string& fmt,
                        std::vector<std::string>& values, SourceLoc loc);
     std::string genSnprintf(const std::string& fmt, const std::vector<std::string>& values);
+    // $var$ of kernel values typed by BTF (translator.cpp).
+    void genBtfPretty(const std::string& expr, int32_t type, bool aggregate, int depth, std::string& fmt,
+                      std::vector<std::string>& values, SourceLoc loc);
     std::string userRegister(const std::string& reg, SourceLoc loc);
     // pp(), pn() and is_return() of each program, for script functions that
     // several probes call (f->probe indexes them).

@@ -194,7 +194,7 @@ std::string Translator::genUserVars(const TargetExpr* t) {
         std::string name = isReturn ? "return" : v.name.substr(1);
         UserType::Kind k = v.userType >= 0 ? v.userTypes->at(v.userType).kind : UserType::Kind::Base;
         bool aggregate = k == UserType::Kind::Struct || k == UserType::Kind::Union;
-        if (!v.locationError.empty() || (aggregate && t->components.empty()) || values.size() >= 12) {
+        if (!v.locationError.empty() || (aggregate && t->components.empty())) {
             fmt += name + "=?";
             continue;
         }
@@ -210,31 +210,47 @@ std::string Translator::genUserVars(const TargetExpr* t) {
     return genSnprintf(fmt, values);
 }
 
-// A string formatted in the kernel: `fmt` (bpf_snprintf's directives) with
-// at most 12 values.
+// A string formatted in the kernel: `fmt` (bpf_snprintf's directives, no
+// "%%") with its values. bpf_snprintf takes 12 values: longer formats are
+// formatted 12 values at a time and joined.
 std::string Translator::genSnprintf(const std::string& fmt, const std::vector<std::string>& values) {
-    std::string fmtName = "tap_fmt_" + std::to_string(literals_++);
-    rodata_ << "static const char " << fmtName << "[] = " << cString(fmt) << ";\n";
+    std::vector<std::string> chunks(1);
+    size_t inChunk = 0;
+    for (size_t i = 0; i < fmt.size(); ++i) {
+        if (fmt[i] == '%' && inChunk == 12) {
+            chunks.emplace_back();
+            inChunk = 0;
+        }
+        inChunk += fmt[i] == '%';
+        chunks.back() += fmt[i];
+    }
     std::string out = tempS();
-    std::string code = "({ __u64 __a[" + std::to_string(std::max<size_t>(values.size(), 1)) + "]; ";
-    for (size_t i = 0; i < values.size(); ++i)
-        code += "__a[" + std::to_string(i) + "] = (__u64)(" + values[i] + "); ";
-    code += "bpf_snprintf(" + out + ", TAP_STRLEN, " + fmtName + ", __a, " + std::to_string(values.size() * 8) + "); " +
-            out + "; })";
-    return code;
+    std::string code = "({ ";
+    size_t next = 0;
+    for (size_t c = 0; c < chunks.size(); ++c) {
+        size_t n = size_t(std::count(chunks[c].begin(), chunks[c].end(), '%'));
+        std::string fmtName = "tap_fmt_" + std::to_string(literals_++);
+        rodata_ << "static const char " << fmtName << "[] = " << cString(chunks[c]) << ";\n";
+        std::string into = c == 0 ? out : tempS();
+        code += "{ __u64 __a[" + std::to_string(std::max<size_t>(n, 1)) + "]; ";
+        for (size_t i = 0; i < n; ++i)
+            code += "__a[" + std::to_string(i) + "] = (__u64)(" + values[next++] + "); ";
+        code += "bpf_snprintf(" + into + ", TAP_STRLEN, " + fmtName + ", __a, " + std::to_string(n * 8) + "); ";
+        if (c > 0) {
+            std::string joined = tempS();
+            code += "tap_strcat(" + joined + ", " + out + ", " + into + "); tap_strcpy(" + out + ", " + joined + "); ";
+        }
+        code += "} ";
+    }
+    return code + out + "; })";
 }
 
 // The pretty form of a value, as stap's $var$: numbers in decimal,
 // pointers in hex, char pointers and arrays as quoted strings, a struct (or
 // the struct a pointer points to, one level) as {.member=value, ...}.
-// `expr` is the value, or the address for structs and arrays. bpf_snprintf
-// takes 12 values: what does not fit is "...".
+// `expr` is the value, or the address for structs and arrays.
 void Translator::genUserPretty(const std::string& expr, const UserTypeTable& types, int type, int depth,
                                std::string& fmt, std::vector<std::string>& values, SourceLoc loc) {
-    if (values.size() >= 12) {
-        fmt += "...";
-        return;
-    }
     if (type < 0) {
         fmt += "0x%llx";
         values.push_back(expr);
@@ -291,12 +307,10 @@ void Translator::genUserPretty(const std::string& expr, const UserTypeTable& typ
                              mt.kind == UserType::Kind::Array;
             if (aggregate)
                 genUserPretty(address, types, m.type, depth + 1, fmt, values, loc);
-            else if (values.size() < 12)
+            else
                 genUserPretty(genUserRead(address, mt.kind == UserType::Kind::Pointer ? 8 : mt.size, mt.isSigned, loc,
                                           "identifier '" + m.name + "'"),
                               types, m.type, depth + 1, fmt, values, loc);
-            else
-                fmt += "...";
         }
         fmt += "}";
         return;

@@ -346,4 +346,24 @@ std::optional<BtfMember> Btf::member(int32_t composite, const std::string& wante
     return std::nullopt;
 }
 
+std::vector<BtfMember> Btf::members(int32_t composite) const {
+    std::vector<BtfMember> out;
+    const btf_type* t = btf__type_by_id(btf_, uint32_t(strip(composite)));
+    if (!t || !btf_is_composite(t))
+        return out;
+    const btf_member* m = btf_members(t);
+    for (unsigned i = 0; i < btf_vlen(t); ++i) {
+        std::string n = btf__name_by_offset(btf_, m[i].name_off);
+        if (!n.empty()) {
+            out.push_back({n, int32_t(m[i].type), btf_member_bit_offset(t, i), btf_member_bitfield_size(t, i)});
+            continue;
+        }
+        for (BtfMember inner : members(int32_t(m[i].type))) {
+            inner.bitOffset += btf_member_bit_offset(t, i);
+            out.push_back(inner);
+        }
+    }
+    return out;
+}
+
 } // namespace tap::kernel

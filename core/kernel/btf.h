@@ -64,6 +64,9 @@ public:
     std::string declare(int32_t id, const std::string& declarator = {}) const;
     // Finds a member of a struct/union, looking into anonymous members.
     std::optional<BtfMember> member(int32_t composite, const std::string& name) const;
+    // The named members of a struct or union, in order (those of anonymous
+    // inner structs and unions included, at their offsets).
+    std::vector<BtfMember> members(int32_t composite) const;
 
 private:
     explicit Btf(struct btf* b) : btf_(b) {}
