@@ -503,7 +503,7 @@ std::string Translator::genS(Expr* e) {
         if (auto* t = static_cast<TargetExpr*>(e); e->kind == ExprKind::Target &&
                                                      (t->name == "$$parms" || t->name == "$$locals" ||
                                                       t->name == "$$vars" || t->name == "$$return"))
-            return genUserVars(t);
+            return genVarList(t);
         if (auto* t = static_cast<TargetExpr*>(e); e->kind == ExprKind::Target && !t->components.empty() &&
                                                      t->components.back().kind == TargetComponent::Pretty)
             return genTarget(e); // $var$
@@ -597,6 +597,67 @@ std::string Translator::genTarget(Expr* e) {
     std::vector<std::string> values;
     genBtfPretty(base, type, aggregate != 0, 0, fmt, values, e->loc);
     return "({ " + base + " = " + value + "; " + genSnprintf(fmt, values) + "; })";
+}
+
+// $$vars, $$parms, $$locals, $$return (and their $ pretty forms) as stap
+// prints them: "name=0x..." for each variable (numbers and pointers in hex;
+// "?" for what cannot be read here). A kernel event's variables are all
+// parameters (as in stap's tracepoints); its record strings are addresses,
+// or quoted text when pretty-printed.
+std::string Translator::genVarList(const TargetExpr* t) {
+    bool pretty = !t->components.empty();
+    std::string fmt;
+    std::vector<std::string> values;
+    for (const ContextVar& v : probe_->context) {
+        bool isReturn = v.name == "$return";
+        bool isParameter = v.isUser() ? v.isParameter : !isReturn;
+        if (t->name == "$$return" ? !isReturn : isReturn)
+            continue;
+        if ((t->name == "$$parms" && !isParameter) || (t->name == "$$locals" && (isParameter || isReturn)))
+            continue;
+        if (v.name.rfind("$__", 0) == 0)
+            continue; // the tracepoint record's own bookkeeping (__syscall_nr, ...)
+        if (!fmt.empty())
+            fmt += ' ';
+        std::string name = isReturn ? "return" : v.name.substr(1);
+        TargetExpr one(t->loc, v.name);
+        if (!v.isUser()) {
+            fmt += name + "=";
+            if (pretty && v.btfType) {
+                one.components.push_back({TargetComponent::Pretty, t->loc, "$", nullptr});
+                one.type = Type::String;
+                fmt += "%s";
+            } else if (pretty && (v.isString || (v.cType.find("char") != std::string::npos &&
+                                                  v.cType.find('*') != std::string::npos))) {
+                // Record bytes, or a char pointer (a user one in syscall records).
+                std::string text = tempS(), at = tempL();
+                fmt += "\"%s\"";
+                values.push_back("({ " + at + " = " + genTarget(&one) + "; if (bpf_probe_read_kernel_str(" + text +
+                                 ", TAP_STRLEN, (void *)" + at + ") < 0 && bpf_probe_read_user_str(" + text +
+                                 ", TAP_STRLEN, (void *)" + at + ") < 0) { " + text + "[0] = '?'; " + text +
+                                 "[1] = 0; } " + text + "; })");
+                continue;
+            } else {
+                fmt += pretty && !v.isString ? (v.isSigned ? "%lld" : "%llu") : "0x%llx";
+            }
+            values.push_back(genTarget(&one));
+            continue;
+        }
+        UserType::Kind k = v.userType >= 0 ? v.userTypes->at(v.userType).kind : UserType::Kind::Base;
+        bool aggregate = k == UserType::Kind::Struct || k == UserType::Kind::Union;
+        if (!v.locationError.empty() || (aggregate && !pretty) || v.userLocation.kind == UserLocation::Kind::Pieces) {
+            fmt += name + "=?";
+            continue;
+        }
+        if (pretty) {
+            fmt += name + "=";
+            genUserPretty(genUserTarget(&one, v), *v.userTypes, v.userType, 0, fmt, values, t->loc);
+            continue;
+        }
+        fmt += name + "=0x%llx";
+        values.push_back(genUserTarget(&one, v));
+    }
+    return genSnprintf(fmt, values);
 }
 
 // The pretty form of a kernel value (stap's $var$), as genUserPretty does

@@ -109,10 +109,10 @@ private:
                                   const std::vector<TargetComponent>& components, bool addressOf);
     std::string genUserRead(const std::string& address, int64_t size, bool isSigned, SourceLoc loc,
                             const std::string& subject);
-    std::string genUserVars(const TargetExpr* t);
     void genUserPretty(const std::string& expr, const UserTypeTable& types, int type, int depth, std::string& fmt,
                        std::vector<std::string>& values, SourceLoc loc);
     std::string genSnprintf(const std::string& fmt, const std::vector<std::string>& values);
+    std::string genVarList(const TargetExpr* t); // $$vars, $$parms, ...
     // $var$ of kernel values typed by BTF (translator.cpp).
     void genBtfPretty(const std::string& expr, int32_t type, bool aggregate, int depth, std::string& fmt,
                       std::vector<std::string>& values, SourceLoc loc);

@@ -176,52 +176,27 @@ std::string Translator::genUserMemberPath(std::string expr, const UserTypeTable&
     return expr;
 }
 
-// $$parms, $$locals, $$vars, $$return: "name=0x... name=0x..." as stap
-// prints them (numbers and pointers in hex; unreadable ones as "?").
-std::string Translator::genUserVars(const TargetExpr* t) {
-    if (probe_->provider->attach(probe_->point).kind != AttachSpec::Kind::Uprobe)
-        error("'" + t->name + "' cannot run in this kernel probe yet", t->loc);
-    std::string fmt;
-    std::vector<std::string> values;
-    for (const ContextVar& v : probe_->context) {
-        bool isReturn = v.name == "$return";
-        if (t->name == "$$return" ? !isReturn : isReturn)
-            continue;
-        if ((t->name == "$$parms" && !v.isParameter) || (t->name == "$$locals" && (v.isParameter || isReturn)))
-            continue;
-        if (!fmt.empty())
-            fmt += ' ';
-        std::string name = isReturn ? "return" : v.name.substr(1);
-        UserType::Kind k = v.userType >= 0 ? v.userTypes->at(v.userType).kind : UserType::Kind::Base;
-        bool aggregate = k == UserType::Kind::Struct || k == UserType::Kind::Union;
-        if (!v.locationError.empty() || (aggregate && t->components.empty())) {
-            fmt += name + "=?";
-            continue;
-        }
-        TargetExpr one(t->loc, v.name);
-        if (!t->components.empty()) { // $$parms$: each one pretty-printed
-            fmt += name + "=";
-            genUserPretty(genUserTarget(&one, v), *v.userTypes, v.userType, 0, fmt, values, t->loc);
-            continue;
-        }
-        fmt += name + "=0x%llx";
-        values.push_back(genUserTarget(&one, v));
-    }
-    return genSnprintf(fmt, values);
-}
-
 // A string formatted in the kernel: `fmt` (bpf_snprintf's directives, no
-// "%%") with its values. bpf_snprintf takes 12 values: longer formats are
-// formatted 12 values at a time and joined.
+// "%%") with its values. bpf_snprintf takes 12 values, and the strings of
+// one call share a 512-byte buffer (it fails when they do not fit): the
+// format is cut into pieces of at most 12 values and one string each,
+// formatted one by one and joined.
 std::string Translator::genSnprintf(const std::string& fmt, const std::vector<std::string>& values) {
     std::vector<std::string> chunks(1);
     size_t inChunk = 0;
+    bool chunkHasString = false;
     for (size_t i = 0; i < fmt.size(); ++i) {
-        if (fmt[i] == '%' && inChunk == 12) {
-            chunks.emplace_back();
-            inChunk = 0;
+        if (fmt[i] == '%') {
+            size_t conv = fmt.find_first_not_of("-+ #0123456789.l", i + 1);
+            bool isString = conv != std::string::npos && fmt[conv] == 's';
+            if (inChunk == 12 || (isString && chunkHasString)) {
+                chunks.emplace_back();
+                inChunk = 0;
+                chunkHasString = false;
+            }
+            ++inChunk;
+            chunkHasString = chunkHasString || isString;
         }
-        inChunk += fmt[i] == '%';
         chunks.back() += fmt[i];
     }
     std::string out = tempS();
