@@ -104,6 +104,7 @@ struct AttachSpec {
     // values of a .return probe are keyed by it, so recursion pairs right.
     std::string frameRegister;
     int64_t frameOffset = 0;
+    std::string symbol; // uprobe: the function the probe is in (probefunc(), usymname(uaddr()))
     int64_t filterPid = -1;   // process(PID) / -x filters, -1 for none
     int cpu = -1;             // perf events: one CPU, or -1 for every CPU
     // tp_btf: when >= 0, ctx[taskArgIndex] is a `struct task_struct *` that

@@ -1200,6 +1200,21 @@ std::string Translator::genCall(CallExpr* c) {
     const FunctionDecl* f = c->decl;
     if (!f)
         error("unresolved function '" + c->name + "'", c->loc);
+    // In a uprobe the probed function is known here: probefunc() and
+    // usymname(uaddr()) need no symbol lookup at run time.
+    bool uprobeHandler = currentAttach_.kind == AttachSpec::Kind::Uprobe && !currentAttach_.symbol.empty() &&
+                              ctx_.kind != CodeContext::Kind::Function;
+    if (uprobeHandler && c->args.empty() && c->name == "probefunc") {
+        StringExpr name(c->loc);
+        name.value = currentAttach_.symbol;
+        return genS(&name);
+    }
+    if (uprobeHandler && c->name == "usymname" && c->args.size() == 1 && c->args[0]->kind == ExprKind::Call &&
+        static_cast<CallExpr*>(c->args[0])->name == "uaddr") {
+        StringExpr name(c->loc);
+        name.value = currentAttach_.symbol;
+        return genS(&name);
+    }
     if (f->embedded())
         return genBuiltin(c, f);
     if (inProgress_.count(f))
@@ -1357,6 +1372,8 @@ std::string Translator::genBuiltin(CallExpr* c, const FunctionDecl* f) {
         return "({ struct tap_config *__c = tap_config(); (__s64)bpf_ktime_get_boot_ns() + (__c ? __c->realtime_offset : 0); })";
     if (n == "local_clock_ns" || n == "ktime_get_ns") return "((__s64)bpf_ktime_get_ns())";
     if (n == "get_cycles") return "((__s64)bpf_ktime_get_ns())";
+    if (n == "uaddr" && currentAttach_.kind == AttachSpec::Kind::Uprobe)
+        return "((__s64)" + userRegister("ip", c->loc) + ")"; // the probed address (a uretprobe's: where it returns)
     if (n == "is_return" && ctx_.kind == CodeContext::Kind::Function) {
         probeTableUsed_ = true;
         return "((__s64)tap_is_return_table[tap_probe_index(f)])";

@@ -244,6 +244,12 @@ public:
         a.offset = b.elf->fileOffset(site.pc).value_or(0);
         if (site.mark)
             a.refCtrOffset = site.mark->semaphoreOffset;
+        if (site.function)
+            a.symbol = site.function->name;
+        else if (const elf::Symbol* f = b.elf->functionAt(site.pc))
+            a.symbol = f->name;
+        if (u.kind == Kind::Plt)
+            a.symbol = u.spec + "@plt";
         if (u.isReturn) {
             // After the return the stack pointer is the caller's again.
             a.frameRegister = "sp";
