@@ -12,6 +12,8 @@
 #include <QTextBlock>
 #include <QtTest>
 
+#include <unistd.h>
+
 using namespace tapide;
 
 namespace {
@@ -53,6 +55,7 @@ private slots:
     void commandLine();
     void realRun();
     void stopRunsEndProbes();
+    void callTracerExample();
 };
 
 void TestRunConsole::parseLines() {
@@ -266,6 +269,30 @@ void TestRunConsole::stopRunsEndProbes() {
     QTRY_VERIFY_WITH_TIMEOUT(console.finished(), 20000);
     QVERIFY2(console.plainText().contains("end probe ran"), qPrintable(console.plainText()));
     QCOMPARE(console.exitCode(), 0);
+}
+
+// The call tracer example (uprobes with DWARF) run from the IDE on a -c
+// program: the console shows the indented calls with their arguments.
+void TestRunConsole::callTracerExample() {
+    QString tstap = qEnvironmentVariable("TAPSTUDIO_TSTAP");
+    if (tstap.isEmpty() || !QFileInfo(tstap).isExecutable())
+        QSKIP("tstap is not built");
+    if (geteuid() != 0)
+        QSKIP("uprobes need root (the IDE would ask pkexec)");
+    RunConsole console;
+    RunOptions o;
+    o.tstap = tstap;
+    o.script = QString(TAPSTUDIO_SOURCE_DIR) + "/resources/examples/call_tracer.stp";
+    o.options = {"-c", QString(TAP_UPROG_O0) + " 1"};
+    o.scriptArgs = {"fib"};
+    o.needsPrivileges = true;
+    console.start(o);
+    QTRY_VERIFY_WITH_TIMEOUT(console.finished(), 30000);
+    QString text = console.plainText();
+    QCOMPARE(console.exitCode(), 0);
+    QVERIFY2(text.contains(" -> fib(n=0x5)\n") && text.contains("  -> fib(n=0x4)\n") &&
+                 text.contains(" <- fib return=0x5\n"),
+             qPrintable(text));
 }
 
 QTEST_MAIN(TestRunConsole)
