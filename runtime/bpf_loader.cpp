@@ -17,6 +17,12 @@ namespace tap::rt {
 
 namespace {
 
+std::string hex(uint64_t v) {
+    char buf[24];
+    std::snprintf(buf, sizeof buf, "%llx", (unsigned long long)v);
+    return buf;
+}
+
 std::vector<int> onlineCpus() {
     std::vector<int> cpus;
     std::ifstream in("/sys/devices/system/cpu/online");
@@ -207,8 +213,11 @@ bool BpfLoader::attach(bool runStats, std::string& error) {
         if (!link) {
             int err = errno;
             error = "cannot attach " + spec.pointText + ": " + std::strerror(err);
-            if (err == EPERM || err == EACCES)
+            if ((err == EPERM || err == EACCES) &&
+                (a.kind == AttachSpec::Kind::Kprobe || a.kind == AttachSpec::Kind::Fentry))
                 error += " (this kernel refuses it; kprobes and fentry are not available here)";
+            else if (a.kind == AttachSpec::Kind::Uprobe)
+                error += " (uprobe at offset 0x" + hex(a.offset) + " of " + a.target + ")";
             detach();
             return false;
         }
