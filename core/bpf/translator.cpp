@@ -1460,10 +1460,10 @@ std::string Translator::genBuiltin(CallExpr* c, const FunctionDecl* f) {
         // Bytes to read, the NUL included: clamp(n + 1, 1, TAP_STRLEN).
         std::string len = "TAP_STRLEN";
         if (n.back() == 'n') {
-            std::string l = tempL();
-            code0 = l + " = " + argL(1) + " + 1; if (" + l + " > TAP_STRLEN) " + l + " = TAP_STRLEN; if (" + l + " < 1) " + l +
-                    " = 1; ";
-            len = l;
+            // In a C local, not a frame slot: the verifier must see the
+            // clamped range at the call (it forgets what was stored in a map).
+            code0 = "__s64 __n = " + argL(1) + " + 1; __u32 __len = __n < 1 ? 1 : __n > TAP_STRLEN ? TAP_STRLEN : (__u32)__n; ";
+            len = "__len";
         }
         std::string what = user ? "user string copy fault %lld at 0x%llx [man error::fault]"
                                 : "kernel string copy fault at 0x%llx [man error::fault]";
