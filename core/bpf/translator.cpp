@@ -1204,6 +1204,22 @@ std::string Translator::genCall(CallExpr* c) {
     // usymname(uaddr()) need no symbol lookup at run time.
     bool uprobeHandler = currentAttach_.kind == AttachSpec::Kind::Uprobe && !currentAttach_.symbol.empty() &&
                               ctx_.kind != CodeContext::Kind::Function;
+    if (c->name == "cmdline_str" && c->args.empty()) {
+        // The current process's arguments, from its memory (mm->arg_start..arg_end).
+        kernel::Btf* btf = kernel::Btf::vmlinux();
+        int32_t mm = btf ? btf->findType("mm_struct") : 0;
+        if (!mm)
+            error("cmdline_str() needs the kernel's mm_struct type (BTF)", c->loc);
+        noteKernelMember(taskStructType(), "mm");
+        noteKernelMember(btf->strip(mm), "arg_start");
+        noteKernelMember(btf->strip(mm), "arg_end");
+        std::string t = tempS();
+        return "({ struct task_struct *__task = (struct task_struct *)bpf_get_current_task(); "
+               "__u64 __s = BPF_CORE_READ(__task, mm, arg_start), __e = BPF_CORE_READ(__task, mm, arg_end); "
+               "__s64 __len = __e > __s ? (__s64)(__e - __s) : 0; if (__len > TAP_STRLEN - 1) __len = TAP_STRLEN - 1; " +
+               t + "[0] = 0; if (__len > 0 && bpf_probe_read_user(" + t + ", __len & (TAP_STRLEN - 1), (void *)__s) == 0) { " +
+               t + "[__len & (TAP_STRLEN - 1)] = 0; tap_nul_to_space(" + t + ", __len); } else " + t + "[0] = 0; " + t + "; })";
+    }
     if (uprobeHandler && c->args.empty() && c->name == "probefunc") {
         StringExpr name(c->loc);
         name.value = currentAttach_.symbol;

@@ -200,6 +200,29 @@ static __noinline char *tap_pad(char *dst, const char *src, __s64 width, int lef
 	return dst;
 }
 
+/* cmdline_str(): the arguments are NUL-separated in the process's memory;
+ * the separators become spaces. */
+struct tap_nulctx {
+	char *s;
+	__s64 len;
+};
+
+static long tap_nul_step(__u32 i, struct tap_nulctx *c)
+{
+	if (i + 1 >= c->len)
+		return 1;
+	if (!c->s[i & (TAP_STRLEN - 1)])
+		c->s[i & (TAP_STRLEN - 1)] = ' ';
+	return 0;
+}
+
+static __noinline char *tap_nul_to_space(char *s, __s64 len)
+{
+	struct tap_nulctx c = { .s = s, .len = len };
+	bpf_loop(TAP_STRLEN, tap_nul_step, &c, 0);
+	return s;
+}
+
 /* strpos(): naive matching as one bpf_loop with the state (i, j): s2[0..j)
  * matched s1[i..i+j). At most strlen(s1) * (strlen(s2) + 1) steps. i and j
  * live in map memory (frame slots): counters on the stack would be tracked
