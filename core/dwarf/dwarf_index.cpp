@@ -4,6 +4,7 @@
 #include <elfutils/libdw.h>
 #include <elfutils/libdwelf.h>
 #include <fcntl.h>
+#include <fnmatch.h>
 #include <gelf.h>
 #include <unistd.h>
 
@@ -549,6 +550,26 @@ void indexUnit(Dwarf_Die* cudie, bool optimized, std::vector<Function>& function
     walk(walk, cudie, 0);
 }
 
+// Calls visit(cudie, die) for each top-level DIE of every compile unit
+// until it returns true; true when one did.
+template <typename Visit>
+bool forEachTopLevel(Dwarf* dw, Visit&& visit) {
+    Dwarf_CU* cu = nullptr;
+    Dwarf_Die cudie, subdie;
+    uint8_t unitType = 0;
+    Dwarf_Half version = 0;
+    while (dwarf_get_units(dw, cu, &cu, &version, &unitType, &cudie, &subdie) == 0) {
+        Dwarf_Die child;
+        if (dwarf_child(&cudie, &child) != 0)
+            continue;
+        do
+            if (visit(cudie, child))
+                return true;
+        while (dwarf_siblingof(&child, &child) == 0);
+    }
+    return false;
+}
+
 std::mutex cacheMutex;
 std::map<std::string, std::unique_ptr<DebugInfo>>& cache() {
     static std::map<std::string, std::unique_ptr<DebugInfo>> c;
@@ -600,6 +621,15 @@ const DebugInfo* DebugInfo::of(const std::string& path, std::string& error) {
     const DebugInfo* result = info.get();
     cache()[path] = std::move(info);
     return result;
+}
+
+bool sourceFileMatches(const std::string& pattern, const std::string& file) {
+    if (pattern.empty() || fnmatch(pattern.c_str(), file.c_str(), 0) == 0)
+        return true;
+    for (size_t slash = file.find('/'); slash != std::string::npos; slash = file.find('/', slash + 1))
+        if (fnmatch(pattern.c_str(), file.c_str() + slash + 1, 0) == 0)
+            return true;
+    return false;
 }
 
 std::vector<const Function*> DebugInfo::functionsNamed(const std::string& name) const {
@@ -706,31 +736,20 @@ std::vector<Statement> DebugInfo::statements(const Function& function, int line)
 
 std::optional<Variable> DebugInfo::globalVariable(const std::string& name, const std::string& file) const {
     std::lock_guard lock(impl_->mutex);
-    if (!impl_->dw)
-        return std::nullopt;
-    Dwarf_CU* cu = nullptr;
-    Dwarf_Die cudie, subdie;
-    uint8_t unitType = 0;
-    Dwarf_Half version = 0;
-    while (dwarf_get_units(impl_->dw, cu, &cu, &version, &unitType, &cudie, &subdie) == 0) {
-        Dwarf_Die child;
-        if (dwarf_child(&cudie, &child) != 0)
-            continue;
-        do {
+    std::optional<Variable> found;
+    if (impl_->dw)
+        forEachTopLevel(impl_->dw, [&](Dwarf_Die& cudie, Dwarf_Die& die) {
             Dwarf_Attribute location;
-            if (dwarf_tag(&child) != DW_TAG_variable || attrString(&child, DW_AT_name) != name ||
-                !dwarf_attr(&child, DW_AT_location, &location))
-                continue; // declarations (extern) have no location
-            const char* declFile = dwarf_decl_file(&child);
-            std::string declared = declFile ? declFile : "";
-            if (!file.empty() && declared != file &&
-                !(declared.size() > file.size() && declared.compare(declared.size() - file.size(), file.size(), file) == 0 &&
-                  declared[declared.size() - file.size() - 1] == '/'))
-                continue;
-            return impl_->variable(*types_, &child, false, 0, &cudie, 0);
-        } while (dwarf_siblingof(&child, &child) == 0);
-    }
-    return std::nullopt;
+            if (dwarf_tag(&die) != DW_TAG_variable || attrString(&die, DW_AT_name) != name ||
+                !dwarf_attr(&die, DW_AT_location, &location))
+                return false; // declarations (extern) have no location
+            const char* declFile = dwarf_decl_file(&die);
+            if (!sourceFileMatches(file, declFile ? declFile : ""))
+                return false;
+            found = impl_->variable(*types_, &die, false, 0, &cudie, 0);
+            return true;
+        });
+    return found;
 }
 
 UserLocation DebugInfo::frameAddress(uint64_t pc) const {
@@ -766,28 +785,21 @@ int DebugInfo::typeByName(const std::string& spelled) const {
             name = name.substr(strlen(prefix));
         }
     std::lock_guard lock(impl_->mutex);
-    if (!impl_->dw)
-        return -1;
-    Dwarf_CU* cu = nullptr;
-    Dwarf_Die cudie, subdie;
-    uint8_t unitType = 0;
-    Dwarf_Half version = 0;
-    while (dwarf_get_units(impl_->dw, cu, &cu, &version, &unitType, &cudie, &subdie) == 0) {
-        Dwarf_Die child;
-        if (dwarf_child(&cudie, &child) != 0)
-            continue;
-        do {
-            int tag = dwarf_tag(&child);
+    int id = -1;
+    if (impl_->dw)
+        forEachTopLevel(impl_->dw, [&](Dwarf_Die&, Dwarf_Die& die) {
+            int tag = dwarf_tag(&die);
             // A bare name may be a typedef, a base type or a struct/union/enum tag.
             bool typeTag = wantTag ? tag == wantTag
                                    : tag == DW_TAG_typedef || tag == DW_TAG_base_type || tag == DW_TAG_structure_type ||
                                          tag == DW_TAG_union_type || tag == DW_TAG_enumeration_type;
             Dwarf_Attribute decl;
-            if (typeTag && attrString(&child, DW_AT_name) == name && !dwarf_attr(&child, DW_AT_declaration, &decl))
-                return impl_->typeId(*types_, &child);
-        } while (dwarf_siblingof(&child, &child) == 0);
-    }
-    return -1;
+            if (!typeTag || attrString(&die, DW_AT_name) != name || dwarf_attr(&die, DW_AT_declaration, &decl))
+                return false;
+            id = impl_->typeId(*types_, &die);
+            return true;
+        });
+    return id;
 }
 
 } // namespace tap::dwarf

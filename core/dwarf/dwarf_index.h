@@ -91,4 +91,10 @@ private:
     std::unique_ptr<UserTypeTable> types_;
 };
 
+// Does a source file pattern name `file` (as DWARF names it)? The pattern
+// may match the whole name, its base name or any path suffix, with `*`
+// wildcards: "tap_uprog.c" and "*/tap_uprog.c" find
+// "tests/workload/tap_uprog.c". An empty pattern matches every file.
+bool sourceFileMatches(const std::string& pattern, const std::string& file);
+
 } // namespace tap::dwarf

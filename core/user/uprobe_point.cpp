@@ -108,15 +108,6 @@ bool globMatch(const std::string& pattern, const std::string& text) {
     return fnmatch(pattern.c_str(), text.c_str(), 0) == 0;
 }
 
-bool fileMatches(const std::string& pattern, const std::string& file) {
-    if (pattern.empty()) return true;
-    if (globMatch(pattern, file)) return true;
-    for (size_t slash = file.find('/'); slash != std::string::npos;
-         slash = file.find('/', slash + 1))
-        if (globMatch(pattern, file.substr(slash + 1))) return true;
-    return false;
-}
-
 std::string functionSpecOf(const dwarf::Function& f) {
     return f.file.empty() ? f.name : f.name + "@" + f.file + ":" + std::to_string(f.line);
 }

@@ -39,10 +39,6 @@ struct FunctionSpec {
 FunctionSpec parseSpec(const std::string& spec);
 
 bool globMatch(const std::string& pattern, const std::string& text);
-// A file pattern matches the DWARF file name, its base name, or a path
-// suffix of it ("tap_uprog.c" and "*/tap_uprog.c" both find
-// "tests/workload/tap_uprog.c").
-bool fileMatches(const std::string& pattern, const std::string& file);
 // "add@tests/workload/tap_uprog.c:34", as stap names an expanded function.
 std::string functionSpecOf(const dwarf::Function& f);
 

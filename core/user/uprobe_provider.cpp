@@ -327,7 +327,7 @@ private:
                 candidates.push_back(&f);
         for (const dwarf::Function* candidate : candidates) {
             const dwarf::Function& f = *candidate;
-            if ((!literal && !globMatch(s.name, f.name)) || !fileMatches(s.file, f.file))
+            if ((!literal && !globMatch(s.name, f.name)) || !dwarf::sourceFileMatches(s.file, f.file))
                 continue;
             if (s.firstLine && (f.line < s.firstLine || f.line > s.lastLine))
                 continue;
@@ -464,7 +464,7 @@ private:
             fs.firstLine = fs.lastLine = 0;
             for (const dwarf::Function* f : dwarfFunctions(b, asFunction, fs))
                 for (const dwarf::Statement& st : b.debug->statements(*f, s.firstLine))
-                    if (fileMatches(s.file, st.file))
+                    if (dwarf::sourceFileMatches(s.file, st.file))
                         out.push_back({st.pc, f, nullptr});
             break;
         }
