@@ -90,7 +90,7 @@ public:
         const Binary& b = binaryOf(u.binary());
         if (!b.elf)
             return b.error;
-        if (expandNames(u).empty()) {
+        if (expandNames(point).empty()) {
             const elf::Symbol* entry = b.elf->functionAt(b.elf->entryAddress());
             if (u.isReturn && entry && entry->name == u.spec)
                 return "'" + u.spec + "' is the program's entry point: it never returns (a uretprobe would "
@@ -106,7 +106,7 @@ public:
     std::vector<ConcretePoint> expand(const ConcretePoint& point) const override {
         Point u = pointOf(point, target_);
         std::vector<ConcretePoint> out;
-        for (const auto& [spec, count] : expandNames(u)) {
+        for (const auto& [spec, count] : expandNames(point)) {
             ConcretePoint p = point;
             if (!u.bare) {
                 p.components[0].string = u.exe;
@@ -133,6 +133,12 @@ public:
     }
 
     std::vector<ContextVar> contextVariables(const ConcretePoint& point) const override {
+        const ConcreteComponent& last = point.components.back();
+        std::string key = point.str() + (last.hidden ? "#" + std::to_string(last.number.value_or(0)) : "");
+        return remembered(variablesCache_, key, [&] { return findVariables(point); });
+    }
+
+    std::vector<ContextVar> findVariables(const ConcretePoint& point) const {
         Point u = pointOf(point, target_);
         auto s = sites(point);
         if (s.empty())
@@ -341,7 +347,11 @@ private:
     }
 
     // Expanded spec strings with the number of places each names.
-    std::vector<std::pair<std::string, size_t>> expandNames(const Point& u) const {
+    std::vector<std::pair<std::string, size_t>> expandNames(const ConcretePoint& point) const {
+        return remembered(namesCache_, point.str(), [&] { return findNames(pointOf(point, target_)); });
+    }
+
+    std::vector<std::pair<std::string, size_t>> findNames(const Point& u) const {
         const Binary& b = binaryOf(u.binary());
         std::vector<std::pair<std::string, size_t>> out;
         if (!b.elf)
@@ -407,23 +417,35 @@ private:
         return out;
     }
 
-    // The places a concrete point probes.
-    // The places a concrete point probes. Asked several times per point (and
-    // once per .site(N) of a name with thousands of inlined copies): kept.
-    std::vector<Site> sites(const ConcretePoint& point) const {
-        ConcretePoint key = point;
-        if (!key.components.empty() && key.components.back().functor == "site")
-            key.components.pop_back();
-        std::string text = key.str();
-        std::lock_guard lock(sitesMutex_);
-        auto it = sitesCache_.find(text);
-        if (it == sitesCache_.end())
-            it = sitesCache_.emplace(text, findSites(key)).first;
-        return it->second;
+    // A point's places, names and variables are asked for many times (per
+    // $variable, per .site(N) of a name with thousands of inlined copies, by
+    // check() and then expand()): each is worked out once per point.
+    template <typename Value, typename Compute>
+    Value remembered(std::map<std::string, Value>& cache, const std::string& key, Compute&& compute) const {
+        {
+            std::lock_guard lock(cacheMutex_);
+            if (auto it = cache.find(key); it != cache.end())
+                return it->second;
+        }
+        Value value = compute(); // unlocked: it may ask for other remembered values
+        std::lock_guard lock(cacheMutex_);
+        return cache.emplace(key, std::move(value)).first->second;
     }
 
-    mutable std::mutex sitesMutex_;
+    // The places a concrete point probes (its .site(N) left out: str() omits it).
+    std::vector<Site> sites(const ConcretePoint& point) const {
+        return remembered(sitesCache_, point.str(), [&] {
+            ConcretePoint all = point; // every place, not the one .site(N) picks
+            if (!all.components.empty() && all.components.back().hidden)
+                all.components.pop_back();
+            return findSites(all);
+        });
+    }
+
+    mutable std::mutex cacheMutex_;
     mutable std::map<std::string, std::vector<Site>> sitesCache_;
+    mutable std::map<std::string, std::vector<std::pair<std::string, size_t>>> namesCache_;
+    mutable std::map<std::string, std::vector<ContextVar>> variablesCache_;
 
     std::vector<Site> findSites(const ConcretePoint& point) const {
         Point u = pointOf(point, target_);
