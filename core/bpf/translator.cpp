@@ -1204,22 +1204,6 @@ std::string Translator::genCall(CallExpr* c) {
     // usymname(uaddr()) need no symbol lookup at run time.
     bool uprobeHandler = currentAttach_.kind == AttachSpec::Kind::Uprobe && !currentAttach_.symbol.empty() &&
                               ctx_.kind != CodeContext::Kind::Function;
-    if (c->name == "cmdline_str" && c->args.empty()) {
-        // The current process's arguments, from its memory (mm->arg_start..arg_end).
-        kernel::Btf* btf = kernel::Btf::vmlinux();
-        int32_t mm = btf ? btf->findType("mm_struct") : 0;
-        if (!mm)
-            error("cmdline_str() needs the kernel's mm_struct type (BTF)", c->loc);
-        noteKernelMember(taskStructType(), "mm");
-        noteKernelMember(btf->strip(mm), "arg_start");
-        noteKernelMember(btf->strip(mm), "arg_end");
-        std::string t = tempS();
-        return "({ struct task_struct *__task = (struct task_struct *)bpf_get_current_task(); "
-               "__u64 __s = BPF_CORE_READ(__task, mm, arg_start), __e = BPF_CORE_READ(__task, mm, arg_end); "
-               "__s64 __len = __e > __s ? (__s64)(__e - __s) : 0; if (__len > TAP_STRLEN - 1) __len = TAP_STRLEN - 1; " +
-               t + "[0] = 0; if (__len > 0 && bpf_probe_read_user(" + t + ", __len & (TAP_STRLEN - 1), (void *)__s) == 0) { " +
-               t + "[__len & (TAP_STRLEN - 1)] = 0; tap_nul_to_space(" + t + ", __len); } else " + t + "[0] = 0; " + t + "; })";
-    }
     if (uprobeHandler && c->args.empty() && c->name == "probefunc") {
         StringExpr name(c->loc);
         name.value = currentAttach_.symbol;
@@ -1388,6 +1372,42 @@ std::string Translator::genBuiltin(CallExpr* c, const FunctionDecl* f) {
         return "({ struct tap_config *__c = tap_config(); (__s64)bpf_ktime_get_boot_ns() + (__c ? __c->realtime_offset : 0); })";
     if (n == "local_clock_ns" || n == "ktime_get_ns") return "((__s64)bpf_ktime_get_ns())";
     if (n == "get_cycles") return "((__s64)bpf_ktime_get_ns())";
+    if (n == "cmdline_args") {
+        // All the arguments, read from the process's memory (mm->arg_start..
+        // arg_end, NUL-separated): what cmdline_str() asks for. Picking some
+        // of them needs a loop over the separators, not done here yet.
+        auto number = [&](size_t i) -> std::optional<int64_t> { // a literal, possibly negated
+            const Expr* a = c->args[i];
+            bool negated = a->kind == ExprKind::Unary && static_cast<const UnaryExpr*>(a)->op == Op::Minus;
+            if (negated)
+                a = static_cast<const UnaryExpr*>(a)->operand;
+            if (a->kind != ExprKind::Number)
+                return std::nullopt;
+            int64_t v = static_cast<const NumberExpr*>(a)->value;
+            return negated ? -v : v;
+        };
+        const Expr* delim = c->args[2];
+        if (number(0) != 0 || number(1) != -1 || delim->kind != ExprKind::String ||
+            static_cast<const StringExpr*>(delim)->value.size() != 1)
+            error("cmdline_args() in a kernel probe gives all the arguments (0, -1) joined by one character; "
+                  "cmdline_str() does that",
+                  c->loc);
+        kernel::Btf* btf = kernel::Btf::vmlinux();
+        int32_t mm = btf ? btf->findType("mm_struct") : 0;
+        if (!mm)
+            error("cmdline_args() needs the kernel's mm_struct type (BTF)", c->loc);
+        noteKernelMember(taskStructType(), "mm");
+        noteKernelMember(btf->strip(mm), "arg_start");
+        noteKernelMember(btf->strip(mm), "arg_end");
+        std::string t = tempS();
+        std::string separator = std::to_string(int(static_cast<unsigned char>(static_cast<const StringExpr*>(delim)->value[0])));
+        return "({ struct task_struct *__task = (struct task_struct *)bpf_get_current_task(); "
+               "__u64 __s = BPF_CORE_READ(__task, mm, arg_start), __e = BPF_CORE_READ(__task, mm, arg_end); "
+               "__s64 __len = __e > __s ? (__s64)(__e - __s) : 0; if (__len > TAP_STRLEN - 1) __len = TAP_STRLEN - 1; " +
+               t + "[0] = 0; if (__len > 0 && bpf_probe_read_user(" + t + ", __len & (TAP_STRLEN - 1), (void *)__s) == 0) { " +
+               t + "[__len & (TAP_STRLEN - 1)] = 0; tap_join_nul(" + t + ", __len, " + separator + "); } else " + t +
+               "[0] = 0; " + t + "; })";
+    }
     if (n == "uaddr" && currentAttach_.kind == AttachSpec::Kind::Uprobe)
         return "((__s64)" + userRegister("ip", c->loc) + ")"; // the probed address (a uretprobe's: where it returns)
     if (n == "is_return" && ctx_.kind == CodeContext::Kind::Function) {

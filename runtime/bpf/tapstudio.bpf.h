@@ -200,11 +200,12 @@ static __noinline char *tap_pad(char *dst, const char *src, __s64 width, int lef
 	return dst;
 }
 
-/* cmdline_str(): the arguments are NUL-separated in the process's memory;
- * the separators become spaces. */
+/* cmdline_args(): the arguments are NUL-separated in the process's memory;
+ * the separators become `with`. */
 struct tap_nulctx {
 	char *s;
 	__s64 len;
+	char with;
 };
 
 static long tap_nul_step(__u32 i, struct tap_nulctx *c)
@@ -212,13 +213,13 @@ static long tap_nul_step(__u32 i, struct tap_nulctx *c)
 	if (i + 1 >= c->len)
 		return 1;
 	if (!c->s[i & (TAP_STRLEN - 1)])
-		c->s[i & (TAP_STRLEN - 1)] = ' ';
+		c->s[i & (TAP_STRLEN - 1)] = c->with;
 	return 0;
 }
 
-static __noinline char *tap_nul_to_space(char *s, __s64 len)
+static __noinline char *tap_join_nul(char *s, __s64 len, char with)
 {
-	struct tap_nulctx c = { .s = s, .len = len };
+	struct tap_nulctx c = { .s = s, .len = len, .with = with };
 	bpf_loop(TAP_STRLEN, tap_nul_step, &c, 0);
 	return s;
 }
