@@ -1200,17 +1200,12 @@ std::string Translator::genCall(CallExpr* c) {
     const FunctionDecl* f = c->decl;
     if (!f)
         error("unresolved function '" + c->name + "'", c->loc);
-    // In a uprobe the probed function is known here: probefunc() and
-    // usymname(uaddr()) need no symbol lookup at run time.
-    bool uprobeHandler = currentAttach_.kind == AttachSpec::Kind::Uprobe && !currentAttach_.symbol.empty() &&
-                              ctx_.kind != CodeContext::Kind::Function;
-    if (uprobeHandler && c->args.empty() && c->name == "probefunc") {
-        StringExpr name(c->loc);
-        name.value = currentAttach_.symbol;
-        return genS(&name);
-    }
-    if (uprobeHandler && c->name == "usymname" && c->args.size() == 1 && c->args[0]->kind == ExprKind::Call &&
-        static_cast<CallExpr*>(c->args[0])->name == "uaddr") {
+    // probefunc() is a script function (user_mode() ? usymname(uaddr()) :
+    // symname(addr())), and script functions are emitted once for every
+    // probe that calls them, so its branch cannot be chosen per probe inside
+    // it; in a uprobe handler the answer is known here: the probed function.
+    if (c->name == "probefunc" && c->args.empty() && currentAttach_.kind == AttachSpec::Kind::Uprobe &&
+        !currentAttach_.symbol.empty() && ctx_.kind != CodeContext::Kind::Function) {
         StringExpr name(c->loc);
         name.value = currentAttach_.symbol;
         return genS(&name);
@@ -1407,6 +1402,15 @@ std::string Translator::genBuiltin(CallExpr* c, const FunctionDecl* f) {
                t + "[0] = 0; if (__len > 0 && bpf_probe_read_user(" + t + ", __len & (TAP_STRLEN - 1), (void *)__s) == 0) { " +
                t + "[__len & (TAP_STRLEN - 1)] = 0; tap_join_nul(" + t + ", __len, " + separator + "); } else " + t +
                "[0] = 0; " + t + "; })";
+    }
+    if (n == "usymname" && currentAttach_.kind == AttachSpec::Kind::Uprobe && !currentAttach_.symbol.empty() &&
+        ctx_.kind != CodeContext::Kind::Function && c->args[0]->kind == ExprKind::Call &&
+        static_cast<CallExpr*>(c->args[0])->name == "uaddr") {
+        // The probed address's symbol is known at translation; other
+        // addresses would need a symbol table in the kernel.
+        StringExpr name(c->loc);
+        name.value = currentAttach_.symbol;
+        return genS(&name);
     }
     if (n == "uaddr" && currentAttach_.kind == AttachSpec::Kind::Uprobe)
         return "((__s64)" + userRegister("ip", c->loc) + ")"; // the probed address (a uretprobe's: where it returns)
