@@ -78,7 +78,6 @@ struct Translation {
     std::vector<PrintfSite> printfs;
     std::vector<ErrorSite> errors;
     int stringSize = 512;    // TAP_STRLEN
-    int keyStringSize = 64;  // TAP_KEYSTRLEN
     int ringbufSize = 1 << 22;
     const GlobalMap* find(const VarDecl* v) const {
         for (const GlobalMap& g : globals)

@@ -1,5 +1,5 @@
 /* Support code for the BPF programs tstap generates (pass 3). The generated
- * file defines TAP_STRLEN, TAP_KEYSTRLEN, TAP_RINGBUF_SIZE, TAP_NSTR and
+ * file defines TAP_STRLEN, TAP_RINGBUF_SIZE, TAP_NSTR and
  * TAP_NLONG before including this header. */
 #ifndef TAPSTUDIO_BPF_H
 #define TAPSTUDIO_BPF_H
