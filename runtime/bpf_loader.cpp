@@ -291,6 +291,13 @@ int BpfLoader::record(const char* data, size_t size) {
         if (handlers_.exit)
             handlers_.exit();
         break;
+    case 4: // TAP_REC_MODULE: bias, then the 20-byte build id
+        if (handlers_.module && payloadSize >= 28) {
+            uint64_t bias;
+            std::memcpy(&bias, payload, 8);
+            handlers_.module(int(id), std::string(payload + 8, 20), bias);
+        }
+        break;
     }
     return 0;
 }

@@ -23,6 +23,9 @@ public:
         // value: the faulting address etc.; text: error()'s message ("" otherwise)
         std::function<void(const bpf::ErrorSite&, int64_t value, const std::string& text)> error;
         std::function<void()> exit;
+        // Where a file (by build id) is mapped in a process whose user
+        // addresses a probe captured: address - file offset.
+        std::function<void(int pid, const std::string& buildId, uint64_t bias)> module;
     };
 
     BpfLoader(const bpf::Translation& t, Handlers h) : translation_(t), handlers_(std::move(h)) {}

@@ -437,6 +437,14 @@ void fp32ToFp64_(Args& a, int64_t& l, std::string&) {
     l = fromDouble(double(f));
 }
 
+// symname() & co.: stap's formats (Symbolizer::format); user addresses
+// belong to Runtime::symbolProcess().
+template <bool User, Symbolizer::Style S>
+void symbol_(Args& a, int64_t&, std::string& out) {
+    Runtime& rt = *a.c.rt;
+    out = rt.truncate(rt.symbols->formatAddress(User, rt.symbolProcess(), uint64_t(a.l[0]), S));
+}
+
 struct Entry {
     const char* name;
     size_t arity;
@@ -535,6 +543,12 @@ const Entry kNatives[] = {
     {"string_to_fp", 1, stringToFp_},
     {"long_to_fp", 1, longToFp_},
     {"fp32_to_fp64", 1, fp32ToFp64_},
+    {"symname", 1, symbol_<false, Symbolizer::Style::Symbol>},
+    {"symdata", 1, symbol_<false, Symbolizer::Style::Data>},
+    {"modname", 1, symbol_<false, Symbolizer::Style::Module>},
+    {"usymname", 1, symbol_<true, Symbolizer::Style::Symbol>},
+    {"usymdata", 1, symbol_<true, Symbolizer::Style::Data>},
+    {"umodname", 1, symbol_<true, Symbolizer::Style::Module>},
 };
 
 } // namespace

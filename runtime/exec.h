@@ -7,6 +7,7 @@
 #include "session_limits.h"
 #include "ordered_map.h"
 #include "statistic.h"
+#include "symbolizer.h"
 
 #include "ast.h"
 #include "source.h"
@@ -180,6 +181,12 @@ struct Runtime {
     int64_t sessionStartNs = 0;
     int64_t tzOffsetWest = 0;
     std::string tzName;
+    // Names kernel and user addresses (shared with the kernel session, which
+    // notes the processes whose addresses BPF captured).
+    std::shared_ptr<Symbolizer> symbols = std::make_shared<Symbolizer>();
+    // The process whose addresses an end or timer probe names: the -c/-x
+    // target, else the last one a kernel probe captured addresses in.
+    int symbolProcess() const { return target > 0 ? int(target) : symbols->lastProcess(); }
 
     std::string truncate(std::string s) const {
         if (int64_t(s.size()) > limits.maxStringLen - 1)

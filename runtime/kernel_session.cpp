@@ -29,9 +29,13 @@ std::unique_ptr<KernelSession> KernelSession::start(const bpf::Translation& tran
         std::fprintf(stderr, "Pass 4: %s %s in %lldreal ms.\n", object.cached ? "using cached" : "compiled",
                      object.path.c_str(), (long long)ms());
     std::unique_ptr<KernelSession> ks(new KernelSession(translation, rt));
+    for (const bpf::ProgramSpec& program : translation.programs)
+        if (program.attach.kind == AttachSpec::Kind::Uprobe)
+            rt.symbols->addCandidateProgram(program.attach.target);
     KernelSession* self = ks.get();
     BpfLoader::Handlers h;
     h.printf = [self](const bpf::PrintfSite& s, const char* d, size_t n) { self->onPrintf(s, d, n); };
+    h.module = [&rt](int pid, const std::string& buildId, uint64_t bias) { rt.symbols->noteModule(pid, buildId, bias); };
     h.error = [self](const bpf::ErrorSite& s, int64_t v, const std::string& t) { self->onError(s, v, t); };
     h.exit = [&rt] { rt.exitRequested = true; };
     ks->loader_ = std::make_unique<BpfLoader>(translation, h);
@@ -57,6 +61,12 @@ void KernelSession::stop() {
 
 void KernelSession::onPrintf(const bpf::PrintfSite& site, const char* data, size_t size) {
     std::vector<FormatArg> args(site.argIsString.size());
+    std::vector<bool> isString = site.argIsText();
+    std::vector<std::string> named; // texts of symbol arguments, which args point into
+    named.reserve(args.size());
+    int64_t pid = 0;
+    if (site.pidOffset >= 0 && size_t(site.pidOffset) + 8 <= size)
+        std::memcpy(&pid, data + site.pidOffset, 8);
     for (size_t i = 0; i < args.size(); ++i) {
         size_t off = size_t(site.argOffsets[i]);
         if (site.argIsString[i]) {
@@ -64,6 +74,16 @@ void KernelSession::onPrintf(const bpf::PrintfSite& site, const char* data, size
             args[i].text = std::string_view(data + off, max ? strnlen(data + off, max) : 0);
         } else if (off + 8 <= size) {
             std::memcpy(&args[i].number, data + off, 8);
+        }
+        if (i < site.symbolArgs.size() && site.symbolArgs[i].source != bpf::SymbolArg::Source::None) {
+            const bpf::SymbolArg& s = site.symbolArgs[i];
+            Symbolizer& symbols = *rt_.symbols;
+            size_t limit = s.limited ? size_t(rt_.limits.maxStringLen - 1) : std::string::npos;
+            named.push_back(s.stack() ? symbols.formatStack(s.user(), int(pid), args[i].text, s.style, limit)
+                                      : symbols.formatAddress(s.user(), int(pid), uint64_t(args[i].number), s.style));
+            if (named.back().size() > limit)
+                named.back().resize(limit);
+            args[i].text = named.back();
         }
     }
     std::string text;
@@ -77,7 +97,7 @@ void KernelSession::onPrintf(const bpf::PrintfSite& site, const char* data, size
             strings[i] = args[i].text;
             longs[i] = args[i].number;
         }
-        rt_.out.printfRecord(kKernelFormatBase + site.id, strings, longs, site.argIsString, text);
+        rt_.out.printfRecord(kKernelFormatBase + site.id, strings, longs, isString, text);
         return;
     }
     default: {
@@ -85,7 +105,7 @@ void KernelSession::onPrintf(const bpf::PrintfSite& site, const char* data, size
         for (size_t i = 0; i < args.size(); ++i) {
             if (i && delimited)
                 out += site.delimiter;
-            if (site.argIsString[i])
+            if (isString[i])
                 out += args[i].text;
             else
                 out += std::to_string(args[i].number);

@@ -4,6 +4,8 @@
 #include "command_line.h"
 #include "kernel_session.h"
 
+#include "elf/elf_binary.h"
+
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
@@ -187,6 +189,11 @@ int runSession(const Program& program, const SourceManager& sources, const Sessi
     std::unique_ptr<KernelSession> kernel;
     if (options.kernel) {
         std::string problem;
+        // The -c program's addresses are named after it exits (backtraces).
+        if (options.command)
+            if (std::vector<std::string> words = splitWords(*options.command); !words.empty())
+                if (std::string program = elf::resolveExecutable(words[0]); !program.empty())
+                    rt.symbols->addCandidateProgram(program);
         kernel = KernelSession::start(*options.kernel, rt, *cp, rt.target, options.verbose, options.hitReport, problem);
         if (!kernel) {
             rt.out.message("error", "ERROR: " + problem + "\nPass 5: run failed.  [man error::pass5]\n");
@@ -257,7 +264,7 @@ int runSession(const Program& program, const SourceManager& sources, const Sessi
                     std::string fmt;
                     for (const FormatPiece& piece : site.pieces)
                         fmt += piece.conv == FormatPiece::Conv::Literal ? piece.text : "%?";
-                    add(kKernelFormatBase + site.id, site.format.empty() ? fmt : site.format, site.argIsString, site.probe,
+                    add(kKernelFormatBase + site.id, site.format.empty() ? fmt : site.format, site.argIsText(), site.probe,
                         site.loc);
                 }
         rt.out.event(formats + "]}");

@@ -43,6 +43,24 @@ struct GlobalMap {
     int histBuckets = 0;
 };
 
+// A print argument that user space computes from what the record holds:
+// BPF captures addresses, and cannot read symbol tables to name them.
+struct SymbolArg {
+    enum class Source : uint8_t {
+        None,
+        KernelStack,   // the record holds a hex address list (backtrace())
+        UserStack,     // ... of the user stack (ubacktrace())
+        KernelAddress, // the record holds one address
+        UserAddress,
+    } source = Source::None;
+    // stap's formats: symname, symdata, modname, print_backtrace_brief,
+    // sprint_backtrace, print_backtrace, print_syms lines.
+    enum class Style : uint8_t { Hex, Symbol, Data, Module, Brief, Simple, Full, Syms } style = Style::Hex;
+    bool limited = false; // a string function's result: at most MAXSTRINGLEN - 1 bytes
+    bool user() const { return source == Source::UserStack || source == Source::UserAddress; }
+    bool stack() const { return source == Source::KernelStack || source == Source::UserStack; }
+};
+
 struct PrintfSite {
     uint32_t id = 0;
     PrintKind kind = PrintKind::Printf;
@@ -52,6 +70,16 @@ struct PrintfSite {
     std::vector<bool> argIsString;
     int recordSize = 0;              // bytes after the record header
     std::vector<int> argOffsets;
+    std::vector<SymbolArg> symbolArgs; // per argument, when any needs naming
+    int pidOffset = -1;                // the process of user addresses
+    // What each argument is once formatted: symbol arguments are text.
+    std::vector<bool> argIsText() const {
+        std::vector<bool> text = argIsString;
+        for (size_t i = 0; i < symbolArgs.size() && i < text.size(); ++i)
+            if (symbolArgs[i].source != SymbolArg::Source::None)
+                text[i] = true;
+        return text;
+    }
     SourceLoc loc;
     std::string probe;
 };

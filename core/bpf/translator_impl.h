@@ -13,6 +13,7 @@
 
 #include <algorithm>
 #include <map>
+#include <optional>
 #include <set>
 #include <sstream>
 #include <string>
@@ -113,6 +114,23 @@ private:
                        std::vector<std::string>& values, SourceLoc loc);
     std::string genSnprintf(const std::string& fmt, const std::vector<std::string>& values);
     std::string genVarList(const TargetExpr* t); // $$vars, $$parms, ...
+    // Backtraces and symbols (translator_stack.cpp).
+    bool stackUsed_ = false, noteProcesses_ = false;
+    std::optional<SymbolArg> symbolArgOf(const Expr* e) const;
+    bool printsSymbols(const Expr* e) const; // print_backtrace() & co.
+    [[noreturn]] void refuseSymbols(const CallExpr* c);
+    std::string genStackCapture(bool user, SourceLoc loc);
+    std::string genStackList(bool user, const std::string& levels, bool trailing, SourceLoc loc);
+    std::string genStackAt(bool user, const std::string& depth, SourceLoc loc, const std::string& subject);
+    std::optional<std::string> genStackBuiltin(CallExpr* c);
+    std::string genSymbolValue(CallExpr* c, const SymbolArg& s, bool& isString);
+    std::string genSymbolPrint(CallExpr* c);
+    // usymname(uaddr()) in a uprobe handler: the probed function, known here.
+    bool probedSymbolKnown(const CallExpr* c) const {
+        return c->name == "usymname" && currentAttach_.kind == AttachSpec::Kind::Uprobe &&
+               !currentAttach_.symbol.empty() && ctx_.kind != CodeContext::Kind::Function && c->args.size() == 1 &&
+               c->args[0]->kind == ExprKind::Call && static_cast<const CallExpr*>(c->args[0])->name == "uaddr";
+    }
     // $var$ of kernel values typed by BTF (translator.cpp).
     void genBtfPretty(const std::string& expr, int32_t type, bool aggregate, int depth, std::string& fmt,
                       std::vector<std::string>& values, SourceLoc loc);

@@ -351,6 +351,7 @@ struct ElfReader {
         readSymbols();
         readDynamic();
         readSdtNotes();
+        readBuildId();
         if (header.e_machine == EM_X86_64)
             readPlt();
         return true;
@@ -495,6 +496,26 @@ struct ElfReader {
         for (size_t i = 0; i < size; ++i)
             value |= uint64_t(bytes[bigEndian ? i : size - 1 - i]) << (8 * (size - 1 - i));
         return value;
+    }
+
+    void readBuildId() {
+        for (const Section& s : sections) {
+            if (s.header.sh_type != SHT_NOTE)
+                continue;
+            Elf_Data* data = dataOf(s);
+            if (!data)
+                continue;
+            GElf_Nhdr note;
+            size_t nameOffset = 0, descOffset = 0;
+            for (size_t next = 0; (next = gelf_getnote(data, next, &note, &nameOffset, &descOffset)) > 0;) {
+                const char* bytes = static_cast<const char*>(data->d_buf);
+                if (note.n_type == NT_GNU_BUILD_ID && note.n_namesz == sizeof "GNU" &&
+                    std::memcmp(bytes + nameOffset, "GNU", sizeof "GNU") == 0) {
+                    binary.buildId_.assign(bytes + descOffset, note.n_descsz);
+                    return;
+                }
+            }
+        }
     }
 
     void readSdtNotes() {
@@ -696,6 +717,13 @@ std::optional<uint64_t> ElfBinary::fileOffset(uint64_t address) const {
     for (const Segment& load : loads_)
         if (address >= load.vaddr && address - load.vaddr < load.filesz)
             return address - load.vaddr + load.offset;
+    return std::nullopt;
+}
+
+std::optional<uint64_t> ElfBinary::addressOfFileOffset(uint64_t offset) const {
+    for (const Segment& load : loads_)
+        if (offset >= load.offset && offset - load.offset < load.filesz)
+            return offset - load.offset + load.vaddr;
     return std::nullopt;
 }
 

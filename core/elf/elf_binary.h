@@ -76,8 +76,13 @@ public:
     // The file offset of a link-time address (through the PT_LOAD segment
     // that maps it): what uprobes attach at.
     std::optional<uint64_t> fileOffset(uint64_t address) const;
+    // The inverse: the link-time address of a file offset (from a process's
+    // memory map), for symbolizing the addresses of a running process.
+    std::optional<uint64_t> addressOfFileOffset(uint64_t offset) const;
 
     const std::vector<SdtProbe>& sdtProbes() const { return sdt_; }
+    // The GNU build id note's bytes ("" when there is none).
+    const std::string& buildId() const { return buildId_; }
     // PLT entries: the imported function's name and its PLT stub address
     // (.plt.sec when present, else .plt), in .rela.plt order.
     const std::vector<Symbol>& pltEntries() const { return plt_; }
@@ -93,6 +98,7 @@ private:
     std::vector<Symbol> functions_, objects_, plt_;
     std::vector<SdtProbe> sdt_;
     std::vector<std::string> needed_, runPaths_;
+    std::string buildId_;
     struct Segment {
         uint64_t vaddr, memsz, offset, filesz;
     };

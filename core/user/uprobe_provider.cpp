@@ -264,6 +264,14 @@ public:
             a.frameRegister = cfa.reg;
             a.frameOffset = cfa.offset;
         }
+        const elf::Symbol* start = b.elf->functionAt(site.pc);
+        if (a.frameRegister.empty() && !u.isReturn &&
+            (u.kind == Kind::Plt || (start && start->address == site.pc))) {
+            // A function's first instruction: the call has just pushed the
+            // return address, whatever the CFI (or its absence) says.
+            a.frameRegister = "sp";
+            a.frameOffset = 8;
+        }
         return a;
     }
 

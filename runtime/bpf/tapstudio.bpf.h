@@ -12,7 +12,7 @@
 typedef __s64 s64;
 
 /* Records user space reads from the ring buffer. */
-enum tap_record_kind { TAP_REC_PRINTF = 1, TAP_REC_ERROR = 2, TAP_REC_EXIT = 3 };
+enum tap_record_kind { TAP_REC_PRINTF = 1, TAP_REC_ERROR = 2, TAP_REC_EXIT = 3, TAP_REC_MODULE = 4 };
 struct tap_rec_head {
 	__u32 kind;
 	__u32 id; /* printf site or error site */
@@ -401,5 +401,80 @@ static __always_inline __s64 tap_pid(void) { return bpf_get_current_pid_tgid() >
 static __always_inline __s64 tap_tid(void) { return (__u32)bpf_get_current_pid_tgid(); }
 static __always_inline __s64 tap_uid(void) { return (__u32)bpf_get_current_uid_gid(); }
 static __always_inline __s64 tap_gid(void) { return bpf_get_current_uid_gid() >> 32; }
+
+/* Backtraces: bpf_get_stack's addresses (frame-pointer unwinding for user
+ * stacks), as stap's hex lists. */
+#define TAP_MAXBACKTRACE 20
+
+static const char tap_hex_trailing[] = "0x%llx ";
+static const char tap_hex_first[] = "0x%llx";
+static const char tap_hex_next[] = " 0x%llx";
+
+/* "0x1 0x2 0x3 " (backtrace(): each address followed by a space) or
+ * "0x1 0x2 0x3" (callers()), whole addresses only. `out` is a frame string
+ * (2 * TAP_STRLEN bytes), so a piece written at a masked offset fits. */
+static __always_inline void tap_hex_list(char *out, const __u64 *addrs, __s64 count, int trailing)
+{
+	__u32 pos = 0;
+	out[0] = 0;
+	for (int i = 0; i < TAP_MAXBACKTRACE; i++) {
+		if (i >= count || pos + 20 >= TAP_STRLEN)
+			break;
+		const char *fmt = trailing ? tap_hex_trailing : i ? tap_hex_next : tap_hex_first;
+		__u64 a = addrs[i];
+		long written = bpf_snprintf(out + (pos & (TAP_STRLEN - 1)), 24, fmt, &a, sizeof a);
+		if (written <= 1)
+			break;
+		pos += written - 1;
+	}
+}
+
+#ifdef TAP_NOTE_PROCESSES
+/* Where each file of a user stack is mapped in its process (the address
+ * minus the file offset, by build id), sent once per process and file: user
+ * space names the addresses with it even after the process has exited. */
+struct tap_module_key {
+	__u32 pid;
+	__u8 build_id[BPF_BUILD_ID_SIZE];
+};
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 4096);
+	__type(key, struct tap_module_key);
+	__type(value, __u8);
+} tap_noted_modules SEC(".maps");
+struct tap_rec_module {
+	struct tap_rec_head h; /* id: the process */
+	__u64 bias;
+	__u8 build_id[BPF_BUILD_ID_SIZE];
+};
+
+static __always_inline void tap_note_modules(const __u64 *ips, const struct bpf_stack_build_id *ids, __s64 count)
+{
+	struct tap_module_key key = {};
+	__u8 one = 1;
+	key.pid = bpf_get_current_pid_tgid() >> 32;
+	for (int i = 0; i < TAP_MAXBACKTRACE; i++) {
+		if (i >= count)
+			break;
+		if (ids[i].status != BPF_STACK_BUILD_ID_VALID)
+			continue;
+		__builtin_memcpy(key.build_id, ids[i].build_id, BPF_BUILD_ID_SIZE);
+		if (bpf_map_lookup_elem(&tap_noted_modules, &key))
+			continue;
+		bpf_map_update_elem(&tap_noted_modules, &key, &one, BPF_ANY);
+		struct tap_rec_module *r = bpf_ringbuf_reserve(&tap_events, sizeof(*r), 0);
+		if (!r) {
+			tap_count_drop();
+			continue;
+		}
+		r->h.kind = TAP_REC_MODULE;
+		r->h.id = key.pid;
+		r->bias = ips[i] - ids[i].offset;
+		__builtin_memcpy(r->build_id, ids[i].build_id, BPF_BUILD_ID_SIZE);
+		bpf_ringbuf_submit(r, 0);
+	}
+}
+#endif
 
 #endif

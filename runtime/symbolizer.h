@@ -1,0 +1,89 @@
+// Addresses to symbols, as stap's backtrace and symbol functions print them:
+// kernel addresses through /proc/kallsyms, user addresses through a
+// process's memory map and the ELF symbols of the files it maps. BPF
+// programs only capture addresses; user space names them here.
+#pragma once
+
+#include "bpf/translation.h"
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace tap::elf {
+class ElfBinary;
+}
+
+namespace tap::rt {
+
+struct SymbolInfo {
+    std::string name;   // "" when no symbol contains the address
+    uint64_t offset = 0, size = 0;
+    std::string module; // "kernel", a module's name, or a mapped file's path
+    uint64_t moduleOffset = 0;
+};
+
+class Symbolizer {
+public:
+    using Style = bpf::SymbolArg::Style;
+    Symbolizer();
+    ~Symbolizer();
+
+    SymbolInfo kernel(uint64_t address);
+    SymbolInfo user(int pid, uint64_t address);
+    // A file of a process's user stack: its build id and where it is mapped
+    // (address - file offset), as BPF saw it. Addresses are often named
+    // after the process has exited, when /proc/PID/maps is gone.
+    void noteModule(int pid, const std::string& buildId, uint64_t bias);
+    // A file whose build id may be noted: the probed programs, their
+    // libraries (the files of a running process's map are found anyway).
+    void addCandidateFile(const std::string& path);
+    // A program and the libraries it needs, resolved as the dynamic linker does.
+    void addCandidateProgram(const std::string& path);
+    // The process user addresses belong to when the caller has none (an end
+    // probe naming ubacktrace() strings): the last one noted.
+    int lastProcess() const { return lastPid_; }
+
+    // One address in stap's format for `style` (_stp_snprint_addr).
+    static std::string format(const SymbolInfo& s, uint64_t address, Style style);
+    std::string formatAddress(bool user, int pid, uint64_t address, Style style);
+    // A list of hex addresses ("0x1 0x2 ...", as backtrace() makes them),
+    // one formatted line each; at most `limit` bytes (whole lines only).
+    std::string formatStack(bool user, int pid, std::string_view hexList, Style style, size_t limit);
+
+private:
+    struct Mapping {
+        uint64_t start, end, offset;
+        std::string path;
+    };
+    struct Module {
+        std::string path;
+        uint64_t bias;
+    };
+    struct KernelSymbol {
+        uint64_t address;
+        std::string name, module;
+    };
+    void loadKallsyms();
+    const std::vector<Mapping>& mappings(int pid, uint64_t address);
+    const elf::ElfBinary* binary(const std::string& path);
+
+    std::mutex mutex_;
+    bool kallsymsLoaded_ = false;
+    std::vector<KernelSymbol> kallsyms_; // text symbols by address
+    std::map<int, std::vector<Mapping>> maps_;
+    std::map<int, std::vector<Module>> modules_;
+    std::vector<std::string> candidates_;
+    std::map<std::string, std::string> pathOfBuildId_;
+    std::string pathOf(int pid, const std::string& buildId);
+    bool symbolize(const std::string& path, uint64_t fileOffset, SymbolInfo& info);
+    const elf::ElfBinary* debugFile(const elf::ElfBinary& elf);
+    std::map<std::string, std::unique_ptr<elf::ElfBinary>> binaries_;
+    int lastPid_ = 0;
+};
+
+} // namespace tap::rt
