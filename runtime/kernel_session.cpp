@@ -79,8 +79,10 @@ void KernelSession::onPrintf(const bpf::PrintfSite& site, const char* data, size
             const bpf::SymbolArg& s = site.symbolArgs[i];
             Symbolizer& symbols = *rt_.symbols;
             size_t limit = s.limited ? size_t(rt_.limits.maxStringLen - 1) : std::string::npos;
-            named.push_back(s.stack() ? symbols.formatStack(s.user(), int(pid), args[i].text, s.style, limit)
-                                      : symbols.formatAddress(s.user(), int(pid), uint64_t(args[i].number), s.style));
+            // A probe's own address is the kernel's when in its (upper) half.
+            bool user = s.source == bpf::SymbolArg::Source::ProbeAddress ? args[i].number >= 0 : s.user();
+            named.push_back(s.stack() ? symbols.formatStack(user, int(pid), args[i].text, s.style, limit)
+                                      : symbols.formatAddress(user, int(pid), uint64_t(args[i].number), s.style));
             if (named.back().size() > limit)
                 named.back().resize(limit);
             args[i].text = named.back();

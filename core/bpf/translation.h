@@ -52,6 +52,7 @@ struct SymbolArg {
         UserStack,     // ... of the user stack (ubacktrace())
         KernelAddress, // the record holds one address
         UserAddress,
+        ProbeAddress,  // addr() or uaddr(): a kernel or user address (probefunc())
     } source = Source::None;
     // stap's formats: symname, symdata, modname, print_backtrace_brief,
     // sprint_backtrace, print_backtrace, print_syms lines.
@@ -59,6 +60,7 @@ struct SymbolArg {
     bool limited = false; // a string function's result: at most MAXSTRINGLEN - 1 bytes
     bool user() const { return source == Source::UserStack || source == Source::UserAddress; }
     bool stack() const { return source == Source::KernelStack || source == Source::UserStack; }
+    bool needsProcess() const { return user() || source == Source::ProbeAddress; }
 };
 
 struct PrintfSite {

@@ -1092,14 +1092,15 @@ std::string Translator::genPrint(PrintExpr* p) {
             error("histograms cannot be printed from a kernel probe; print them in an end or timer probe", a->loc);
         bool str = a->type == Type::String;
         std::optional<SymbolArg> symbol = symbolArgOf(a);
-        if (symbol && probedSymbolKnown(static_cast<CallExpr*>(a)))
+        if (symbol && (probedSymbolKnown(static_cast<CallExpr*>(a)) ||
+                       (symbol->source == SymbolArg::Source::ProbeAddress && ctx_.kind == CodeContext::Kind::Function)))
             symbol.reset();
         std::string symbolValue;
         if (symbol) {
             site.symbolArgs.resize(p->args.size() - first);
             site.symbolArgs[i - first] = *symbol;
             symbolValue = genSymbolValue(static_cast<CallExpr*>(a), *symbol, str);
-            if (symbol->user())
+            if (symbol->needsProcess())
                 site.pidOffset = 0; // placed after the arguments below
         }
         site.argIsString.push_back(str);
@@ -1242,16 +1243,8 @@ std::string Translator::genCall(CallExpr* c) {
     const FunctionDecl* f = c->decl;
     if (!f)
         error("unresolved function '" + c->name + "'", c->loc);
-    // probefunc() is a script function (user_mode() ? usymname(uaddr()) :
-    // symname(addr())), and script functions are emitted once for every
-    // probe that calls them, so its branch cannot be chosen per probe inside
-    // it; in a uprobe handler the answer is known here: the probed function.
-    if (c->name == "probefunc" && c->args.empty() && currentAttach_.kind == AttachSpec::Kind::Uprobe &&
-        !currentAttach_.symbol.empty() && ctx_.kind != CodeContext::Kind::Function) {
-        StringExpr name(c->loc);
-        name.value = currentAttach_.symbol;
-        return genS(&name);
-    }
+    if (c->name == "probefunc" && c->args.empty())
+        return genProbefunc(c);
     if (symbolArgOf(c) && !probedSymbolKnown(c)) {
         if (printsSymbols(c))
             return genSymbolPrint(c);
@@ -1452,13 +1445,13 @@ std::string Translator::genBuiltin(CallExpr* c, const FunctionDecl* f) {
                t + "[__len & (TAP_STRLEN - 1)] = 0; tap_join_nul(" + t + ", __len, " + separator + "); } else " + t +
                "[0] = 0; " + t + "; })";
     }
+    if (n == "addr" || n == "uaddr")
+        return genProbeAddress(n == "uaddr", c->loc);
     if (probedSymbolKnown(c)) {
         StringExpr name(c->loc);
         name.value = currentAttach_.symbol;
         return genS(&name);
     }
-    if (n == "uaddr" && currentAttach_.kind == AttachSpec::Kind::Uprobe)
-        return "((__s64)" + userRegister("ip", c->loc) + ")"; // the probed address (a uretprobe's: where it returns)
     if (n == "is_return" && ctx_.kind == CodeContext::Kind::Function) {
         probeTableUsed_ = true;
         return "((__s64)tap_is_return_table[tap_probe_index(f)])";

@@ -125,12 +125,19 @@ private:
     std::optional<std::string> genStackBuiltin(CallExpr* c);
     std::string genSymbolValue(CallExpr* c, const SymbolArg& s, bool& isString);
     std::string genSymbolPrint(CallExpr* c);
-    // usymname(uaddr()) in a uprobe handler: the probed function, known here.
+    // usymname(uaddr()) and probefunc() in a uprobe handler: the probed
+    // function, known here.
     bool probedSymbolKnown(const CallExpr* c) const {
-        return c->name == "usymname" && currentAttach_.kind == AttachSpec::Kind::Uprobe &&
-               !currentAttach_.symbol.empty() && ctx_.kind != CodeContext::Kind::Function && c->args.size() == 1 &&
-               c->args[0]->kind == ExprKind::Call && static_cast<const CallExpr*>(c->args[0])->name == "uaddr";
+        if (currentAttach_.kind != AttachSpec::Kind::Uprobe || currentAttach_.symbol.empty() ||
+            ctx_.kind == CodeContext::Kind::Function)
+            return false;
+        if (c->name == "probefunc")
+            return c->args.empty();
+        return c->name == "usymname" && c->args.size() == 1 && c->args[0]->kind == ExprKind::Call &&
+               static_cast<const CallExpr*>(c->args[0])->name == "uaddr";
     }
+    std::string genProbefunc(CallExpr* c);
+    std::string genProbeAddress(bool userOnly, SourceLoc loc); // addr(), uaddr()
     // $var$ of kernel values typed by BTF (translator.cpp).
     void genBtfPretty(const std::string& expr, int32_t type, bool aggregate, int depth, std::string& fmt,
                       std::vector<std::string>& values, SourceLoc loc);
@@ -140,11 +147,14 @@ private:
     struct ProbeNames {
         std::string pp, pn;
         bool isReturn;
+        std::string function; // probefunc(): a uprobe's function, kUnknownFunction otherwise
     };
+    static constexpr const char* kUnknownFunction = "\x01";
     std::vector<ProbeNames> probeTable_;
     bool probeTableUsed_ = false; // only then is it emitted (it grows with the number of probes)
     size_t probeIndex(const ResolvedProbe& p) {
-        probeTable_.push_back({p.point.str(), p.derivation, p.isReturn});
+        bool known = currentAttach_.kind == AttachSpec::Kind::Uprobe && !currentAttach_.symbol.empty();
+        probeTable_.push_back({p.point.str(), p.derivation, p.isReturn, known ? currentAttach_.symbol : kUnknownFunction});
         return probeTable_.size() - 1;
     }
     std::string probeTables() const {
@@ -152,17 +162,19 @@ private:
             return {};
         size_t longest = 1;
         for (const ProbeNames& n : probeTable_)
-            longest = std::max({longest, n.pp.size() + 1, n.pn.size() + 1});
+            longest = std::max({longest, n.pp.size() + 1, n.pn.size() + 1, n.function.size() + 1});
         std::string size = std::to_string(probeTable_.size() + 1);
         std::string pp = "static const char tap_pp_table[" + size + "][" + std::to_string(longest) + "] = {";
         std::string pn = "static const char tap_pn_table[" + size + "][" + std::to_string(longest) + "] = {";
+        std::string fn = "static const char tap_probefunc_table[" + size + "][" + std::to_string(longest) + "] = {";
         std::string ret = "static const char tap_is_return_table[" + size + "] = {";
         for (const ProbeNames& n : probeTable_) {
             pp += cString(n.pp) + ", ";
             pn += cString(n.pn) + ", ";
+            fn += cString(n.function) + ", ";
             ret += n.isReturn ? "1, " : "0, ";
         }
-        return pp + "\"\"};\n" + pn + "\"\"};\n" + ret + "0};\n" +
+        return pp + "\"\"};\n" + pn + "\"\"};\n" + fn + cString(kUnknownFunction) + "};\n" + ret + "0};\n" +
                "static __always_inline __u64 tap_probe_index(struct tap_frame *f)\n{\n\t__u64 i = f->probe;\n\treturn i < " +
                size + " ? i : 0;\n}\n\n";
     }

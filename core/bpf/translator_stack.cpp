@@ -40,6 +40,7 @@ const SymbolFunction kSymbolFunctions[] = {
     {"usymname", 1, Source::UserAddress, Style::Symbol, true},
     {"usymdata", 1, Source::UserAddress, Style::Data, true},
     {"umodname", 1, Source::UserAddress, Style::Module, true},
+    {"probefunc", 0, Source::ProbeAddress, Style::Symbol, true},
 };
 
 const SymbolFunction* symbolFunction(const Expr* e) {
@@ -146,6 +147,8 @@ std::optional<std::string> Translator::genStackBuiltin(CallExpr* c) {
 // probe's own stack, or the list passed) or the address.
 std::string Translator::genSymbolValue(CallExpr* c, const SymbolArg& s, bool& isString) {
     isString = s.stack();
+    if (s.source == Source::ProbeAddress)
+        return genProbeAddress(false, c->loc);
     if (!isString)
         return genL(c->args[0]);
     if (!c->args.empty())
@@ -158,6 +161,46 @@ std::string Translator::genSymbolPrint(CallExpr* c) {
     PrintExpr print(c->loc, PrintKind::Print, "print");
     print.args.push_back(c);
     return genPrint(&print);
+}
+
+// addr(): the interrupted instruction (uprobes, perf samples), 0 where a
+// probe has no registers (tracepoints); uaddr(): the same when it is a user
+// address.
+std::string Translator::genProbeAddress(bool userOnly, SourceLoc loc) {
+    switch (currentAttach_.kind) {
+    case AttachSpec::Kind::Uprobe:
+        return "((__s64)" + userRegister("ip", loc) + ")"; // a uretprobe's: where it returns
+    case AttachSpec::Kind::PerfEvent: {
+        // The sample's saved registers are the ctx (bpf_perf_event_data).
+        std::string ip = "((__s64)" + userRegister("ip", loc) + ")";
+        if (!userOnly)
+            return ip;
+        return "(" + userRegister("cs", loc) + " & 3 ? " + ip + " : 0LL)";
+    }
+    default:
+        return "0LL";
+    }
+}
+
+// probefunc(): the function the probe is in. A uprobe's is known here; in
+// script functions (emitted once for all their callers) it comes from the
+// calling probe's table entry; elsewhere the address is only known when the
+// probe runs, so it can only be printed (named by user space).
+std::string Translator::genProbefunc(CallExpr* c) {
+    if (probedSymbolKnown(c)) {
+        StringExpr name(c->loc);
+        name.value = currentAttach_.symbol;
+        return genS(&name);
+    }
+    if (ctx_.kind == CodeContext::Kind::Function) {
+        probeTableUsed_ = true;
+        std::string t = tempS();
+        return "({ tap_strcpy(" + t + ", tap_probefunc_table[tap_probe_index(f)]); if (" + t + "[0] == 1) " +
+               fail("probefunc() in a script function is only known for uprobes; print probefunc() in the probe itself",
+                    c->loc, "identifier 'probefunc'") +
+               " " + t + "; })";
+    }
+    refuseSymbols(c);
 }
 
 } // namespace tap::bpf::detail
