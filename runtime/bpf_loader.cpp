@@ -1,5 +1,7 @@
 #include "bpf_loader.h"
 
+#include "uprobe_multi.h"
+
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include <linux/perf_event.h>
@@ -8,6 +10,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <regex>
@@ -98,6 +101,14 @@ bool BpfLoader::load(const std::string& objectPath, int64_t target, std::string&
         error = "cannot open BPF object " + objectPath + ": " + std::strerror(errno);
         return false;
     }
+    // Uprobes as uprobe_multi links where the kernel has them (fast to
+    // attach and detach); decided before loading, with the attach type.
+    useUprobeMulti_ = uprobeMultiSupported() && std::getenv("TAPSTUDIO_PERF_UPROBES") == nullptr;
+    if (useUprobeMulti_)
+        for (const bpf::ProgramSpec& spec : translation_.programs)
+            if (spec.attach.kind == AttachSpec::Kind::Uprobe)
+                if (bpf_program* prog = bpf_object__find_program_by_name(object_, spec.function.c_str()))
+                    bpf_program__set_expected_attach_type(prog, bpf_attach_type(kAttachUprobeMulti));
     if (bpf_object__load(object_) != 0) {
         int err = errno;
         log_ = logBuffer;
@@ -203,10 +214,18 @@ bool BpfLoader::attach(bool runStats, std::string& error) {
         }
         bpf_link* link = nullptr;
         if (a.kind == AttachSpec::Kind::Uprobe) {
-            LIBBPF_OPTS(bpf_uprobe_opts, uo, .ref_ctr_offset = size_t(a.refCtrOffset), .retprobe = a.isReturn);
             pid_t pid = a.filterPid >= 0 ? pid_t(a.filterPid) : a.targetOnly && target_ > 0 ? pid_t(target_) : -1;
-            link = bpf_program__attach_uprobe_opts(prog, pid, a.target.c_str(),
-                                                   size_t(a.offset), &uo);
+            if (useUprobeMulti_) {
+                int fd = attachUprobeMulti(bpf_program__fd(prog), a.target, a.offset, a.refCtrOffset, a.isReturn, pid);
+                if (fd >= 0) {
+                    multiLinkFds_.push_back(fd);
+                    continue;
+                }
+                errno = -fd;
+            } else {
+                LIBBPF_OPTS(bpf_uprobe_opts, uo, .ref_ctr_offset = size_t(a.refCtrOffset), .retprobe = a.isReturn);
+                link = bpf_program__attach_uprobe_opts(prog, pid, a.target.c_str(), size_t(a.offset), &uo);
+            }
         } else {
             link = bpf_program__attach(prog);
         }
@@ -227,25 +246,33 @@ bool BpfLoader::attach(bool runStats, std::string& error) {
 }
 
 void BpfLoader::detach() {
-    // Each tracepoint link's release waits for an RCU grace period (tens of
-    // ms): hundreds of links (syscall.*) detached one after another took
-    // half a minute. Release them from several threads at once.
-    const size_t n = links_.size();
-    const size_t workers = n < 32 ? 1 : std::min<size_t>(32, n / 8);
+    // Each link's release waits for an RCU grace period: tens of ms for a
+    // tracepoint, over a second for a uprobe here (tasks-trace RCU). One
+    // after another, syscall.* took half a minute and 100 uprobes 10 s.
+    // Released from many threads at once, the waits overlap.
+    const size_t n = links_.size() + multiLinkFds_.size();
+    auto release = [this](size_t i) {
+        if (i < links_.size())
+            bpf_link__destroy(links_[i]);
+        else
+            close(multiLinkFds_[i - links_.size()]);
+    };
+    const size_t workers = n < 4 ? 1 : std::min<size_t>(256, n);
     if (workers <= 1) {
-        for (bpf_link* l : links_)
-            bpf_link__destroy(l);
+        for (size_t i = 0; i < n; ++i)
+            release(i);
     } else {
         std::vector<std::thread> pool;
         for (size_t w = 0; w < workers; ++w)
-            pool.emplace_back([this, w, workers, n] {
+            pool.emplace_back([&release, w, workers, n] {
                 for (size_t i = w; i < n; i += workers)
-                    bpf_link__destroy(links_[i]);
+                    release(i);
             });
         for (std::thread& t : pool)
             t.join();
     }
     links_.clear();
+    multiLinkFds_.clear();
     for (int fd : perfFds_)
         close(fd);
     perfFds_.clear();

@@ -55,7 +55,7 @@ public:
     void requestStop();
     int mapFd(const std::string& name) const;
     const std::string& verifierLog() const { return log_; }
-    size_t attachedCount() const { return links_.size(); }
+    size_t attachedCount() const { return links_.size() + multiLinkFds_.size(); }
 
 private:
     static int onRecord(void* self, void* data, size_t size);
@@ -67,6 +67,8 @@ private:
     ring_buffer* ring_ = nullptr;
     std::vector<bpf_link*> links_;
     std::vector<int> perfFds_;
+    std::vector<int> multiLinkFds_; // uprobe_multi links (uprobe_multi.h)
+    bool useUprobeMulti_ = false;
     std::string log_;
     int statsFd_ = -1;
     int64_t target_ = 0; // -c/-x pid, for uprobes restricted to it

@@ -1,5 +1,7 @@
 #include "kernel_session.h"
 
+#include <thread>
+
 #include "bpf_compile.h"
 #include "format.h"
 
@@ -55,7 +57,12 @@ std::unique_ptr<KernelSession> KernelSession::start(const bpf::Translation& tran
 }
 
 void KernelSession::stop() {
-    loader_->detach();
+    // Handlers return at once from here on; the ones already running finish
+    // within microseconds. Detaching waits for a grace period per link
+    // (seconds for many uprobes), so it is left to the destructor: the end
+    // probes' output does not wait for it.
+    loader_->requestStop();
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
     loader_->consume();
 }
 

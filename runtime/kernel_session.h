@@ -29,7 +29,8 @@ public:
     void consume() { loader_->consume(); }
     void pull() { bridge_->pull(); }
     void push() { bridge_->push(); }
-    // Detaches every program and handles the records still in the buffer.
+    // Stops every program (they return at once) and handles the records
+    // still in the buffer; they are detached when the session is destroyed.
     void stop();
     uint64_t drops() const { return loader_->drops(); }
     std::vector<BpfLoader::HitCount> hitCounts() const { return loader_->hitCounts(); }
