@@ -1902,7 +1902,13 @@ void Translator::run() {
         std::string ctxType = spec.attach.kind == AttachSpec::Kind::TpBtf || spec.attach.kind == AttachSpec::Kind::RawTracepoint
                                   ? "__u64 *"
                                   : "void *";
-        body << "/* " << spec.pointText << " <- " << p.derivation << " */\nSEC(\"" << spec.attach.section() << "\")\nint "
+        std::string where;
+        if (spec.attach.kind == AttachSpec::Kind::Uprobe) {
+            char offset[32];
+            std::snprintf(offset, sizeof offset, "%llx", (unsigned long long)spec.attach.offset);
+            where = " (uprobe at file offset 0x" + std::string(offset) + ")";
+        }
+        body << "/* " << spec.pointText << " <- " << p.derivation << where << " */\nSEC(\"" << spec.attach.section() << "\")\nint "
              << spec.function << "(" << ctxType << "ctx)\n{\n"
              << "\t__u32 __cpu = bpf_get_smp_processor_id(), __zero = 0;\n"
              << "\tstruct tap_frame *f = bpf_map_lookup_elem(&tap_frames, &__cpu);\n"
