@@ -4,11 +4,13 @@
 
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
+#include <fcntl.h>
 #include <linux/perf_event.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -80,7 +82,8 @@ std::string bpfUnavailableReason() {
 }
 
 BpfLoader::~BpfLoader() {
-    detach();
+    if (links_.size() + multiLinkFds_.size() < kBackgroundRelease || !releaseInBackground())
+        detach();
     if (statsFd_ >= 0)
         close(statsFd_);
     if (ring_)
@@ -242,6 +245,51 @@ bool BpfLoader::attach(bool runStats, std::string& error) {
         }
         links_.push_back(link);
     }
+    return true;
+}
+
+// The kernel releases tracepoint and perf-event links one at a time, each
+// after a grace period (syscall.*: 369 links, 11 s). At the end of a session
+// the programs already return at once (the stop flag), so a child process
+// takes the links over and releases them while tstap exits. Only
+// async-signal-safe calls in the child: the parent may have threads.
+bool BpfLoader::releaseInBackground() {
+    std::vector<int> fds = multiLinkFds_;
+    for (bpf_link* l : links_)
+        fds.push_back(bpf_link__fd(l));
+    fds.insert(fds.end(), perfFds_.begin(), perfFds_.end());
+    std::sort(fds.begin(), fds.end());
+    pid_t child = fork();
+    if (child < 0)
+        return false;
+    if (child == 0) {
+        int devnull = open("/dev/null", O_RDWR);
+        for (int stdio = 0; stdio < 3; ++stdio)
+            dup2(devnull, stdio); // whoever reads tstap's output sees its end now
+        setsid();
+        int from = 3; // close everything but the links, then the links
+        for (int fd : fds) {
+            if (fd > from)
+                syscall(SYS_close_range, from, fd - 1, 0);
+            from = std::max(from, fd + 1);
+        }
+        syscall(SYS_close_range, from, ~0U, 0);
+        for (int fd : fds)
+            close(fd);
+        _exit(0);
+    }
+    for (bpf_link* l : links_) {
+        bpf_link__disconnect(l);
+        close(bpf_link__fd(l));
+        bpf_link__destroy(l);
+    }
+    links_.clear();
+    for (int fd : multiLinkFds_)
+        close(fd);
+    multiLinkFds_.clear();
+    for (int fd : perfFds_)
+        close(fd);
+    perfFds_.clear();
     return true;
 }
 

@@ -68,6 +68,8 @@ private:
     std::vector<bpf_link*> links_;
     std::vector<int> perfFds_;
     std::vector<int> multiLinkFds_; // uprobe_multi links (uprobe_multi.h)
+    static constexpr size_t kBackgroundRelease = 64; // links: fewer go at once
+    bool releaseInBackground();
     bool useUprobeMulti_ = false;
     std::string log_;
     int statsFd_ = -1;

@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Ending a session with hundreds of kernel links (syscall.*: one tracepoint
+# link per system call) must not wait for the kernel to release them one by
+# one (a grace period each: 15 s here): tstap hands them to a child process
+# and exits. Checks that tstap exits promptly, and that its programs are all
+# gone from the kernel soon after.
+# Usage: release_links.sh TSTAP   (exit 77: not root / no bpftool)
+set -u
+tstap=$1
+[ "$(id -u)" -eq 0 ] || { echo "needs root for BPF: skipped"; exit 77; }
+command -v bpftool >/dev/null || { echo "bpftool is not installed: skipped"; exit 77; }
+out=$(mktemp)
+trap 'rm -f "$out"' EXIT
+
+start=$(date +%s%N)
+"$tstap" -e 'global n; probe syscall.* { n++ } probe begin { println("READY") }
+             probe timer.ms(1500) { printf("%d links\n", n > 0); exit() }' > "$out" 2>&1 &
+tap=$!
+# Its programs, while it runs: the ids in its BPF program fds' fdinfo.
+for _ in $(seq 1 100); do
+    grep -q READY "$out" && break
+    sleep 0.1
+done
+progs=$(cat /proc/"$tap"/fdinfo/* 2>/dev/null | awk '$1 == "prog_id:" {print $2}' | sort -u)
+wait "$tap"
+status=$?
+elapsed=$(( ($(date +%s%N) - start) / 1000000 ))
+cat "$out"
+[ "$status" -eq 0 ] || { echo "FAIL: tstap exited with $status"; exit 1; }
+count=$(echo "$progs" | grep -c .)
+[ "$count" -ge 300 ] || { echo "FAIL: expected hundreds of programs held by tstap, saw $count"; exit 1; }
+# 1.5 s of run time, plus start-up (compiling is cached by the earlier run
+# of the suite or takes a few seconds): far less than the 15 s of releasing.
+echo "tstap ran for $elapsed ms with $count programs"
+[ "$elapsed" -lt 9000 ] || { echo "FAIL: tstap took $elapsed ms to end"; exit 1; }
+for _ in $(seq 1 120); do
+    left=$(bpftool prog show 2>/dev/null | awk '/^[0-9]+:/ {print $1}' | tr -d ':' | sort -u | comm -12 - <(echo "$progs"))
+    [ -z "$left" ] && { echo "all released after tstap ended"; exit 0; }
+    echo "$(echo "$left" | wc -l) still loaded" >&2
+    sleep 0.5
+done
+echo "FAIL: programs still loaded 60 s after tstap ended: $(echo $left | head -c 200)"
+exit 1
