@@ -1156,7 +1156,26 @@ std::string Translator::genSprintf(PrintExpr* p) {
         std::string t = tempS();
         if (p->args.size() == 1 && p->args[0]->type == Type::String && p->printKind == PrintKind::Sprint)
             return "({ tap_strcpy(" + t + ", " + genS(p->args[0]) + "); " + t + "; })";
-        error("sprint forms other than sprint(string) cannot run in a kernel probe yet; use sprintf", p->loc);
+        // The others as the sprintf they mean: %s / %d per value, joined by
+        // the delimiter (a literal, as stap requires), "\n" for the ln forms.
+        size_t first = p->hasDelimiter() ? 1 : 0;
+        std::string delimiter;
+        if (first)
+            for (char ch : static_cast<StringExpr*>(p->args[0])->value)
+                delimiter += ch == '%' ? std::string("%%") : std::string(1, ch);
+        StringExpr format(p->loc);
+        format.type = Type::String;
+        for (size_t i = first; i < p->args.size(); ++i) {
+            if (p->args[i]->kind == ExprKind::Hist)
+                error("histograms cannot be printed from a kernel probe; print them in an end or timer probe", p->args[i]->loc);
+            format.value += (i > first ? delimiter : "") + (p->args[i]->type == Type::String ? "%s" : "%d");
+        }
+        if (p->printKind == PrintKind::Sprintln || p->printKind == PrintKind::Sprintdln)
+            format.value += "\n";
+        PrintExpr asSprintf(p->loc, PrintKind::Sprintf, "sprintf");
+        asSprintf.args.push_back(&format);
+        asSprintf.args.insert(asSprintf.args.end(), p->args.begin() + long(first), p->args.end());
+        return genSprintf(&asSprintf);
     }
     std::vector<FormatPiece> pieces;
     std::string err;
@@ -1494,6 +1513,24 @@ std::string Translator::genBuiltin(CallExpr* c, const FunctionDecl* f) {
                ctx_.leave() + " 0LL; })";
     }
     if (n == "strlen") return "tap_strlen(" + genS(c->args[0]) + ")";
+    if (n == "strtol") {
+        // From a frame copy: the helper reads up to TAP_STRLEN bytes.
+        std::string s = tempS();
+        return "({ tap_strcpy(" + s + ", " + genS(c->args[0]) + "); tap_strtol(" + s + ", " + argL(1) + "); })";
+    }
+    if (n == "stringat") {
+        std::string s = tempS(), at = tempL();
+        return "({ tap_strcpy(" + s + ", " + genS(c->args[0]) + "); " + at + " = " + argL(1) + "; if (" + at + " < 0 || " +
+               at + " >= tap_strlen(" + s + ")) " + fail("Position out of bounds", c->loc, "identifier 'stringat'") +
+               " (__s64)(signed char)" + s + "[" + at + " & (TAP_STRLEN - 1)]; })";
+    }
+    if (n == "randint") {
+        std::string bound = tempL();
+        return "({ " + bound + " = " + argL(0) + "; if (" + bound + " < 0 || " + bound + " > (1LL << 20)) " +
+               fail("range too wide", c->loc, "identifier 'randint'") + " " + bound + " ? (__s64)(bpf_get_prandom_u32() % (__u32)" +
+               bound + ") : 0LL; })";
+    }
+    if (n == "jiffies") return "((__s64)bpf_jiffies64())";
     if (n == "strpos") {
         std::string a = genS(c->args[0]), b = genS(c->args[1]), i = tempL(), j = tempL();
         return "tap_strpos(" + a + ", " + b + ", &" + i + ", &" + j + ")";

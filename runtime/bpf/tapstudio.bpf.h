@@ -166,6 +166,47 @@ static __noinline __s64 tap_strlen(const char *s)
 	return c.len;
 }
 
+/* strtol(s, base), as the user-space one: an optional '-', "0x" with base
+ * 16 (or base 0: 0x... hex, 0... octal, else decimal), then digits. */
+struct tap_strtolctx {
+	const char *s;
+	__u64 value;
+	__u32 base;
+};
+
+static long tap_strtol_step(__u32 i, struct tap_strtolctx *c)
+{
+	unsigned char ch = c->s[i & (TAP_STRLEN - 1)], lower = ch | 0x20;
+	__u32 digit;
+	if (ch >= '0' && ch <= '9')
+		digit = ch - '0';
+	else if (lower >= 'a' && lower <= 'f')
+		digit = lower - 'a' + 10;
+	else
+		return 1;
+	if (digit >= c->base)
+		return 1;
+	c->value = c->value * c->base + digit;
+	return 0;
+}
+
+static __noinline __s64 tap_strtol(const char *s, __s64 base)
+{
+	__u32 at = 0;
+	int negative = s[0] == '-';
+	if (negative)
+		at = 1;
+	unsigned char next = s[at + 2] | 0x20;
+	int hex = s[at] == '0' && (s[at + 1] | 0x20) == 'x';
+	if (base == 0)
+		base = s[at] != '0' ? 10 : hex && ((next >= '0' && next <= '9') || (next >= 'a' && next <= 'f')) ? 16 : 8;
+	if (base == 16 && hex)
+		at += 2;
+	struct tap_strtolctx c = { .s = s + at, .base = (__u32)base };
+	bpf_loop(TAP_STRLEN - 4, tap_strtol_step, &c, 0);
+	return negative ? -(__s64)c.value : (__s64)c.value;
+}
+
 /* A '*' width of printf: src padded with spaces to width (left-aligned
  * when left), in dst. */
 struct tap_padctx {
