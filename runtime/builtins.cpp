@@ -437,12 +437,15 @@ void fp32ToFp64_(Args& a, int64_t& l, std::string&) {
     l = fromDouble(double(f));
 }
 
-// symname() & co.: stap's formats (Symbolizer::format); user addresses
-// belong to Runtime::symbolProcess().
+// symname() & co.: stap's formats (Symbolizer::format); user addresses are
+// looked up in Runtime::symbolProcess() first, then in the other processes
+// stacks were taken in.
 template <bool User, Symbolizer::Style S>
 void symbol_(Args& a, int64_t&, std::string& out) {
     Runtime& rt = *a.c.rt;
-    out = rt.truncate(rt.symbols->formatAddress(User, rt.symbolProcess(), uint64_t(a.l[0]), S));
+    auto address = uint64_t(a.l[0]);
+    SymbolInfo info = User ? rt.symbols->userAnywhere(rt.symbolProcess(), address) : rt.symbols->kernel(address);
+    out = rt.truncate(Symbolizer::format(info, address, S));
 }
 
 struct Entry {

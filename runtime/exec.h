@@ -184,8 +184,8 @@ struct Runtime {
     // Names kernel and user addresses (shared with the kernel session, which
     // notes the processes whose addresses BPF captured).
     std::shared_ptr<Symbolizer> symbols = std::make_shared<Symbolizer>();
-    // The process whose addresses an end or timer probe names: the -c/-x
-    // target, else the last one a kernel probe captured addresses in.
+    // The process an end or timer probe names user addresses in first: the
+    // -c/-x target, else the last one a kernel probe took a stack in.
     int symbolProcess() const { return target > 0 ? int(target) : symbols->lastProcess(); }
 
     std::string truncate(std::string s) const {

@@ -224,6 +224,25 @@ SymbolInfo Symbolizer::user(int pid, uint64_t address) {
     return info;
 }
 
+SymbolInfo Symbolizer::userAnywhere(int preferred, uint64_t address) {
+    SymbolInfo info = user(preferred, address);
+    if (!info.module.empty())
+        return info;
+    std::vector<int> others;
+    {
+        std::lock_guard lock(mutex_);
+        for (const auto& [pid, modules] : modules_)
+            if (pid != preferred)
+                others.push_back(pid);
+    }
+    for (int pid : others) {
+        SymbolInfo candidate = user(pid, address);
+        if (!candidate.module.empty())
+            return candidate;
+    }
+    return info;
+}
+
 std::string Symbolizer::format(const SymbolInfo& s, uint64_t address, Style style) {
     const bool name = !s.name.empty(), module = !s.module.empty();
     const std::string offset = hex(s.offset), size = hex(s.size);

@@ -35,6 +35,11 @@ public:
 
     SymbolInfo kernel(uint64_t address);
     SymbolInfo user(int pid, uint64_t address);
+    // In an end or timer probe a user address has no process: the preferred
+    // one's files first, then those of every other process stacks were
+    // taken in (address space layouts are randomized, so an address seldom
+    // falls in two processes' files).
+    SymbolInfo userAnywhere(int preferred, uint64_t address);
     // A file of a process's user stack: its build id and where it is mapped
     // (address - file offset), as BPF saw it. Addresses are often named
     // after the process has exited, when /proc/PID/maps is gone.

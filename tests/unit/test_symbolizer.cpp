@@ -91,6 +91,29 @@ private slots:
                  QString("0x%1").arg(address, 0, 16));
     }
 
+    // Stacks of several processes kept as hex strings: each address is
+    // named after the process whose file mapping holds it.
+    void addressesOfSeveralProcesses() {
+        std::string error;
+        auto elf = tap::elf::ElfBinary::open(TAP_UPROG_O0, error);
+        QVERIFY2(elf, error.c_str());
+        const tap::elf::Symbol* add = elf->function("add");
+        const tap::elf::Symbol* fib = elf->function("fib");
+        QVERIFY(add && fib);
+        Symbolizer symbols;
+        symbols.addCandidateProgram(TAP_UPROG_O0);
+        const int first = 0x3ffffff0, second = 0x3ffffff1;
+        symbols.noteModule(first, elf->buildId(), 0x561100000000);
+        symbols.noteModule(second, elf->buildId(), 0x562200000000);
+        uint64_t inFirst = 0x561100000000 + *elf->fileOffset(add->address);
+        uint64_t inSecond = 0x562200000000 + *elf->fileOffset(fib->address);
+        for (int preferred : {first, second, 0}) {
+            QCOMPARE(QString::fromStdString(symbols.userAnywhere(preferred, inFirst).name), QString("add"));
+            QCOMPARE(QString::fromStdString(symbols.userAnywhere(preferred, inSecond).name), QString("fib"));
+        }
+        QVERIFY(symbols.userAnywhere(first, 0x1000).module.empty());
+    }
+
     void kernelThroughKallsyms() {
         std::ifstream in("/proc/kallsyms");
         std::string line;
