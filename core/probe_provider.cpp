@@ -43,6 +43,7 @@ std::string AttachSpec::section() const {
     case Kind::Kprobe: return (isReturn ? "kretprobe/" : "kprobe/") + target;
     case Kind::Uprobe: return isReturn ? "uretprobe" : "uprobe";
     case Kind::Fentry: return (isReturn ? "fexit/" : "fentry/") + target;
+    case Kind::TaskIter: return "iter/task";
     }
     return {};
 }

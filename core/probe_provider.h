@@ -90,6 +90,7 @@ struct AttachSpec {
         Kprobe,        // SEC("kprobe/FUNC") / kretprobe
         Uprobe,        // SEC("uprobe"): binary path + offset, or uretprobe
         Fentry,        // SEC("fentry/FUNC") / SEC("fexit/FUNC") when isReturn
+        TaskIter,      // SEC("iter/task"): run once over the tasks that exist (not attached)
     } kind = Kind::None;
     std::string target;       // tracepoint name, "system/name", function, binary path
     bool isReturn = false;    // kretprobe / uretprobe
@@ -113,6 +114,10 @@ struct AttachSpec {
     // filterPid read that task. process.begin runs on sched_process_fork in the
     // parent's context and reports the child this way.
     int taskArgIndex = -1;
+    // process.begin also runs once for each process that exists when the
+    // session starts (stapprobes): a TaskIter program gives the handler a
+    // ctx laid out as this tracepoint's, from each task.
+    enum class ExistingTasks : uint8_t { None, AsForkChild, AsExec } existingTasks = ExistingTasks::None;
     std::string section() const; // the ELF section name for the generated program
 };
 

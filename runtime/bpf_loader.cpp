@@ -183,6 +183,8 @@ bool BpfLoader::attach(bool runStats, std::string& error) {
             return false;
         }
         const AttachSpec& a = spec.attach;
+        if (a.kind == AttachSpec::Kind::TaskIter)
+            continue; // runs once, from runTaskIterators()
         std::vector<bpf_link*> made;
         if (a.kind == AttachSpec::Kind::PerfEvent) {
             std::vector<int> cpus = a.cpu >= 0 ? std::vector<int>{a.cpu} : onlineCpus();
@@ -244,6 +246,28 @@ bool BpfLoader::attach(bool runStats, std::string& error) {
             return false;
         }
         links_.push_back(link);
+    }
+    return true;
+}
+
+bool BpfLoader::runTaskIterators(std::string& error) {
+    for (const bpf::ProgramSpec& spec : translation_.programs) {
+        if (spec.attach.kind != AttachSpec::Kind::TaskIter)
+            continue;
+        bpf_program* prog = bpf_object__find_program_by_name(object_, spec.function.c_str());
+        bpf_link* link = prog ? bpf_program__attach_iter(prog, nullptr) : nullptr;
+        int fd = link ? bpf_iter_create(bpf_link__fd(link)) : -1;
+        if (fd < 0) {
+            error = "cannot run " + spec.pointText + " for the processes that exist: " + std::strerror(errno);
+            bpf_link__destroy(link);
+            return false;
+        }
+        // Reading runs the program over every task (it writes nothing).
+        char buffer[256];
+        while (read(fd, buffer, sizeof buffer) > 0) {
+        }
+        close(fd);
+        bpf_link__destroy(link);
     }
     return true;
 }

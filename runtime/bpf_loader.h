@@ -39,6 +39,9 @@ public:
     // Attaches every program; on failure nothing stays attached.
     bool attach(bool runStats, std::string& error);
     void detach();
+    // Runs the TaskIter programs (process.begin for the processes that
+    // exist) once each.
+    bool runTaskIterators(std::string& error);
 
     struct HitCount {
         const bpf::ProgramSpec* spec;

@@ -27,6 +27,7 @@ public:
 
     int pollFd() const { return loader_->pollFd(); }
     void consume() { loader_->consume(); }
+    bool runTaskIterators(std::string& error) { return loader_->runTaskIterators(error); }
     void pull() { bridge_->pull(); }
     void push() { bridge_->push(); }
     // Stops every program (they return at once) and handles the records

@@ -278,6 +278,13 @@ int runSession(const Program& program, const SourceManager& sources, const Sessi
             break;
         runProbe(p, beginEndActions);
     }
+    // process.begin for the processes that already run (stapprobes: "called
+    // once from the context of each preexisting process, at startup").
+    if (kernel && !stopping()) {
+        std::string problem;
+        if (!kernel->runTaskIterators(problem))
+            rt.out.message("warning", "WARNING: " + problem + "\n");
+    }
     if (releaseFd >= 0) {
         rt.out.flush(); // what begin printed comes before the command's output
         if (write(releaseFd, "g", 1) < 0) {

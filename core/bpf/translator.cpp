@@ -1907,6 +1907,71 @@ std::string Translator::genEntryRestore(const std::string& tag, const std::vecto
     return restore;
 }
 
+// One BPF program running a probe's handler. A TaskIter program runs it for
+// each process that exists, with a ctx laid out as the probe's tracepoint's.
+std::string Translator::genProgram(const ResolvedProbe& p, const ProgramSpec& spec,
+                                   const std::function<std::string()>& entryRestore) {
+    slots_.clear();
+    nextLong_ = nextString_ = 0;
+    ctx_ = {};
+    std::string restore = entryRestore(); // takes its slots first
+    std::ostringstream body;
+    const AttachSpec& a = spec.attach;
+    std::string ctxType = a.kind == AttachSpec::Kind::TpBtf || a.kind == AttachSpec::Kind::RawTracepoint ? "__u64 *" : "void *";
+    std::string where;
+    if (a.kind == AttachSpec::Kind::Uprobe) {
+        char offset[32];
+        std::snprintf(offset, sizeof offset, "%llx", (unsigned long long)a.offset);
+        where = " (uprobe at file offset 0x" + std::string(offset) + ")";
+    }
+    if (a.kind == AttachSpec::Kind::TaskIter)
+        where = " (once for each process that exists at start-up)";
+    body << "/* " << spec.pointText << " <- " << p.derivation << where << " */\nSEC(\"" << a.section() << "\")\nint "
+         << spec.function << "(" << (a.kind == AttachSpec::Kind::TaskIter ? std::string("void *__it") : ctxType + "ctx")
+         << ")\n{\n";
+    if (a.kind == AttachSpec::Kind::TaskIter) {
+        // struct bpf_iter__task { meta; task; }: the task, or NULL at the end.
+        // Processes only: thread-group leaders with an address space.
+        for (const char* member : {"pid", "tgid", "mm", "real_parent"})
+            noteKernelMember(taskStructType(), member);
+        bool exec = a.existingTasks == AttachSpec::ExistingTasks::AsExec;
+        body << "\tstruct task_struct *__task = (struct task_struct *)((__u64 *)__it)[1];\n"
+             << "\tif (!__task || BPF_CORE_READ(__task, pid) != BPF_CORE_READ(__task, tgid) || !BPF_CORE_READ(__task, mm))\n"
+             << "\t\treturn 0;\n"
+             << (exec ? "\t__u64 ctx[3] = {(__u64)__task, (__u64)BPF_CORE_READ(__task, tgid), 0}; /* p, old_pid, bprm */\n"
+                      : "\t__u64 ctx[3] = {(__u64)BPF_CORE_READ(__task, real_parent), (__u64)__task, 0}; /* parent, child */\n");
+    }
+    body << "\t__u32 __cpu = bpf_get_smp_processor_id(), __zero = 0;\n"
+         << "\tstruct tap_frame *f = bpf_map_lookup_elem(&tap_frames, &__cpu);\n"
+         << (out_.scalarsSize ? "\tstruct tap_scalars *g = bpf_map_lookup_elem(&tap_scalars_map, &__zero);\n"
+                               "\tif (!f || !g)\n\t\treturn 0;\n"
+                             : "\tstruct tap_scalars *g = 0; /* no scalar globals */\n\tif (!f)\n\t\treturn 0;\n")
+         << "\tif (tap_stopping())\n\t\treturn 0; /* exit() was called */\n"
+         << "\tf->abort = 0;\n\tf->trydepth = 0;\n\tf->probe = " << probeIndex(p) << ";\n";
+    if (a.filterPid >= 0) {
+        std::string pid = "tap_pid()";
+        if (a.taskArgIndex >= 0) {
+            noteKernelMember(taskStructType(), "tgid");
+            pid = "BPF_CORE_READ((struct task_struct *)ctx[" + std::to_string(a.taskArgIndex) + "], tgid)";
+        }
+        body << "\tif (" << pid << " != " << a.filterPid << ")\n\t\treturn 0;\n";
+    }
+    for (const VarDecl* l : p.locals) {
+        if (l->type == Type::String)
+            body << "\t" << localS(l) << "[0] = 0;\n";
+        else
+            body << "\t" << localL(l) << " = 0;\n";
+    }
+    body << restore;
+    if (p.condition)
+        body << "\tif (!(" << genL(p.condition) << "))\n\t\treturn 0;\n";
+    genStmt(p.body, body, 1);
+    body << "tap_out:\n\treturn 0;\n}\n\n";
+    maxLong_ = std::max(maxLong_, nextLong_);
+    maxString_ = std::max(maxString_, nextString_);
+    return body.str();
+}
+
 // ------------------------------------------------------------------------ run
 
 void Translator::run() {
@@ -1931,52 +1996,21 @@ void Translator::run() {
         spec.pointText = p.point.str();
         if (spec.attach.kind == AttachSpec::Kind::None)
             error("probe point '" + spec.pointText + "' has no kernel attachment", p.loc);
-        slots_.clear();
-        nextLong_ = nextString_ = 0;
-        ctx_ = {};
-        std::string restore = entryExprs.empty() ? std::string() : genEntryRestore(function, entryExprs, entryWhere);
-        std::ostringstream body;
-        std::string ctxType = spec.attach.kind == AttachSpec::Kind::TpBtf || spec.attach.kind == AttachSpec::Kind::RawTracepoint
-                                  ? "__u64 *"
-                                  : "void *";
-        std::string where;
-        if (spec.attach.kind == AttachSpec::Kind::Uprobe) {
-            char offset[32];
-            std::snprintf(offset, sizeof offset, "%llx", (unsigned long long)spec.attach.offset);
-            where = " (uprobe at file offset 0x" + std::string(offset) + ")";
-        }
-        body << "/* " << spec.pointText << " <- " << p.derivation << where << " */\nSEC(\"" << spec.attach.section() << "\")\nint "
-             << spec.function << "(" << ctxType << "ctx)\n{\n"
-             << "\t__u32 __cpu = bpf_get_smp_processor_id(), __zero = 0;\n"
-             << "\tstruct tap_frame *f = bpf_map_lookup_elem(&tap_frames, &__cpu);\n"
-             << (out_.scalarsSize ? "\tstruct tap_scalars *g = bpf_map_lookup_elem(&tap_scalars_map, &__zero);\n"
-                                   "\tif (!f || !g)\n\t\treturn 0;\n"
-                                 : "\tstruct tap_scalars *g = 0; /* no scalar globals */\n\tif (!f)\n\t\treturn 0;\n")
-             << "\tif (tap_stopping())\n\t\treturn 0; /* exit() was called */\n"
-             << "\tf->abort = 0;\n\tf->trydepth = 0;\n\tf->probe = " << probeIndex(p) << ";\n";
-        if (spec.attach.filterPid >= 0) {
-            std::string pid = "tap_pid()";
-            if (spec.attach.taskArgIndex >= 0) {
-                noteKernelMember(taskStructType(), "tgid");
-                pid = "BPF_CORE_READ((struct task_struct *)ctx[" + std::to_string(spec.attach.taskArgIndex) + "], tgid)";
-            }
-            body << "\tif (" << pid << " != " << spec.attach.filterPid << ")\n\t\treturn 0;\n";
-        }
-        for (const VarDecl* l : p.locals) {
-            if (l->type == Type::String)
-                body << "\t" << localS(l) << "[0] = 0;\n";
-            else
-                body << "\t" << localL(l) << " = 0;\n";
-        }
-        body << restore;
-        if (p.condition)
-            body << "\tif (!(" << genL(p.condition) << "))\n\t\treturn 0;\n";
-        genStmt(p.body, body, 1);
-        body << "tap_out:\n\treturn 0;\n}\n\n";
-        progs_ << body.str();
-        maxLong_ = std::max(maxLong_, nextLong_);
-        maxString_ = std::max(maxString_, nextString_);
+        auto restore = [&] {
+            return entryExprs.empty() ? std::string() : genEntryRestore(function, entryExprs, entryWhere);
+        };
+        progs_ << genProgram(p, spec, restore);
         out_.programs.push_back(spec);
+        if (spec.attach.existingTasks != AttachSpec::ExistingTasks::None) {
+            ProgramSpec existing = spec;
+            existing.function = function + "_existing";
+            existing.attach.kind = AttachSpec::Kind::TaskIter;
+            if (spec.attach.existingTasks == AttachSpec::ExistingTasks::AsExec)
+                existing.attach.taskArgIndex = 0;
+            currentAttach_ = existing.attach;
+            progs_ << genProgram(p, existing, restore);
+            out_.programs.push_back(existing);
+        }
     }
     // Functions and loops allocated their slots after the probes' counters
     // too; the frame holds the largest use.

@@ -12,6 +12,7 @@
 #include "kernel/kernel_types.h"
 
 #include <algorithm>
+#include <functional>
 #include <map>
 #include <optional>
 #include <set>
@@ -184,6 +185,8 @@ private:
         return a.frameRegister.empty() ? std::string("0")
                                        : "(" + userRegister(a.frameRegister, loc) + " + " + std::to_string(a.frameOffset) + "ULL)";
     }
+    std::string genProgram(const ResolvedProbe& p, const ProgramSpec& spec,
+                           const std::function<std::string()>& entryRestore);
     std::string genCall(CallExpr* c);
     std::string genBuiltin(CallExpr* c, const FunctionDecl* f);
     std::string genPrint(PrintExpr* p);

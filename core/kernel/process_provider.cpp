@@ -9,6 +9,7 @@
 //   process.begin            fork of a new process (not a thread), task = child
 //   process(PID).begin       the same, for the new process PID
 //   process("PATH").begin    exec of PATH (the process that now runs it)
+//   (and each .begin once for every such process that exists at start-up)
 //   process[...].end         exit of the process's last thread
 //   process[...].thread.begin / .thread.end: each new thread / each thread exit
 #include "kernel/kernel_types.h"
@@ -266,6 +267,9 @@ public:
         }
         if (s.target == Shape::Target::Pid)
             a.filterPid = s.pid;
+        if (s.event == Event::Begin && a.kind == AttachSpec::Kind::TpBtf)
+            a.existingTasks = s.target == Shape::Target::Path ? AttachSpec::ExistingTasks::AsExec
+                                                              : AttachSpec::ExistingTasks::AsForkChild;
         return a;
     }
 };

@@ -66,6 +66,22 @@ private slots:
         QVERIFY2(out.startsWith("process(" + pid + ").function(\"now_ms@"), qPrintable(out));
     }
 
+    // stapprobes: process.begin is "called once from the context of each
+    // preexisting process, at systemtap script startup".
+    void beginOfRunningProcesses() {
+        QString pid = QString::number(workload_.processId());
+        QString byPid = runTstap({"-e", "probe process(" + pid + ").begin { printf(\"%d %s\\n\", pid(), execname()) }\n"
+                                        "probe timer.ms(200) { exit() }"});
+        QCOMPARE(byPid, pid + " tap_workload\n");
+        QString byPath = runTstap({"-e", "probe process(\"" TAP_WORKLOAD "\").begin { printf(\"%d %s %d\\n\", pid(), "
+                                         "execname(), $old_pid == pid()) }\nprobe timer.ms(200) { exit() }"});
+        QCOMPARE(byPath, pid + " tap_workload 1\n");
+        QString any = runTstap({"-e", "global seen, n\nprobe process.begin { n++; if (pid() == " + pid +
+                                      ") seen = ppid() == " + QString::number(getpid()) +
+                                      " ? 1 : 2 }\nprobe timer.ms(200) { printf(\"%d %d\\n\", seen, n > 2); exit() }"});
+        QCOMPARE(any, QString("1 1\n"));
+    }
+
     void noSuchProcess() {
         QString out = runTstap({"-p2", "-e", "probe process(999999999).function(\"main\") {}"});
         QVERIFY2(out.contains("cannot find the executable of process 999999999"), qPrintable(out));
