@@ -552,6 +552,12 @@ const Entry kNatives[] = {
     {"usymname", 1, symbol_<true, Symbolizer::Style::Symbol>},
     {"usymdata", 1, symbol_<true, Symbolizer::Style::Data>},
     {"umodname", 1, symbol_<true, Symbolizer::Style::Module>},
+    {"symfile", 1, symbol_<false, Symbolizer::Style::File>},
+    {"symline", 1, symbol_<false, Symbolizer::Style::Line>},
+    {"symfileline", 1, symbol_<false, Symbolizer::Style::FileLine>},
+    {"usymfile", 1, symbol_<true, Symbolizer::Style::File>},
+    {"usymline", 1, symbol_<true, Symbolizer::Style::Line>},
+    {"usymfileline", 1, symbol_<true, Symbolizer::Style::FileLine>},
 };
 
 } // namespace

@@ -1,5 +1,6 @@
 #include "symbolizer.h"
 
+#include "dwarf/dwarf_index.h"
 #include "elf/elf_binary.h"
 
 #include <algorithm>
@@ -179,6 +180,9 @@ bool Symbolizer::symbolize(const std::string& path, uint64_t fileOffset, SymbolI
     if (!linkAddress)
         return false;
     info.moduleOffset = *linkAddress;
+    std::string error;
+    if (const dwarf::DebugInfo* debugInfo = dwarf::DebugInfo::of(path, error); debugInfo && debugInfo->hasDwarf())
+        std::tie(info.file, info.line) = debugInfo->sourceLine(*linkAddress);
     const elf::Symbol* f = elf->functionAt(*linkAddress);
     if (!f) // local functions of a stripped file: its separate debug file has them
         if (const elf::ElfBinary* debug = debugFile(*elf))
@@ -276,6 +280,23 @@ std::string Symbolizer::format(const SymbolInfo& s, uint64_t address, Style styl
         return " " + hex(address) + "\n";
     case Style::Syms:
         return " " + hex(address) + " : " + format(s, address, Style::Data) + "\n";
+    case Style::Fuller: {
+        if (s.file.empty())
+            return format(s, address, Style::Full);
+        std::string at = " at " + s.file + (s.line ? ":" + std::to_string(s.line) : "");
+        if (name)
+            return " " + hex(address) + " : " + s.name + "+" + offset + "/" + size + at +
+                   (module ? " [" + s.module + "]" : "") + "\n";
+        return " " + hex(address) + " [" + s.module + "+" + hex(s.moduleOffset) + "/" + size + "]" + at + "\n";
+    }
+    case Style::File:
+        return s.file.empty() ? hex(address) : s.file;
+    case Style::Line:
+        return s.line ? std::to_string(s.line) : hex(address);
+    case Style::FileLine:
+        if (!s.file.empty())
+            return s.file + (s.line ? ":" + std::to_string(s.line) : "");
+        return s.line ? "??:" + std::to_string(s.line) : hex(address);
     }
     return hex(address);
 }

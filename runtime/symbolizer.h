@@ -25,6 +25,8 @@ struct SymbolInfo {
     uint64_t offset = 0, size = 0;
     std::string module; // "kernel", a module's name, or a mapped file's path
     uint64_t moduleOffset = 0;
+    std::string file;   // source file and line, from DWARF ("" / 0: unknown)
+    int line = 0;
 };
 
 class Symbolizer {

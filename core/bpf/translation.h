@@ -56,7 +56,11 @@ struct SymbolArg {
     } source = Source::None;
     // stap's formats: symname, symdata, modname, print_backtrace_brief,
     // sprint_backtrace, print_backtrace, print_syms lines.
-    enum class Style : uint8_t { Hex, Symbol, Data, Module, Brief, Simple, Full, Syms } style = Style::Hex;
+    enum class Style : uint8_t {
+        Hex, Symbol, Data, Module, Brief, Simple, Full, Syms,
+        Fuller,   // print_backtrace_fileline: Full with " at FILE:LINE"
+        File, Line, FileLine, // symfile, symline, symfileline
+    } style = Style::Hex;
     bool limited = false; // a string function's result: at most MAXSTRINGLEN - 1 bytes
     bool user() const { return source == Source::UserStack || source == Source::UserAddress; }
     bool stack() const { return source == Source::KernelStack || source == Source::UserStack; }

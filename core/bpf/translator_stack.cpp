@@ -22,6 +22,14 @@ struct SymbolFunction {
 // stap's formats for each function (tapset/linux/context-*.stp).
 const SymbolFunction kSymbolFunctions[] = {
     {"print_backtrace", 0, Source::KernelStack, Style::Full, false},
+    {"print_backtrace_fileline", 0, Source::KernelStack, Style::Fuller, false},
+    {"symfile", 1, Source::KernelAddress, Style::File, true},
+    {"symline", 1, Source::KernelAddress, Style::Line, true},
+    {"symfileline", 1, Source::KernelAddress, Style::FileLine, true},
+    {"print_ubacktrace_fileline", 0, Source::UserStack, Style::Fuller, false},
+    {"usymfile", 1, Source::UserAddress, Style::File, true},
+    {"usymline", 1, Source::UserAddress, Style::Line, true},
+    {"usymfileline", 1, Source::UserAddress, Style::FileLine, true},
     {"sprint_backtrace", 0, Source::KernelStack, Style::Simple, true},
     {"print_stack", 1, Source::KernelStack, Style::Syms, false},
     {"print_syms", 1, Source::KernelStack, Style::Syms, false},

@@ -580,6 +580,18 @@ std::map<std::string, std::unique_ptr<DebugInfo>>& cache() {
 
 DebugInfo::~DebugInfo() = default;
 
+std::pair<std::string, int> DebugInfo::sourceLine(uint64_t address) const {
+    Dwarf_Die unit;
+    if (!impl_ || !impl_->dw || !dwarf_addrdie(impl_->dw, address, &unit))
+        return {};
+    Dwarf_Line* line = dwarf_getsrc_die(&unit, address);
+    int number = 0;
+    const char* file = line ? dwarf_linesrc(line, nullptr, nullptr) : nullptr;
+    if (!file || dwarf_lineno(line, &number) != 0)
+        return {};
+    return {file, number};
+}
+
 const DebugInfo* DebugInfo::of(const std::string& path, std::string& error) {
     std::lock_guard lock(cacheMutex);
     if (auto it = cache().find(path); it != cache().end())

@@ -75,6 +75,9 @@ public:
     // The canonical frame address at `pc` (from .eh_frame / .debug_frame):
     // a Memory location reg + offset, or Kind::None when unknown.
     UserLocation frameAddress(uint64_t pc) const;
+    // The source file and line of a link-time address, from the line table
+    // ("" and 0 when unknown): usymfileline() and the _fileline backtraces.
+    std::pair<std::string, int> sourceLine(uint64_t address) const;
     // A named type: "struct point", "point_t", "int", "char *".
     int typeByName(const std::string& name) const;
     const UserTypeTable& types() const { return *types_; }

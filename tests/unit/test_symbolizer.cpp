@@ -45,6 +45,14 @@ private slots:
         row("unknown: simple", 2, Style::Simple, "0x4005d6\n");
         row("unknown: modname", 2, Style::Module, "<unknown>");
         row("unknown: print_syms line", 2, Style::Syms, " 0x4005d6 : 0x4005d6\n");
+        row("fuller (print_backtrace_fileline)", 0, Style::Fuller,
+            " 0x4005d6 : main+0x1a/0x30 at /src/a.c:42 [/tmp/a.out]\n");
+        row("symfile", 0, Style::File, "/src/a.c");
+        row("symline", 0, Style::Line, "42");
+        row("symfileline", 0, Style::FileLine, "/src/a.c:42");
+        row("module only: fuller", 1, Style::Fuller, " 0x4005d6 [/tmp/a.out+0x1234/0x0]\n");
+        row("unknown: symfileline", 2, Style::FileLine, "0x4005d6");
+        row("unknown: symline", 2, Style::Line, "0x4005d6");
     }
     void formats() {
         QFETCH(int, which);
@@ -52,7 +60,7 @@ private slots:
         QFETCH(QString, expected);
         SymbolInfo info;
         if (which == 0)
-            info = {"main", 0x1a, 0x30, "/tmp/a.out", 0x5d6};
+            info = {"main", 0x1a, 0x30, "/tmp/a.out", 0x5d6, "/src/a.c", 42};
         else if (which == 1)
             info = {"", 0, 0, "/tmp/a.out", 0x1234};
         QCOMPARE(QString::fromStdString(Symbolizer::format(info, 0x4005d6, Style(style))), expected);
