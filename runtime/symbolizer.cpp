@@ -74,11 +74,6 @@ SymbolInfo Symbolizer::kernel(uint64_t address) {
     return info;
 }
 
-void Symbolizer::addCandidateFile(const std::string& path) {
-    std::lock_guard lock(mutex_);
-    candidates_.push_back(path);
-}
-
 void Symbolizer::addCandidateProgram(const std::string& path) {
     std::lock_guard lock(mutex_);
     if (std::find(candidates_.begin(), candidates_.end(), path) != candidates_.end())

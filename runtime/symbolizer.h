@@ -6,6 +6,7 @@
 
 #include "bpf/translation.h"
 
+#include <atomic>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -46,10 +47,9 @@ public:
     // (address - file offset), as BPF saw it. Addresses are often named
     // after the process has exited, when /proc/PID/maps is gone.
     void noteModule(int pid, const std::string& buildId, uint64_t bias);
-    // A file whose build id may be noted: the probed programs, their
-    // libraries (the files of a running process's map are found anyway).
-    void addCandidateFile(const std::string& path);
-    // A program and the libraries it needs, resolved as the dynamic linker does.
+    // Files whose build ids may be noted: a probed program and the
+    // libraries it needs, resolved as the dynamic linker does (the files of
+    // a process that still runs are found in its map).
     void addCandidateProgram(const std::string& path);
     // The process user addresses belong to when the caller has none (an end
     // probe naming ubacktrace() strings): the last one noted.
@@ -90,7 +90,7 @@ private:
     bool symbolize(const std::string& path, uint64_t fileOffset, SymbolInfo& info);
     const elf::ElfBinary* debugFile(const elf::ElfBinary& elf);
     std::map<std::string, std::unique_ptr<elf::ElfBinary>> binaries_;
-    int lastPid_ = 0;
+    std::atomic<int> lastPid_{0};
 };
 
 } // namespace tap::rt
