@@ -1429,25 +1429,8 @@ std::string Translator::genBuiltin(CallExpr* c, const FunctionDecl* f) {
     if (n == "local_clock_ns" || n == "ktime_get_ns") return "((__s64)bpf_ktime_get_ns())";
     if (n == "get_cycles") return "((__s64)bpf_ktime_get_ns())";
     if (n == "cmdline_args") {
-        // All the arguments, read from the process's memory (mm->arg_start..
-        // arg_end, NUL-separated): what cmdline_str() asks for. Picking some
-        // of them needs a loop over the separators, not done here yet.
-        auto number = [&](size_t i) -> std::optional<int64_t> { // a literal, possibly negated
-            const Expr* a = c->args[i];
-            bool negated = a->kind == ExprKind::Unary && static_cast<const UnaryExpr*>(a)->op == Op::Minus;
-            if (negated)
-                a = static_cast<const UnaryExpr*>(a)->operand;
-            if (a->kind != ExprKind::Number)
-                return std::nullopt;
-            int64_t v = static_cast<const NumberExpr*>(a)->value;
-            return negated ? -v : v;
-        };
-        const Expr* delim = c->args[2];
-        if (number(0) != 0 || number(1) != -1 || delim->kind != ExprKind::String ||
-            static_cast<const StringExpr*>(delim)->value.size() != 1)
-            error("cmdline_args() in a kernel probe gives all the arguments (0, -1) joined by one character; "
-                  "cmdline_str() does that",
-                  c->loc);
+        // The process's argument area (mm->arg_start..arg_end, NUL-separated),
+        // read from its memory; tap_cmdline_args picks and joins.
         kernel::Btf* btf = kernel::Btf::vmlinux();
         int32_t mm = btf ? btf->findType("mm_struct") : 0;
         if (!mm)
@@ -1455,14 +1438,15 @@ std::string Translator::genBuiltin(CallExpr* c, const FunctionDecl* f) {
         noteKernelMember(taskStructType(), "mm");
         noteKernelMember(btf->strip(mm), "arg_start");
         noteKernelMember(btf->strip(mm), "arg_end");
-        std::string t = tempS();
-        std::string separator = std::to_string(int(static_cast<unsigned char>(static_cast<const StringExpr*>(delim)->value[0])));
-        return "({ struct task_struct *__task = (struct task_struct *)bpf_get_current_task(); "
+        frameKeys_["__s64 args_state[3]"] = 1; // tap_cmdline_args' counters
+        std::string t = tempS(), raw = tempS(), delimiter = tempS(), from = tempL(), to = tempL();
+        return "({ " + from + " = " + argL(0) + "; " + to + " = " + argL(1) + "; tap_strcpy(" + delimiter + ", " +
+               genS(c->args[2]) + "); struct task_struct *__task = (struct task_struct *)bpf_get_current_task(); "
                "__u64 __s = BPF_CORE_READ(__task, mm, arg_start), __e = BPF_CORE_READ(__task, mm, arg_end); "
                "__s64 __len = __e > __s ? (__s64)(__e - __s) : 0; if (__len > TAP_STRLEN - 1) __len = TAP_STRLEN - 1; " +
-               t + "[0] = 0; if (__len > 0 && bpf_probe_read_user(" + t + ", __len & (TAP_STRLEN - 1), (void *)__s) == 0) { " +
-               t + "[__len & (TAP_STRLEN - 1)] = 0; tap_join_nul(" + t + ", __len, " + separator + "); } else " + t +
-               "[0] = 0; " + t + "; })";
+               t + "[0] = 0; if (__len > 0 && bpf_probe_read_user(" + raw + ", __len & (TAP_STRLEN - 1), (void *)__s) == 0) " +
+               "tap_cmdline_args(" + t + ", " + raw + ", __len, " + from + ", " + to + ", " + delimiter + ", f->args_state); " +
+               t + "; })";
     }
     if (n == "addr" || n == "uaddr")
         return genProbeAddress(n == "uaddr", c->loc);

@@ -241,28 +241,74 @@ static __noinline char *tap_pad(char *dst, const char *src, __s64 width, int lef
 	return dst;
 }
 
-/* cmdline_args(): the arguments are NUL-separated in the process's memory;
- * the separators become `with`. */
-struct tap_nulctx {
-	char *s;
-	__s64 len;
-	char with;
+/* cmdline_args(n, m, delim): arguments n..m (m < 0: to the last) of the
+ * NUL-separated argument area, joined by delim (at most 32 bytes); an empty
+ * argument after the first shows as "", as in user space. The counters
+ * live in map memory (`st`: argument, output length, at an argument's
+ * start), so that the verifier checks the callback once, not per byte. */
+struct tap_argsctx {
+	const char *src, *delim;
+	char *dst;
+	__s64 *st;
+	__s64 len, from, to, dlen;
 };
 
-static long tap_nul_step(__u32 i, struct tap_nulctx *c)
+static __always_inline void tap_args_put(struct tap_argsctx *c, char ch)
 {
-	if (i + 1 >= c->len)
+	__s64 out = c->st[1];
+	if (out >= 0 && out < TAP_STRLEN - 1) {
+		c->dst[out & (TAP_STRLEN - 1)] = ch;
+		c->st[1] = out + 1;
+	}
+}
+
+static long tap_args_delim_step(__u32 k, struct tap_argsctx *c)
+{
+	if (k >= c->dlen)
 		return 1;
-	if (!c->s[i & (TAP_STRLEN - 1)])
-		c->s[i & (TAP_STRLEN - 1)] = c->with;
+	tap_args_put(c, c->delim[k & (TAP_STRLEN - 1)]);
 	return 0;
 }
 
-static __noinline char *tap_join_nul(char *s, __s64 len, char with)
+static long tap_args_step(__u32 i, struct tap_argsctx *c)
 {
-	struct tap_nulctx c = { .s = s, .len = len, .with = with };
-	bpf_loop(TAP_STRLEN, tap_nul_step, &c, 0);
-	return s;
+	if (i >= c->len)
+		return 1;
+	char ch = c->src[i & (TAP_STRLEN - 1)];
+	__s64 arg = c->st[0];
+	int selected = arg >= c->from && (c->to < 0 || arg <= c->to);
+	if (c->st[2] && selected && arg > c->from) {
+		bpf_loop(32, tap_args_delim_step, c, 0);
+		if (!ch) {
+			tap_args_put(c, '"');
+			tap_args_put(c, '"');
+		}
+	}
+	c->st[2] = 0;
+	if (!ch) {
+		c->st[0] = arg + 1;
+		c->st[2] = 1;
+		return c->to >= 0 && arg + 1 > c->to;
+	}
+	if (selected)
+		tap_args_put(c, ch);
+	return 0;
+}
+
+static __always_inline char *tap_cmdline_args(char *dst, const char *src, __s64 len, __s64 from, __s64 to,
+					       const char *delim, __s64 *st)
+{
+	struct tap_argsctx c = { .src = src, .delim = delim, .dst = dst, .st = st, .len = len, .from = from, .to = to,
+				 .dlen = tap_strlen(delim) };
+	dst[0] = 0;
+	if (from < 0 || (to >= 0 && to < from))
+		return dst;
+	st[0] = 0;
+	st[1] = 0;
+	st[2] = 1;
+	bpf_loop(TAP_STRLEN, tap_args_step, &c, 0);
+	dst[st[1] & (TAP_STRLEN - 1)] = 0;
+	return dst;
 }
 
 /* strpos(): naive matching as one bpf_loop with the state (i, j): s2[0..j)
