@@ -1353,6 +1353,24 @@ std::string Translator::genBuiltin(CallExpr* c, const FunctionDecl* f) {
     };
     if (n == "pid") return taskArg >= 0 ? taskRead("tgid") : "tap_pid()";
     if (n == "tid") return taskArg >= 0 ? taskRead("pid") : "tap_tid()";
+    if (n == "pgrp" || n == "sid") {
+        // task->signal->pids[PIDTYPE_PGID or PIDTYPE_SID]->numbers[0].nr
+        kernel::Btf* btf = kernel::Btf::vmlinux();
+        int32_t signal = btf ? btf->findType("signal_struct") : 0, pid = btf ? btf->findType("pid") : 0,
+                upid = btf ? btf->findType("upid") : 0;
+        if (!signal || !pid || !upid)
+            error(n + "() needs the kernel's signal_struct, pid and upid types (BTF)", c->loc);
+        noteKernelMember(taskStructType(), "signal");
+        noteKernelMember(btf->strip(signal), "pids");
+        noteKernelMember(btf->strip(pid), "numbers");
+        noteKernelMember(btf->strip(upid), "nr");
+        std::string task = taskArg >= 0 ? "((struct task_struct *)((__u64 *)ctx)[" + std::to_string(taskArg) + "])"
+                                        : "((struct task_struct *)bpf_get_current_task())";
+        std::string type = n == "pgrp" ? "2" : "3"; // PIDTYPE_PGID, PIDTYPE_SID
+        return "({ struct signal_struct *__sig = BPF_CORE_READ(" + task + ", signal); struct pid *__p = 0; __s32 __nr = 0; "
+               "if (__sig) bpf_probe_read_kernel(&__p, 8, __builtin_preserve_access_index(&__sig->pids[" + type + "])); "
+               "if (__p) bpf_probe_read_kernel(&__nr, 4, __builtin_preserve_access_index(&__p->numbers[0].nr)); (__s64)__nr; })";
+    }
     if (n == "ppid") {
         int32_t task = taskStructType();
         noteKernelMember(task, "real_parent");
@@ -2012,7 +2030,10 @@ void Translator::run() {
     // type (CO-RE matches a member's type by kind and name: a char array in
     // its place does not relocate), so that type is defined first, with the
     // members read through it (possibly none).
+    // The named struct a member holds by value: itself, or an array's element.
     auto embedded = [&](int32_t type) -> int32_t {
+        if (btf->kind(type) == kernel::Btf::Kind::Array)
+            type = btf->pointee(type);
         kernel::Btf::Kind k = btf->kind(type);
         int32_t st = btf->strip(type);
         return (k == kernel::Btf::Kind::Struct || k == kernel::Btf::Kind::Union) && !btf->name(st).empty() ? st : 0;
@@ -2051,7 +2072,14 @@ void Translator::run() {
                     src << "\tvoid *" << m << ";\n";
             } else if (int32_t inner = embedded(mem->type)) {
                 src << "\t" << (btf->kind(inner) == kernel::Btf::Kind::Union ? "union " : "struct ") << btf->name(inner)
-                    << " " << m << ";\n";
+                    << " " << m;
+                if (k == kernel::Btf::Kind::Array)
+                    src << "[" << btf->arrayLength(mem->type) << "]";
+                src << ";\n";
+            } else if (k == kernel::Btf::Kind::Array &&
+                       btf->kind(btf->pointee(mem->type)) == kernel::Btf::Kind::Pointer) {
+                // Pointers: CO-RE checks that the element kinds agree.
+                src << "\tvoid *" << m << "[" << btf->arrayLength(mem->type) << "];\n";
             } else if (k == kernel::Btf::Kind::Array || k == kernel::Btf::Kind::Struct || k == kernel::Btf::Kind::Union) {
                 src << "\tchar " << m << "[" << size << "];\n";
             } else {
