@@ -1466,6 +1466,21 @@ std::string Translator::genBuiltin(CallExpr* c, const FunctionDecl* f) {
                "tap_cmdline_args(" + t + ", " + raw + ", __len, " + from + ", " + to + ", " + delimiter + ", f->args_state); " +
                t + "; })";
     }
+    if (n == "env_var") {
+        kernel::Btf* btf = kernel::Btf::vmlinux();
+        int32_t mm = btf ? btf->findType("mm_struct") : 0;
+        if (!mm)
+            error("env_var() needs the kernel's mm_struct type (BTF)", c->loc);
+        noteKernelMember(taskStructType(), "mm");
+        noteKernelMember(btf->strip(mm), "env_start");
+        noteKernelMember(btf->strip(mm), "env_end");
+        frameKeys_["__s64 env_state[2]"] = 1; // tap_env_var's state
+        std::string t = tempS(), name = tempS();
+        return "({ tap_strcpy(" + name + ", " + genS(c->args[0]) +
+               "); struct task_struct *__task = (struct task_struct *)bpf_get_current_task(); "
+               "__u64 __s = BPF_CORE_READ(__task, mm, env_start), __e = BPF_CORE_READ(__task, mm, env_end); tap_env_var(" +
+               t + ", " + name + ", __s, __e > __s ? (__s64)(__e - __s) : 0, f->env_state); " + t + "; })";
+    }
     if (n == "addr" || n == "uaddr")
         return genProbeAddress(n == "uaddr", c->loc);
     if (probedSymbolKnown(c)) {

@@ -311,6 +311,64 @@ static __always_inline char *tap_cmdline_args(char *dst, const char *src, __s64 
 	return dst;
 }
 
+/* env_var(name): NAME's value in the process's initial environment
+ * (mm->env_start..env_end: "NAME=value" entries separated by NULs), read a
+ * byte at a time, so that environments of any size are searched. The state
+ * lives in map memory (`st`): [0] how much of NAME the entry matched so far
+ * (-1: skipping to the next entry, -2: copying the value), [1] the output
+ * length. */
+struct tap_envctx {
+	const char *name;
+	char *dst;
+	__u64 start;
+	__s64 len, nlen;
+	__s64 *st;
+};
+
+static long tap_env_step(__u32 i, struct tap_envctx *c)
+{
+	char ch = 0;
+	if (i >= c->len || bpf_probe_read_user(&ch, 1, (void *)(c->start + i)))
+		return 1;
+	__s64 state = c->st[0];
+	if (state == -2) {
+		if (!ch)
+			return 1;
+		__s64 out = c->st[1];
+		if (out >= 0 && out < TAP_STRLEN - 1) {
+			c->dst[out & (TAP_STRLEN - 1)] = ch;
+			c->st[1] = out + 1;
+		}
+		return 0;
+	}
+	if (state == -1) {
+		if (!ch)
+			c->st[0] = 0;
+		return 0;
+	}
+	if (state >= 0 && state < c->nlen) {
+		if (ch && ch == c->name[state & (TAP_STRLEN - 1)])
+			c->st[0] = state + 1;
+		else
+			c->st[0] = ch ? -1 : 0;
+		return 0;
+	}
+	c->st[0] = ch == '=' ? -2 : ch ? -1 : 0;
+	return 0;
+}
+
+static __always_inline char *tap_env_var(char *dst, const char *name, __u64 start, __s64 len, __s64 *st)
+{
+	struct tap_envctx c = { .name = name, .dst = dst, .start = start, .len = len, .nlen = tap_strlen(name), .st = st };
+	st[0] = 0;
+	st[1] = 0;
+	dst[0] = 0;
+	if (c.nlen > 0)
+		bpf_loop(1 << 20, tap_env_step, &c, 0);
+	dst[st[1] & (TAP_STRLEN - 1)] = 0;
+	return dst;
+}
+
 /* strpos(): naive matching as one bpf_loop with the state (i, j): s2[0..j)
  * matched s1[i..i+j). At most strlen(s1) * (strlen(s2) + 1) steps. i and j
  * live in map memory (frame slots): counters on the stack would be tracked
