@@ -68,9 +68,10 @@ void KernelSession::stop() {
 
 void KernelSession::onPrintf(const bpf::PrintfSite& site, const char* data, size_t size) {
     std::vector<FormatArg> args(site.argIsString.size());
-    std::vector<bool> isString = site.argIsText();
+    const std::vector<bool>& isString = site.argIsText;
     std::vector<std::string> named; // texts of symbol arguments, which args point into
-    named.reserve(args.size());
+    if (!site.symbolArgs.empty())
+        named.reserve(args.size());
     int64_t pid = 0;
     if (site.pidOffset >= 0 && size_t(site.pidOffset) + 8 <= size)
         std::memcpy(&pid, data + site.pidOffset, 8);

@@ -264,7 +264,7 @@ int runSession(const Program& program, const SourceManager& sources, const Sessi
                     std::string fmt;
                     for (const FormatPiece& piece : site.pieces)
                         fmt += piece.conv == FormatPiece::Conv::Literal ? piece.text : "%?";
-                    add(kKernelFormatBase + site.id, site.format.empty() ? fmt : site.format, site.argIsText(), site.probe,
+                    add(kKernelFormatBase + site.id, site.format.empty() ? fmt : site.format, site.argIsText, site.probe,
                         site.loc);
                 }
         rt.out.event(formats + "]}");

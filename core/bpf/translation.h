@@ -78,14 +78,9 @@ struct PrintfSite {
     std::vector<int> argOffsets;
     std::vector<SymbolArg> symbolArgs; // per argument, when any needs naming
     int pidOffset = -1;                // the process of user addresses
-    // What each argument is once formatted: symbol arguments are text.
-    std::vector<bool> argIsText() const {
-        std::vector<bool> text = argIsString;
-        for (size_t i = 0; i < symbolArgs.size() && i < text.size(); ++i)
-            if (symbolArgs[i].source != SymbolArg::Source::None)
-                text[i] = true;
-        return text;
-    }
+    // What each argument is once formatted: argIsString, but symbol
+    // arguments (addresses in the record) are text.
+    std::vector<bool> argIsText;
     SourceLoc loc;
     std::string probe;
 };

@@ -1104,6 +1104,7 @@ std::string Translator::genPrint(PrintExpr* p) {
                 site.pidOffset = 0; // placed after the arguments below
         }
         site.argIsString.push_back(str);
+        site.argIsText.push_back(str || symbol);
         site.argOffsets.push_back(offset);
         if (str) {
             values.push_back(symbol ? symbolValue : genS(a));
