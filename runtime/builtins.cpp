@@ -445,6 +445,8 @@ void symbol_(Args& a, int64_t&, std::string& out) {
     Runtime& rt = *a.c.rt;
     auto address = uint64_t(a.l[0]);
     SymbolInfo info = User ? rt.symbols->userAnywhere(rt.symbolProcess(), address) : rt.symbols->kernel(address);
+    if (Symbolizer::needsSourceLine(S))
+        rt.symbols->addSourceLine(info);
     out = rt.truncate(Symbolizer::format(info, address, S));
 }
 

@@ -175,9 +175,7 @@ bool Symbolizer::symbolize(const std::string& path, uint64_t fileOffset, SymbolI
     if (!linkAddress)
         return false;
     info.moduleOffset = *linkAddress;
-    std::string error;
-    if (const dwarf::DebugInfo* debugInfo = dwarf::DebugInfo::of(path, error); debugInfo && debugInfo->hasDwarf())
-        std::tie(info.file, info.line) = debugInfo->sourceLine(*linkAddress);
+    info.linked = true;
     const elf::Symbol* f = elf->functionAt(*linkAddress);
     if (!f) // local functions of a stripped file: its separate debug file has them
         if (const elf::ElfBinary* debug = debugFile(*elf))
@@ -199,18 +197,28 @@ bool Symbolizer::symbolize(const std::string& path, uint64_t fileOffset, SymbolI
     return true;
 }
 
+// A user address in the files BPF saw mapped in `pid`: valid after the
+// process has gone.
+bool Symbolizer::fromModules(int pid, uint64_t address, SymbolInfo& info) {
+    auto modules = modules_.find(pid);
+    if (modules == modules_.end())
+        return false;
+    for (const Module& m : modules->second) {
+        SymbolInfo candidate;
+        candidate.module = m.path;
+        if (address >= m.bias && symbolize(m.path, address - m.bias, candidate)) {
+            info = candidate;
+            return true;
+        }
+    }
+    return false;
+}
+
 SymbolInfo Symbolizer::user(int pid, uint64_t address) {
     std::lock_guard lock(mutex_);
     SymbolInfo info;
-    if (pid <= 0)
+    if (pid <= 0 || fromModules(pid, address, info))
         return info;
-    // Files BPF saw mapped: valid after the process has gone.
-    for (const Module& m : modules_[pid]) {
-        SymbolInfo candidate;
-        candidate.module = m.path;
-        if (address >= m.bias && symbolize(m.path, address - m.bias, candidate))
-            return candidate;
-    }
     for (const Mapping& m : mappings(pid, address)) {
         if (address < m.start || address >= m.end)
             continue;
@@ -227,19 +235,26 @@ SymbolInfo Symbolizer::userAnywhere(int preferred, uint64_t address) {
     SymbolInfo info = user(preferred, address);
     if (!info.module.empty())
         return info;
-    std::vector<int> others;
-    {
-        std::lock_guard lock(mutex_);
-        for (const auto& [pid, modules] : modules_)
-            if (pid != preferred)
-                others.push_back(pid);
-    }
-    for (int pid : others) {
-        SymbolInfo candidate = user(pid, address);
-        if (!candidate.module.empty())
-            return candidate;
-    }
+    // The other processes by what BPF noted only: their maps, if they still
+    // run, are not read again for every address.
+    std::lock_guard lock(mutex_);
+    for (const auto& [pid, modules] : modules_)
+        if (pid != preferred && fromModules(pid, address, info))
+            return info;
     return info;
+}
+
+bool Symbolizer::needsSourceLine(Style style) {
+    return style == Style::Fuller || style == Style::File || style == Style::Line || style == Style::FileLine;
+}
+
+void Symbolizer::addSourceLine(SymbolInfo& info) {
+    if (!info.linked)
+        return;
+    std::lock_guard lock(mutex_);
+    std::string error;
+    if (const dwarf::DebugInfo* debug = dwarf::DebugInfo::of(info.module, error); debug && debug->hasDwarf())
+        std::tie(info.file, info.line) = debug->sourceLine(info.moduleOffset);
 }
 
 std::string Symbolizer::format(const SymbolInfo& s, uint64_t address, Style style) {
@@ -299,7 +314,10 @@ std::string Symbolizer::format(const SymbolInfo& s, uint64_t address, Style styl
 std::string Symbolizer::formatAddress(bool userAddress, int pid, uint64_t address, Style style) {
     if (style == Style::Hex)
         return hex(address);
-    return format(userAddress ? user(pid, address) : kernel(address), address, style);
+    SymbolInfo info = userAddress ? user(pid, address) : kernel(address);
+    if (needsSourceLine(style))
+        addSourceLine(info);
+    return format(info, address, style);
 }
 
 std::string Symbolizer::formatStack(bool userAddresses, int pid, std::string_view hexList, Style style, size_t limit) {

@@ -26,7 +26,8 @@ struct SymbolInfo {
     uint64_t offset = 0, size = 0;
     std::string module; // "kernel", a module's name, or a mapped file's path
     uint64_t moduleOffset = 0;
-    std::string file;   // source file and line, from DWARF ("" / 0: unknown)
+    bool linked = false; // moduleOffset is the file's link-time address
+    std::string file;    // source file and line (addSourceLine): "" / 0 when unknown
     int line = 0;
 };
 
@@ -55,6 +56,10 @@ public:
     // probe naming ubacktrace() strings): the last one noted.
     int lastProcess() const { return lastPid_; }
 
+    // The styles that show a source file or line, and filling them in
+    // (from DWARF: only when asked, as reading it is costly).
+    static bool needsSourceLine(Style style);
+    void addSourceLine(SymbolInfo& info);
     // One address in stap's format for `style` (_stp_snprint_addr).
     static std::string format(const SymbolInfo& s, uint64_t address, Style style);
     std::string formatAddress(bool user, int pid, uint64_t address, Style style);
@@ -88,6 +93,7 @@ private:
     std::map<std::string, std::string> pathOfBuildId_;
     std::string pathOf(int pid, const std::string& buildId);
     bool symbolize(const std::string& path, uint64_t fileOffset, SymbolInfo& info);
+    bool fromModules(int pid, uint64_t address, SymbolInfo& info);
     const elf::ElfBinary* debugFile(const elf::ElfBinary& elf);
     std::map<std::string, std::unique_ptr<elf::ElfBinary>> binaries_;
     std::atomic<int> lastPid_{0};

@@ -60,7 +60,7 @@ private slots:
         QFETCH(QString, expected);
         SymbolInfo info;
         if (which == 0)
-            info = {"main", 0x1a, 0x30, "/tmp/a.out", 0x5d6, "/src/a.c", 42};
+            info = {"main", 0x1a, 0x30, "/tmp/a.out", 0x5d6, true, "/src/a.c", 42};
         else if (which == 1)
             info = {"", 0, 0, "/tmp/a.out", 0x1234};
         QCOMPARE(QString::fromStdString(Symbolizer::format(info, 0x4005d6, Style(style))), expected);
