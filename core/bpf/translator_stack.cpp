@@ -82,40 +82,41 @@ void Translator::refuseSymbols(const CallExpr* c) {
           c->loc);
 }
 
-// Fills f->stack; the number of addresses. At a uprobe where the return
-// address is still on top of the stack (a function's entry, before its
-// frame is made), frame-pointer unwinding would skip the caller: it is put
-// in from the stack. User stacks also send where their files are mapped
+// Fills f->stack once per hit (kernel or user stack, f->stack_kind); the
+// number of addresses. At a uprobe where the return address is still on top
+// of the stack (a function's entry, before its frame is made),
+// frame-pointer unwinding would skip the caller: it is put in from the
+// stack. User stacks also send where their files are mapped
 // (tap_note_modules), so that user space can name them later.
 std::string Translator::genStackCapture(bool user, SourceLoc loc) {
     stackUsed_ = true;
     noteProcesses_ |= user;
-    std::string n = tempL();
     const AttachSpec& a = currentAttach_;
     bool entryFixup = user && a.kind == AttachSpec::Kind::Uprobe && !a.isReturn && a.frameRegister == "sp" &&
                       ctx_.kind != CodeContext::Kind::Function;
-    std::string from = entryFixup ? "1" : "0";
+    std::string from = entryFixup ? "1" : "0", kind = user ? "2" : "1";
     auto capture = [&](const std::string& array, const std::string& flags) {
         return "bpf_get_stack(ctx, &f->" + array + "[" + from + "], sizeof(f->" + array + ") - " + from +
                " * sizeof(f->" + array + "[0]), " + flags + ")";
     };
-    std::string code = "({ " + n + " = " + capture("stack", user ? "BPF_F_USER_STACK" : "0") + "; " + n + " = " + n +
-                       " < 0 ? 0 : (__s64)((__u64)" + n + " / 8); ";
+    std::string code = "({ if (f->stack_kind != " + kind + ") { __s64 __n = " +
+                       capture("stack", user ? "BPF_F_USER_STACK" : "0") +
+                       "; __n = __n < 0 ? 0 : (__s64)((__u64)__n / 8); ";
     if (entryFixup) {
         // [0] = ip, [1] = the return address, then the rest as unwound.
         std::string returnAddress = "(" + userRegister("sp", loc) + " + " + std::to_string(a.frameOffset - 8) + "ULL)";
-        code += "if (" + n + " > 0) { __u64 __ret = 0; f->stack[0] = f->stack[1]; bpf_probe_read_user(&__ret, 8, (void *)" +
-                returnAddress + "); if (__ret) { f->stack[1] = __ret; " + n + " += 1; } else " + n + " = 1; } ";
+        code += "if (__n > 0) { __u64 __ret = 0; f->stack[0] = f->stack[1]; bpf_probe_read_user(&__ret, 8, (void *)" +
+                returnAddress + "); if (__ret) { f->stack[1] = __ret; __n += 1; } else __n = 1; } ";
     }
     if (user) {
-        code += "{ long __ids = " + capture("stack_ids", "BPF_F_USER_STACK | BPF_F_USER_BUILD_ID") + "; ";
+        code += "long __ids = " + capture("stack_ids", "BPF_F_USER_STACK | BPF_F_USER_BUILD_ID") + "; ";
         if (entryFixup)
             code += "f->stack_ids[0] = f->stack_ids[1]; f->stack_ids[1].status = BPF_STACK_BUILD_ID_EMPTY; ";
         // bpf_get_stack zeroes what it does not fill: entries past the
         // unwound ones are empty.
-        code += "tap_note_modules(f->stack, f->stack_ids, __ids < 0 ? 0 : " + n + "); } ";
+        code += "tap_note_modules(f->stack, f->stack_ids, __ids < 0 ? 0 : __n); ";
     }
-    return code + n + "; })";
+    return code + "f->stack_count = __n; f->stack_kind = " + kind + "; } f->stack_count; })";
 }
 
 // backtrace(), ubacktrace(): "0x1 0x2 " ; callers(n), ucallers(n): the first
