@@ -445,6 +445,14 @@ struct ElfReader {
             }
         }
         binary.functions_ = bestPerName(std::move(functions));
+        // By address (by name among aliases), for functionAt().
+        for (uint32_t i = 0; i < binary.functions_.size(); ++i) {
+            binary.byAddress_.push_back(i);
+            binary.largestSize_ = std::max(binary.largestSize_, binary.functions_[i].size);
+        }
+        std::stable_sort(binary.byAddress_.begin(), binary.byAddress_.end(), [&](uint32_t a, uint32_t b) {
+            return binary.functions_[a].address < binary.functions_[b].address;
+        });
         binary.objects_ = bestPerName(std::move(objects));
     }
 
@@ -702,13 +710,19 @@ std::optional<uint64_t> ElfBinary::symbolAddress(const std::string& name) const 
 
 const Symbol* ElfBinary::functionAt(uint64_t address) const {
     // The innermost (latest-starting) function that contains the address;
-    // aliases at the same address resolve to the first by name.
+    // aliases at the same address resolve to the first by name. Walks back
+    // from the last function starting at or before the address, as far as
+    // the largest function could reach.
+    auto after = std::upper_bound(byAddress_.begin(), byAddress_.end(), address,
+                                  [&](uint64_t a, uint32_t i) { return a < functions_[i].address; });
     const Symbol* best = nullptr;
-    for (const Symbol& f : functions_) {
-        bool contains = f.size == 0 ? address == f.address
-                                    : address >= f.address && address - f.address < f.size;
-        if (contains && (!best || f.address > best->address))
-            best = &f;
+    for (auto it = after; it != byAddress_.begin();) {
+        const Symbol& f = functions_[*--it];
+        if ((best && f.address < best->address) || address - f.address >= std::max<uint64_t>(largestSize_, 1))
+            break;
+        bool contains = f.size == 0 ? address == f.address : address - f.address < f.size;
+        if (contains)
+            best = &f; // walking back, the same address comes later by name
     }
     return best;
 }

@@ -96,6 +96,8 @@ private:
     bool sharedObject_ = false;
     uint64_t entry_ = 0;
     std::vector<Symbol> functions_, objects_, plt_;
+    std::vector<uint32_t> byAddress_; // functions_ indices by address
+    uint64_t largestSize_ = 0;
     std::vector<SdtProbe> sdt_;
     std::vector<std::string> needed_, runPaths_;
     std::string buildId_;

@@ -250,10 +250,11 @@ public:
         a.offset = b.elf->fileOffset(site.pc).value_or(0);
         if (site.mark)
             a.refCtrOffset = site.mark->semaphoreOffset;
+        const elf::Symbol* symbol = b.elf->functionAt(site.pc);
         if (site.function)
             a.symbol = site.function->name;
-        else if (const elf::Symbol* f = b.elf->functionAt(site.pc))
-            a.symbol = f->name;
+        else if (symbol)
+            a.symbol = symbol->name;
         if (u.kind == Kind::Plt)
             a.symbol = u.spec + "@plt";
         if (u.isReturn) {
@@ -264,9 +265,8 @@ public:
             a.frameRegister = cfa.reg;
             a.frameOffset = cfa.offset;
         }
-        const elf::Symbol* start = b.elf->functionAt(site.pc);
         if (a.frameRegister.empty() && !u.isReturn &&
-            (u.kind == Kind::Plt || (start && start->address == site.pc))) {
+            (u.kind == Kind::Plt || (symbol && symbol->address == site.pc))) {
             // A function's first instruction: the call has just pushed the
             // return address, whatever the CFI (or its absence) says.
             a.frameRegister = "sp";
