@@ -1447,40 +1447,34 @@ std::string Translator::genBuiltin(CallExpr* c, const FunctionDecl* f) {
         return "({ struct tap_config *__c = tap_config(); (__s64)bpf_ktime_get_boot_ns() + (__c ? __c->realtime_offset : 0); })";
     if (n == "local_clock_ns" || n == "ktime_get_ns") return "((__s64)bpf_ktime_get_ns())";
     if (n == "get_cycles") return "((__s64)bpf_ktime_get_ns())";
-    if (n == "cmdline_args") {
-        // The process's argument area (mm->arg_start..arg_end, NUL-separated),
-        // read from its memory; tap_cmdline_args picks and joins.
+    // The current process's argument or environment area (mm->X_start ..
+    // X_end, NUL-separated strings in its memory): declares __s and __len.
+    auto processArea = [&](const std::string& area) {
         kernel::Btf* btf = kernel::Btf::vmlinux();
         int32_t mm = btf ? btf->findType("mm_struct") : 0;
         if (!mm)
-            error("cmdline_args() needs the kernel's mm_struct type (BTF)", c->loc);
+            error(n + "() needs the kernel's mm_struct type (BTF)", c->loc);
         noteKernelMember(taskStructType(), "mm");
-        noteKernelMember(btf->strip(mm), "arg_start");
-        noteKernelMember(btf->strip(mm), "arg_end");
+        noteKernelMember(btf->strip(mm), area + "_start");
+        noteKernelMember(btf->strip(mm), area + "_end");
+        return "struct task_struct *__task = (struct task_struct *)bpf_get_current_task(); __u64 __s = BPF_CORE_READ(__task, mm, " +
+               area + "_start), __e = BPF_CORE_READ(__task, mm, " + area + "_end); __s64 __len = __e > __s ? (__s64)(__e - __s) : 0; ";
+    };
+    if (n == "cmdline_args") {
+        // tap_cmdline_args picks and joins the arguments.
         frameKeys_["__s64 args_state[3]"] = 1; // tap_cmdline_args' counters
         std::string t = tempS(), raw = tempS(), delimiter = tempS(), from = tempL(), to = tempL();
         return "({ " + from + " = " + argL(0) + "; " + to + " = " + argL(1) + "; tap_strcpy(" + delimiter + ", " +
-               genS(c->args[2]) + "); struct task_struct *__task = (struct task_struct *)bpf_get_current_task(); "
-               "__u64 __s = BPF_CORE_READ(__task, mm, arg_start), __e = BPF_CORE_READ(__task, mm, arg_end); "
-               "__s64 __len = __e > __s ? (__s64)(__e - __s) : 0; if (__len > TAP_STRLEN - 1) __len = TAP_STRLEN - 1; " +
+               genS(c->args[2]) + "); " + processArea("arg") + "if (__len > TAP_STRLEN - 1) __len = TAP_STRLEN - 1; " +
                t + "[0] = 0; if (__len > 0 && bpf_probe_read_user(" + raw + ", __len & (TAP_STRLEN - 1), (void *)__s) == 0) " +
                "tap_cmdline_args(" + t + ", " + raw + ", __len, " + from + ", " + to + ", " + delimiter + ", f->args_state); " +
                t + "; })";
     }
     if (n == "env_var") {
-        kernel::Btf* btf = kernel::Btf::vmlinux();
-        int32_t mm = btf ? btf->findType("mm_struct") : 0;
-        if (!mm)
-            error("env_var() needs the kernel's mm_struct type (BTF)", c->loc);
-        noteKernelMember(taskStructType(), "mm");
-        noteKernelMember(btf->strip(mm), "env_start");
-        noteKernelMember(btf->strip(mm), "env_end");
         frameKeys_["__s64 env_state[2]"] = 1; // tap_env_var's state
         std::string t = tempS(), name = tempS();
-        return "({ tap_strcpy(" + name + ", " + genS(c->args[0]) +
-               "); struct task_struct *__task = (struct task_struct *)bpf_get_current_task(); "
-               "__u64 __s = BPF_CORE_READ(__task, mm, env_start), __e = BPF_CORE_READ(__task, mm, env_end); tap_env_var(" +
-               t + ", " + name + ", __s, __e > __s ? (__s64)(__e - __s) : 0, f->env_state); " + t + "; })";
+        return "({ tap_strcpy(" + name + ", " + genS(c->args[0]) + "); " + processArea("env") + "tap_env_var(" + t + ", " +
+               name + ", __s, __len, f->env_state); " + t + "; })";
     }
     if (n == "addr" || n == "uaddr")
         return genProbeAddress(n == "uaddr", c->loc);
