@@ -354,6 +354,17 @@ private:
         return out;
     }
 
+    // The out-of-line functions a statement point's FUNC@FILE names (its
+    // lines are matched by the caller).
+    static std::vector<const dwarf::Function*> statementFunctions(const Binary& b, const Point& u, const FunctionSpec& s) {
+        Point asFunction = u;
+        asFunction.kind = Kind::Function;
+        asFunction.isCall = true;
+        FunctionSpec fs = s;
+        fs.firstLine = fs.lastLine = 0;
+        return dwarfFunctions(b, asFunction, fs);
+    }
+
     // Expanded spec strings with the number of places each names.
     std::vector<std::pair<std::string, size_t>> expandNames(const ConcretePoint& point) const {
         return remembered(namesCache_, point.str(), [&] { return findNames(pointOf(point, target_)); });
@@ -399,12 +410,7 @@ private:
         }
         case Kind::Statement: {
             FunctionSpec s = parseSpec(u.spec);
-            Point asFunction = u;
-            asFunction.kind = Kind::Function;
-            asFunction.isCall = true;
-            FunctionSpec fs = s;
-            fs.firstLine = fs.lastLine = 0;
-            for (const dwarf::Function* f : dwarfFunctions(b, asFunction, fs))
+            for (const dwarf::Function* f : statementFunctions(b, u, s))
                 for (const dwarf::Statement& st : b.debug->statements(*f, 0))
                     if (s.anyLine || !s.firstLine || (st.line >= s.firstLine && st.line <= s.lastLine))
                         counts[f->name + "@" + st.file + ":" + std::to_string(st.line)] = 1;
@@ -487,12 +493,7 @@ private:
             FunctionSpec s = parseSpec(u.spec);
             if (!s.firstLine || s.lastLine != s.firstLine)
                 return out;
-            Point asFunction = u;
-            asFunction.kind = Kind::Function;
-            asFunction.isCall = true;
-            FunctionSpec fs = s;
-            fs.firstLine = fs.lastLine = 0;
-            for (const dwarf::Function* f : dwarfFunctions(b, asFunction, fs))
+            for (const dwarf::Function* f : statementFunctions(b, u, s))
                 for (const dwarf::Statement& st : b.debug->statements(*f, s.firstLine))
                     if (dwarf::sourceFileMatches(s.file, st.file))
                         out.push_back({st.pc, f, nullptr});
