@@ -527,17 +527,25 @@ static std::string userCastBinary(const CastExpr* c, const ResolvedProbe* probe)
     return {};
 }
 
+// The member path a @cast applies to its type, checked like a $variable's.
+// @cast(p, "T")[N] indexes an array of T starting at p (p is a T *): the
+// index does not change the type.
+static TargetExpr castPath(const CastExpr* c) {
+    TargetExpr path(c->loc, "@cast(" + c->typeName + ")");
+    path.components = c->components;
+    if (!path.components.empty() && path.components[0].kind == TargetComponent::Index)
+        path.components.erase(path.components.begin());
+    path.addressOf = c->addressOf;
+    return path;
+}
+
 bool Elaborator::userCastResolves(CastExpr* c, const std::string& binary, std::string* error) {
     std::string problem;
     const dwarf::DebugInfo* debug = dwarf::DebugInfo::of(binary, problem);
     int id = debug ? debug->typeByName(c->typeName) : -1;
     if (debug && id < 0)
         problem = "type '" + c->typeName + "' is not described by the debugging information of '" + binary + "'";
-    TargetExpr path(c->loc, "@cast(" + c->typeName + ")");
-    path.components = c->components;
-    if (!path.components.empty() && path.components[0].kind == TargetComponent::Index)
-        path.components.erase(path.components.begin());
-    path.addressOf = c->addressOf;
+    TargetExpr path = castPath(c);
     Type type = Type::Long;
     if (problem.empty()) {
         const UserType& t = debug->types().at(id);
@@ -613,12 +621,7 @@ bool Elaborator::castResolves(Expr* e, const Scope& scope, std::string* error) {
     if (!id)
         return false;
     const kernel::Btf& btf = *kernel::Btf::vmlinux();
-    TargetExpr path(c->loc, "@cast(" + c->typeName + ")");
-    path.components = c->components;
-    // @cast(p, "T")[N] indexes an array of T starting at p (p is a T *).
-    if (!path.components.empty() && path.components[0].kind == TargetComponent::Index)
-        path.components.erase(path.components.begin());
-    path.addressOf = c->addressOf;
+    TargetExpr path = castPath(c);
     Type type = Type::Long;
     std::string problem;
     if (path.components.empty() && !c->components.empty() && !c->addressOf)
