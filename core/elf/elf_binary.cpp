@@ -506,24 +506,32 @@ struct ElfReader {
         return value;
     }
 
-    void readBuildId() {
-        for (const Section& s : sections) {
-            if (s.header.sh_type != SHT_NOTE)
-                continue;
-            Elf_Data* data = dataOf(s);
-            if (!data)
-                continue;
-            GElf_Nhdr note;
-            size_t nameOffset = 0, descOffset = 0;
-            for (size_t next = 0; (next = gelf_getnote(data, next, &note, &nameOffset, &descOffset)) > 0;) {
-                const char* bytes = static_cast<const char*>(data->d_buf);
-                if (note.n_type == NT_GNU_BUILD_ID && note.n_namesz == sizeof "GNU" &&
-                    std::memcmp(bytes + nameOffset, "GNU", sizeof "GNU") == 0) {
-                    binary.buildId_.assign(bytes + descOffset, note.n_descsz);
-                    return;
-                }
-            }
+    // The descriptions of the notes of `owner` and `type` in a note section,
+    // until `visit` returns false.
+    template <typename Visit>
+    bool forEachNote(const Section& s, std::string_view owner, uint32_t type, Visit&& visit) {
+        Elf_Data* data = s.header.sh_type == SHT_NOTE ? dataOf(s) : nullptr;
+        if (!data)
+            return true;
+        GElf_Nhdr note;
+        size_t nameOffset = 0, descOffset = 0;
+        for (size_t next = 0; (next = gelf_getnote(data, next, &note, &nameOffset, &descOffset)) > 0;) {
+            const char* bytes = static_cast<const char*>(data->d_buf);
+            if (note.n_type == type && note.n_namesz == owner.size() + 1 &&
+                std::string_view(bytes + nameOffset, owner.size()) == owner &&
+                !visit(std::string_view(bytes + descOffset, note.n_descsz)))
+                return false;
         }
+        return true;
+    }
+
+    void readBuildId() {
+        for (const Section& s : sections)
+            if (!forEachNote(s, "GNU", NT_GNU_BUILD_ID, [&](std::string_view id) {
+                    binary.buildId_ = id;
+                    return false;
+                }))
+                return;
     }
 
     void readSdtNotes() {
@@ -532,27 +540,17 @@ struct ElfReader {
         const Section* baseSection = section(".stapsdt.base");
         size_t wordSize = header.e_ident[EI_CLASS] == ELFCLASS64 ? 8 : 4;
         for (const Section& s : sections) {
-            if (s.name != ".note.stapsdt" || s.header.sh_type != SHT_NOTE)
+            if (s.name != ".note.stapsdt")
                 continue;
-            Elf_Data* data = dataOf(s);
-            if (!data)
-                continue;
-            GElf_Nhdr note;
-            size_t nameOffset = 0, descOffset = 0;
-            for (size_t next = 0;
-                 (next = gelf_getnote(data, next, &note, &nameOffset, &descOffset)) > 0;) {
-                const char* bytes = static_cast<const char*>(data->d_buf);
-                if (note.n_type != 3 /* NT_STAPSDT */ || note.n_namesz != sizeof "stapsdt" ||
-                    std::memcmp(bytes + nameOffset, "stapsdt", sizeof "stapsdt") != 0 ||
-                    note.n_descsz < 3 * wordSize)
-                    continue;
-                auto* desc = reinterpret_cast<const unsigned char*>(bytes + descOffset);
+            forEachNote(s, "stapsdt", 3 /* NT_STAPSDT */, [&](std::string_view note) {
+                if (note.size() < 3 * wordSize)
+                    return true;
+                auto* desc = reinterpret_cast<const unsigned char*>(note.data());
                 uint64_t pc = readWord(desc, wordSize);
                 uint64_t base = readWord(desc + wordSize, wordSize);
                 uint64_t semaphore = readWord(desc + 2 * wordSize, wordSize);
                 std::vector<std::string> strings;
-                std::string_view rest(bytes + descOffset + 3 * wordSize,
-                                      note.n_descsz - 3 * wordSize);
+                std::string_view rest = note.substr(3 * wordSize);
                 while (strings.size() < 3 && !rest.empty()) {
                     size_t end = rest.find('\0');
                     strings.emplace_back(rest.substr(0, end));
@@ -572,7 +570,8 @@ struct ElfReader {
                 }
                 parseArguments(probe);
                 binary.sdt_.push_back(std::move(probe));
-            }
+                return true;
+            });
         }
     }
 
