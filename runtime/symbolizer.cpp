@@ -91,7 +91,8 @@ std::string Symbolizer::pathOf(int pid, const std::string& buildId) {
         return known->second;
     std::vector<std::string> files = candidates_;
     for (const Mapping& m : mappings(pid, 0))
-        files.push_back(m.path);
+        if (!m.path.empty() && m.path[0] == '/')
+            files.push_back(m.path);
     for (const std::string& file : files)
         if (const elf::ElfBinary* elf = binary(file); elf && !elf->buildId().empty())
             pathOfBuildId_.emplace(elf->buildId(), file);
@@ -119,7 +120,7 @@ const std::vector<Symbolizer::Mapping>& Symbolizer::mappings(int pid, uint64_t a
     auto covers = [&](const std::vector<Mapping>& maps) {
         return std::any_of(maps.begin(), maps.end(), [&](const Mapping& m) { return address >= m.start && address < m.end; });
     };
-    if (it != maps_.end() && (address == 0 || covers(it->second)))
+    if (it != maps_.end() && (address == 0 || covers(it->second) || misses_[pid].count(address)))
         return it->second;
     // First sight, or a mapping made since (dlopen): read the map again,
     // keeping the old one when the process has gone.
@@ -133,14 +134,20 @@ const std::vector<Symbolizer::Mapping>& Symbolizer::mappings(int pid, uint64_t a
         unsigned long inode = 0;
         int pathAt = 0;
         if (std::sscanf(line.c_str(), "%" SCNx64 "-%" SCNx64 " %7s %" SCNx64 " %15s %lu %n", &m.start, &m.end, perms,
-                        &m.offset, dev, &inode, &pathAt) < 6 ||
-            pathAt <= 0 || size_t(pathAt) >= line.size() || line[size_t(pathAt)] != '/')
+                        &m.offset, dev, &inode, &pathAt) < 6)
             continue;
-        m.path = line.substr(size_t(pathAt));
+        // Anonymous memory and [vdso] too (path "" or "[...]"): an address
+        // there is known to have no file, and does not send us back here.
+        if (pathAt > 0 && size_t(pathAt) < line.size())
+            m.path = line.substr(size_t(pathAt));
         fresh.push_back(std::move(m));
     }
     if (!fresh.empty() || it == maps_.end())
         it = maps_.insert_or_assign(pid, std::move(fresh)).first;
+    // Outside every mapping (a wrong frame of a frame-pointer walk): not
+    // read again for it.
+    if (address && !covers(it->second))
+        misses_[pid].insert(address);
     return it->second;
 }
 
@@ -222,6 +229,8 @@ SymbolInfo Symbolizer::user(int pid, uint64_t address) {
     for (const Mapping& m : mappings(pid, address)) {
         if (address < m.start || address >= m.end)
             continue;
+        if (m.path.empty() || m.path[0] != '/')
+            return info; // no file to name it from
         info.module = m.path;
         info.moduleOffset = address - m.start + m.offset;
         info.size = m.end - m.start;

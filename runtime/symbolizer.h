@@ -11,6 +11,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -88,6 +89,7 @@ private:
     bool kallsymsLoaded_ = false;
     std::vector<KernelSymbol> kallsyms_; // text symbols by address
     std::map<int, std::vector<Mapping>> maps_;
+    std::map<int, std::set<uint64_t>> misses_; // addresses no mapping of the process holds
     std::map<int, std::vector<Module>> modules_;
     std::vector<std::string> candidates_;
     std::map<std::string, std::string> pathOfBuildId_;
