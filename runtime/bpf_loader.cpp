@@ -276,13 +276,17 @@ bool BpfLoader::runTaskIterators(std::string& error) {
 // after a grace period (syscall.*: 369 links, 11 s). At the end of a session
 // the programs already return at once (the stop flag), so a child process
 // takes the links over and releases them while tstap exits. Only
-// async-signal-safe calls in the child: the parent may have threads.
+// async-signal-safe calls in the child: the parent may have threads. The
+// perf events libbpf opens for tracefs tracepoints and perf uprobes stay
+// with the parent until it exits: their BPF links hold them, so closing
+// them there releases nothing.
 bool BpfLoader::releaseInBackground() {
     std::vector<int> fds = multiLinkFds_;
     for (bpf_link* l : links_)
         fds.push_back(bpf_link__fd(l));
     fds.insert(fds.end(), perfFds_.begin(), perfFds_.end());
     std::sort(fds.begin(), fds.end());
+    fds.erase(std::unique(fds.begin(), fds.end()), fds.end());
     pid_t child = fork();
     if (child < 0)
         return false;
@@ -303,16 +307,13 @@ bool BpfLoader::releaseInBackground() {
         _exit(0);
     }
     for (bpf_link* l : links_) {
-        bpf_link__disconnect(l);
-        close(bpf_link__fd(l));
+        bpf_link__disconnect(l); // the child releases it
         bpf_link__destroy(l);
     }
+    for (int fd : fds)
+        close(fd);
     links_.clear();
-    for (int fd : multiLinkFds_)
-        close(fd);
     multiLinkFds_.clear();
-    for (int fd : perfFds_)
-        close(fd);
     perfFds_.clear();
     return true;
 }
