@@ -1862,14 +1862,7 @@ std::string Translator::genEntryProgram(const ResolvedProbe& p, const std::strin
     ctx_ = {};
     std::ostringstream body;
     body << "/* entry values for " << p.point.str() << " */\nSEC(\"" << spec.attach.section() << "\")\nint "
-         << spec.function << "(void *ctx)\n{\n"
-         << "\t__u32 __cpu = bpf_get_smp_processor_id(), __zero = 0;\n"
-         << "\tstruct tap_frame *f = bpf_map_lookup_elem(&tap_frames, &__cpu);\n"
-         << (out_.scalarsSize ? "\tstruct tap_scalars *g = bpf_map_lookup_elem(&tap_scalars_map, &__zero);\n"
-                                "\tif (!f || !g)\n\t\treturn 0;\n"
-                              : "\tstruct tap_scalars *g = 0; /* no scalar globals */\n\tif (!f)\n\t\treturn 0;\n")
-         << "\tif (tap_stopping())\n\t\treturn 0;\n"
-         << "\tf->abort = 0;\n\tf->trydepth = 0;\n\tf->probe = " << probeIndex(ep) << ";\n\tTAP_HIT_START(f);\n";
+         << spec.function << "(void *ctx)\n{\n" << handlerStart(ep);
     if (spec.attach.filterPid >= 0)
         body << "\tif (tap_pid() != " << spec.attach.filterPid << ")\n\t\treturn 0;\n";
     body << "\tstruct " << tag << "_entry *__ev = bpf_map_lookup_elem(&" << tag << "_scratch, &__zero);\n"
@@ -1919,6 +1912,18 @@ std::string Translator::genEntryRestore(const std::string& tag, const std::vecto
     return restore;
 }
 
+// The start of every program: this CPU's frame and the scalar globals,
+// nothing once exit() was called, and a fresh hit of probe `p`.
+std::string Translator::handlerStart(const ResolvedProbe& p) {
+    return std::string("\t__u32 __cpu = bpf_get_smp_processor_id(), __zero = 0;\n"
+                       "\tstruct tap_frame *f = bpf_map_lookup_elem(&tap_frames, &__cpu);\n") +
+           (out_.scalarsSize ? "\tstruct tap_scalars *g = bpf_map_lookup_elem(&tap_scalars_map, &__zero);\n"
+                               "\tif (!f || !g)\n\t\treturn 0;\n"
+                             : "\tstruct tap_scalars *g = 0; /* no scalar globals */\n\tif (!f)\n\t\treturn 0;\n") +
+           "\tif (tap_stopping())\n\t\treturn 0; /* exit() was called */\n"
+           "\tf->abort = 0;\n\tf->trydepth = 0;\n\tf->probe = " + std::to_string(probeIndex(p)) + ";\n\tTAP_HIT_START(f);\n";
+}
+
 // One BPF program running a probe's handler. A TaskIter program runs it for
 // each process that exists, with a ctx laid out as the probe's tracepoint's.
 std::string Translator::genProgram(const ResolvedProbe& p, const ProgramSpec& spec,
@@ -1953,13 +1958,7 @@ std::string Translator::genProgram(const ResolvedProbe& p, const ProgramSpec& sp
              << (exec ? "\t__u64 ctx[3] = {(__u64)__task, (__u64)BPF_CORE_READ(__task, tgid), 0}; /* p, old_pid, bprm */\n"
                       : "\t__u64 ctx[3] = {(__u64)BPF_CORE_READ(__task, real_parent), (__u64)__task, 0}; /* parent, child */\n");
     }
-    body << "\t__u32 __cpu = bpf_get_smp_processor_id(), __zero = 0;\n"
-         << "\tstruct tap_frame *f = bpf_map_lookup_elem(&tap_frames, &__cpu);\n"
-         << (out_.scalarsSize ? "\tstruct tap_scalars *g = bpf_map_lookup_elem(&tap_scalars_map, &__zero);\n"
-                               "\tif (!f || !g)\n\t\treturn 0;\n"
-                             : "\tstruct tap_scalars *g = 0; /* no scalar globals */\n\tif (!f)\n\t\treturn 0;\n")
-         << "\tif (tap_stopping())\n\t\treturn 0; /* exit() was called */\n"
-         << "\tf->abort = 0;\n\tf->trydepth = 0;\n\tf->probe = " << probeIndex(p) << ";\n\tTAP_HIT_START(f);\n";
+    body << handlerStart(p);
     if (a.filterPid >= 0) {
         std::string pid = "tap_pid()";
         if (a.taskArgIndex >= 0) {

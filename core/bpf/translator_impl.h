@@ -185,6 +185,7 @@ private:
         return a.frameRegister.empty() ? std::string("0")
                                        : "(" + userRegister(a.frameRegister, loc) + " + " + std::to_string(a.frameOffset) + "ULL)";
     }
+    std::string handlerStart(const ResolvedProbe& p);
     std::string genProgram(const ResolvedProbe& p, const ProgramSpec& spec,
                            const std::function<std::string()>& entryRestore);
     std::string genCall(CallExpr* c);
