@@ -418,10 +418,7 @@ struct ElfReader {
         for (const Section& s : sections) {
             if (s.header.sh_type != SHT_SYMTAB && s.header.sh_type != SHT_DYNSYM)
                 continue;
-            Elf_Data* data = dataOf(s);
-            if (!data || s.header.sh_entsize == 0)
-                continue;
-            size_t count = s.header.sh_size / s.header.sh_entsize;
+            auto [data, count] = entriesOf(s);
             for (size_t i = 0; i < count; ++i) {
                 GElf_Sym sym;
                 if (!gelf_getsym(data, static_cast<int>(i), &sym) || sym.st_shndx == SHN_UNDEF)
@@ -468,15 +465,18 @@ struct ElfReader {
         return symbols;
     }
 
+    // A table section's data and its number of entries (0 when unreadable).
+    std::pair<Elf_Data*, size_t> entriesOf(const Section& s) {
+        Elf_Data* data = s.header.sh_entsize ? dataOf(s) : nullptr;
+        return {data, data ? s.header.sh_size / s.header.sh_entsize : 0};
+    }
+
     void readDynamic() {
         std::string runPath, rPath;
         for (const Section& s : sections) {
             if (s.header.sh_type != SHT_DYNAMIC)
                 continue;
-            Elf_Data* data = dataOf(s);
-            if (!data || s.header.sh_entsize == 0)
-                continue;
-            size_t count = s.header.sh_size / s.header.sh_entsize;
+            auto [data, count] = entriesOf(s);
             for (size_t i = 0; i < count; ++i) {
                 GElf_Dyn dyn;
                 if (!gelf_getdyn(data, static_cast<int>(i), &dyn) || dyn.d_tag == DT_NULL)
@@ -619,9 +619,9 @@ struct ElfReader {
             stubs = section(".plt");
             firstStub = 16; // PLT0, the lazy-binding trampoline
         }
-        if (!relocations || !stubs || relocations->header.sh_entsize == 0)
+        if (!relocations || !stubs)
             return;
-        Elf_Data* relocationData = dataOf(*relocations);
+        auto [relocationData, count] = entriesOf(*relocations);
         Elf_Data* stubData = dataOf(*stubs);
         Elf_Scn* symbolScn = elf_getscn(elf, relocations->header.sh_link);
         GElf_Shdr symbolHeader;
@@ -645,7 +645,6 @@ struct ElfReader {
             }
         }
 
-        size_t count = relocations->header.sh_size / relocations->header.sh_entsize;
         for (size_t i = 0; i < count; ++i) {
             GElf_Rela rela;
             GElf_Sym sym;
