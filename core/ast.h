@@ -213,6 +213,12 @@ struct AtVarExpr : Expr {
     const UserTypeTable* userTypes = nullptr;
     int userType = -1;
     uint64_t userAddress = 0;
+    // Set by pass 2 when @var("name") is the probe's own $name (stapprobes:
+    // "an alternative syntax for $varname"): read as that $variable.
+    std::string contextName;
+    // The library (or program) the global is in, when it is not the one the
+    // probe is in: its load address is looked up in the process's mappings.
+    std::string userModule;
     AtVarExpr(SourceLoc l) : Expr(ExprKind::AtVar, l) {}
 };
 

@@ -481,10 +481,9 @@ bool Elaborator::targetResolves(const Expr* e, const Scope& scope, std::string* 
         return false;
     auto* t = static_cast<const TargetExpr*>(e);
     Type type = Type::Long;
-    const ResolvedProbe* rp = scope.probe;
-    std::string problem = scope.inEntry && rp->hasEntryPoint
-                              ? rp->provider->typeTarget(rp->entryPoint, *t, type)
-                              : rp->provider->typeTarget(rp->point, *t, type);
+    ResolvedProbe* rp = scope.probe;
+    bool atEntry = scope.inEntry && rp->hasEntryPoint;
+    std::string problem = rp->provider->typeTarget(atEntry ? rp->entryPoint : rp->point, *t, type);
     // In a .return probe, a $variable of the entry is its value at entry (as
     // in stap, where target variables of return probes are entry snapshots).
     if (!problem.empty() && !scope.inEntry && rp->hasEntryPoint) {
@@ -492,6 +491,7 @@ bool Elaborator::targetResolves(const Expr* e, const Scope& scope, std::string* 
         if (rp->provider->typeTarget(rp->entryPoint, *t, entryType).empty()) {
             problem.clear();
             type = entryType;
+            atEntry = true;
         }
     }
     if (!problem.empty()) {
@@ -499,6 +499,12 @@ bool Elaborator::targetResolves(const Expr* e, const Scope& scope, std::string* 
             *error = problem;
         return false;
     }
+    // A global of the probed function's file is none of the point's context
+    // variables; the handler reads it through them all the same.
+    std::vector<ContextVar>& vars = atEntry ? rp->entryContext : rp->context;
+    if (std::none_of(vars.begin(), vars.end(), [&](const ContextVar& v) { return v.name == t->name; }))
+        if (auto global = rp->provider->fileScopeVariable(atEntry ? rp->entryPoint : rp->point, t->name))
+            vars.push_back(*global);
     const_cast<Expr*>(e)->type = type;
     return true;
 }
@@ -573,6 +579,19 @@ bool Elaborator::userCastResolves(CastExpr* c, const std::string& binary, std::s
 // the program or library the module names). The kernel's globals are not
 // readable here (no symbol addresses in BTF).
 bool Elaborator::atVarResolves(AtVarExpr* v, const Scope& scope, std::string* error) {
+    // With no file and no module, @var("name") is $name (a parameter, local
+    // or static of the probed function, or a global of its file) before it
+    // is a global of the whole program.
+    if (v->module.empty() && v->varName.find('@') == std::string::npos && scope.probe) {
+        TargetExpr asTarget(v->loc, "$" + v->varName);
+        asTarget.components = v->components;
+        asTarget.addressOf = v->addressOf;
+        if (targetResolves(&asTarget, scope, nullptr)) {
+            v->contextName = asTarget.name;
+            v->type = asTarget.type;
+            return true;
+        }
+    }
     CastExpr asCast(v->loc, nullptr);
     asCast.module = v->module;
     std::string binary = userCastBinary(&asCast, scope.probe);
@@ -599,6 +618,9 @@ bool Elaborator::atVarResolves(AtVarExpr* v, const Scope& scope, std::string* er
             v->userTypes = &debug->types();
             v->userType = global->type;
             v->userAddress = uint64_t(global->location.offset);
+            CastExpr probed(v->loc, nullptr);
+            if (binary != userCastBinary(&probed, scope.probe))
+                v->userModule = binary;
             v->type = type;
             return true;
         }

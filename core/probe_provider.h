@@ -74,6 +74,9 @@ struct ContextVar {
     UserLocation userLocation;
     std::string locationError;
     bool isParameter = false; // a function parameter ($$parms), not a local
+    // A global of the probed function's source file: $name reads it, but it
+    // is none of $$vars, as in stap.
+    bool fileScope = false;
     bool isUser() const { return userTypes != nullptr; }
 };
 
@@ -139,6 +142,11 @@ public:
     // names contextVariables() lists, as longs (strings when pretty-printed).
     virtual std::string typeTarget(const ConcretePoint& point, const TargetExpr& target,
                                    Type& type) const;
+    // A $name that is none of the point's context variables but that the
+    // point can still read: a global of the probed function's source file.
+    virtual std::optional<ContextVar> fileScopeVariable(const ConcretePoint& point, const std::string& name) const {
+        return std::nullopt;
+    }
     // Script statements run before the handler, as a tapset alias's prologue
     // would (syscall.* sets name, argstr and the arguments).
     virtual std::string prologue(const ConcretePoint& point) const { return {}; }

@@ -496,9 +496,11 @@ Type Elaborator::inferExpr(Expr* e, Type want, bool needValue) {
     case ExprKind::ProbeWrite:
     case ExprKind::AtCall:
     case ExprKind::Cast:
-    case ExprKind::AtVar:
     case ExprKind::Autocast:
         t = Type::Long;
+        break;
+    case ExprKind::AtVar:
+        t = e->type == Type::String ? Type::String : Type::Long; // @var("x")$ pretty-prints
         break;
     case ExprKind::Embedded: {
         const std::string& code = static_cast<EmbeddedExpr*>(e)->code;

@@ -516,6 +516,8 @@ std::string Translator::genS(Expr* e) {
         return genCall(static_cast<CallExpr*>(e));
     case ExprKind::Print:
         return genSprintf(static_cast<PrintExpr*>(e));
+    case ExprKind::AtVar:
+        return genTarget(e); // @var("x")$
     case ExprKind::Entry:
     case ExprKind::Target: {
         auto it = entrySlots_.find(e);
@@ -546,6 +548,13 @@ std::string Translator::genTarget(Expr* e) {
         return it->second; // an entry-time $variable of a .return probe
     if (e->kind == ExprKind::Cast)
         return genCast(static_cast<CastExpr*>(e));
+    if (auto* v = static_cast<AtVarExpr*>(e); e->kind == ExprKind::AtVar && !v->contextName.empty()) {
+        TargetExpr t(v->loc, v->contextName);
+        t.components = v->components;
+        t.addressOf = v->addressOf;
+        t.type = v->type;
+        return genTarget(&t);
+    }
     if (auto* v = static_cast<AtVarExpr*>(e); e->kind == ExprKind::AtVar && v->userTypes) {
         // A program's global: a variable at its (relocated) link-time address.
         ContextVar global;
@@ -557,7 +566,12 @@ std::string Translator::genTarget(Expr* e) {
         t.components = v->components;
         t.addressOf = v->addressOf;
         t.type = v->type;
-        return genUserTarget(&t, global);
+        if (v->userModule.empty())
+            return genUserTarget(&t, global);
+        relocationBias_ = moduleBias(v->userModule, v->loc, "identifier '" + global.name + "'");
+        std::string read = genUserTarget(&t, global);
+        relocationBias_.clear();
+        return read;
     }
     if (e->kind != ExprKind::Target)
         error("@var and autocast need kernel type information this runtime does not use yet", e->loc);
@@ -639,8 +653,8 @@ std::string Translator::genVarList(const TargetExpr* t) {
             continue;
         if ((t->name == "$$parms" && !isParameter) || (t->name == "$$locals" && (isParameter || isReturn)))
             continue;
-        if (v.name.rfind("$__", 0) == 0)
-            continue; // the tracepoint record's own bookkeeping (__syscall_nr, ...)
+        if (v.name.rfind("$__", 0) == 0 || v.fileScope)
+            continue; // the tracepoint record's own bookkeeping (__syscall_nr, ...); a file's globals
         if (!fmt.empty())
             fmt += ' ';
         std::string name = isReturn ? "return" : v.name.substr(1);
@@ -1791,6 +1805,7 @@ std::string Translator::genEntryProgram(const ResolvedProbe& p, const std::strin
         return {};
     std::set<const Expr*> underEntry;
     std::vector<const Expr*> entries, implicit;
+    bool userReturn = p.provider->attach(p.point).kind == AttachSpec::Kind::Uprobe;
     auto collect = [&](Stmt* s, Expr* cond) {
         auto visitEntry = [&](Expr* x) {
             if (x->kind == ExprKind::Entry) {
@@ -1801,15 +1816,22 @@ std::string Translator::genEntryProgram(const ResolvedProbe& p, const std::strin
         if (s) walkExprs(s, visitEntry);
         if (cond) walkExprs(cond, visitEntry);
         auto visitTarget = [&](Expr* x) {
-            if (x->kind != ExprKind::Target || underEntry.count(x))
+            if ((x->kind != ExprKind::Target && x->kind != ExprKind::AtVar) || underEntry.count(x))
                 return;
-            const std::string& name = static_cast<TargetExpr*>(x)->name;
+            if (auto* v = static_cast<AtVarExpr*>(x); x->kind == ExprKind::AtVar && v->contextName.empty()) {
+                // A program's global, at an address relative to where the
+                // program is loaded, which only the entry's address tells.
+                if (v->userTypes && userReturn)
+                    implicit.push_back(x);
+                return;
+            }
+            const std::string& name = x->kind == ExprKind::Target ? static_cast<TargetExpr*>(x)->name
+                                                                 : static_cast<AtVarExpr*>(x)->contextName;
             bool here = false, atEntry = false;
             for (const ContextVar& v : p.context) here = here || v.name == name;
             for (const ContextVar& v : p.entryContext) atEntry = atEntry || v.name == name;
             // A return uprobe's $$parms, $$locals, $$vars: the entry's variables, as in stap.
-            bool entryVars = (name == "$$parms" || name == "$$locals" || name == "$$vars") && !p.entryContext.empty() &&
-                             p.entryContext.front().isUser();
+            bool entryVars = (name == "$$parms" || name == "$$locals" || name == "$$vars") && userReturn;
             if ((!here && atEntry) || entryVars)
                 implicit.push_back(x);
         };
@@ -2122,7 +2144,7 @@ void Translator::run() {
         << "\tstruct { struct tap_rec_head h; char text[TAP_STRLEN]; } *r = bpf_ringbuf_reserve(&tap_events, sizeof(*r), 0);\n"
         << "\tif (!r) { tap_count_drop(); return; }\n\tr->h.kind = TAP_REC_ERROR; r->h.id = id;\n"
         << "\tbpf_probe_read_kernel_str(r->text, TAP_STRLEN, text);\n\tbpf_ringbuf_submit(r, 0);\n}\n\n";
-    src << rodata_.str() << "\n" << probeTables() << funcs_.str() << progs_.str() << "char LICENSE[] SEC(\"license\") = \"GPL\";\n";
+    src << rodata_.str() << "\n" << (moduleBiasUsed_ ? kModuleBiasHelper : "") << probeTables() << funcs_.str() << progs_.str() << "char LICENSE[] SEC(\"license\") = \"GPL\";\n";
     out_.source = src.str();
 }
 

@@ -35,6 +35,8 @@ inline int roundUpPow2(int64_t v) {
     return p;
 }
 
+extern const char* const kModuleBiasHelper; // tap_module_bias(), in BPF C
+
 inline std::string cString(const std::string& s) {
     std::string out = "\"";
     for (unsigned char c : s) {
@@ -107,6 +109,11 @@ private:
                               const std::vector<TargetComponent>& components, bool addressOf);
     // User programs' variables (DWARF): registers and user memory.
     std::string genUserTarget(const TargetExpr* t, const ContextVar& var);
+    // Where the library or program at `path` is loaded in the current
+    // process (a BPF expression); fails the probe when it is not mapped.
+    std::string moduleBias(const std::string& path, SourceLoc loc, const std::string& subject);
+    std::string relocationBias_; // set while reading another module's global: its load bias
+    bool moduleBiasUsed_ = false; // emit tap_module_bias()
     std::string genUserMemberPath(std::string expr, const UserTypeTable& types, int type, bool aggregate,
                                   const std::vector<TargetComponent>& components, bool addressOf);
     std::string genUserRead(const std::string& address, int64_t size, bool isSigned, SourceLoc loc,

@@ -2,6 +2,9 @@
 // (struct pt_regs) and its memory, with the offsets of the program's own
 // DWARF (no CO-RE: the binary is fixed), pretty-printing and $$vars.
 #include "bpf/translator_impl.h"
+#include "elf/elf_binary.h"
+
+#include <sys/stat.h>
 
 namespace tap::bpf::detail {
 
@@ -30,6 +33,87 @@ std::string Translator::genUserRead(const std::string& address, int64_t size, bo
            fail("user memory read fault at 0x%llx [man error::fault]", loc, subject, addr) + " " + cast + value + "; })";
 }
 
+// The BPF side of moduleBias(): walks the task's mappings for the one at
+// file offset 0 of a file with this name and size. Files are matched by
+// name and size rather than inode because under overlayfs a mapping's file
+// is the layer's, whose inode stat() does not show.
+const char* const kModuleBiasHelper = R"(struct bpf_iter_task_vma { __u64 __opaque[1]; } __attribute__((aligned(8)));
+extern int bpf_iter_task_vma_new(struct bpf_iter_task_vma *it, struct task_struct *task, __u64 addr) __ksym __weak;
+extern struct vm_area_struct *bpf_iter_task_vma_next(struct bpf_iter_task_vma *it) __ksym __weak;
+extern void bpf_iter_task_vma_destroy(struct bpf_iter_task_vma *it) __ksym __weak;
+
+/* The load bias of a file in the current process, -1 when it is not mapped,
+   -2 when the kernel cannot iterate mappings (before Linux 6.7). */
+static __noinline __s64 tap_module_bias(const char *name, __u64 size, __u64 first_address)
+{
+	struct bpf_iter_task_vma it;
+	struct vm_area_struct *vma;
+	char seen[64];
+	__s64 bias = -1;
+	if (!bpf_iter_task_vma_new)
+		return -2;
+	bpf_iter_task_vma_new(&it, bpf_get_current_task_btf(), 0);
+	while ((vma = bpf_iter_task_vma_next(&it))) {
+		struct file *file = BPF_CORE_READ(vma, vm_file);
+		if (!file || BPF_CORE_READ(vma, vm_pgoff) != 0 || BPF_CORE_READ(file, f_inode, i_size) != size)
+			continue;
+		if (bpf_probe_read_kernel_str(seen, sizeof seen, BPF_CORE_READ(file, f_path.dentry, d_name.name)) <= 0)
+			continue;
+		int same = 1;
+		for (int i = 0; i < (int)sizeof seen; i++) {
+			if (seen[i] != name[i]) { same = 0; break; }
+			if (!seen[i]) break;
+		}
+		if (same) {
+			bias = (__s64)(BPF_CORE_READ(vma, vm_start) - first_address);
+			break;
+		}
+	}
+	bpf_iter_task_vma_destroy(&it);
+	return bias;
+}
+
+)";
+
+std::string Translator::moduleBias(const std::string& path, SourceLoc loc, const std::string& subject) {
+    std::string problem;
+    std::unique_ptr<elf::ElfBinary> elf = elf::ElfBinary::open(path, problem);
+    std::optional<uint64_t> first = elf ? elf->addressOfFileOffset(0) : std::nullopt;
+    struct stat st;
+    if (!first || stat(path.c_str(), &st) != 0)
+        error("cannot find where '" + path + "' is loaded: " + (problem.empty() ? "it has no segment at offset 0" : problem),
+              loc);
+    kernel::Btf* btf = kernel::Btf::vmlinux();
+    auto typeOf = [&](const char* name) {
+        int32_t id = btf ? btf->findType(name) : 0;
+        if (id <= 0)
+            error(std::string("reading another library's globals needs the kernel's ") + name + " type (BTF)", loc);
+        return btf->strip(id);
+    };
+    // The iterator's kfunc takes a struct task_struct *, which libbpf
+    // matches against the kernel's only when it is defined, not declared.
+    noteKernelMember(taskStructType(), "tgid");
+    noteKernelMember(typeOf("struct vm_area_struct"), "vm_start");
+    noteKernelMember(typeOf("struct vm_area_struct"), "vm_pgoff");
+    noteKernelMember(typeOf("struct vm_area_struct"), "vm_file");
+    noteKernelMember(typeOf("struct file"), "f_inode");
+    noteKernelMember(typeOf("struct file"), "f_path");
+    noteKernelMember(typeOf("struct inode"), "i_size");
+    noteKernelMember(typeOf("struct path"), "dentry");
+    noteKernelMember(typeOf("struct dentry"), "d_name");
+    noteKernelMember(typeOf("struct qstr"), "name");
+    moduleBiasUsed_ = true;
+    std::string name = path.substr(path.rfind('/') + 1);
+    if (name.size() >= 64)
+        error("cannot find where '" + path + "' is loaded: its name is longer than 63 bytes", loc);
+    std::string bias = tempL();
+    return "({ " + bias + " = tap_module_bias(" + cString(name) + ", " + std::to_string(st.st_size) + "ULL, " +
+           std::to_string(*first) + "ULL); if (" + bias + " == -2) " +
+           fail("this kernel cannot look up where a library is loaded (it needs Linux 6.7 or later)", loc, subject) +
+           " if (" + bias + " == -1) " + fail("'" + name + "' is not loaded in this process", loc, subject) + " " +
+           bias + "; })";
+}
+
 // A DWARF-described variable (or an SDT marker argument) at a uprobe.
 std::string Translator::genUserTarget(const TargetExpr* t, const ContextVar& var) {
     if (!t->components.empty() && t->components.back().kind == TargetComponent::Pretty) {
@@ -56,7 +140,9 @@ std::string Translator::genUserTarget(const TargetExpr* t, const ContextVar& var
     const UserLocation& at = var.userLocation;
     std::string base = at.reg.empty() ? std::string("0") : userRegister(at.reg, t->loc);
     std::string where = "((__s64)" + base + " + " + std::to_string(at.offset) + "LL)";
-    if (at.relocated) {
+    if (at.relocated && !relocationBias_.empty()) {
+        where = "(" + where + " + " + relocationBias_ + ")";
+    } else if (at.relocated) {
         // Link-time address + where the binary is loaded: the uprobe's ip
         // is the probed address.
         if (currentAttach_.isReturn)

@@ -764,6 +764,26 @@ std::optional<Variable> DebugInfo::globalVariable(const std::string& name, const
     return found;
 }
 
+std::optional<Variable> DebugInfo::fileVariable(const Function& function, const std::string& name) const {
+    bool declaredElsewhere = false;
+    {
+        std::lock_guard lock(impl_->mutex);
+        Dwarf_Die die, cudie, child;
+        if (!impl_->dw || !dwarf_offdie(impl_->dw, function.dieOffset, &die) ||
+            !dwarf_diecu(&die, &cudie, nullptr, nullptr) || dwarf_child(&cudie, &child) != 0)
+            return std::nullopt;
+        do {
+            if (dwarf_tag(&child) != DW_TAG_variable || attrString(&child, DW_AT_name) != name)
+                continue;
+            Dwarf_Attribute location;
+            if (dwarf_attr(&child, DW_AT_location, &location) || dwarf_attr(&child, DW_AT_const_value, &location))
+                return impl_->variable(*types_, &child, false, 0, &cudie, 0);
+            declaredElsewhere = true;
+        } while (dwarf_siblingof(&child, &child) == 0);
+    }
+    return declaredElsewhere ? globalVariable(name) : std::nullopt;
+}
+
 UserLocation DebugInfo::frameAddress(uint64_t pc) const {
     std::lock_guard lock(impl_->mutex);
     std::string ignored;

@@ -72,6 +72,10 @@ public:
     // A global or file-static variable ("name", or "name@file.c" for the
     // static of one file): its location is a relocated address.
     std::optional<Variable> globalVariable(const std::string& name, const std::string& file = "") const;
+    // A variable declared at the top level of `function`'s compile unit
+    // (stap's $name finds these after the function's own scopes); an
+    // extern declaration there is looked up where it is defined.
+    std::optional<Variable> fileVariable(const Function& function, const std::string& name) const;
     // The canonical frame address at `pc` (from .eh_frame / .debug_frame):
     // a Memory location reg + offset, or Kind::None when unknown.
     UserLocation frameAddress(uint64_t pc) const;

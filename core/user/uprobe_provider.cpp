@@ -214,12 +214,14 @@ public:
             type = Type::String;
             return {};
         }
-        for (const ContextVar& v : vars) {
-            if (v.name != n)
-                continue;
-            if (!v.locationError.empty())
-                return "cannot read '" + n + "' at this probe point: " + v.locationError;
-            return checkUserTarget(*v.userTypes, v.userType, target, type);
+        std::optional<ContextVar> fileGlobal;
+        auto named = std::find_if(vars.begin(), vars.end(), [&](const ContextVar& v) { return v.name == n; });
+        if (named == vars.end() && (fileGlobal = fileScopeVariable(point, n)))
+            named = vars.insert(vars.end(), *fileGlobal);
+        if (named != vars.end()) {
+            if (!named->locationError.empty())
+                return "cannot read '" + n + "' at this probe point: " + named->locationError;
+            return checkUserTarget(*named->userTypes, named->userType, target, type);
         }
         if (n == "$return")
             return pointOf(point, target_).isReturn ? "'$return' is not available: the function returns void"
@@ -297,6 +299,24 @@ public:
                 c.end());
         c.push_back({"call", std::nullopt, std::nullopt});
         return entry;
+    }
+
+    std::optional<ContextVar> fileScopeVariable(const ConcretePoint& point, const std::string& name) const override {
+        Point u = pointOf(point, target_);
+        auto s = sites(point);
+        if (u.isReturn || s.empty() || name.size() < 2 || name[0] != '$' || name[1] == '$')
+            return std::nullopt; // a return's $variables are its entry's
+        const Site& site = s[u.site >= 0 && size_t(u.site) < s.size() ? size_t(u.site) : 0];
+        const Binary& b = binaryOf(u.binary());
+        if (site.mark || !site.function || !b.debug)
+            return std::nullopt;
+        std::optional<dwarf::Variable> v = b.debug->fileVariable(*site.function, name.substr(1));
+        if (!v)
+            return std::nullopt;
+        ContextVar c = userVariable(b, name, v->type, v->typeName, v->location);
+        c.locationError = v->locationError;
+        c.fileScope = true;
+        return c;
     }
 
 private:
