@@ -341,13 +341,15 @@ void Elaborator::deriveProbesFrom(FileAst* f) {
                     rp.derivation = derivation.str();
                     rp.decl = p;
                     rp.loc = p->loc;
-                    rp.context = d.provider->contextVariables(d.point);
+                    if (options_.contextVariables)
+                        rp.context = d.provider->contextVariables(d.point);
                     rp.isReturn = d.provider->isReturnProbe(d.point);
                     if (rp.isReturn)
                         if (auto entry = d.provider->entryPoint(d.point)) {
                             rp.hasEntryPoint = true;
                             rp.entryPoint = *entry;
-                            rp.entryContext = d.provider->contextVariables(*entry);
+                            if (options_.contextVariables)
+                                rp.entryContext = d.provider->contextVariables(*entry);
                         }
                     rp.site = d.provider->site(d.point);
                     Arena& arena = program_->arena;

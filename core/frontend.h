@@ -22,6 +22,9 @@ struct CompileOptions {
     std::vector<std::pair<std::string, std::string>> globalSets; // -G NAME=VALUE
     bool guru = false;             // -g
     bool unoptimized = false;      // -u: no elision
+    // false: resolved probes leave out their context variables, for
+    // listings of names only (tstap -l), which would read every function's DWARF.
+    bool contextVariables = true;
     // The executable of -c CMD / -x PID: what bare process.function(...)
     // & co. probe (in that process only), as in stap.
     std::string targetExecutable;

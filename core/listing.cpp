@@ -146,8 +146,8 @@ struct Candidate {
     bool concrete = true; // false: a pattern like timer.ms(N), listed without variables
 };
 
-std::string providerDoc(const ProbeProvider& provider, const ConcretePoint& point) {
-    for (const ProbePattern& pat : provider.patterns()) {
+std::string providerDoc(const std::vector<ProbePattern>& patterns, const ConcretePoint& point) {
+    for (const ProbePattern& pat : patterns) {
         if (pat.components.size() != point.components.size())
             continue;
         bool same = true;
@@ -198,6 +198,7 @@ void listWithVariables(const CompileOptions& options, const std::vector<Candidat
     std::function<void(size_t, size_t)> run = [&](size_t first, size_t count) {
         CompileOptions o = options;
         o.unoptimized = true;
+        o.contextVariables = withVariables;
         Frontend fe(o);
         std::string script;
         std::vector<size_t> index;
@@ -348,6 +349,7 @@ ListingResult listProbePoints(const CompileOptions& options, const std::string& 
     ListingResult result;
     CompileOptions o = options;
     o.unoptimized = true;
+    o.contextVariables = false; // this pass only loads the tapsets and matches
     Frontend fe(o);
     fe.addScriptText("<pattern>", "probe " + pattern + " {}\n");
     if (!fe.parse() || fe.scriptFiles().empty() || fe.scriptFiles()[0]->probes.empty()) {
@@ -363,6 +365,7 @@ ListingResult listProbePoints(const CompileOptions& options, const std::string& 
     fe.elaborate(); // loads the tapsets; whether the pattern itself resolves does not matter here
     std::vector<Candidate> cands;
     std::string why;
+    std::map<const ProbeProvider*, std::vector<ProbePattern>> patterns; // each provider's, asked once
     for (const ProbePoint* up : decl->points) {
         std::vector<ConcreteComponent> pat = componentsOf(*up);
         bool internal = !pat.empty() && pat[0].functor.rfind("_", 0) == 0;
@@ -372,7 +375,10 @@ ListingResult listProbePoints(const CompileOptions& options, const std::string& 
             Candidate c;
             c.components = m.point.components;
             c.point = pointText(c.components);
-            c.doc = providerDoc(*m.provider, m.point);
+            auto known = patterns.find(m.provider);
+            if (known == patterns.end())
+                known = patterns.emplace(m.provider, m.provider->patterns()).first;
+            c.doc = providerDoc(known->second, m.point);
             cands.push_back(std::move(c));
         }
         if (!error.empty() && why.empty())

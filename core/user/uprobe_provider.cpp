@@ -140,7 +140,7 @@ public:
 
     std::vector<ContextVar> findVariables(const ConcretePoint& point) const {
         Point u = pointOf(point, target_);
-        auto s = sites(point);
+        const auto& s = sites(point);
         if (s.empty())
             return {};
         const Site& site = s[u.site >= 0 && size_t(u.site) < s.size() ? size_t(u.site) : 0];
@@ -243,7 +243,7 @@ public:
         a.isReturn = u.isReturn;
         a.filterPid = u.pid;
         a.targetOnly = u.bare;
-        auto s = sites(point);
+        const auto& s = sites(point);
         if (s.empty())
             return a;
         const Site& site = s[u.site >= 0 && size_t(u.site) < s.size() ? size_t(u.site) : 0];
@@ -303,7 +303,7 @@ public:
 
     std::optional<ContextVar> fileScopeVariable(const ConcretePoint& point, const std::string& name) const override {
         Point u = pointOf(point, target_);
-        auto s = sites(point);
+        const auto& s = sites(point);
         if (u.isReturn || s.empty() || name.size() < 2 || name[0] != '$' || name[1] == '$')
             return std::nullopt; // a return's $variables are its entry's
         const Site& site = s[u.site >= 0 && size_t(u.site) < s.size() ? size_t(u.site) : 0];
@@ -453,9 +453,10 @@ private:
 
     // A point's places, names and variables are asked for many times (per
     // $variable, per .site(N) of a name with thousands of inlined copies, by
-    // check() and then expand()): each is worked out once per point.
+    // check() and then expand()): each is worked out once per point, and
+    // kept (map nodes stay put, so callers may hold on to a reference).
     template <typename Value, typename Compute>
-    Value remembered(std::map<std::string, Value>& cache, const std::string& key, Compute&& compute) const {
+    const Value& remembered(std::map<std::string, Value>& cache, const std::string& key, Compute&& compute) const {
         {
             std::lock_guard lock(cacheMutex_);
             if (auto it = cache.find(key); it != cache.end())
@@ -467,7 +468,7 @@ private:
     }
 
     // The places a concrete point probes (its .site(N) left out: str() omits it).
-    std::vector<Site> sites(const ConcretePoint& point) const {
+    const std::vector<Site>& sites(const ConcretePoint& point) const {
         return remembered(sitesCache_, point.str(), [&] {
             ConcretePoint all = point; // every place, not the one .site(N) picks
             if (!all.components.empty() && all.components.back().hidden)
