@@ -79,10 +79,8 @@ void Symbolizer::addCandidateProgram(const std::string& path) {
     if (std::find(candidates_.begin(), candidates_.end(), path) != candidates_.end())
         return;
     candidates_.push_back(path);
-    if (const elf::ElfBinary* elf = binary(path))
-        for (const std::string& library : elf->needed())
-            if (std::string resolved = elf::resolveLibrary(library, path); !resolved.empty())
-                candidates_.push_back(resolved);
+    for (std::string& library : elf::neededLibraries(path))
+        candidates_.push_back(std::move(library));
 }
 
 std::string Symbolizer::pathOf(int pid, const std::string& buildId) {

@@ -826,4 +826,23 @@ std::string resolveLibrary(const std::string& name, const std::string& executabl
     return found.empty() ? search(true) : found;
 }
 
+std::vector<std::string> neededLibraries(const std::string& executable) {
+    std::vector<std::string> out;
+    std::vector<std::string> queue{executable};
+    for (size_t next = 0; next < queue.size(); ++next) {
+        std::string error;
+        std::unique_ptr<ElfBinary> elf = ElfBinary::open(queue[next], error);
+        if (!elf)
+            continue;
+        for (const std::string& name : elf->needed()) {
+            std::string path = resolveLibrary(name, executable);
+            if (!path.empty() && std::find(out.begin(), out.end(), path) == out.end()) {
+                out.push_back(path);
+                queue.push_back(path);
+            }
+        }
+    }
+    return out;
+}
+
 } // namespace tap::elf

@@ -119,4 +119,8 @@ std::string resolveExecutable(const std::string& name);
 // canonical path, or "" when not found. ("libc.so.6", "libc")
 std::string resolveLibrary(const std::string& name, const std::string& executable);
 
+// The libraries the dynamic linker loads for `executable` at start-up: its
+// DT_NEEDED entries and theirs, breadth first, each once, resolved.
+std::vector<std::string> neededLibraries(const std::string& executable);
+
 } // namespace tap::elf

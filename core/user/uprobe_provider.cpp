@@ -84,6 +84,15 @@ public:
             return "cannot find the executable of process " + std::to_string(u.pid) + " (no such process?)";
         if (c[0].string && u.exe.empty())
             return "cannot find executable '" + *c[0].string + "'";
+        if (std::optional<std::string> pattern = libraryPattern(point)) {
+            std::vector<std::string> libraries = librariesMatching(*pattern, u.exe);
+            if (libraries.empty())
+                return "no library that '" + u.exe + "' loads at start-up matches '" + *pattern + "'";
+            for (const std::string& library : libraries)
+                if (check(withLibrary(point, library)).empty())
+                    return {};
+            return "no match for " + what(u) + " in the libraries of '" + u.exe + "' that match '" + *pattern + "'";
+        }
         for (const ConcreteComponent& k : c)
             if (k.functor == "library" && u.library.empty())
                 return "cannot find library '" + k.string.value_or("") + "' of '" + u.exe + "'";
@@ -106,6 +115,13 @@ public:
     std::vector<ConcretePoint> expand(const ConcretePoint& point) const override {
         Point u = pointOf(point, target_);
         std::vector<ConcretePoint> out;
+        if (std::optional<std::string> pattern = libraryPattern(point)) {
+            for (const std::string& library : librariesMatching(*pattern, u.exe))
+                if (ConcretePoint each = withLibrary(point, library); check(each).empty())
+                    for (ConcretePoint& p : expand(each))
+                        out.push_back(std::move(p));
+            return out;
+        }
         for (const auto& [spec, count] : expandNames(point)) {
             ConcretePoint p = point;
             if (!u.bare) {
@@ -320,6 +336,34 @@ public:
     }
 
 private:
+    // .library("PATTERN") with wildcards: stap matches it against the
+    // libraries the program loads at start-up.
+    static std::optional<std::string> libraryPattern(const ConcretePoint& point) {
+        for (const ConcreteComponent& k : point.components)
+            if (k.functor == "library" && k.string && k.string->find_first_of("*?[") != std::string::npos)
+                return k.string;
+        return std::nullopt;
+    }
+
+    // By full path or by file name ("libc*", "/usr/lib/*").
+    std::vector<std::string> librariesMatching(const std::string& pattern, const std::string& executable) const {
+        std::vector<std::string> out;
+        if (executable.empty())
+            return out;
+        for (const std::string& library : remembered(neededCache_, executable, [&] { return elf::neededLibraries(executable); }))
+            if (globMatch(pattern, library) || globMatch(pattern, library.substr(library.rfind('/') + 1)))
+                out.push_back(library);
+        return out;
+    }
+
+    static ConcretePoint withLibrary(const ConcretePoint& point, const std::string& library) {
+        ConcretePoint each = point;
+        for (ConcreteComponent& k : each.components)
+            if (k.functor == "library")
+                k.string = library;
+        return each;
+    }
+
     static ContextVar userVariable(const Binary& b, const std::string& name, int type, const std::string& spelled,
                                    const UserLocation& where) {
         ContextVar c;
@@ -481,6 +525,7 @@ private:
     mutable std::map<std::string, std::vector<Site>> sitesCache_;
     mutable std::map<std::string, std::vector<std::pair<std::string, size_t>>> namesCache_;
     mutable std::map<std::string, std::vector<ContextVar>> variablesCache_;
+    mutable std::map<std::string, std::vector<std::string>> neededCache_; // executable -> its libraries
 
     std::vector<Site> findSites(const ConcretePoint& point) const {
         Point u = pointOf(point, target_);
