@@ -57,10 +57,8 @@ private:
 // The program bare process.function(...) probes: -c's command (through
 // $PATH, as stap) or -x's process.
 std::string targetExecutable(const CliOptions& cli) {
-    if (cli.command) {
-        std::vector<std::string> words = tap::rt::splitWords(*cli.command);
-        return words.empty() ? std::string() : elf::resolveExecutable(words[0]);
-    }
+    if (cli.command)
+        return tap::rt::commandProgram(*cli.command);
     if (cli.targetPid) {
         std::error_code ec;
         auto exe = std::filesystem::read_symlink("/proc/" + std::to_string(*cli.targetPid) + "/exe", ec);

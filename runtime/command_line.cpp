@@ -1,5 +1,9 @@
 #include "command_line.h"
 
+#include "elf/elf_binary.h"
+
+#include <wordexp.h>
+
 namespace tap::rt {
 
 std::vector<std::string> splitWords(const std::string& s) {
@@ -35,6 +39,23 @@ std::vector<std::string> splitWords(const std::string& s) {
     if (inWord)
         words.push_back(cur);
     return words;
+}
+
+std::optional<std::vector<std::string>> commandWords(const std::string& command) {
+    wordexp_t expanded;
+    if (wordexp(command.c_str(), &expanded, WRDE_NOCMD | WRDE_UNDEF) != 0)
+        return std::nullopt; // wordexp frees what it made when it fails
+    std::vector<std::string> words(expanded.we_wordv, expanded.we_wordv + expanded.we_wordc);
+    wordfree(&expanded);
+    if (words.empty())
+        return std::nullopt;
+    return words;
+}
+
+std::string commandProgram(const std::string& command) {
+    std::optional<std::vector<std::string>> words = commandWords(command);
+    std::vector<std::string> split = words ? *words : splitWords(command);
+    return split.empty() ? std::string() : elf::resolveExecutable(split[0]);
 }
 
 } // namespace tap::rt

@@ -119,6 +119,18 @@ int runSession(const Program& program, const SourceManager& sources, const Sessi
             std::perror("tstap: pipe");
             return 1;
         }
+        // A command that needs no shell runs without one, so that target()
+        // is its pid and the shell's own system calls are not traced. Its
+        // words are made before fork: the child of a threaded process may
+        // only exec.
+        const std::string& cmd = *options.command;
+        std::optional<std::vector<std::string>> words = commandWords(cmd);
+        std::vector<char*> argv;
+        if (words) {
+            for (std::string& w : *words)
+                argv.push_back(w.data());
+            argv.push_back(nullptr);
+        }
         child = fork();
         if (child == 0) {
             sigprocmask(SIG_SETMASK, &oldMask, nullptr);
@@ -126,17 +138,8 @@ int runSession(const Program& program, const SourceManager& sources, const Sessi
             char go;
             if (read(fds[0], &go, 1) < 0)
                 _exit(127);
-            // A simple command runs without a shell, so that target() is
-            // its pid and the shell's own system calls are not traced.
-            const std::string& cmd = *options.command;
-            if (cmd.find_first_of(";&|<>()`$*?[]~{}\n") == std::string::npos) {
-                std::vector<std::string> words = splitWords(cmd);
-                std::vector<char*> argv;
-                for (std::string& w : words)
-                    argv.push_back(w.data());
-                argv.push_back(nullptr);
-                if (!words.empty())
-                    execvp(argv[0], argv.data());
+            if (words) {
+                execvp(argv[0], argv.data());
                 std::fprintf(stderr, "ERROR: cannot run '%s': %s\n", cmd.c_str(), std::strerror(errno));
                 _exit(127);
             }
@@ -191,9 +194,8 @@ int runSession(const Program& program, const SourceManager& sources, const Sessi
         std::string problem;
         // The -c program's addresses are named after it exits (backtraces).
         if (options.command)
-            if (std::vector<std::string> words = splitWords(*options.command); !words.empty())
-                if (std::string program = elf::resolveExecutable(words[0]); !program.empty())
-                    rt.symbols->addCandidateProgram(program);
+            if (std::string program = commandProgram(*options.command); !program.empty())
+                rt.symbols->addCandidateProgram(program);
         kernel = KernelSession::start(*options.kernel, rt, *cp, rt.target, options.verbose, options.hitReport, problem);
         if (!kernel) {
             rt.out.message("error", "ERROR: " + problem + "\nPass 5: run failed.  [man error::pass5]\n");
