@@ -764,6 +764,32 @@ std::optional<Variable> DebugInfo::globalVariable(const std::string& name, const
     return found;
 }
 
+std::set<int> DebugInfo::linesWithCode(const std::string& file) const {
+    std::lock_guard lock(impl_->mutex);
+    std::set<int> out;
+    Dwarf_CU* cu = nullptr;
+    Dwarf_Die cudie, subdie;
+    uint8_t unitType = 0;
+    Dwarf_Half version = 0;
+    while (impl_->dw && dwarf_get_units(impl_->dw, cu, &cu, &version, &unitType, &cudie, &subdie) == 0) {
+        Dwarf_Lines* lines = nullptr;
+        size_t n = 0;
+        if (dwarf_getsrclines(&cudie, &lines, &n) != 0)
+            continue;
+        for (size_t i = 0; i < n; ++i) {
+            Dwarf_Line* l = dwarf_onesrcline(lines, i);
+            bool isStmt = false, endSequence = false;
+            int lineNo = 0;
+            dwarf_linebeginstatement(l, &isStmt);
+            dwarf_lineendsequence(l, &endSequence);
+            const char* source = dwarf_linesrc(l, nullptr, nullptr);
+            if (isStmt && !endSequence && source && file == source && dwarf_lineno(l, &lineNo) == 0)
+                out.insert(lineNo);
+        }
+    }
+    return out;
+}
+
 std::optional<Variable> DebugInfo::fileVariable(const Function& function, const std::string& name) const {
     bool declaredElsewhere = false;
     {

@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -69,6 +70,8 @@ public:
     int returnType(const Function& function, std::string* typeName = nullptr) const;
     // Statements of `function` at `line` (0: every line of the function).
     std::vector<Statement> statements(const Function& function, int line) const;
+    // The lines of source file `file` (as DWARF names it) that have code.
+    std::set<int> linesWithCode(const std::string& file) const;
     // A global or file-static variable ("name", or "name@file.c" for the
     // static of one file): its location is a relocated address.
     std::optional<Variable> globalVariable(const std::string& name, const std::string& file = "") const;

@@ -72,6 +72,8 @@ Point pointOf(const ConcretePoint& p, const std::string& targetExecutable) {
             u.provider = arg;
         else if (f == "return")
             u.isReturn = true;
+        else if (f == "nearest")
+            u.isNearest = true;
         else if (f == "call")
             u.isCall = true;
         else if (f == "inline")

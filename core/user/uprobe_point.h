@@ -22,6 +22,7 @@ struct Point {
     std::string spec;     // the function / statement / plt / mark argument
     std::string provider; // .provider("P")
     bool isReturn = false, isCall = false, isInline = false;
+    bool isNearest = false; // .statement(...).nearest: a line without code moves to the nearest with code
     int64_t site = -1; // the hidden .site(N) of an expanded point with several instances
     bool bare = false; // process.function(...): the -c/-x target's executable
     const std::string& binary() const { return library.empty() ? exe : library; }

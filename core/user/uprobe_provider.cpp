@@ -43,6 +43,7 @@ public:
         std::vector<ProbePattern> out;
         const P fn{"function", ArgKind::String}, ret{"return", ArgKind::None}, call{"call", ArgKind::None},
             inl{"inline", ArgKind::None}, stmt{"statement", ArgKind::String}, plt{"plt", ArgKind::String},
+            nearest{"nearest", ArgKind::None},
             mark{"mark", ArgKind::String}, prov{"provider", ArgKind::String}, lib{"library", ArgKind::String};
         for (ArgKind target : {ArgKind::String, ArgKind::Number, ArgKind::None}) {
             const P proc{"process", target};
@@ -64,6 +65,7 @@ public:
                 with({fn, call}, "entry of a function of " + where + ", not inlined copies");
                 with({fn, ret}, "return from a function of " + where + " (uretprobe; $return)");
                 with({stmt}, "a source line of " + where + " (\"FUNC@FILE:LINE\")");
+                with({stmt, nearest}, "a source line of " + where + ", or the nearest line with code");
                 with({plt}, "a PLT entry of " + where + " (a call into a shared library)");
                 with({plt, ret}, "return from a PLT entry of " + where);
                 with({mark}, "an SDT marker of " + where + " ($arg1..$argN)");
@@ -420,6 +422,22 @@ private:
 
     // The out-of-line functions a statement point's FUNC@FILE names (its
     // lines are matched by the caller).
+    // .nearest, as stap: each line asked for that has no code moves to the
+    // closest line of its file that has (of two as close, the later: code
+    // usually follows the blank or comment line asked for); a function then
+    // has the point only when that line is one of its own.
+    static std::set<int> nearestLinesWithCode(const dwarf::DebugInfo& debug, const std::string& file, const FunctionSpec& s) {
+        std::set<int> code = debug.linesWithCode(file), out;
+        for (int line = s.firstLine; line <= s.lastLine && !code.empty(); ++line) {
+            auto after = code.lower_bound(line);
+            if (after != code.end() && (*after == line || after == code.begin() || *after - line <= line - *std::prev(after)))
+                out.insert(*after);
+            else
+                out.insert(*std::prev(after));
+        }
+        return out;
+    }
+
     static std::vector<const dwarf::Function*> statementFunctions(const Binary& b, const Point& u, const FunctionSpec& s) {
         Point asFunction = u;
         asFunction.kind = Kind::Function;
@@ -474,10 +492,21 @@ private:
         }
         case Kind::Statement: {
             FunctionSpec s = parseSpec(u.spec);
-            for (const dwarf::Function* f : statementFunctions(b, u, s))
+            std::map<std::string, std::set<int>> nearestLines; // .nearest: per source file
+            for (const dwarf::Function* f : statementFunctions(b, u, s)) {
+                std::set<int> wanted;
+                if (u.isNearest && s.firstLine && !s.anyLine) {
+                    auto known = nearestLines.find(f->file);
+                    if (known == nearestLines.end())
+                        known = nearestLines.emplace(f->file, nearestLinesWithCode(*b.debug, f->file, s)).first;
+                    wanted = known->second;
+                }
                 for (const dwarf::Statement& st : b.debug->statements(*f, 0))
-                    if (s.anyLine || !s.firstLine || (st.line >= s.firstLine && st.line <= s.lastLine))
+                    if (u.isNearest && s.firstLine && !s.anyLine ? wanted.count(st.line) > 0
+                                                                : s.anyLine || !s.firstLine ||
+                                                                      (st.line >= s.firstLine && st.line <= s.lastLine))
                         counts[f->name + "@" + st.file + ":" + std::to_string(st.line)] = 1;
+            }
             break;
         }
         case Kind::Plt:
