@@ -12,15 +12,17 @@ command -v bpftool >/dev/null || { echo "bpftool is not installed: skipped"; exi
 out=$(mktemp)
 trap 'rm -f "$out"' EXIT
 
-start=$(date +%s%N)
 "$tstap" -e 'global n; probe syscall.* { n++ } probe begin { println("READY") }
              probe timer.ms(1500) { printf("%d links\n", n > 0); exit() }' > "$out" 2>&1 &
 tap=$!
-# Its programs, while it runs: the ids in its BPF program fds' fdinfo.
-for _ in $(seq 1 100); do
+# Its programs, while it runs: the ids in its BPF program fds' fdinfo. How
+# long it takes to get there (compiling 369 programs on a busy machine) is
+# not what is tested: the time counts from then.
+for _ in $(seq 1 1200); do
     grep -q READY "$out" && break
     sleep 0.1
 done
+start=$(date +%s%N)
 progs=$(cat /proc/"$tap"/fdinfo/* 2>/dev/null | awk '$1 == "prog_id:" {print $2}' | sort -u)
 wait "$tap"
 status=$?
@@ -29,8 +31,7 @@ cat "$out"
 [ "$status" -eq 0 ] || { echo "FAIL: tstap exited with $status"; exit 1; }
 count=$(echo "$progs" | grep -c .)
 [ "$count" -ge 300 ] || { echo "FAIL: expected hundreds of programs held by tstap, saw $count"; exit 1; }
-# 1.5 s of run time, plus start-up (compiling is cached by the earlier run
-# of the suite or takes a few seconds): far less than the 15 s of releasing.
+# 1.5 s of run time after start-up: far less than the 15 s of releasing.
 echo "tstap ran for $elapsed ms with $count programs"
 [ "$elapsed" -lt 9000 ] || { echo "FAIL: tstap took $elapsed ms to end"; exit 1; }
 for _ in $(seq 1 120); do
