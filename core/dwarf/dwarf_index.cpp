@@ -764,6 +764,33 @@ std::optional<Variable> DebugInfo::globalVariable(const std::string& name, const
     return found;
 }
 
+std::vector<Label> DebugInfo::labels(const Function& function) const {
+    std::lock_guard lock(impl_->mutex);
+    std::vector<Label> out;
+    Dwarf_Die die;
+    if (!impl_->dw || !dwarf_offdie(impl_->dw, function.dieOffset, &die))
+        return out;
+    auto walk = [&](auto&& self, Dwarf_Die* scope) -> void {
+        Dwarf_Die child;
+        if (dwarf_child(scope, &child) != 0)
+            return;
+        do {
+            int tag = dwarf_tag(&child);
+            Dwarf_Addr pc = 0;
+            int line = 0;
+            const char* name = dwarf_diename(&child);
+            if (tag == DW_TAG_label && name && dwarf_lowpc(&child, &pc) == 0) {
+                dwarf_decl_line(&child, &line);
+                out.push_back({name, line, pc});
+            } else if (tag == DW_TAG_lexical_block) {
+                self(self, &child);
+            }
+        } while (dwarf_siblingof(&child, &child) == 0);
+    };
+    walk(walk, &die);
+    return out;
+}
+
 std::set<int> DebugInfo::linesWithCode(const std::string& file) const {
     std::lock_guard lock(impl_->mutex);
     std::set<int> out;

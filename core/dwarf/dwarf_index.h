@@ -38,6 +38,13 @@ struct Variable {
     std::string locationError; // "" when `location` is valid at the address asked
 };
 
+// A C label of a function: .function("f").label("name").
+struct Label {
+    std::string name;
+    int line = 0;
+    uint64_t pc = 0; // link-time address
+};
+
 // A probe-able source line: the first is_stmt address of LINE in FUNCTION.
 struct Statement {
     const Function* function = nullptr;
@@ -70,6 +77,8 @@ public:
     int returnType(const Function& function, std::string* typeName = nullptr) const;
     // Statements of `function` at `line` (0: every line of the function).
     std::vector<Statement> statements(const Function& function, int line) const;
+    // The labels of `function` that have an address (in any of its blocks).
+    std::vector<Label> labels(const Function& function) const;
     // The lines of source file `file` (as DWARF names it) that have code.
     std::set<int> linesWithCode(const std::string& file) const;
     // A global or file-static variable ("name", or "name@file.c" for the

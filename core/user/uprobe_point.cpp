@@ -70,6 +70,8 @@ Point pointOf(const ConcretePoint& p, const std::string& targetExecutable) {
             u.kind = Kind::Mark, u.spec = arg;
         else if (f == "provider")
             u.provider = arg;
+        else if (f == "label")
+            u.label = arg;
         else if (f == "return")
             u.isReturn = true;
         else if (f == "nearest")

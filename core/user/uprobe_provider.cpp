@@ -43,7 +43,7 @@ public:
         std::vector<ProbePattern> out;
         const P fn{"function", ArgKind::String}, ret{"return", ArgKind::None}, call{"call", ArgKind::None},
             inl{"inline", ArgKind::None}, stmt{"statement", ArgKind::String}, plt{"plt", ArgKind::String},
-            nearest{"nearest", ArgKind::None},
+            nearest{"nearest", ArgKind::None}, label{"label", ArgKind::String},
             mark{"mark", ArgKind::String}, prov{"provider", ArgKind::String}, lib{"library", ArgKind::String};
         for (ArgKind target : {ArgKind::String, ArgKind::Number, ArgKind::None}) {
             const P proc{"process", target};
@@ -64,6 +64,7 @@ public:
                 with({fn}, "entry of a function of " + where + " (uprobe)");
                 with({fn, call}, "entry of a function of " + where + ", not inlined copies");
                 with({fn, ret}, "return from a function of " + where + " (uretprobe; $return)");
+                with({fn, label}, "a C label in a function of " + where + " (variables in scope there)");
                 with({stmt}, "a source line of " + where + " (\"FUNC@FILE:LINE\")");
                 with({stmt, nearest}, "a source line of " + where + ", or the nearest line with code");
                 with({plt}, "a PLT entry of " + where + " (a call into a shared library)");
@@ -137,6 +138,20 @@ public:
                     k.string = u.library;
                 if (k.functor == "function" || k.functor == "statement" || k.functor == "plt" || k.functor == "mark")
                     k.string = spec;
+            }
+            if (!u.label.empty()) {
+                // One point per label the pattern names.
+                std::set<std::string> names;
+                for (const auto& [function, l] : labelsOf(pointOf(p, target_)))
+                    names.insert(l.name);
+                for (const std::string& name : names) {
+                    ConcretePoint each = p;
+                    for (ConcreteComponent& k : each.components)
+                        if (k.functor == "label")
+                            k.string = name;
+                    out.push_back(each);
+                }
+                continue;
             }
             // Several places under one name (inlined copies, a marker used
             // twice): one point per place, told apart by .site(N).
@@ -384,7 +399,8 @@ private:
 
     static std::string what(const Point& u) {
         switch (u.kind) {
-        case Kind::Function: return "function '" + u.spec + "'";
+        case Kind::Function:
+            return u.label.empty() ? "function '" + u.spec + "'" : "label '" + u.label + "' in function '" + u.spec + "'";
         case Kind::Statement: return "statement '" + u.spec + "'";
         case Kind::Plt: return "PLT entry '" + u.spec + "'";
         case Kind::Mark: return "marker '" + u.spec + "'";
@@ -438,6 +454,22 @@ private:
         return out;
     }
 
+    // The labels a point names: of the (out-of-line) functions its spec
+    // names, whose name matches its .label pattern; a line in the spec is
+    // the label's, as stap lists "f@file.c:LINE".label("L").
+    static std::vector<std::pair<const dwarf::Function*, dwarf::Label>> labelsOf(const Point& u) {
+        const Binary& b = binaryOf(u.binary());
+        FunctionSpec s = parseSpec(u.spec), byName = s;
+        byName.firstLine = byName.lastLine = 0;
+        std::vector<std::pair<const dwarf::Function*, dwarf::Label>> out;
+        for (const dwarf::Function* f : dwarfFunctions(b, u, byName))
+            if (!f->inlined)
+                for (const dwarf::Label& l : b.debug->labels(*f))
+                    if (globMatch(u.label, l.name) && (!s.firstLine || (l.line >= s.firstLine && l.line <= s.lastLine)))
+                        out.push_back({f, l});
+        return out;
+    }
+
     static std::vector<const dwarf::Function*> statementFunctions(const Binary& b, const Point& u, const FunctionSpec& s) {
         Point asFunction = u;
         asFunction.kind = Kind::Function;
@@ -461,6 +493,12 @@ private:
         switch (u.kind) {
         case Kind::Function: {
             FunctionSpec s = parseSpec(u.spec);
+            if (!u.label.empty()) {
+                // As stap names them: the function at the label's line.
+                for (const auto& [f, l] : labelsOf(u))
+                    counts[f->name + "@" + f->file + ":" + std::to_string(l.line)] = 1;
+                break;
+            }
             std::set<std::string> described;
             for (const dwarf::Function* f : dwarfFunctions(b, u, s)) {
                 counts[functionSpecOf(*f)]++;
@@ -567,6 +605,12 @@ private:
             FunctionSpec s = parseSpec(u.spec);
             if (s.anyLine)
                 return out; // not concrete
+            if (!u.label.empty()) {
+                for (const auto& [function, l] : labelsOf(u))
+                    if (l.name == u.label)
+                        out.push_back({l.pc, function, nullptr});
+                break;
+            }
             // Expanded points name functions literally (also "operator[]").
             for (const dwarf::Function* f : dwarfFunctions(b, u, s))
                 if (functionSpecOf(*f) == u.spec || (s.file.empty() && f->name == s.name))
