@@ -1,5 +1,7 @@
 #include "bpf_loader.h"
 
+#include "unwind_tables.h"
+
 #include "uprobe_multi.h"
 
 #include <bpf/bpf.h>
@@ -112,6 +114,13 @@ bool BpfLoader::load(const std::string& objectPath, int64_t target, std::string&
             if (spec.attach.kind == AttachSpec::Kind::Uprobe)
                 if (bpf_program* prog = bpf_object__find_program_by_name(object_, spec.function.c_str()))
                     bpf_program__set_expected_attach_type(prog, bpf_attach_type(kAttachUprobeMulti));
+    // User backtraces: the rules' map is as long as the files' rules.
+    UnwindTables unwind;
+    bpf_map* unwindRows = bpf_object__find_map_by_name(object_, "tap_unwind_rows");
+    if (unwindRows) {
+        unwind = buildUnwindTables(unwindFiles_);
+        bpf_map__set_max_entries(unwindRows, uint32_t(std::max<size_t>(unwind.rows.size(), 1)));
+    }
     if (bpf_object__load(object_) != 0) {
         int err = errno;
         log_ = logBuffer;
@@ -140,6 +149,13 @@ bool BpfLoader::load(const std::string& objectPath, int64_t target, std::string&
             error += " (EPERM: this kernel does not allow this kind of program)";
         error += "\n(run with -v to see the verifier log)";
         return false;
+    }
+    if (unwindRows) {
+        int rows = bpf_map__fd(unwindRows), modules = mapFd("tap_unwind_modules");
+        for (uint32_t i = 0; i < unwind.rows.size(); ++i)
+            bpf_map_update_elem(rows, &i, &unwind.rows[i], BPF_ANY);
+        for (const auto& [key, module] : unwind.modules)
+            bpf_map_update_elem(modules, &key, &module, BPF_ANY);
     }
     if (int fd = mapFd("tap_config_map"); fd >= 0) {
         struct {

@@ -33,6 +33,9 @@ public:
     BpfLoader(const BpfLoader&) = delete;
     BpfLoader& operator=(const BpfLoader&) = delete;
 
+    // The programs and libraries whose call frame rules user backtraces
+    // unwind with (before load()).
+    void setUnwindFiles(std::vector<std::string> files) { unwindFiles_ = std::move(files); }
     // Opens and loads the object. A verifier rejection is reported against
     // the script line the failing code came from; `verifierLog` keeps the log.
     bool load(const std::string& objectPath, int64_t target, std::string& error);
@@ -61,6 +64,7 @@ public:
     size_t attachedCount() const { return links_.size() + multiLinkFds_.size(); }
 
 private:
+    std::vector<std::string> unwindFiles_;
     static int onRecord(void* self, void* data, size_t size);
     int record(const char* data, size_t size);
 

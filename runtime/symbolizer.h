@@ -53,6 +53,11 @@ public:
     // libraries it needs, resolved as the dynamic linker does (the files of
     // a process that still runs are found in its map).
     void addCandidateProgram(const std::string& path);
+    // Those programs and libraries (user backtraces unwind with their rules).
+    std::vector<std::string> candidatePrograms() const {
+        std::lock_guard lock(mutex_);
+        return candidates_;
+    }
     // The process user addresses belong to when the caller has none (an end
     // probe naming ubacktrace() strings): the last one noted.
     int lastProcess() const { return lastPid_; }
@@ -85,7 +90,7 @@ private:
     const std::vector<Mapping>& mappings(int pid, uint64_t address);
     const elf::ElfBinary* binary(const std::string& path);
 
-    std::mutex mutex_;
+    mutable std::mutex mutex_;
     bool kallsymsLoaded_ = false;
     std::vector<KernelSymbol> kallsyms_; // text symbols by address
     std::map<int, std::vector<Mapping>> maps_;

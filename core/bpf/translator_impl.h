@@ -36,6 +36,7 @@ inline int roundUpPow2(int64_t v) {
 }
 
 extern const char* const kModuleBiasHelper; // tap_module_bias(), in BPF C
+extern const char* const kUserUnwinder;     // tap_unwind_user(), in BPF C
 
 inline std::string cString(const std::string& s) {
     std::string out = "\"";
@@ -114,6 +115,8 @@ private:
     std::string moduleBias(const std::string& path, SourceLoc loc, const std::string& subject);
     std::string relocationBias_; // set while reading another module's global: its load bias
     bool moduleBiasUsed_ = false; // emit tap_module_bias()
+    void noteUserUnwinder();
+    bool userUnwinderUsed_ = false; // emit tap_unwind_user()
     std::string genUserMemberPath(std::string expr, const UserTypeTable& types, int type, bool aggregate,
                                   const std::vector<TargetComponent>& components, bool addressOf);
     std::string genUserRead(const std::string& address, int64_t size, bool isSigned, SourceLoc loc,

@@ -82,41 +82,176 @@ void Translator::refuseSymbols(const CallExpr* c) {
           c->loc);
 }
 
+// User stacks are unwound with the programs' call frame information, as
+// stap unwinds them, so that code built without frame pointers (every
+// distribution library, -O2 programs) unwinds through: user space loads
+// each candidate file's .eh_frame rules into tap_unwind_rows
+// (dwarf/unwind_table.h) and indexes the files by name in
+// tap_unwind_modules. A frame in a file with no rules falls back to frame
+// pointers. Each step finds the frame's file with bpf_find_vma; the files
+// are told apart by name and size (under overlayfs a mapping's inode is the
+// layer's). Frames also get their build id, for tap_note_modules.
+const char* const kUserUnwinder = R"(struct tap_unwind_row { __u64 pc; __s32 cfa_off; __s16 rbp_off; __u8 cfa_reg; __u8 rbp_rule; };
+struct tap_unwind_module { __u32 first, count; __s64 text_delta; __u64 size; __u8 build_id[20]; };
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1); /* set by the loader */
+	__type(key, __u32);
+	__type(value, struct tap_unwind_row);
+} tap_unwind_rows SEC(".maps");
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 256);
+	__type(key, __u64); /* FNV-1a of the file name */
+	__type(value, struct tap_unwind_module);
+} tap_unwind_modules SEC(".maps");
+
+struct tap_vma_seen { __u64 start, pgoff, size, name_hash; int found; };
+
+static long tap_vma_seen_cb(struct task_struct *task, struct vm_area_struct *vma, void *data)
+{
+	struct tap_vma_seen *v = data;
+	struct file *file = BPF_CORE_READ(vma, vm_file);
+	char name[64];
+	__u64 h = 14695981039346656037ULL;
+	if (!file)
+		return 0;
+	v->start = BPF_CORE_READ(vma, vm_start);
+	v->pgoff = BPF_CORE_READ(vma, vm_pgoff);
+	v->size = BPF_CORE_READ(file, f_inode, i_size);
+	if (bpf_probe_read_kernel_str(name, sizeof name, BPF_CORE_READ(file, f_path.dentry, d_name.name)) <= 0)
+		return 0;
+	for (int i = 0; i < (int)sizeof name; i++) {
+		if (!name[i])
+			break;
+		h = (h ^ (unsigned char)name[i]) * 1099511628211ULL;
+	}
+	v->name_hash = h;
+	v->found = 1;
+	return 0;
+}
+
+struct tap_unwind_state { struct tap_frame *f; __u64 ip, sp, bp; __u32 count; };
+
+static long tap_unwind_step(__u32 i, void *data)
+{
+	struct tap_unwind_state *s = data;
+	struct tap_frame *f = s->f;
+	struct tap_vma_seen v = {};
+	__u64 ra = 0, cfa, bp;
+	if (i >= TAP_MAXBACKTRACE)
+		return 1;
+	f->stack[i] = s->ip;
+	s->count = i + 1;
+	bpf_find_vma(bpf_get_current_task_btf(), s->ip, tap_vma_seen_cb, &v, 0);
+	struct tap_unwind_module *m = v.found ? bpf_map_lookup_elem(&tap_unwind_modules, &v.name_hash) : 0;
+	__u64 offset = s->ip - v.start + (v.pgoff << 12);
+	if (v.found) {
+		f->stack_ids[i].status = BPF_STACK_BUILD_ID_IP;
+		f->stack_ids[i].ip = s->ip;
+	}
+	if (m && m->size == v.size) {
+		/* The return address of an outer frame is after its call: look
+		 * the call up, which may be the last instruction of a function. */
+		__u64 pc = offset + m->text_delta - (i ? 1 : 0);
+		__u32 lo = m->first, hi = m->first + m->count;
+		f->stack_ids[i].status = BPF_STACK_BUILD_ID_VALID;
+		f->stack_ids[i].offset = offset;
+		__builtin_memcpy(f->stack_ids[i].build_id, m->build_id, 20);
+		for (int k = 0; k < 32 && lo + 1 < hi; k++) {
+			__u32 mid = lo + (hi - lo) / 2;
+			struct tap_unwind_row *r = bpf_map_lookup_elem(&tap_unwind_rows, &mid);
+			if (!r)
+				return 1;
+			if (r->pc <= pc)
+				lo = mid;
+			else
+				hi = mid;
+		}
+		struct tap_unwind_row *r = bpf_map_lookup_elem(&tap_unwind_rows, &lo);
+		if (!r || r->pc > pc || !r->cfa_reg)
+			return 1; /* the outermost frame (_start), or code no rule covers */
+		cfa = (r->cfa_reg == 1 ? s->sp : s->bp) + (__s64)r->cfa_off;
+		if (bpf_probe_read_user(&ra, 8, (void *)(cfa - 8)))
+			return 1;
+		if (r->rbp_rule == 1) {
+			if (bpf_probe_read_user(&bp, 8, (void *)(cfa + (__s64)r->rbp_off)))
+				return 1;
+			s->bp = bp;
+		}
+		s->sp = cfa;
+	} else {
+		if (!s->bp || bpf_probe_read_user(&ra, 8, (void *)(s->bp + 8)) ||
+		    bpf_probe_read_user(&bp, 8, (void *)s->bp))
+			return 1;
+		s->sp = s->bp + 16;
+		s->bp = bp;
+	}
+	if (!ra)
+		return 1;
+	s->ip = ra;
+	return 0;
+}
+
+/* The current task's user stack into f->stack (and f->stack_ids): its
+ * number of addresses. The registers are those it entered the kernel with. */
+static __noinline __s64 tap_unwind_user(struct tap_frame *f)
+{
+	struct pt_regs *regs = (struct pt_regs *)bpf_task_pt_regs(bpf_get_current_task_btf());
+	struct tap_unwind_state s = {};
+	if (!f || !regs)
+		return 0;
+	s.f = f;
+	s.ip = BPF_CORE_READ(regs, ip);
+	s.sp = BPF_CORE_READ(regs, sp);
+	s.bp = BPF_CORE_READ(regs, bp);
+	for (int i = 0; i < TAP_MAXBACKTRACE; i++)
+		f->stack_ids[i].status = BPF_STACK_BUILD_ID_EMPTY;
+	bpf_loop(TAP_MAXBACKTRACE, tap_unwind_step, &s, 0);
+	return s.count;
+}
+
+)";
+
+void Translator::noteUserUnwinder() {
+    if (userUnwinderUsed_)
+        return;
+    userUnwinderUsed_ = true;
+    kernel::Btf* btf = kernel::Btf::vmlinux();
+    auto typeOf = [&](const char* name) {
+        int32_t id = btf ? btf->findType(name) : 0;
+        if (id <= 0)
+            error(std::string("user backtraces need the kernel's ") + name + " type (BTF)", {});
+        return btf->strip(id);
+    };
+    noteKernelMember(taskStructType(), "tgid");
+    for (const char* member : {"vm_start", "vm_pgoff", "vm_file"})
+        noteKernelMember(typeOf("struct vm_area_struct"), member);
+    noteKernelMember(typeOf("struct file"), "f_inode");
+    noteKernelMember(typeOf("struct file"), "f_path");
+    noteKernelMember(typeOf("struct inode"), "i_size");
+    noteKernelMember(typeOf("struct path"), "dentry");
+    noteKernelMember(typeOf("struct dentry"), "d_name");
+    noteKernelMember(typeOf("struct qstr"), "name");
+    for (const char* member : {"ip", "sp", "bp"})
+        noteKernelMember(typeOf("struct pt_regs"), member);
+}
+
 // Fills f->stack once per hit (kernel or user stack, f->stack_kind); the
-// number of addresses. At a uprobe where the return address is still on top
-// of the stack (a function's entry, before its frame is made),
-// frame-pointer unwinding would skip the caller: it is put in from the
-// stack. User stacks also send where their files are mapped
+// number of addresses. Kernel stacks come from bpf_get_stack; user stacks
+// from tap_unwind_user, which also sends where their files are mapped
 // (tap_note_modules), so that user space can name them later.
-std::string Translator::genStackCapture(bool user, SourceLoc loc) {
+std::string Translator::genStackCapture(bool user, SourceLoc) {
     stackUsed_ = true;
     noteProcesses_ |= user;
-    const AttachSpec& a = currentAttach_;
-    bool entryFixup = user && a.kind == AttachSpec::Kind::Uprobe && !a.isReturn && a.frameRegister == "sp" &&
-                      ctx_.kind != CodeContext::Kind::Function;
-    std::string from = entryFixup ? "1" : "0", kind = user ? "2" : "1";
-    auto capture = [&](const std::string& array, const std::string& flags) {
-        return "bpf_get_stack(ctx, &f->" + array + "[" + from + "], sizeof(f->" + array + ") - " + from +
-               " * sizeof(f->" + array + "[0]), " + flags + ")";
-    };
-    std::string code = "({ if (f->stack_kind != " + kind + ") { __s64 __n = " +
-                       capture("stack", user ? "BPF_F_USER_STACK" : "0") +
-                       "; __n = __n < 0 ? 0 : (__s64)((__u64)__n / 8); ";
-    if (entryFixup) {
-        // [0] = ip, [1] = the return address, then the rest as unwound.
-        std::string returnAddress = "(" + userRegister("sp", loc) + " + " + std::to_string(a.frameOffset - 8) + "ULL)";
-        code += "if (__n > 0) { __u64 __ret = 0; f->stack[0] = f->stack[1]; bpf_probe_read_user(&__ret, 8, (void *)" +
-                returnAddress + "); if (__ret) { f->stack[1] = __ret; __n += 1; } else __n = 1; } ";
-    }
     if (user) {
-        code += "long __ids = " + capture("stack_ids", "BPF_F_USER_STACK | BPF_F_USER_BUILD_ID") + "; ";
-        if (entryFixup)
-            code += "f->stack_ids[0] = f->stack_ids[1]; f->stack_ids[1].status = BPF_STACK_BUILD_ID_EMPTY; ";
-        // bpf_get_stack zeroes what it does not fill: entries past the
-        // unwound ones are empty.
-        code += "tap_note_modules(f->stack, f->stack_ids, __ids < 0 ? 0 : __n); ";
+        noteUserUnwinder();
+        return "({ if (f->stack_kind != 2) { __s64 __n = tap_unwind_user(f); "
+               "tap_note_modules(f->stack, f->stack_ids, __n); f->stack_count = __n; f->stack_kind = 2; } "
+               "f->stack_count; })";
     }
-    return code + "f->stack_count = __n; f->stack_kind = " + kind + "; } f->stack_count; })";
+    return "({ if (f->stack_kind != 1) { __s64 __n = bpf_get_stack(ctx, f->stack, sizeof(f->stack), 0); "
+           "f->stack_count = __n < 0 ? 0 : (__s64)((__u64)__n / 8); f->stack_kind = 1; } f->stack_count; })";
 }
 
 // backtrace(), ubacktrace(): "0x1 0x2 " ; callers(n), ucallers(n): the first
