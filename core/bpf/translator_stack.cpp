@@ -169,12 +169,17 @@ static long tap_unwind_step(__u32 i, void *data)
 				hi = mid;
 		}
 		struct tap_unwind_row *r = bpf_map_lookup_elem(&tap_unwind_rows, &lo);
-		if (!r || r->pc > pc || !r->cfa_reg)
+		if (!r)
+			return 1;
+		if (r->pc <= pc && r->cfa_reg)
+			cfa = (r->cfa_reg == 1 ? s->sp : s->bp) + (__s64)r->cfa_off;
+		else if (i == 0)
+			cfa = s->sp + 8; /* a PLT stub (its rule is an expression): probed where it was called */
+		else
 			return 1; /* the outermost frame (_start), or code no rule covers */
-		cfa = (r->cfa_reg == 1 ? s->sp : s->bp) + (__s64)r->cfa_off;
 		if (bpf_probe_read_user(&ra, 8, (void *)(cfa - 8)))
 			return 1;
-		if (r->rbp_rule == 1) {
+		if (r->pc <= pc && r->cfa_reg && r->rbp_rule == 1) {
 			if (bpf_probe_read_user(&bp, 8, (void *)(cfa + (__s64)r->rbp_off)))
 				return 1;
 			s->bp = bp;
