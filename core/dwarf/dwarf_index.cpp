@@ -474,9 +474,30 @@ bool codeEntry(Dwarf_Die* die, Dwarf_Addr& entry) {
     return false;
 }
 
+// The DIE a definition or an inlined copy stands for: its declaration
+// (DW_AT_specification) or abstract origin, followed to the end.
+uint64_t declarationOf(Dwarf_Die* die) {
+    Dwarf_Die at = *die, next;
+    for (int hops = 0; hops < 4; ++hops) {
+        Dwarf_Attribute attr;
+        if ((dwarf_attr(&at, DW_AT_specification, &attr) || dwarf_attr(&at, DW_AT_abstract_origin, &attr)) &&
+            dwarf_formref_die(&attr, &next))
+            at = next;
+        else
+            break;
+    }
+    return dwarf_dieoffset(&at);
+}
+
 // One walk over a compile unit's tree: functions with code, and the inlined
-// copies inside them (nested ones too). Types and variables are not entered.
+// copies inside them (nested ones too), with their C++ scopes. Types and
+// variables are not entered.
 void indexUnit(Dwarf_Die* cudie, bool optimized, std::vector<Function>& functions) {
+    size_t firstOfUnit = functions.size();
+    // Where each function DIE inside a namespace or class is declared: a
+    // member function defined outside its class takes its class's scope.
+    std::unordered_map<uint64_t, std::vector<std::string>> scopeOf;
+    std::vector<std::string> scope;
     auto describe = [](Dwarf_Die* die, Function& f) {
         f.name = attrString(die, DW_AT_name);
         const char* file = dwarf_decl_file(die);
@@ -497,6 +518,8 @@ void indexUnit(Dwarf_Die* cudie, bool optimized, std::vector<Function>& function
             switch (dwarf_tag(&die)) {
             case DW_TAG_subprogram: {
                 Dwarf_Addr low = 0;
+                if (!scope.empty())
+                    scopeOf.emplace(dwarf_dieoffset(&die), scope);
                 if (codeEntry(&die, low)) {
                     Function f;
                     describe(&die, f);
@@ -537,17 +560,39 @@ void indexUnit(Dwarf_Die* cudie, bool optimized, std::vector<Function>& function
                 break;
             }
             case DW_TAG_lexical_block:
-            case DW_TAG_namespace:
-            case DW_TAG_structure_type:
-            case DW_TAG_class_type:
                 self(self, &die, frame);
                 break;
+            case DW_TAG_namespace:
+            case DW_TAG_structure_type:
+            case DW_TAG_class_type: {
+                // Anonymous namespaces and classes (lambdas) are no scope a
+                // pattern can name: their functions count as the outer one's.
+                std::string name = attrString(&die, DW_AT_name);
+                if (!name.empty())
+                    scope.push_back(name);
+                self(self, &die, frame);
+                if (!name.empty())
+                    scope.pop_back();
+                break;
+            }
             default:
                 break;
             }
         } while (dwarf_siblingof(&die, &die) == 0);
     };
     walk(walk, cudie, 0);
+    if (scopeOf.empty())
+        return; // C, or C++ with everything global
+    for (size_t i = firstOfUnit; i < functions.size(); ++i) {
+        Dwarf_Die die;
+        if (!dwarf_offdie(dwarf_cu_getdwarf(cudie->cu), functions[i].dieOffset, &die))
+            continue;
+        auto known = scopeOf.find(declarationOf(&die));
+        if (known == scopeOf.end())
+            known = scopeOf.find(functions[i].dieOffset);
+        if (known != scopeOf.end())
+            functions[i].scope = known->second;
+    }
 }
 
 // Calls visit(cudie, die) for each top-level DIE of every compile unit

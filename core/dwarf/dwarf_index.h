@@ -19,6 +19,9 @@ namespace tap::dwarf {
 
 struct Function {
     std::string name;
+    // The C++ namespaces and classes it is declared in, outermost first
+    // ({"tap", "Lexer"}); empty at the global scope and in C.
+    std::vector<std::string> scope;
     std::string file; // declaring source file as DWARF names it
     int line = 0;
     uint64_t lowPc = 0;   // link-time entry address

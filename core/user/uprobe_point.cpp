@@ -90,6 +90,21 @@ FunctionSpec parseSpec(const std::string& spec) {
     FunctionSpec s;
     size_t at = spec.find('@');
     s.name = spec.substr(0, at);
+    if (s.name.rfind("::", 0) == 0) {
+        s.globalScope = true;
+        s.name.erase(0, 2);
+    }
+    // Scopes end at "::" outside template arguments ("vector<a::b>::size").
+    int depth = 0;
+    for (size_t i = 0; i + 1 < s.name.size(); ++i) {
+        char c = s.name[i];
+        depth += c == '<' ? 1 : c == '>' ? -1 : 0;
+        if (depth == 0 && c == ':' && s.name[i + 1] == ':' && s.name.compare(0, 8, "operator") != 0) {
+            s.scope.push_back(s.name.substr(0, i));
+            s.name.erase(0, i + 2);
+            i = size_t(-1);
+        }
+    }
     if (at == std::string::npos) return s;
     std::string rest = spec.substr(at + 1);
     size_t colon = rest.rfind(':');
@@ -112,8 +127,25 @@ bool globMatch(const std::string& pattern, const std::string& text) {
     return fnmatch(pattern.c_str(), text.c_str(), 0) == 0;
 }
 
-std::string functionSpecOf(const dwarf::Function& f) {
-    return f.file.empty() ? f.name : f.name + "@" + f.file + ":" + std::to_string(f.line);
+// Innermost first; one "*" past the function's outermost scope matches the
+// global scope (stap lists "*::area" as "::area" too).
+bool scopeMatches(const FunctionSpec& spec, const dwarf::Function& f) {
+    if ((spec.globalScope && f.scope.size() != spec.scope.size()) || spec.scope.size() > f.scope.size() + 1)
+        return false;
+    for (size_t k = 1; k <= spec.scope.size(); ++k) {
+        const std::string& part = spec.scope[spec.scope.size() - k];
+        if (k > f.scope.size() ? part != "*" : !globMatch(part, f.scope[f.scope.size() - k]))
+            return false;
+    }
+    return true;
+}
+
+std::string functionSpecOf(const dwarf::Function& f, const FunctionSpec& pattern) {
+    std::string name = pattern.globalScope || pattern.scope.size() > f.scope.size() ? "::" : "";
+    for (size_t k = f.scope.size() - std::min(pattern.scope.size(), f.scope.size()); k < f.scope.size(); ++k)
+        name += f.scope[k] + "::";
+    name += f.name;
+    return f.file.empty() ? name : name + "@" + f.file + ":" + std::to_string(f.line);
 }
 
 const UserTypeTable& Binary::debugTypes() const {

@@ -33,16 +33,23 @@ struct Point {
 Point pointOf(const ConcretePoint& p, const std::string& targetExecutable);
 
 // "NAME[@FILE[:LINE[-LINE2]]]" (LINE may be "*").
+// "[::][SCOPE::]...NAME[@FILE[:LINE[-LINE2]]]" (LINE may be "*"): C++
+// scopes match a function's namespaces and classes innermost first (as
+// stap: "Lexer::next" is also tap::Lexer's); a leading "::" asks for the
+// global scope.
 struct FunctionSpec {
     std::string name, file;
+    std::vector<std::string> scope; // outermost first, each a wildcard
+    bool globalScope = false;
     int firstLine = 0, lastLine = 0; // 0: any
     bool anyLine = false;
 };
 FunctionSpec parseSpec(const std::string& spec);
-
+bool scopeMatches(const FunctionSpec& spec, const dwarf::Function& f);
 bool globMatch(const std::string& pattern, const std::string& text);
-// "add@tests/workload/tap_uprog.c:34", as stap names an expanded function.
-std::string functionSpecOf(const dwarf::Function& f);
+// "add@tests/workload/tap_uprog.c:34", as stap names an expanded function;
+// with as much of its scope as `pattern` names ("Lexer::next@...").
+std::string functionSpecOf(const dwarf::Function& f, const FunctionSpec& pattern = {});
 
 // A program's or library's ELF and DWARF, opened once per process (the
 // translator keeps pointers into them).

@@ -423,7 +423,8 @@ private:
                 candidates.push_back(&f);
         for (const dwarf::Function* candidate : candidates) {
             const dwarf::Function& f = *candidate;
-            if ((!literal && !globMatch(s.name, f.name)) || !dwarf::sourceFileMatches(s.file, f.file))
+            if ((!literal && !globMatch(s.name, f.name)) || !dwarf::sourceFileMatches(s.file, f.file) ||
+                !scopeMatches(s, f))
                 continue;
             if (s.firstLine && (f.line < s.firstLine || f.line > s.lastLine))
                 continue;
@@ -501,19 +502,19 @@ private:
             }
             std::set<std::string> described;
             for (const dwarf::Function* f : dwarfFunctions(b, u, s)) {
-                counts[functionSpecOf(*f)]++;
+                counts[functionSpecOf(*f, s)]++;
                 described.insert(f->name);
             }
             // ELF symbols DWARF does not name: the DWARF function at the same
             // address when there is one (libc's malloc is __libc_malloc), as
             // stap lists them; else the bare symbol.
-            if (s.file.empty() && !u.isInline)
+            if (s.file.empty() && !u.isInline && s.scope.empty() && !s.globalScope)
                 for (const elf::Symbol& sym : b.elf->functions()) {
                     if (described.count(sym.name) || !globMatch(s.name, sym.name))
                         continue;
                     const dwarf::Function* f = b.debug ? b.debug->functionStartingAt(sym.address) : nullptr;
-                    if (f && !described.count(f->name)) {
-                        counts[functionSpecOf(*f)]++;
+                    if (f && !described.count(f->name) && scopeMatches(s, *f)) {
+                        counts[functionSpecOf(*f, s)]++;
                         described.insert(f->name);
                     } else if (!f) {
                         counts[sym.name] = 1;
@@ -613,7 +614,7 @@ private:
             }
             // Expanded points name functions literally (also "operator[]").
             for (const dwarf::Function* f : dwarfFunctions(b, u, s))
-                if (functionSpecOf(*f) == u.spec || (s.file.empty() && f->name == s.name))
+                if (functionSpecOf(*f, s) == u.spec || (s.file.empty() && f->name == s.name))
                     out.push_back({u.isReturn ? f->lowPc : f->probePc, f, nullptr});
             if (out.empty() && s.file.empty())
                 if (const elf::Symbol* sym = b.elf->function(s.name))
