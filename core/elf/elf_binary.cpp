@@ -747,8 +747,10 @@ std::string resolveExecutable(const std::string& name) {
     if (name.empty())
         return {};
     if (name.find('/') != std::string::npos) {
+        // A path may also name a shared library (mode 644): its code runs
+        // in every process that maps it (stapprobes).
         fs::path p = fs::absolute(name, ec);
-        return usable(p) ? canonicalPath(p) : std::string();
+        return usable(p) || (fs::is_regular_file(p, ec) && readIdentity(p)) ? canonicalPath(p) : std::string();
     }
     const char* path = std::getenv("PATH");
     for (const std::string& dir : splitPathList(path ? path : "/usr/local/bin:/usr/bin:/bin")) {
