@@ -1,5 +1,6 @@
 #include "unwind_tables.h"
 
+#include "bpf/translation.h"
 #include "elf/elf_binary.h"
 
 #include <sys/stat.h>
@@ -9,17 +10,10 @@
 
 namespace tap::rt {
 
-uint64_t fileNameHash(const std::string& path) {
-    uint64_t h = 14695981039346656037ULL;
-    for (unsigned char c : path.substr(path.rfind('/') + 1).substr(0, 63))
-        h = (h ^ c) * 1099511628211ULL;
-    return h;
-}
-
 UnwindTables buildUnwindTables(const std::vector<std::string>& files) {
     UnwindTables tables;
     for (const std::string& path : files) {
-        uint64_t key = fileNameHash(path);
+        uint64_t key = bpf::mappedFileNameHash(path);
         struct stat st;
         std::string error;
         if (stat(path.c_str(), &st) != 0 ||

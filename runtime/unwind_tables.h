@@ -21,15 +21,11 @@ static_assert(sizeof(UnwindModule) == 48, "the layout of struct tap_unwind_modul
 
 struct UnwindTables {
     std::vector<dwarf::UnwindRow> rows;
-    std::vector<std::pair<uint64_t, UnwindModule>> modules; // by fileNameHash
+    std::vector<std::pair<uint64_t, UnwindModule>> modules; // by bpf::mappedFileNameHash
 };
 
 // Files that cannot be read or have no usable .eh_frame are left out (their
 // frames are unwound through frame pointers).
 UnwindTables buildUnwindTables(const std::vector<std::string>& files);
-
-// FNV-1a of a file's name (its last path component), as the BPF side
-// hashes a mapping's dentry name.
-uint64_t fileNameHash(const std::string& path);
 
 } // namespace tap::rt

@@ -99,6 +99,10 @@ struct ProgramSpec {
     std::string pointText;
 };
 
+// FNV-1a of a file's name (its last path component, at most 63 bytes), as
+// the generated BPF hashes a mapping's file name (tap_file_name_hash).
+uint64_t mappedFileNameHash(const std::string& path);
+
 struct Translation {
     std::string source;
     std::vector<ProgramSpec> programs;

@@ -2144,11 +2144,18 @@ void Translator::run() {
         << "\tstruct { struct tap_rec_head h; char text[TAP_STRLEN]; } *r = bpf_ringbuf_reserve(&tap_events, sizeof(*r), 0);\n"
         << "\tif (!r) { tap_count_drop(); return; }\n\tr->h.kind = TAP_REC_ERROR; r->h.id = id;\n"
         << "\tbpf_probe_read_kernel_str(r->text, TAP_STRLEN, text);\n\tbpf_ringbuf_submit(r, 0);\n}\n\n";
-    src << rodata_.str() << "\n" << (moduleBiasUsed_ ? kModuleBiasHelper : "") << (userUnwinderUsed_ ? kUserUnwinder : "") << probeTables() << funcs_.str() << progs_.str() << "char LICENSE[] SEC(\"license\") = \"GPL\";\n";
+    src << rodata_.str() << "\n" << (mappingHelpersUsed_ ? kFileNameHash : "") << (moduleBiasUsed_ ? kModuleBiasHelper : "") << (userUnwinderUsed_ ? kUserUnwinder : "") << probeTables() << funcs_.str() << progs_.str() << "char LICENSE[] SEC(\"license\") = \"GPL\";\n";
     out_.source = src.str();
 }
 
 } // namespace detail
+
+uint64_t mappedFileNameHash(const std::string& path) {
+    uint64_t h = 14695981039346656037ULL;
+    for (unsigned char c : path.substr(path.rfind('/') + 1).substr(0, 63))
+        h = (h ^ c) * 1099511628211ULL;
+    return h;
+}
 
 bool translate(const Program& program, const TranslateOptions& options, DiagnosticSink& diags,
                Translation& out) {

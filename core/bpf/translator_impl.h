@@ -35,6 +35,7 @@ inline int roundUpPow2(int64_t v) {
     return p;
 }
 
+extern const char* const kFileNameHash;     // tap_file_name_hash(), in BPF C
 extern const char* const kModuleBiasHelper; // tap_module_bias(), in BPF C
 extern const char* const kUserUnwinder;     // tap_unwind_user(), in BPF C
 
@@ -116,6 +117,8 @@ private:
     std::string relocationBias_; // set while reading another module's global: its load bias
     bool moduleBiasUsed_ = false; // emit tap_module_bias()
     void noteUserUnwinder();
+    void noteMappingTypes(const std::string& purpose, SourceLoc loc);
+    bool mappingHelpersUsed_ = false; // emit tap_file_name_hash()
     bool userUnwinderUsed_ = false; // emit tap_unwind_user()
     std::string genUserMemberPath(std::string expr, const UserTypeTable& types, int type, bool aggregate,
                                   const std::vector<TargetComponent>& components, bool addressOf);

@@ -88,9 +88,9 @@ void Translator::refuseSymbols(const CallExpr* c) {
 // each candidate file's .eh_frame rules into tap_unwind_rows
 // (dwarf/unwind_table.h) and indexes the files by name in
 // tap_unwind_modules. A frame in a file with no rules falls back to frame
-// pointers. Each step finds the frame's file with bpf_find_vma; the files
-// are told apart by name and size (under overlayfs a mapping's inode is the
-// layer's). Frames also get their build id, for tap_note_modules.
+// pointers. Each step finds the frame's file with bpf_find_vma (files told
+// apart by name and size, kFileNameHash). Frames also get their build id,
+// for tap_note_modules.
 const char* const kUserUnwinder = R"(struct tap_unwind_row { __u64 pc; __s32 cfa_off; __s16 rbp_off; __u8 cfa_reg; __u8 rbp_rule; };
 struct tap_unwind_module { __u32 first, count; __s64 text_delta; __u64 size; __u8 build_id[20]; };
 struct {
@@ -112,22 +112,13 @@ static long tap_vma_seen_cb(struct task_struct *task, struct vm_area_struct *vma
 {
 	struct tap_vma_seen *v = data;
 	struct file *file = BPF_CORE_READ(vma, vm_file);
-	char name[64];
-	__u64 h = 14695981039346656037ULL;
 	if (!file)
 		return 0;
 	v->start = BPF_CORE_READ(vma, vm_start);
 	v->pgoff = BPF_CORE_READ(vma, vm_pgoff);
 	v->size = BPF_CORE_READ(file, f_inode, i_size);
-	if (bpf_probe_read_kernel_str(name, sizeof name, BPF_CORE_READ(file, f_path.dentry, d_name.name)) <= 0)
-		return 0;
-	for (int i = 0; i < (int)sizeof name; i++) {
-		if (!name[i])
-			break;
-		h = (h ^ (unsigned char)name[i]) * 1099511628211ULL;
-	}
-	v->name_hash = h;
-	v->found = 1;
+	v->name_hash = tap_file_name_hash(file);
+	v->found = v->name_hash != 0;
 	return 0;
 }
 
@@ -222,24 +213,7 @@ void Translator::noteUserUnwinder() {
     if (userUnwinderUsed_)
         return;
     userUnwinderUsed_ = true;
-    kernel::Btf* btf = kernel::Btf::vmlinux();
-    auto typeOf = [&](const char* name) {
-        int32_t id = btf ? btf->findType(name) : 0;
-        if (id <= 0)
-            error(std::string("user backtraces need the kernel's ") + name + " type (BTF)", {});
-        return btf->strip(id);
-    };
-    noteKernelMember(taskStructType(), "tgid");
-    for (const char* member : {"vm_start", "vm_pgoff", "vm_file"})
-        noteKernelMember(typeOf("struct vm_area_struct"), member);
-    noteKernelMember(typeOf("struct file"), "f_inode");
-    noteKernelMember(typeOf("struct file"), "f_path");
-    noteKernelMember(typeOf("struct inode"), "i_size");
-    noteKernelMember(typeOf("struct path"), "dentry");
-    noteKernelMember(typeOf("struct dentry"), "d_name");
-    noteKernelMember(typeOf("struct qstr"), "name");
-    for (const char* member : {"ip", "sp", "bp"})
-        noteKernelMember(typeOf("struct pt_regs"), member);
+    noteMappingTypes("a user backtrace", {});
 }
 
 // Fills f->stack once per hit (kernel or user stack, f->stack_kind); the

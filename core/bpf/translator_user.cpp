@@ -33,10 +33,27 @@ std::string Translator::genUserRead(const std::string& address, int64_t size, bo
            fail("user memory read fault at 0x%llx [man error::fault]", loc, subject, addr) + " " + cast + value + "; })";
 }
 
+// Mapped files are told apart by name and size rather than inode: under
+// overlayfs a mapping's file is the layer's, whose inode stat() does not
+// show. The name's hash is bpf::mappedFileNameHash() in user space.
+const char* const kFileNameHash = R"(static __always_inline __u64 tap_file_name_hash(struct file *file)
+{
+	char name[64];
+	__u64 h = 14695981039346656037ULL;
+	if (bpf_probe_read_kernel_str(name, sizeof name, BPF_CORE_READ(file, f_path.dentry, d_name.name)) <= 0)
+		return 0;
+	for (int i = 0; i < (int)sizeof name; i++) {
+		if (!name[i])
+			break;
+		h = (h ^ (unsigned char)name[i]) * 1099511628211ULL;
+	}
+	return h;
+}
+
+)";
+
 // The BPF side of moduleBias(): walks the task's mappings for the one at
-// file offset 0 of a file with this name and size. Files are matched by
-// name and size rather than inode because under overlayfs a mapping's file
-// is the layer's, whose inode stat() does not show.
+// file offset 0 of the file.
 const char* const kModuleBiasHelper = R"(struct bpf_iter_task_vma { __u64 __opaque[1]; } __attribute__((aligned(8)));
 extern int bpf_iter_task_vma_new(struct bpf_iter_task_vma *it, struct task_struct *task, __u64 addr) __ksym __weak;
 extern struct vm_area_struct *bpf_iter_task_vma_next(struct bpf_iter_task_vma *it) __ksym __weak;
@@ -44,11 +61,10 @@ extern void bpf_iter_task_vma_destroy(struct bpf_iter_task_vma *it) __ksym __wea
 
 /* The load bias of a file in the current process, -1 when it is not mapped,
    -2 when the kernel cannot iterate mappings (before Linux 6.7). */
-static __noinline __s64 tap_module_bias(const char *name, __u64 size, __u64 first_address)
+static __noinline __s64 tap_module_bias(__u64 name_hash, __u64 size, __u64 first_address)
 {
 	struct bpf_iter_task_vma it;
 	struct vm_area_struct *vma;
-	char seen[64];
 	__s64 bias = -1;
 	if (!bpf_iter_task_vma_new)
 		return -2;
@@ -57,14 +73,7 @@ static __noinline __s64 tap_module_bias(const char *name, __u64 size, __u64 firs
 		struct file *file = BPF_CORE_READ(vma, vm_file);
 		if (!file || BPF_CORE_READ(vma, vm_pgoff) != 0 || BPF_CORE_READ(file, f_inode, i_size) != size)
 			continue;
-		if (bpf_probe_read_kernel_str(seen, sizeof seen, BPF_CORE_READ(file, f_path.dentry, d_name.name)) <= 0)
-			continue;
-		int same = 1;
-		for (int i = 0; i < (int)sizeof seen; i++) {
-			if (seen[i] != name[i]) { same = 0; break; }
-			if (!seen[i]) break;
-		}
-		if (same) {
+		if (tap_file_name_hash(file) == name_hash) {
 			bias = (__s64)(BPF_CORE_READ(vma, vm_start) - first_address);
 			break;
 		}
@@ -83,35 +92,39 @@ std::string Translator::moduleBias(const std::string& path, SourceLoc loc, const
     if (!first || stat(path.c_str(), &st) != 0)
         error("cannot find where '" + path + "' is loaded: " + (problem.empty() ? "it has no segment at offset 0" : problem),
               loc);
-    kernel::Btf* btf = kernel::Btf::vmlinux();
-    auto typeOf = [&](const char* name) {
-        int32_t id = btf ? btf->findType(name) : 0;
-        if (id <= 0)
-            error(std::string("reading another library's globals needs the kernel's ") + name + " type (BTF)", loc);
-        return btf->strip(id);
-    };
-    // The iterator's kfunc takes a struct task_struct *, which libbpf
-    // matches against the kernel's only when it is defined, not declared.
-    noteKernelMember(taskStructType(), "tgid");
-    noteKernelMember(typeOf("struct vm_area_struct"), "vm_start");
-    noteKernelMember(typeOf("struct vm_area_struct"), "vm_pgoff");
-    noteKernelMember(typeOf("struct vm_area_struct"), "vm_file");
-    noteKernelMember(typeOf("struct file"), "f_inode");
-    noteKernelMember(typeOf("struct file"), "f_path");
-    noteKernelMember(typeOf("struct inode"), "i_size");
-    noteKernelMember(typeOf("struct path"), "dentry");
-    noteKernelMember(typeOf("struct dentry"), "d_name");
-    noteKernelMember(typeOf("struct qstr"), "name");
+    noteMappingTypes("reading another library's globals", loc);
     moduleBiasUsed_ = true;
     std::string name = path.substr(path.rfind('/') + 1);
-    if (name.size() >= 64)
-        error("cannot find where '" + path + "' is loaded: its name is longer than 63 bytes", loc);
     std::string bias = tempL();
-    return "({ " + bias + " = tap_module_bias(" + cString(name) + ", " + std::to_string(st.st_size) + "ULL, " +
+    return "({ " + bias + " = tap_module_bias(" + std::to_string(mappedFileNameHash(path)) + "ULL, " +
+           std::to_string(st.st_size) + "ULL, " +
            std::to_string(*first) + "ULL); if (" + bias + " == -2) " +
            fail("this kernel cannot look up where a library is loaded (it needs Linux 6.7 or later)", loc, subject) +
            " if (" + bias + " == -1) " + fail("'" + name + "' is not loaded in this process", loc, subject) + " " +
            bias + "; })";
+}
+
+// The kernel types the mapping helpers read (kFileNameHash and its users).
+void Translator::noteMappingTypes(const std::string& purpose, SourceLoc loc) {
+    kernel::Btf* btf = kernel::Btf::vmlinux();
+    auto note = [&](const char* type, std::initializer_list<const char*> members) {
+        int32_t id = btf ? btf->findType(type) : 0;
+        if (id <= 0)
+            error(purpose + " needs the kernel's " + type + " type (BTF)", loc);
+        for (const char* member : members)
+            noteKernelMember(btf->strip(id), member);
+    };
+    // The helpers' kfuncs take a struct task_struct *, which libbpf
+    // matches against the kernel's only when it is defined, not declared.
+    noteKernelMember(taskStructType(), "tgid");
+    note("struct vm_area_struct", {"vm_start", "vm_pgoff", "vm_file"});
+    note("struct file", {"f_inode", "f_path"});
+    note("struct inode", {"i_size"});
+    note("struct path", {"dentry"});
+    note("struct dentry", {"d_name"});
+    note("struct qstr", {"name"});
+    note("struct pt_regs", {"ip", "sp", "bp"});
+    mappingHelpersUsed_ = true;
 }
 
 // A DWARF-described variable (or an SDT marker argument) at a uprobe.

@@ -474,6 +474,23 @@ bool codeEntry(Dwarf_Die* die, Dwarf_Addr& entry) {
     return false;
 }
 
+// Calls visit(child) for each child of `scope` and, depth first, of the
+// lexical blocks inside it that `enter` accepts.
+template <typename Enter, typename Visit>
+void forEachInBlocks(Dwarf_Die* scope, Enter&& enter, Visit&& visit) {
+    Dwarf_Die child;
+    if (dwarf_child(scope, &child) != 0)
+        return;
+    do {
+        if (dwarf_tag(&child) == DW_TAG_lexical_block) {
+            if (enter(&child))
+                forEachInBlocks(&child, enter, visit);
+        } else {
+            visit(&child);
+        }
+    } while (dwarf_siblingof(&child, &child) == 0);
+}
+
 // The DIE a definition or an inlined copy stands for: its declaration
 // (DW_AT_specification) or abstract origin, followed to the end.
 uint64_t declarationOf(Dwarf_Die* die) {
@@ -721,21 +738,15 @@ std::vector<Variable> DebugInfo::variables(const Function& function, uint64_t pc
     }
     std::vector<Variable> locals;
     // Parameters and locals of the function, and of the blocks containing pc.
-    auto walk = [&](auto&& self, Dwarf_Die* scope) -> void {
-        Dwarf_Die child;
-        if (dwarf_child(scope, &child) != 0)
-            return;
-        do {
-            int tag = dwarf_tag(&child);
+    forEachInBlocks(
+        &die, [&](Dwarf_Die* block) { return dwarf_haspc(block, pc) == 1; },
+        [&](Dwarf_Die* child) {
+            int tag = dwarf_tag(child);
             if (tag == DW_TAG_formal_parameter)
-                out.push_back(impl_->variable(*types_, &child, true, pc, &frameFunction, entryPc));
+                out.push_back(impl_->variable(*types_, child, true, pc, &frameFunction, entryPc));
             else if (tag == DW_TAG_variable)
-                locals.push_back(impl_->variable(*types_, &child, false, pc, &frameFunction, entryPc));
-            else if (tag == DW_TAG_lexical_block && dwarf_haspc(&child, pc) == 1)
-                self(self, &child);
-        } while (dwarf_siblingof(&child, &child) == 0);
-    };
-    walk(walk, &die);
+                locals.push_back(impl_->variable(*types_, child, false, pc, &frameFunction, entryPc));
+        });
     for (Variable& v : out)
         if (v.name.empty())
             v.name = "__unnamed";
@@ -815,24 +826,17 @@ std::vector<Label> DebugInfo::labels(const Function& function) const {
     Dwarf_Die die;
     if (!impl_->dw || !dwarf_offdie(impl_->dw, function.dieOffset, &die))
         return out;
-    auto walk = [&](auto&& self, Dwarf_Die* scope) -> void {
-        Dwarf_Die child;
-        if (dwarf_child(scope, &child) != 0)
-            return;
-        do {
-            int tag = dwarf_tag(&child);
+    forEachInBlocks(
+        &die, [](Dwarf_Die*) { return true; },
+        [&](Dwarf_Die* child) {
             Dwarf_Addr pc = 0;
             int line = 0;
-            const char* name = dwarf_diename(&child);
-            if (tag == DW_TAG_label && name && dwarf_lowpc(&child, &pc) == 0) {
-                dwarf_decl_line(&child, &line);
+            const char* name = dwarf_diename(child);
+            if (dwarf_tag(child) == DW_TAG_label && name && dwarf_lowpc(child, &pc) == 0) {
+                dwarf_decl_line(child, &line);
                 out.push_back({name, line, pc});
-            } else if (tag == DW_TAG_lexical_block) {
-                self(self, &child);
             }
-        } while (dwarf_siblingof(&child, &child) == 0);
-    };
-    walk(walk, &die);
+        });
     return out;
 }
 
