@@ -31,9 +31,12 @@ std::unique_ptr<KernelSession> KernelSession::start(const bpf::Translation& tran
         std::fprintf(stderr, "Pass 4: %s %s in %lldreal ms.\n", object.cached ? "using cached" : "compiled",
                      object.path.c_str(), (long long)ms());
     std::unique_ptr<KernelSession> ks(new KernelSession(translation, rt));
-    for (const bpf::ProgramSpec& program : translation.programs)
+    for (const bpf::ProgramSpec& program : translation.programs) {
         if (program.attach.kind == AttachSpec::Kind::Uprobe)
             rt.symbols->addCandidateProgram(program.attach.target);
+        if (program.attach.filterPid > 0)
+            rt.symbols->addCandidateProcess(int(program.attach.filterPid));
+    }
     KernelSession* self = ks.get();
     BpfLoader::Handlers h;
     h.printf = [self](const bpf::PrintfSite& s, const char* d, size_t n) { self->onPrintf(s, d, n); };

@@ -196,6 +196,8 @@ int runSession(const Program& program, const SourceManager& sources, const Sessi
         if (options.command)
             if (std::string program = commandProgram(*options.command); !program.empty())
                 rt.symbols->addCandidateProgram(program);
+        if (options.targetPid)
+            rt.symbols->addCandidateProcess(int(*options.targetPid));
         kernel = KernelSession::start(*options.kernel, rt, *cp, rt.target, options.verbose, options.hitReport, problem);
         if (!kernel) {
             rt.out.message("error", "ERROR: " + problem + "\nPass 5: run failed.  [man error::pass5]\n");

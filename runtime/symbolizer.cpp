@@ -83,6 +83,14 @@ void Symbolizer::addCandidateProgram(const std::string& path) {
         candidates_.push_back(std::move(library));
 }
 
+void Symbolizer::addCandidateProcess(int pid) {
+    std::lock_guard lock(mutex_);
+    for (const Mapping& m : mappings(pid, 0))
+        if (!m.path.empty() && m.path[0] == '/' &&
+            std::find(candidates_.begin(), candidates_.end(), m.path) == candidates_.end())
+            candidates_.push_back(m.path);
+}
+
 std::string Symbolizer::pathOf(int pid, const std::string& buildId) {
     auto known = pathOfBuildId_.find(buildId);
     if (known != pathOfBuildId_.end())

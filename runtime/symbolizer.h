@@ -53,6 +53,9 @@ public:
     // libraries it needs, resolved as the dynamic linker does (the files of
     // a process that still runs are found in its map).
     void addCandidateProgram(const std::string& path);
+    // Every file a running process maps (-x PID, process(PID)): libraries
+    // it loaded with dlopen too.
+    void addCandidateProcess(int pid);
     // Those programs and libraries (user backtraces unwind with their rules).
     std::vector<std::string> candidatePrograms() const {
         std::lock_guard lock(mutex_);
