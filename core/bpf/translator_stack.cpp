@@ -201,6 +201,8 @@ static __noinline __s64 tap_unwind_user(struct tap_frame *f)
 	s.ip = BPF_CORE_READ(regs, ip);
 	s.sp = BPF_CORE_READ(regs, sp);
 	s.bp = BPF_CORE_READ(regs, bp);
+	if (!s.ip)
+		return 0; /* a kernel thread: no user stack */
 	for (int i = 0; i < TAP_MAXBACKTRACE; i++)
 		f->stack_ids[i].status = BPF_STACK_BUILD_ID_EMPTY;
 	bpf_loop(TAP_MAXBACKTRACE, tap_unwind_step, &s, 0);
