@@ -343,7 +343,7 @@ std::string Translator::genL(Expr* e) {
     case ExprKind::Binary: {
         auto* b = static_cast<BinaryExpr*>(e);
         if (b->op == Op::Match || b->op == Op::NotMatch)
-            error("regular expressions cannot run in a kernel probe; match in a user-space probe", e->loc);
+            return genRegexMatch(b);
         bool strings = b->lhs->type == Type::String || b->rhs->type == Type::String;
         std::string op(opText(b->op));
         switch (b->op) {
@@ -1644,6 +1644,10 @@ std::string Translator::genBuiltin(CallExpr* c, const FunctionDecl* f) {
             }
         }
     }
+    if (n == "matched" || n == "matched_str" || n == "ngroups")
+        error("'" + n + "' cannot run in a kernel probe: its =~ runs as a DFA there, which finds whether the "
+              "pattern matches but not where its subexpressions are; match in a begin, end or timer probe for them",
+              c->loc);
     error("function '" + n + "' cannot run in a kernel probe yet", c->loc);
 }
 

@@ -250,6 +250,9 @@ private:
     int maxLong_ = 1, maxString_ = 1;
     int literals_ = 0, loops_ = 0, tries_ = 0;
     std::map<std::string, std::string> literalNames_;
+    // =~ and !~: each pattern's DFA is a table walk, emitted once.
+    std::string genRegexMatch(BinaryExpr* b);
+    std::map<std::string, std::string> regexNames_;
     std::map<const FunctionDecl*, std::string> functions_;
     std::set<const FunctionDecl*> inProgress_;
     CodeContext ctx_;

@@ -542,6 +542,13 @@ static __always_inline char *tap_octal(char *dst, __u64 v, int alternate)
 	return dst;
 }
 
+/* =~ in kernel probes: a DFA walk over a string (the translator emits each
+ * pattern's tables and step). */
+struct tap_dfa_walk {
+	const char *s;
+	__u32 state;
+};
+
 static __always_inline __s64 tap_pid(void) { return bpf_get_current_pid_tgid() >> 32; }
 static __always_inline __s64 tap_tid(void) { return (__u32)bpf_get_current_pid_tgid(); }
 static __always_inline __s64 tap_uid(void) { return (__u32)bpf_get_current_uid_gid(); }
