@@ -43,19 +43,18 @@ ElfFunctionTablePtr readUncached(const QString& path, qint64 mtime) {
     table->hasDwarf = debug && debug->hasDwarf();
     if (!table->hasDwarf)
         return table;
-    // What `tstap -L 'process("PATH").function("*")'` lists, by function name.
-    tap::CompileOptions options;
-    for (const char* suffix : {"", ".return"}) {
-        std::string pattern = "process(\"" + path.toStdString() + "\").function(\"*\")" + suffix;
-        for (const tap::ListedProbe& p : tap::listProbePoints(options, pattern, true).probes) {
-            if (p.components.size() < 2 || !p.components[1].string)
-                continue;
-            std::string spec = *p.components[1].string;
-            QString name = QString::fromStdString(spec.substr(0, spec.find('@'))) + suffix;
-            QVector<QPair<QString, QString>>& vars = table->variables[name];
-            for (const tap::ListedVariable& v : p.variables)
-                vars.push_back({QString::fromStdString(v.name), QString::fromStdString(v.type)});
-        }
+    // What `tstap -L` lists for the function entries and returns, by
+    // function name ("add", "add.return"), from one listing.
+    std::string function = "process(\"" + path.toStdString() + "\").function(\"*\")";
+    for (const tap::ListedProbe& p : tap::listProbePoints({}, function + ", " + function + ".return", true).probes) {
+        if (p.components.size() < 2 || !p.components[1].string)
+            continue;
+        std::string spec = *p.components[1].string;
+        bool isReturn = p.components.back().functor == "return";
+        QString name = QString::fromStdString(spec.substr(0, spec.find('@'))) + (isReturn ? ".return" : "");
+        QVector<QPair<QString, QString>>& vars = table->variables[name];
+        for (const tap::ListedVariable& v : p.variables)
+            vars.push_back({QString::fromStdString(v.name), QString::fromStdString(v.type)});
     }
     return table;
 }
