@@ -242,14 +242,17 @@ void listWithVariables(const CompileOptions& options, const std::vector<Candidat
             for (const ContextVar& v : rp.context) {
                 if (!v.locationError.empty())
                     continue; // like stap: only what can be read at the probe address
-                std::string t = v.cType.empty() ? typeName(v.type) : kernel::stapTypeSpelling(v.cType);
+                // A program's types are spelled from DWARF as stap spells them already.
+                std::string t = v.cType.empty() ? typeName(v.type)
+                                : v.isUser()    ? v.cType
+                                                : kernel::stapTypeSpelling(v.cType);
                 vars.push_back({v.name, t});
             }
             // A program function's .return also reads its parameters (entry values).
             if (rp.hasEntryPoint)
                 for (const ContextVar& v : rp.entryContext)
                     if (v.isUser() && v.isParameter && v.locationError.empty())
-                        vars.push_back({v.name, kernel::stapTypeSpelling(v.cType)});
+                        vars.push_back({v.name, v.cType});
             auto& lists = varLists[it->second];
             if (std::find(lists.begin(), lists.end(), vars) == lists.end())
                 lists.push_back(std::move(vars));

@@ -195,12 +195,30 @@ struct DebugInfo::Impl {
     }
 
     // stap's spelling of a type: "char const*", "struct point*", "char[]".
+    // A function type's parameters as stap spells them: "(int, char*)",
+    // "(void)" for none.
+    std::string parameterList(Dwarf_Die* function) {
+        std::string out;
+        Dwarf_Die child, type;
+        if (dwarf_child(function, &child) == 0)
+            do {
+                int tag = dwarf_tag(&child);
+                if (tag == DW_TAG_formal_parameter)
+                    out += (out.empty() ? "" : ", ") + (typeOf(&child, &type) ? spell(&type) : std::string("void"));
+                else if (tag == DW_TAG_unspecified_parameters)
+                    out += out.empty() ? "..." : ", ...";
+            } while (dwarf_siblingof(&child, &child) == 0);
+        return "(" + (out.empty() ? std::string("void") : out) + ")";
+    }
+
     std::string spell(Dwarf_Die* die) {
-        Dwarf_Die target;
+        Dwarf_Die target, result;
         bool hasTarget = typeOf(die, &target);
         std::string name = attrString(die, DW_AT_name);
         switch (dwarf_tag(die)) {
         case DW_TAG_pointer_type:
+            if (hasTarget && dwarf_tag(&target) == DW_TAG_subroutine_type)
+                return (typeOf(&target, &result) ? spell(&result) : "void") + " (*) " + parameterList(&target);
             return (hasTarget ? spell(&target) : "void") + "*";
         case DW_TAG_reference_type:
             return (hasTarget ? spell(&target) : "void") + "&";
@@ -222,7 +240,7 @@ struct DebugInfo::Impl {
         case DW_TAG_enumeration_type:
             return "enum " + (name.empty() ? std::string("{...}") : name);
         case DW_TAG_subroutine_type:
-            return (hasTarget ? spell(&target) : "void") + "()";
+            return (hasTarget ? spell(&target) : "void") + " " + parameterList(die);
         default:
             return name.empty() ? "void" : name;
         }

@@ -27,6 +27,14 @@ never:
 	return -1;
 }
 
+/* A function pointer parameter, for -L's spelling of its type. */
+__attribute__((noinline, used)) long apply(long (*fn)(long, const char *, ...), void (*done)(void), long x)
+{
+	long r = fn(x, "");
+	done();
+	return r;
+}
+
 int main(int argc, char **argv)
 {
 	long n = argc > 1 ? atol(argv[1]) : 1;
