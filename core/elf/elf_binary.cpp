@@ -16,6 +16,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 #include <iterator>
 #include <string_view>
 #include <tuple>
@@ -739,7 +740,10 @@ std::optional<uint64_t> ElfBinary::addressOfFileOffset(uint64_t offset) const {
     return std::nullopt;
 }
 
-std::string resolveExecutable(const std::string& name) {
+namespace {
+
+// stap's rule for process("NAME") before scripts: see resolveExecutable().
+std::string executableFile(const std::string& name) {
     std::error_code ec;
     auto usable = [&](const fs::path& p) {
         return fs::is_regular_file(p, ec) && access(p.c_str(), X_OK) == 0;
@@ -760,6 +764,36 @@ std::string resolveExecutable(const std::string& name) {
     }
     return {};
 }
+
+// stapprobes: "If PATH names refer to scripts, the actual interpreters
+// (specified in the script in the first line after the #! characters) are
+// probed."
+std::string interpreterOf(const std::string& path) {
+    if (readIdentity(path))
+        return path;
+    std::ifstream in(path);
+    std::string line;
+    if (!std::getline(in, line) || line.rfind("#!", 0) != 0)
+        return path;
+    std::istringstream words(line.substr(2));
+    std::string interpreter;
+    words >> interpreter;
+    // "#!/usr/bin/env python3": the program env runs (stap stops at env).
+    if (fs::path(interpreter).filename() == "env" && words >> interpreter)
+        interpreter = executableFile(interpreter);
+    std::error_code ec;
+    return !interpreter.empty() && interpreter[0] == '/' && fs::is_regular_file(interpreter, ec) && readIdentity(interpreter)
+               ? canonicalPath(interpreter)
+               : path;
+}
+
+} // namespace
+
+std::string resolveExecutable(const std::string& name) {
+    std::string path = executableFile(name);
+    return path.empty() ? path : interpreterOf(path);
+}
+
 
 std::string resolveLibrary(const std::string& name, const std::string& executable) {
     if (name.empty())

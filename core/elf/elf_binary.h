@@ -111,6 +111,7 @@ private:
 // stap's rule for process("NAME"): a name without '/' is looked up in $PATH;
 // the result is the canonical absolute path of an executable regular file,
 // or "" when there is none.
+// A script (#!) resolves to its interpreter, which is what runs its code.
 std::string resolveExecutable(const std::string& name);
 
 // A shared library as the dynamic linker would find it for `executable`:

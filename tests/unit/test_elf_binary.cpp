@@ -196,6 +196,7 @@ private slots:
     void resolveExecutable_data();
     void resolveExecutable();
     void resolveExecutableEmptyPathElement();
+    void resolveScriptToInterpreter();
     void resolveLibc_data();
     void resolveLibc();
     void resolveLibraryMissing();
@@ -651,6 +652,29 @@ void ElfBinaryTest::resolveExecutableEmptyPathElement() {
     }
     QDir::setCurrent(previous);
     QCOMPARE(QString::fromStdString(found), canonical(TAP_UPROG_O0));
+}
+
+void ElfBinaryTest::resolveScriptToInterpreter() {
+    // stapprobes: a script's interpreter is probed; "#!/usr/bin/env NAME"
+    // finds NAME in $PATH; a script whose interpreter is no ELF file stays itself.
+    QTemporaryDir dir;
+    auto script = [&](const QString& name, const QByteArray& firstLine) {
+        QFile f(dir.filePath(name));
+        f.open(QIODevice::WriteOnly);
+        f.write(firstLine + "\necho hi\n");
+        f.setPermissions(f.permissions() | QFileDevice::ExeOwner);
+        return dir.filePath(name).toStdString();
+    };
+    QString program = QFileInfo(TAP_UPROG_O0).fileName();
+    QCOMPARE(QString::fromStdString(tap::elf::resolveExecutable(script("direct", "#!" + QByteArray(TAP_UPROG_O0) + " -x"))),
+             canonical(TAP_UPROG_O0));
+    {
+        ScopedEnv path("PATH", QFileInfo(TAP_UPROG_O0).absolutePath().toUtf8());
+        QCOMPARE(QString::fromStdString(tap::elf::resolveExecutable(script("env", "#!/usr/bin/env " + program.toUtf8()))),
+                 canonical(TAP_UPROG_O0));
+    }
+    std::string plain = script("plain", "echo no interpreter line");
+    QCOMPARE(tap::elf::resolveExecutable(plain), QFileInfo(QString::fromStdString(plain)).canonicalFilePath().toStdString());
 }
 
 void ElfBinaryTest::resolveLibc_data() {
