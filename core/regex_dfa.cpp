@@ -104,7 +104,8 @@ private:
                 out = out * 10 + (p_[j++] - '0');
             return j > from;
         };
-        if (!number(min))
+        // glibc reads "{,n}" as "{0,n}".
+        if (!number(min) && (j >= p_.size() || p_[j] != ','))
             return false;
         max = min;
         if (j < p_.size() && p_[j] == ',') {
@@ -150,7 +151,12 @@ private:
         char c = p_[i_++];
         switch (c) {
         case '(': {
+            if (++depth_ > 100) {
+                error_ = "parentheses nested more than 100 deep";
+                return make(Node::Kind::Empty);
+            }
             NodePtr inner = alternation();
+            --depth_;
             if (!more() || p_[i_] != ')') {
                 if (error_.empty())
                     error_ = "unmatched ( or \\(";
@@ -261,8 +267,21 @@ private:
 
     const std::string& p_;
     size_t i_ = 0;
+    int depth_ = 0;
     std::string error_;
 };
+
+// How many NFA states a node makes once its repetitions are copied out
+// (bounded: "x{255}{255}{255}" must not be built to find it is too big).
+size_t nfaSize(const Node& n) {
+    constexpr size_t kHuge = size_t(1) << 40;
+    size_t size = 2;
+    for (const NodePtr& part : n.parts)
+        size = std::min(kHuge, size + nfaSize(*part));
+    if (n.kind == Node::Kind::Repeat)
+        size = std::min(kHuge, size * size_t(std::max(n.max, n.min) + 1));
+    return size;
+}
 
 // Thompson's construction: each state has epsilon moves, at most one move
 // on a set of symbols, and at most one zero-width move that `^` or `$`
@@ -396,6 +415,10 @@ std::optional<RegexDfa> compileRegexDfa(const std::string& pattern, std::string&
     NodePtr root = parser.parse(error);
     if (!root)
         return std::nullopt;
+    if (nfaSize(*root) > 20000) {
+        error = "the regular expression is too large for a kernel probe";
+        return std::nullopt;
+    }
     Nfa nfa;
     // Search anywhere: any symbols may come before the match.
     int any = nfa.add();
@@ -406,10 +429,6 @@ std::optional<RegexDfa> compileRegexDfa(const std::string& pattern, std::string&
     nfa.states[size_t(any)].to = any;
     Nfa::Fragment body = nfa.build(*root);
     nfa.states[size_t(any)].epsilon.push_back(body.start);
-    if (nfa.states.size() > 20000) {
-        error = "the regular expression is too large for a kernel probe";
-        return std::nullopt;
-    }
 
     RegexDfa dfa;
     // Symbols that every set treats alike share a class; BEGIN and END are

@@ -45,7 +45,7 @@ private slots:
         for (const char* p : {"abc", "^abc", "abc$", "^$", "^a.c$", "a|b", "^(k|s)", "worker/[0-9]+:",
                               "^[^a-z]+$", "[[:digit:]]{2,}", "(ab)+", "a{2}", "a{2,3}", "a{0,1}b", "x*", "(a|^b)c",
                               "[]x]", "[^]x]", "\\.", "a\\{2\\}", "\\w+ \\w+", "\\s", "[[:alpha:]_]+$", "b$|^a",
-                              "(^|/)0", "()", "a||b", "[a-c-]", "\\[x\\]"})
+                              "(^|/)0", "()", "a||b", "[a-c-]", "\\[x\\]", "a{,2}b", "a{,}"})
             agree(p, texts);
     }
 
@@ -56,6 +56,11 @@ private slots:
         QVERIFY(!tap::compileRegexDfa("\\bword", error));
         QVERIFY(!tap::compileRegexDfa("[[.hyphen.]]", error));
         QVERIFY(!tap::compileRegexDfa("(ab", error));
+        // Too big to build, refused before building it.
+        QVERIFY(!tap::compileRegexDfa("x{255}{255}{255}", error));
+        QVERIFY(error.find("too large") != std::string::npos);
+        QVERIFY(!tap::compileRegexDfa(std::string(5000, '(') + "a" + std::string(5000, ')'), error));
+        QVERIFY(error.find("nested") != std::string::npos);
     }
 
     void tooManyStatesIsAnError() {
