@@ -207,6 +207,16 @@ Token Lexer::argumentToken(Input& in, SourceLoc loc, bool& pasted) {
     advance(in);
     Token t;
     t.loc = loc;
+    // As stap: an argument's text is not searched for more arguments (one
+    // that pasted itself twice would double at each level).
+    if (in.pastedAt.valid()) {
+        while (peek(in) == '#' || std::isdigit((unsigned char)peek(in)))
+            advance(in);
+        error("invalid nested substitution of command line arguments", in.pastedAt, "junk ''");
+        t.kind = Tok::Number;
+        t.text = "0";
+        return t;
+    }
     size_t count = args_ ? args_->size() : 0;
     if (peek(in) == '#') {
         advance(in);
@@ -240,12 +250,6 @@ Token Lexer::argumentToken(Input& in, SourceLoc loc, bool& pasted) {
         }
         pastedTexts_.push_back(std::move(raw));
         t.text = pastedTexts_.back();
-        return t;
-    }
-    if (inputs_.size() > 64) {
-        error("too deeply nested argument expansion", loc, "unknown '" + std::string(spelled) + "'");
-        t.kind = Tok::Number;
-        t.text = "0";
         return t;
     }
     pastedTexts_.push_back(value);

@@ -586,11 +586,14 @@ void LexerTest::scriptArgumentsOutOfRangeWhileSkipping() {
 }
 
 void LexerTest::scriptArgumentRecursionIsBounded() {
-    // $1 whose text is "$1" would paste itself forever.
-    std::vector<std::string> args = {"$1"};
-    auto l = lex("x = $1", &args);
-    QVERIFY(l->diags.hasErrors());
-    QVERIFY(errors(*l).contains("too deeply nested argument expansion"));
+    // An argument's text is not searched for more arguments, as in stap:
+    // "$1 $1" pasting itself would double at each level.
+    for (const char* text : {"$1", "x $1 $1", "@1", "$#"}) {
+        std::vector<std::string> args = {text};
+        auto l = lex("x = $1", &args);
+        QVERIFY(l->diags.hasErrors());
+        QVERIFY(errors(*l).contains("invalid nested substitution of command line arguments"));
+    }
 }
 
 void LexerTest::describeTokens() {
