@@ -8,6 +8,7 @@
 #include "elf/elf_binary.h"
 #include "probe_provider.h"
 
+#include <optional>
 #include <string>
 
 namespace tap::user {
@@ -21,7 +22,7 @@ struct Point {
     Kind kind = Kind::Function;
     std::string spec;     // the function / statement / plt / mark argument
     std::string provider; // .provider("P")
-    std::string label;    // .function(...).label("L")
+    std::optional<std::string> label; // .function(...).label("L")
     bool isReturn = false, isCall = false, isInline = false;
     bool isNearest = false; // .statement(...).nearest: a line without code moves to the nearest with code
     int64_t site = -1; // the hidden .site(N) of an expanded point with several instances

@@ -139,7 +139,7 @@ public:
                 if (k.functor == "function" || k.functor == "statement" || k.functor == "plt" || k.functor == "mark")
                     k.string = spec;
             }
-            if (!u.label.empty()) {
+            if (u.label) {
                 // One point per label the pattern names.
                 std::set<std::string> names;
                 for (const auto& [function, l] : labelsOf(pointOf(p, target_)))
@@ -400,7 +400,7 @@ private:
     static std::string what(const Point& u) {
         switch (u.kind) {
         case Kind::Function:
-            return u.label.empty() ? "function '" + u.spec + "'" : "label '" + u.label + "' in function '" + u.spec + "'";
+            return !u.label ? "function '" + u.spec + "'" : "label '" + *u.label + "' in function '" + u.spec + "'";
         case Kind::Statement: return "statement '" + u.spec + "'";
         case Kind::Plt: return "PLT entry '" + u.spec + "'";
         case Kind::Mark: return "marker '" + u.spec + "'";
@@ -466,7 +466,7 @@ private:
         for (const dwarf::Function* f : dwarfFunctions(b, u, byName))
             if (!f->inlined)
                 for (const dwarf::Label& l : b.debug->labels(*f))
-                    if (globMatch(u.label, l.name) && (!s.firstLine || (l.line >= s.firstLine && l.line <= s.lastLine)))
+                    if (globMatch(*u.label, l.name) && (!s.firstLine || (l.line >= s.firstLine && l.line <= s.lastLine)))
                         out.push_back({f, l});
         return out;
     }
@@ -494,7 +494,7 @@ private:
         switch (u.kind) {
         case Kind::Function: {
             FunctionSpec s = parseSpec(u.spec);
-            if (!u.label.empty()) {
+            if (u.label) {
                 // As stap names them: the function at the label's line.
                 for (const auto& [f, l] : labelsOf(u))
                     counts[f->name + "@" + f->file + ":" + std::to_string(l.line)] = 1;
@@ -606,9 +606,9 @@ private:
             FunctionSpec s = parseSpec(u.spec);
             if (s.anyLine)
                 return out; // not concrete
-            if (!u.label.empty()) {
+            if (u.label) {
                 for (const auto& [function, l] : labelsOf(u))
-                    if (l.name == u.label)
+                    if (l.name == *u.label)
                         out.push_back({l.pc, function, nullptr});
                 break;
             }
