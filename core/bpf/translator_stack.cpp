@@ -106,7 +106,7 @@ struct {
 	__type(value, struct tap_unwind_module);
 } tap_unwind_modules SEC(".maps");
 
-struct tap_vma_seen { __u64 start, pgoff, size, name_hash; int found; };
+struct tap_vma_seen { __u64 start, end, pgoff, size, name_hash; int found; };
 
 static long tap_vma_seen_cb(struct task_struct *task, struct vm_area_struct *vma, void *data)
 {
@@ -115,6 +115,7 @@ static long tap_vma_seen_cb(struct task_struct *task, struct vm_area_struct *vma
 	if (!file)
 		return 0;
 	v->start = BPF_CORE_READ(vma, vm_start);
+	v->end = BPF_CORE_READ(vma, vm_end);
 	v->pgoff = BPF_CORE_READ(vma, vm_pgoff);
 	v->size = BPF_CORE_READ(file, f_inode, i_size);
 	v->name_hash = tap_file_name_hash(file);
@@ -122,19 +123,24 @@ static long tap_vma_seen_cb(struct task_struct *task, struct vm_area_struct *vma
 	return 0;
 }
 
-struct tap_unwind_state { struct tap_frame *f; __u64 ip, sp, bp; __u32 count; };
+/* `mapping`: the last frame's, which the next frame is usually in too. */
+struct tap_unwind_state { struct tap_frame *f; __u64 ip, sp, bp; __u32 count; struct tap_vma_seen mapping; };
 
 static long tap_unwind_step(__u32 i, void *data)
 {
 	struct tap_unwind_state *s = data;
 	struct tap_frame *f = s->f;
-	struct tap_vma_seen v = {};
 	__u64 ra = 0, cfa, bp;
 	if (i >= TAP_MAXBACKTRACE)
 		return 1;
 	f->stack[i] = s->ip;
 	s->count = i + 1;
-	bpf_find_vma(bpf_get_current_task_btf(), s->ip, tap_vma_seen_cb, &v, 0);
+	if (!s->mapping.found || s->ip < s->mapping.start || s->ip >= s->mapping.end) {
+		struct tap_vma_seen seen = {};
+		bpf_find_vma(bpf_get_current_task_btf(), s->ip, tap_vma_seen_cb, &seen, 0);
+		s->mapping = seen;
+	}
+	struct tap_vma_seen v = s->mapping;
 	struct tap_unwind_module *m = v.found ? bpf_map_lookup_elem(&tap_unwind_modules, &v.name_hash) : 0;
 	__u64 offset = s->ip - v.start + (v.pgoff << 12);
 	if (v.found) {
@@ -162,7 +168,8 @@ static long tap_unwind_step(__u32 i, void *data)
 		struct tap_unwind_row *r = bpf_map_lookup_elem(&tap_unwind_rows, &lo);
 		if (!r)
 			return 1;
-		if (r->pc <= pc && r->cfa_reg)
+		int ruled = r->pc <= pc && r->cfa_reg;
+		if (ruled)
 			cfa = (r->cfa_reg == 1 ? s->sp : s->bp) + (__s64)r->cfa_off;
 		else if (i == 0)
 			cfa = s->sp + 8; /* a PLT stub (its rule is an expression): probed where it was called */
@@ -170,7 +177,7 @@ static long tap_unwind_step(__u32 i, void *data)
 			return 1; /* the outermost frame (_start), or code no rule covers */
 		if (bpf_probe_read_user(&ra, 8, (void *)(cfa - 8)))
 			return 1;
-		if (r->pc <= pc && r->cfa_reg && r->rbp_rule == 1) {
+		if (ruled && r->rbp_rule == 1) {
 			if (bpf_probe_read_user(&bp, 8, (void *)(cfa + (__s64)r->rbp_off)))
 				return 1;
 			s->bp = bp;

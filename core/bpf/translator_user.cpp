@@ -117,7 +117,7 @@ void Translator::noteMappingTypes(const std::string& purpose, SourceLoc loc) {
     // The helpers' kfuncs take a struct task_struct *, which libbpf
     // matches against the kernel's only when it is defined, not declared.
     noteKernelMember(taskStructType(), "tgid");
-    note("struct vm_area_struct", {"vm_start", "vm_pgoff", "vm_file"});
+    note("struct vm_area_struct", {"vm_start", "vm_end", "vm_pgoff", "vm_file"});
     note("struct file", {"f_inode", "f_path"});
     note("struct inode", {"i_size"});
     note("struct path", {"dentry"});
