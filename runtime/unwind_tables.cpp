@@ -1,7 +1,6 @@
 #include "unwind_tables.h"
 
 #include "bpf/translation.h"
-#include "elf/elf_binary.h"
 
 #include <sys/stat.h>
 
@@ -19,18 +18,16 @@ UnwindTables buildUnwindTables(const std::vector<std::string>& files) {
         if (stat(path.c_str(), &st) != 0 ||
             std::any_of(tables.modules.begin(), tables.modules.end(), [&](const auto& m) { return m.first == key; }))
             continue; // two files of one name cannot be told apart by name: the first wins
-        std::vector<dwarf::UnwindRow> rows = dwarf::unwindTable(path, error);
-        std::unique_ptr<elf::ElfBinary> elf = rows.empty() ? nullptr : elf::ElfBinary::open(path, error);
-        std::optional<uint64_t> offset = elf ? elf->fileOffset(rows.front().pc) : std::nullopt;
-        if (!offset)
+        dwarf::UnwindTable table = dwarf::unwindTable(path, error);
+        if (table.rows.empty())
             continue;
         UnwindModule m;
         m.first = uint32_t(tables.rows.size());
-        m.count = uint32_t(rows.size());
-        m.textDelta = int64_t(rows.front().pc - *offset);
+        m.count = uint32_t(table.rows.size());
+        m.textDelta = table.textDelta;
         m.size = uint64_t(st.st_size);
-        std::memcpy(m.buildId, elf->buildId().data(), std::min<size_t>(elf->buildId().size(), sizeof m.buildId));
-        tables.rows.insert(tables.rows.end(), rows.begin(), rows.end());
+        std::memcpy(m.buildId, table.buildId.data(), std::min(table.buildId.size(), sizeof m.buildId));
+        tables.rows.insert(tables.rows.end(), table.rows.begin(), table.rows.end());
         tables.modules.push_back({key, m});
     }
     return tables;

@@ -2,6 +2,7 @@
 
 #include <dwarf.h>
 #include <elfutils/libdw.h>
+#include <elfutils/libdwelf.h>
 #include <fcntl.h>
 #include <gelf.h>
 #include <unistd.h>
@@ -100,7 +101,7 @@ std::vector<uint64_t> fdeStarts(Elf* elf, std::string& error) {
 
 } // namespace
 
-std::vector<UnwindRow> unwindTable(const std::string& path, std::string& error) {
+UnwindTable unwindTable(const std::string& path, std::string& error) {
     int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0) {
         error = std::strerror(errno);
@@ -108,7 +109,8 @@ std::vector<UnwindRow> unwindTable(const std::string& path, std::string& error) 
     }
     elf_version(EV_CURRENT);
     std::unique_ptr<Elf, decltype(&elf_end)> elf(elf_begin(fd, ELF_C_READ_MMAP, nullptr), &elf_end);
-    std::vector<UnwindRow> rows;
+    UnwindTable table;
+    std::vector<UnwindRow>& rows = table.rows;
     Dwarf_CFI* cfi = elf ? dwarf_getcfi_elf(elf.get()) : nullptr;
     std::vector<uint64_t> starts = cfi ? fdeStarts(elf.get(), error) : std::vector<uint64_t>();
     if (!cfi && error.empty())
@@ -135,8 +137,21 @@ std::vector<UnwindRow> unwindTable(const std::string& path, std::string& error) 
         if (pc < limit && (rows.empty() || rows.back().cfaRegister != UnwindRow::Unknown))
             rows.push_back({pc, 0, 0, UnwindRow::Unknown, UnwindRow::Same});
     }
+    if (!rows.empty()) {
+        size_t count = 0;
+        elf_getphdrnum(elf.get(), &count);
+        for (size_t i = 0; i < count; ++i) {
+            GElf_Phdr ph;
+            if (gelf_getphdr(elf.get(), int(i), &ph) && ph.p_type == PT_LOAD && rows.front().pc >= ph.p_vaddr &&
+                rows.front().pc < ph.p_vaddr + ph.p_filesz)
+                table.textDelta = int64_t(ph.p_vaddr - ph.p_offset);
+        }
+        const void* id = nullptr;
+        if (ssize_t size = dwelf_elf_gnu_build_id(elf.get(), &id); size > 0)
+            table.buildId.assign(static_cast<const char*>(id), size_t(size));
+    }
     close(fd);
-    return rows;
+    return table;
 }
 
 } // namespace tap::dwarf

@@ -23,9 +23,16 @@ struct UnwindRow {
 };
 static_assert(sizeof(UnwindRow) == 16, "the BPF program reads these rows as they are");
 
-// The rows of `path`'s .eh_frame (found through .eh_frame_hdr), sorted by
-// pc; each rule holds up to the next row. Addresses no FDE covers get an
-// Unknown row. Empty with `error` when the file has no usable table.
-std::vector<UnwindRow> unwindTable(const std::string& path, std::string& error);
+struct UnwindTable {
+    // Sorted by pc; each rule holds up to the next row. Addresses no FDE
+    // covers get an Unknown row.
+    std::vector<UnwindRow> rows;
+    int64_t textDelta = 0; // link-time address - file offset, in the code the rows cover
+    std::string buildId;   // GNU build id (raw bytes), "" without one
+};
+
+// The rules of `path`'s .eh_frame (found through .eh_frame_hdr); no rows,
+// with `error`, when the file has no usable table.
+UnwindTable unwindTable(const std::string& path, std::string& error);
 
 } // namespace tap::dwarf

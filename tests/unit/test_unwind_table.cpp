@@ -36,7 +36,7 @@ private slots:
         if (!QFile::exists(path))
             QSKIP("no such file here");
         std::string error;
-        std::vector<UnwindRow> rows = tap::dwarf::unwindTable(path.toStdString(), error);
+        std::vector<UnwindRow> rows = tap::dwarf::unwindTable(path.toStdString(), error).rows;
         QVERIFY2(!rows.empty(), error.c_str());
         QVERIFY(std::is_sorted(rows.begin(), rows.end(), [](const UnwindRow& a, const UnwindRow& b) { return a.pc < b.pc; }));
 
