@@ -78,6 +78,9 @@ struct UserLocation {
         int64_t size = 0; // bytes
     };
     std::vector<Piece> pieces;
+    // relocated: the library or program whose load address it is relative
+    // to, when not the one the probe is in ("" for that one).
+    std::string module;
 };
 
 } // namespace tap

@@ -561,17 +561,12 @@ std::string Translator::genTarget(Expr* e) {
         global.name = "@var(\"" + v->varName + "\")";
         global.userTypes = v->userTypes;
         global.userType = v->userType;
-        global.userLocation = {UserLocation::Kind::Memory, "", int64_t(v->userAddress), true};
+        global.userLocation = {UserLocation::Kind::Memory, "", int64_t(v->userAddress), true, {}, v->userModule};
         TargetExpr t(v->loc, global.name);
         t.components = v->components;
         t.addressOf = v->addressOf;
         t.type = v->type;
-        if (v->userModule.empty())
-            return genUserTarget(&t, global);
-        relocationBias_ = moduleBias(v->userModule, v->loc, "identifier '" + global.name + "'");
-        std::string read = genUserTarget(&t, global);
-        relocationBias_.clear();
-        return read;
+        return genUserTarget(&t, global);
     }
     if (e->kind != ExprKind::Target)
         error("@var and autocast need kernel type information this runtime does not use yet", e->loc);

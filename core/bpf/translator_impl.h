@@ -114,7 +114,6 @@ private:
     // Where the library or program at `path` is loaded in the current
     // process (a BPF expression); fails the probe when it is not mapped.
     std::string moduleBias(const std::string& path, SourceLoc loc, const std::string& subject);
-    std::string relocationBias_; // set while reading another module's global: its load bias
     bool moduleBiasUsed_ = false; // emit tap_module_bias()
     void noteUserUnwinder();
     void noteMappingTypes(const std::string& purpose, SourceLoc loc);

@@ -153,8 +153,8 @@ std::string Translator::genUserTarget(const TargetExpr* t, const ContextVar& var
     const UserLocation& at = var.userLocation;
     std::string base = at.reg.empty() ? std::string("0") : userRegister(at.reg, t->loc);
     std::string where = "((__s64)" + base + " + " + std::to_string(at.offset) + "LL)";
-    if (at.relocated && !relocationBias_.empty()) {
-        where = "(" + where + " + " + relocationBias_ + ")";
+    if (at.relocated && !at.module.empty()) {
+        where = "(" + where + " + " + moduleBias(at.module, t->loc, subject) + ")";
     } else if (at.relocated) {
         // Link-time address + where the binary is loaded: the uprobe's ip
         // is the probed address.
