@@ -165,11 +165,7 @@ public:
         return out;
     }
 
-    std::vector<ContextVar> contextVariables(const ConcretePoint& point) const override {
-        const ConcreteComponent& last = point.components.back();
-        std::string key = point.str() + (last.hidden ? "#" + std::to_string(last.number.value_or(0)) : "");
-        return remembered(variablesCache_, key, [&] { return findVariables(point); });
-    }
+    std::vector<ContextVar> contextVariables(const ConcretePoint& point) const override { return variablesOf(point); }
 
     std::vector<ContextVar> findVariables(const ConcretePoint& point) const {
         Point u = pointOf(point, target_);
@@ -236,7 +232,7 @@ public:
     }
 
     std::string typeTarget(const ConcretePoint& point, const TargetExpr& target, Type& type) const override {
-        std::vector<ContextVar> vars = contextVariables(point);
+        const std::vector<ContextVar>& vars = variablesOf(point);
         const std::string& n = target.name;
         if (n == "$$vars" || n == "$$parms" || n == "$$locals" || n == "$$return") {
             if (n == "$$return" && !pointOf(point, target_).isReturn)
@@ -247,11 +243,10 @@ public:
             type = Type::String;
             return {};
         }
-        std::optional<ContextVar> fileGlobal;
-        auto named = std::find_if(vars.begin(), vars.end(), [&](const ContextVar& v) { return v.name == n; });
-        if (named == vars.end() && (fileGlobal = fileScopeVariable(point, n)))
-            named = vars.insert(vars.end(), *fileGlobal);
-        if (named != vars.end()) {
+        auto local = std::find_if(vars.begin(), vars.end(), [&](const ContextVar& v) { return v.name == n; });
+        const std::optional<ContextVar>& fileGlobal = local == vars.end() ? fileVariableOf(point, n) : std::nullopt;
+        const ContextVar* named = local != vars.end() ? &*local : fileGlobal ? &*fileGlobal : nullptr;
+        if (named) {
             if (!named->locationError.empty())
                 return "cannot read '" + n + "' at this probe point: " + named->locationError;
             return checkUserTarget(*named->userTypes, named->userType, target, type);
@@ -335,6 +330,27 @@ public:
     }
 
     std::optional<ContextVar> fileScopeVariable(const ConcretePoint& point, const std::string& name) const override {
+        return fileVariableOf(point, name);
+    }
+
+private:
+    // The keys of a point's remembered variables: its .site(N) counts.
+    static std::string variablesKey(const ConcretePoint& point) {
+        const ConcreteComponent& last = point.components.back();
+        return point.str() + (last.hidden ? "#" + std::to_string(last.number.value_or(0)) : "");
+    }
+
+    const std::vector<ContextVar>& variablesOf(const ConcretePoint& point) const {
+        return remembered(variablesCache_, variablesKey(point), [&] { return findVariables(point); });
+    }
+
+    // Asked for by typeTarget() and again by pass 2 for each $name read.
+    const std::optional<ContextVar>& fileVariableOf(const ConcretePoint& point, const std::string& name) const {
+        return remembered(fileVariablesCache_, variablesKey(point) + "\n" + name,
+                          [&] { return findFileVariable(point, name); });
+    }
+
+    std::optional<ContextVar> findFileVariable(const ConcretePoint& point, const std::string& name) const {
         Point u = pointOf(point, target_);
         const auto& s = sites(point);
         if (u.isReturn || s.empty() || name.size() < 2 || name[0] != '$' || name[1] == '$')
@@ -352,7 +368,6 @@ public:
         return c;
     }
 
-private:
     // .library("PATTERN") with wildcards: stap matches it against the
     // libraries the program loads at start-up.
     static std::optional<std::string> libraryPattern(const ConcretePoint& point) {
@@ -593,6 +608,7 @@ private:
     mutable std::map<std::string, std::vector<Site>> sitesCache_;
     mutable std::map<std::string, std::vector<std::pair<std::string, size_t>>> namesCache_;
     mutable std::map<std::string, std::vector<ContextVar>> variablesCache_;
+    mutable std::map<std::string, std::optional<ContextVar>> fileVariablesCache_;
     mutable std::map<std::string, std::vector<std::string>> neededCache_; // executable -> its libraries
 
     std::vector<Site> findSites(const ConcretePoint& point) const {
