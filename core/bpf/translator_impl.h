@@ -132,8 +132,8 @@ private:
     std::optional<SymbolArg> symbolArgOf(const Expr* e) const;
     bool printsSymbols(const Expr* e) const; // print_backtrace() & co.
     [[noreturn]] void refuseSymbols(const CallExpr* c);
-    std::string genStackCapture(bool user, SourceLoc loc);
-    std::string genStackList(bool user, const std::string& levels, bool trailing, SourceLoc loc);
+    std::string genStackCapture(bool user);
+    std::string genStackList(bool user, const std::string& levels, bool trailing);
     std::string genStackAt(bool user, const std::string& depth, SourceLoc loc, const std::string& subject);
     std::optional<std::string> genStackBuiltin(CallExpr* c);
     std::string genSymbolValue(CallExpr* c, const SymbolArg& s, bool& isString);

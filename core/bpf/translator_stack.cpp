@@ -229,7 +229,7 @@ void Translator::noteUserUnwinder() {
 // number of addresses. Kernel stacks come from bpf_get_stack; user stacks
 // from tap_unwind_user, which also sends where their files are mapped
 // (tap_note_modules), so that user space can name them later.
-std::string Translator::genStackCapture(bool user, SourceLoc) {
+std::string Translator::genStackCapture(bool user) {
     stackUsed_ = true;
     noteProcesses_ |= user;
     if (user) {
@@ -244,9 +244,9 @@ std::string Translator::genStackCapture(bool user, SourceLoc) {
 
 // backtrace(), ubacktrace(): "0x1 0x2 " ; callers(n), ucallers(n): the first
 // n + 1 addresses (n = -1: all), "0x1 0x2".
-std::string Translator::genStackList(bool user, const std::string& levels, bool trailing, SourceLoc loc) {
+std::string Translator::genStackList(bool user, const std::string& levels, bool trailing) {
     std::string t = tempS(), count = tempL();
-    std::string code = "({ " + count + " = " + genStackCapture(user, loc) + "; ";
+    std::string code = "({ " + count + " = " + genStackCapture(user) + "; ";
     if (!levels.empty())
         code += "{ __s64 __levels = " + levels + "; if (__levels >= 0 && __levels + 1 < " + count + ") " + count +
                 " = __levels + 1; } ";
@@ -257,7 +257,7 @@ std::string Translator::genStackList(bool user, const std::string& levels, bool 
 // stack(n), ustack(n): the address n levels down.
 std::string Translator::genStackAt(bool user, const std::string& depth, SourceLoc loc, const std::string& subject) {
     std::string count = tempL(), level = tempL();
-    return "({ " + count + " = " + genStackCapture(user, loc) + "; " + level + " = " + depth + "; if (" + level +
+    return "({ " + count + " = " + genStackCapture(user) + "; " + level + " = " + depth + "; if (" + level +
            " < 0 || " + level + " >= " + count + ") " +
            fail("reached end of stack before unwinding to level %lld", loc, subject, level) +
            " __u64 __at = (__u64)" + level + "; __at < TAP_MAXBACKTRACE ? (__s64)f->stack[__at] : 0; })";
@@ -267,9 +267,9 @@ std::optional<std::string> Translator::genStackBuiltin(CallExpr* c) {
     const std::string& n = c->name;
     std::string subject = "identifier '" + n + "'";
     if ((n == "backtrace" || n == "ubacktrace") && c->args.empty())
-        return genStackList(n[0] == 'u', "", true, c->loc);
+        return genStackList(n[0] == 'u', "", true);
     if ((n == "callers" || n == "ucallers") && c->args.size() == 1)
-        return genStackList(n[0] == 'u', genL(c->args[0]), false, c->loc);
+        return genStackList(n[0] == 'u', genL(c->args[0]), false);
     if ((n == "stack" || n == "ustack") && c->args.size() == 1)
         return genStackAt(n[0] == 'u', genL(c->args[0]), c->loc, subject);
     return std::nullopt;
@@ -285,7 +285,7 @@ std::string Translator::genSymbolValue(CallExpr* c, const SymbolArg& s, bool& is
         return genL(c->args[0]);
     if (!c->args.empty())
         return genS(c->args[0]);
-    return genStackList(s.user(), "", true, c->loc);
+    return genStackList(s.user(), "", true);
 }
 
 // print_backtrace() & co. as statements: a print of their text.

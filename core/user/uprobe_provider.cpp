@@ -169,10 +169,10 @@ public:
 
     std::vector<ContextVar> findVariables(const ConcretePoint& point) const {
         Point u = pointOf(point, target_);
-        const auto& s = sites(point);
-        if (s.empty())
+        const Site* at = siteOf(point, u);
+        if (!at)
             return {};
-        const Site& site = s[u.site >= 0 && size_t(u.site) < s.size() ? size_t(u.site) : 0];
+        const Site& site = *at;
         const Binary& b = binaryOf(u.binary());
         std::vector<ContextVar> out;
         if (site.mark) {
@@ -271,10 +271,10 @@ public:
         a.isReturn = u.isReturn;
         a.filterPid = u.pid;
         a.targetOnly = u.bare;
-        const auto& s = sites(point);
-        if (s.empty())
+        const Site* at = siteOf(point, u);
+        if (!at)
             return a;
-        const Site& site = s[u.site >= 0 && size_t(u.site) < s.size() ? size_t(u.site) : 0];
+        const Site& site = *at;
         const Binary& b = binaryOf(u.binary());
         a.address = site.pc;
         a.offset = b.elf->fileOffset(site.pc).value_or(0);
@@ -352,10 +352,10 @@ private:
 
     std::optional<ContextVar> findFileVariable(const ConcretePoint& point, const std::string& name) const {
         Point u = pointOf(point, target_);
-        const auto& s = sites(point);
-        if (u.isReturn || s.empty() || name.size() < 2 || name[0] != '$' || name[1] == '$')
+        const Site* at = siteOf(point, u);
+        if (u.isReturn || !at || name.size() < 2 || name[0] != '$' || name[1] == '$')
             return std::nullopt; // a return's $variables are its entry's
-        const Site& site = s[u.site >= 0 && size_t(u.site) < s.size() ? size_t(u.site) : 0];
+        const Site& site = *at;
         const Binary& b = binaryOf(u.binary());
         if (site.mark || !site.function || !b.debug)
             return std::nullopt;
@@ -602,6 +602,13 @@ private:
                 all.components.pop_back();
             return findSites(all);
         });
+    }
+
+    // The place a concrete point probes: the one its .site(N) picks, else
+    // the first; null when there is none.
+    const Site* siteOf(const ConcretePoint& point, const Point& u) const {
+        const std::vector<Site>& s = sites(point);
+        return s.empty() ? nullptr : &s[u.site >= 0 && size_t(u.site) < s.size() ? size_t(u.site) : 0];
     }
 
     mutable std::mutex cacheMutex_;
