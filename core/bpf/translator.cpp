@@ -1796,7 +1796,7 @@ void Translator::genLoop(ForStmt* f, std::ostringstream& o, int indent) {
 // gets the code the return program runs first: look the values up (no
 // entry seen: the hit is skipped, as stap has no return without entry),
 // copy them into frame slots, free the entry.
-std::string Translator::genEntryProgram(const ResolvedProbe& p, const std::string& function,
+std::string Translator::genEntryProgram(const ResolvedProbe& p, const AttachSpec& attach, const std::string& function,
                                         std::vector<const Expr*>& exprs, std::vector<std::pair<bool, int>>& where) {
     exprs.clear();
     where.clear();
@@ -1804,7 +1804,7 @@ std::string Translator::genEntryProgram(const ResolvedProbe& p, const std::strin
         return {};
     std::set<const Expr*> underEntry;
     std::vector<const Expr*> entries, implicit;
-    bool userReturn = p.provider->attach(p.point).kind == AttachSpec::Kind::Uprobe;
+    bool userReturn = attach.kind == AttachSpec::Kind::Uprobe;
     auto collect = [&](Stmt* s, Expr* cond) {
         auto visitEntry = [&](Expr* x) {
             if (x->kind == ExprKind::Entry) {
@@ -2017,12 +2017,13 @@ void Translator::run() {
         std::string function = "tap_probe_" + std::to_string(index++);
         std::vector<const Expr*> entryExprs;
         std::vector<std::pair<bool, int>> entryWhere;
-        std::string entryProgram = genEntryProgram(p, function, entryExprs, entryWhere);
+        AttachSpec attach = p.provider->attach(p.point);
+        std::string entryProgram = genEntryProgram(p, attach, function, entryExprs, entryWhere);
         progs_ << entryProgram;
         probe_ = &p;
         ProgramSpec spec;
         spec.function = function;
-        spec.attach = p.provider->attach(p.point);
+        spec.attach = attach;
         currentAttach_ = spec.attach;
         spec.probe = &p;
         spec.pointText = p.point.str();

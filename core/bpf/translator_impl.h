@@ -259,7 +259,7 @@ private:
     // @entry(...) values (and entry-time $variables) of the current .return
     // probe: the frame slot each was copied into from the entry program.
     std::map<const Expr*, std::string> entrySlots_;
-    std::string genEntryProgram(const ResolvedProbe& p, const std::string& function,
+    std::string genEntryProgram(const ResolvedProbe& p, const AttachSpec& attach, const std::string& function,
                                 std::vector<const Expr*>& exprs, std::vector<std::pair<bool, int>>& where);
     std::string genEntryRestore(const std::string& function, const std::vector<const Expr*>& exprs,
                                 const std::vector<std::pair<bool, int>>& where);
