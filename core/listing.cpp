@@ -368,7 +368,6 @@ ListingResult listProbePoints(const CompileOptions& options, const std::string& 
     fe.elaborate(); // loads the tapsets; whether the pattern itself resolves does not matter here
     std::vector<Candidate> cands;
     std::string why;
-    std::map<const ProbeProvider*, std::vector<ProbePattern>> patterns; // each provider's, asked once
     for (const ProbePoint* up : decl->points) {
         std::vector<ConcreteComponent> pat = componentsOf(*up);
         bool internal = !pat.empty() && pat[0].functor.rfind("_", 0) == 0;
@@ -378,10 +377,7 @@ ListingResult listProbePoints(const CompileOptions& options, const std::string& 
             Candidate c;
             c.components = m.point.components;
             c.point = pointText(c.components);
-            auto known = patterns.find(m.provider);
-            if (known == patterns.end())
-                known = patterns.emplace(m.provider, m.provider->patterns()).first;
-            c.doc = providerDoc(known->second, m.point);
+            c.doc = providerDoc(fe.registry().patternsOf(*m.provider), m.point);
             cands.push_back(std::move(c));
         }
         if (!error.empty() && why.empty())
@@ -420,7 +416,7 @@ std::shared_ptr<const ProbeIndex> ProbeIndex::build(const CompileOptions& option
     addAliases(fe, nullptr, false, cands);
     Arena arena;
     for (const auto& provider : fe.registry().providers()) {
-        for (const ProbePattern& pat : provider->patterns()) {
+        for (const ProbePattern& pat : fe.registry().patternsOf(*provider)) {
             bool hasNumber = false, hasString = false;
             for (const PatternComponent& c : pat.components) {
                 hasNumber |= c.arg == ArgKind::Number;

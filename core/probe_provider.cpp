@@ -89,6 +89,14 @@ const std::vector<ProbePattern>& ProbeRegistry::patternsOf(size_t i) const {
     return *cache->patterns[i];
 }
 
+const std::vector<ProbePattern>& ProbeRegistry::patternsOf(const ProbeProvider& provider) const {
+    for (size_t i = 0; i < providers_.size(); ++i)
+        if (providers_[i].get() == &provider)
+            return patternsOf(i);
+    static const std::vector<ProbePattern> none;
+    return none;
+}
+
 namespace {
 
 ArgKind argKindOf(const Expr* arg) {

@@ -172,13 +172,14 @@ public:
     // is set when a point matches a shape but fails the provider's check.
     std::vector<Match> match(const ProbePoint& point, std::string& error) const;
     const std::vector<std::unique_ptr<ProbeProvider>>& providers() const { return providers_; }
+    // A provider's patterns(), asked of it once (syscall.* has ~1500).
+    const std::vector<ProbePattern>& patternsOf(const ProbeProvider& provider) const;
 
     // begin, end, error, never, timer.*
     static ProbeRegistry withBuiltinProviders();
 
 private:
     std::vector<std::unique_ptr<ProbeProvider>> providers_;
-    // Each provider's patterns(), asked once (syscall.* has ~1500 of them).
     struct PatternCache;
     std::shared_ptr<PatternCache> patternCache_;
     const std::vector<ProbePattern>& patternsOf(size_t provider) const;
