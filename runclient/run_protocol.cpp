@@ -4,7 +4,136 @@
 #include <QJsonParseError>
 #include <QRegularExpression>
 
+#include <cstring>
+
 namespace taprun {
+
+namespace {
+
+// printf records are most of a busy script's stream (a graph ingests
+// hundreds of thousands a second): they are read here, in the one layout
+// tstap writes, without building a JSON document. Anything else (another
+// field order, an extra field) returns false and goes the general way.
+class PrintfReader {
+public:
+    explicit PrintfReader(const QByteArray& line) : p_(line.constData()), end_(p_ + line.size()) {}
+
+    bool read(RunEvent& e) {
+        if (!literal(R"({"t":"printf","ts":)") || !integer(e.ts) || !literal(R"(,"id":)"))
+            return false;
+        qint64 id;
+        if (!integer(id) || !literal(R"(,"args":[)"))
+            return false;
+        e.formatId = int(id);
+        while (p_ < end_ && *p_ != ']') {
+            if (!e.args.isEmpty() && !literal(","))
+                return false;
+            if (p_ < end_ && *p_ == '"') {
+                QString s;
+                if (!string(s))
+                    return false;
+                e.args.append(s);
+            } else {
+                qint64 v;
+                if (!integer(v))
+                    return false;
+                e.args.append(v);
+            }
+        }
+        if (!literal(R"(],"text":)") || !string(e.text) || !literal("}"))
+            return false;
+        return p_ == end_;
+    }
+
+private:
+    bool literal(const char* s) {
+        size_t n = std::strlen(s);
+        if (size_t(end_ - p_) < n || std::memcmp(p_, s, n) != 0)
+            return false;
+        p_ += n;
+        return true;
+    }
+    bool integer(qint64& out) {
+        bool negative = p_ < end_ && *p_ == '-';
+        if (negative)
+            ++p_;
+        if (p_ == end_ || *p_ < '0' || *p_ > '9')
+            return false;
+        quint64 v = 0;
+        for (; p_ < end_ && *p_ >= '0' && *p_ <= '9'; ++p_)
+            v = v * 10 + quint64(*p_ - '0');
+        out = negative ? qint64(0 - v) : qint64(v);
+        return p_ == end_ || (*p_ != '.' && *p_ != 'e' && *p_ != 'E'); // no fractions in tstap's records
+    }
+    static int hex(char c) {
+        return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+    }
+    bool string(QString& out) {
+        if (!literal("\""))
+            return false;
+        const char* start = p_;
+        while (p_ < end_ && *p_ != '"' && *p_ != '\\')
+            ++p_;
+        if (p_ < end_ && *p_ == '"') { // no escapes: the common case
+            out = QString::fromUtf8(start, p_ - start);
+            ++p_;
+            return true;
+        }
+        QByteArray bytes(start, p_ - start);
+        while (p_ < end_ && *p_ != '"') {
+            if (*p_ != '\\') {
+                bytes += *p_++;
+                continue;
+            }
+            if (++p_ == end_)
+                return false;
+            char c = *p_++;
+            switch (c) {
+            case 'n': bytes += '\n'; break;
+            case 't': bytes += '\t'; break;
+            case 'r': bytes += '\r'; break;
+            case 'b': bytes += '\b'; break;
+            case 'f': bytes += '\f'; break;
+            case 'u': {
+                char32_t cp = 0;
+                if (!codeUnit(cp))
+                    return false;
+                if (cp >= 0xD800 && cp < 0xDC00) { // a surrogate pair
+                    char32_t low = 0;
+                    if (!literal("\\u") || !codeUnit(low))
+                        return false;
+                    cp = 0x10000 + ((cp - 0xD800) << 10) + (low - 0xDC00);
+                }
+                bytes += QString::fromUcs4(&cp, 1).toUtf8();
+                break;
+            }
+            default: bytes += c; break; // \" \\ \/
+            }
+        }
+        if (p_ == end_)
+            return false;
+        ++p_;
+        out = QString::fromUtf8(bytes);
+        return true;
+    }
+    bool codeUnit(char32_t& out) {
+        if (end_ - p_ < 4)
+            return false;
+        out = 0;
+        for (int i = 0; i < 4; ++i) {
+            int h = hex(*p_++);
+            if (h < 0)
+                return false;
+            out = out * 16 + char32_t(h);
+        }
+        return true;
+    }
+
+    const char* p_;
+    const char* end_;
+};
+
+} // namespace
 
 RunEvent RunProtocol::parseLine(const QByteArray& rawLine) {
     RunEvent e;
@@ -13,6 +142,12 @@ RunEvent RunProtocol::parseLine(const QByteArray& rawLine) {
         line.chop(1);
     if (line.endsWith('\r'))
         line.chop(1);
+    if (line.startsWith(R"({"t":"printf",)")) {
+        e.kind = RunEvent::Printf;
+        if (PrintfReader(line).read(e))
+            return e;
+        e = RunEvent();
+    }
     QByteArray trimmed = line.trimmed();
     if (trimmed.startsWith('{') && trimmed.endsWith('}')) {
         QJsonParseError err;

@@ -14,7 +14,7 @@ namespace taprun {
 struct RunEvent {
     enum Kind { Text, Hello, Pass, Formats, Started, Printf, Out, Diag, Drops, Stopped, Unknown };
     Kind kind = Text;
-    QJsonObject object; // the JSON object (empty for Text)
+    QJsonObject object; // the JSON object (empty for Text and Printf: read the typed fields)
     QString text;       // what a person reads: output text, a diagnostic's text, a text line
     qint64 ts = -1;     // ns since the session started (printf, out)
     // diag

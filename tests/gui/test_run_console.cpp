@@ -7,6 +7,8 @@
 #include "run_protocol.h"
 #include "run_session.h"
 
+#include <QJsonArray>
+#include <QJsonDocument>
 #include <QPlainTextEdit>
 #include <QTemporaryDir>
 #include <QTextBlock>
@@ -48,6 +50,7 @@ class TestRunConsole : public QObject {
 private slots:
     void parseLines();
     void parseChunked();
+    void printfFastPathAgreesWithJson();
     void textFallback();
     void findLocations();
     void consoleShowsTheStream();
@@ -58,6 +61,45 @@ private slots:
     void stopRunsEndProbes();
     void callTracerExample();
 };
+
+void TestRunConsole::printfFastPathAgreesWithJson() {
+    // printf records skip the JSON document (speed); what they yield must be
+    // what a JSON reader finds, escapes, negatives and odd layouts included.
+    // (plain literals: moc misreads raw strings with \" in them)
+    const QByteArray lines[] = {
+        "{\"t\":\"printf\",\"ts\":5,\"id\":0,\"args\":[],\"text\":\"--\\n\"}",
+        "{\"t\":\"printf\",\"ts\":1234567890123,\"id\":12,\"args\":[-9223372036854775807,0,\"\",-1],\"text\":\"x\"}",
+        "{\"t\":\"printf\",\"ts\":7,\"id\":1,\"args\":[\"tab\\there \\\"q\\\" back\\\\slash \\/ "
+        "\\u00e9\\u20ac\\ud83d\\ude00 \xc3\xa9\"],\"text\":\"\\r\\b\\f\"}",
+        // a field added later, other spacing, not an integer: the general path
+        "{\"t\":\"printf\",\"ts\":7,\"id\":1,\"args\":[1],\"text\":\"x\",\"extra\":true}",
+        "{\"t\":\"printf\", \"ts\":7,\"id\":1,\"args\":[1],\"text\":\"x\"}",
+        "{\"t\":\"printf\",\"ts\":7,\"id\":1,\"args\":[1.5],\"text\":\"x\"}",
+    };
+    for (const QByteArray& line : lines) {
+        RunEvent e = RunProtocol::parseLine(line + "\n");
+        QJsonObject o = QJsonDocument::fromJson(line).object();
+        QVERIFY2(!o.isEmpty(), line.constData());
+        QCOMPARE(e.kind, RunEvent::Printf);
+        QCOMPARE(e.ts, qint64(o.value("ts").toDouble()));
+        QCOMPARE(e.formatId, o.value("id").toInt());
+        QCOMPARE(e.text, o.value("text").toString());
+        QCOMPARE(e.args.size(), o.value("args").toArray().size());
+        for (int i = 0; i < e.args.size(); ++i) {
+            QJsonValue want = o.value("args").toArray()[i];
+            if (want.isString())
+                QCOMPARE(e.args[i].toString(), want.toString());
+            else
+                QCOMPARE(e.args[i].toDouble(), want.toDouble());
+        }
+    }
+    QCOMPARE(RunProtocol::parseLine(lines[2]).args[0].toString(),
+             QString::fromUtf8("tab\there \"q\" back\\slash / \xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80 \xc3\xa9"));
+    QCOMPARE(RunProtocol::parseLine(lines[1]).args[0].toInteger(), -9223372036854775807LL);
+    // a broken record is text, as before
+    QCOMPARE(RunProtocol::parseLine("{\"t\":\"printf\",\"ts\":5,\"id\":0,\"args\":[\"x],\"text\":\"y\"}").kind,
+             RunEvent::Text);
+}
 
 void TestRunConsole::parseLines() {
     RunProtocol p;
