@@ -4,8 +4,11 @@
 //   tapstudio --screenshot out.png [--delay MS] [--perspective ide|graph|dashboard] [--theme light|dark]
 //             [--size WxH] [--folder DIR] [--cursor LINE:COL] [--dock NAME] [--generated-code] [--run]
 //             [--console-height PX] FILE
+//   tapstudio --perspective graph --run SCRIPT [--graph-set FILE.json] [--screenshot OUT.png]
+//             [--quit-after SECONDS]
 #include "main_window.h"
 #include "document_tabs.h"
+#include "graph_set.h"
 #include "functions_dock.h"
 #include "ide_perspective.h"
 #include "probe_catalogue_dock.h"
@@ -32,7 +35,10 @@ struct DocOptions {
     QCommandLineOption cursor{"cursor", "Put the cursor at LINE:COL of the current script.", "LINE:COL"};
     QCommandLineOption dock{"dock", "Raise this dock: workspace, functions, catalogue, console, problems.", "NAME"};
     QCommandLineOption generated{"generated-code", "Show the generated C of the current script."};
-    QCommandLineOption run{"run", "Run the current script (F5) after start-up."};
+    QCommandLineOption run{"run", "Run the current script after start-up (with --perspective graph: plot it)."};
+    QCommandLineOption graphSet{"graph-set", "With --run in the Graph perspective: plot with this graph set.", "FILE"};
+    QCommandLineOption quitAfter{"quit-after", "Quit after SECONDS (after --screenshot, which is then taken last).",
+                                 "SECONDS"};
     QCommandLineOption consoleHeight{"console-height", "Height of the Console dock in pixels.", "PX"};
 };
 
@@ -44,7 +50,7 @@ void describe(QCommandLineParser& parser, QCommandLineOption& screenshot, QComma
     parser.addVersionOption();
     parser.addPositionalArgument("files", "Scripts to open.", "[FILE...]");
     parser.addOptions({screenshot, delay, perspective, theme, size, doc.folder, doc.cursor, doc.dock, doc.generated,
-                       doc.run, doc.consoleHeight});
+                       doc.run, doc.graphSet, doc.quitAfter, doc.consoleHeight});
 }
 
 } // namespace
@@ -123,16 +129,33 @@ int main(int argc, char** argv) {
         int px = parser.value(doc.consoleHeight).toInt();
         QTimer::singleShot(0, ide, [ide, px] { ide->resizeDocks({ide->console()}, {px}, Qt::Vertical); });
     }
-    if (parser.isSet(doc.run))
+    bool graph = parser.value(perspective) == "graph";
+    if (parser.isSet(doc.run) && graph) {
+        // Automated: the graph set, or every chart the wizard proposes.
+        tapgraphs::GraphSet set;
+        if (parser.isSet(doc.graphSet)) {
+            QString error;
+            set = tapgraphs::GraphSet::load(parser.value(doc.graphSet), &error);
+            if (!error.isEmpty()) {
+                std::fprintf(stderr, "tapstudio: %s\n", qPrintable(error));
+                return 1;
+            }
+        }
+        QTimer::singleShot(0, &window,
+                           [&window, set] { window.runWithGraphs(set, tapgraphs::SessionPage::Proposals::AcceptAll); });
+    } else if (parser.isSet(doc.run)) {
         QTimer::singleShot(0, ide, [ide] { ide->run(); });
-
-    if (parser.isSet(screenshot)) {
-        QString path = parser.value(screenshot);
-        QTimer::singleShot(parser.value(delay).toInt(), &window, [&window, path] {
-            window.grab().save(path);
-            window.close();
-            QApplication::quit();
-        });
     }
+
+    auto finish = [&window, path = parser.value(screenshot)] {
+        if (!path.isEmpty() && !window.grab().save(path))
+            std::fprintf(stderr, "tapstudio: could not write %s\n", qPrintable(path));
+        window.close();
+        QApplication::quit();
+    };
+    if (parser.isSet(doc.quitAfter))
+        QTimer::singleShot(int(parser.value(doc.quitAfter).toDouble() * 1000), &window, finish);
+    else if (parser.isSet(screenshot))
+        QTimer::singleShot(parser.value(delay).toInt(), &window, finish);
     return app.exec();
 }

@@ -402,24 +402,54 @@ RunConsole* IdePerspective::run() {
         console_->raise();
         return running;
     }
+    if (std::optional<bool> kernel = knownKernelProbes(e))
+        return launch(path, *kernel);
+    analyseThen(e, path, [this, path](bool kernelProbes) { launch(path, kernelProbes); });
+    return nullptr;
+}
+
+void IdePerspective::runWithGraphs() {
+    ScriptEditor* e = currentEditor();
+    if (!e)
+        return;
+    if ((e->isModified() || e->filePath().isEmpty()) && !documents_->save(e))
+        return;
+    QString path = e->filePath();
+    auto plot = [this, path](bool kernelProbes) {
+        RunOptions o = runOptions(path, kernelProbes);
+        if (o.tstap.isEmpty())
+            emit statusMessage(tr("tstap was not found next to tapstudio or in PATH."), 6000);
+        else
+            emit runWithGraphsRequested(o);
+    };
+    if (std::optional<bool> kernel = knownKernelProbes(e))
+        plot(*kernel);
+    else
+        analyseThen(e, path, plot);
+}
+
+std::optional<bool> IdePerspective::knownKernelProbes(ScriptEditor* e) const {
     DiagnosticsRunner* runner = documents_->runnerFor(e);
     if (runner && runner->hasResult() && runner->latest().generation == e->generation() &&
-        runner->latest().fileName == e->diagnosticName() && runner->latest().hasKernelProbes)
-        return launch(path, *runner->latest().hasKernelProbes);
+        runner->latest().fileName == e->diagnosticName())
+        return runner->latest().hasKernelProbes;
+    return std::nullopt;
+}
+
+void IdePerspective::analyseThen(ScriptEditor* e, const QString& path, std::function<void(bool)> then) {
     // Decide about privileges from a fresh pass 2, off the UI thread.
     auto* watcher = new QFutureWatcher<ScriptAnalysis>(this);
-    connect(watcher, &QFutureWatcher<ScriptAnalysis>::finished, this, [this, watcher, path] {
+    connect(watcher, &QFutureWatcher<ScriptAnalysis>::finished, this, [watcher, then] {
         ScriptAnalysis a = watcher->result();
         watcher->deleteLater();
-        launch(path, a.hasKernelProbes.value_or(false));
+        then(a.hasKernelProbes.value_or(false));
     });
     std::string text = e->utf8Text();
     watcher->setFuture(QtConcurrent::run([text, path] { return analyseScript(text, path); }));
     emit statusMessage(tr("Checking %1…").arg(QFileInfo(path).fileName()), 2000);
-    return nullptr;
 }
 
-RunConsole* IdePerspective::launch(const QString& path, bool needsPrivileges) {
+taprun::RunOptions IdePerspective::runOptions(const QString& path, bool needsPrivileges) const {
     RunOptions o;
     o.tstap = tstapPath();
     o.script = path;
@@ -428,6 +458,12 @@ RunConsole* IdePerspective::launch(const QString& path, bool needsPrivileges) {
     o.options = config.tstapOptions();
     o.scriptArgs = config.scriptArgs();
     o.workingDir = QFileInfo(path).absolutePath();
+    return o;
+}
+
+RunConsole* IdePerspective::launch(const QString& path, bool needsPrivileges) {
+    RunOptions o = runOptions(path, needsPrivileges);
+    RunConfiguration config = RunConfiguration::load(path);
     if (o.tstap.isEmpty()) {
         RunConsole* c = console_->addConsole(QFileInfo(path).fileName());
         c->setScriptPath(path);

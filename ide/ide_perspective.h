@@ -5,7 +5,11 @@
 
 #include "definition_finder.h"
 #include "perspective.h"
+#include "run_session.h"
 #include "script_analysis.h"
+
+#include <functional>
+#include <optional>
 
 #include <QPointer>
 
@@ -84,6 +88,9 @@ public:
 
     // Saves the current script and runs it with tstap (F5) and its run configuration.
     RunConsole* run();
+    // Saves the current script and asks for it to be plotted: emits
+    // runWithGraphsRequested with the options a run would use.
+    void runWithGraphs();
     void stop();
     bool anyRunning() const;
 
@@ -92,6 +99,7 @@ public:
 
 signals:
     void statusMessage(const QString& text, int timeoutMs);
+    void runWithGraphsRequested(const taprun::RunOptions& options);
     void indexProgress(const QString& text, int step, int steps, bool done);
     void currentEditorChanged(tapide::ScriptEditor* editor);
     void cursorInfo(const QString& text);
@@ -103,6 +111,12 @@ private:
     void updateCentral();
     void wireEditor(ScriptEditor* editor);
     RunConsole* launch(const QString& path, bool needsPrivileges);
+    taprun::RunOptions runOptions(const QString& path, bool needsPrivileges) const;
+    // Whether the script has kernel probes (they need privileges), from the
+    // editor's current diagnostics; nullopt when those are not current.
+    std::optional<bool> knownKernelProbes(ScriptEditor* e) const;
+    // The same from a fresh pass 2 off the UI thread; `then` gets the answer.
+    void analyseThen(ScriptEditor* e, const QString& path, std::function<void(bool)> then);
 
     DocumentTabs* documents_;
     FindBar* findBar_;

@@ -6,6 +6,7 @@
 #include "functions_dock.h"
 #include "icons.h"
 #include "ide_perspective.h"
+#include "graph_perspective.h"
 #include "placeholder_perspective.h"
 #include "probe_catalogue_dock.h"
 #include "problems_dock.h"
@@ -47,8 +48,8 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     setWindowIcon(icons::app());
     stack_ = new QStackedWidget(this);
     ide_ = new IdePerspective(stack_);
-    graph_ = new PlaceholderPerspective(PlaceholderPerspective::Kind::Graph, stack_);
-    dashboard_ = new PlaceholderPerspective(PlaceholderPerspective::Kind::Dashboard, stack_);
+    graph_ = new GraphPerspective(stack_);
+    dashboard_ = new PlaceholderPerspective(stack_);
     perspectives_ = {ide_, graph_, dashboard_};
     for (Perspective* p : perspectives_)
         stack_->addWidget(p);
@@ -62,6 +63,12 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     connect(ide_, &IdePerspective::statusMessage, this,
             [this](const QString& t, int ms) { statusBar()->showMessage(t, ms); });
     connect(ide_, &IdePerspective::cursorInfo, cursor_, &QLabel::setText);
+    connect(ide_, &IdePerspective::runWithGraphsRequested, this, [this](const taprun::RunOptions& o) {
+        switchTo("graph");
+        graph_->run(o, graphSet_, graphProposals_);
+        graphSet_ = {};
+        graphProposals_ = tapgraphs::SessionPage::Proposals::Ask;
+    });
     connect(ide_, &IdePerspective::currentEditorChanged, this, [this] { updateActions(); });
     connect(ide_, &IdePerspective::runningChanged, this, [this] { updateActions(); });
     connect(ide_, &IdePerspective::fileOpened, this, [this](const QString& path) {
@@ -157,6 +164,8 @@ void MainWindow::createActions() {
 
     connect(makeAction("run.run", tr("&Run"), QKeySequence(Qt::Key_F5), icons::run()), &QAction::triggered, this,
             inIde([this] { ide_->run(); }));
+    connect(makeAction("run.withGraphs", tr("Run with &Graphs…"), QKeySequence(Qt::CTRL | Qt::ALT | Qt::Key_F5)),
+            &QAction::triggered, this, inIde([this] { runWithGraphs(); }));
     connect(makeAction("run.stop", tr("&Stop"), QKeySequence(Qt::SHIFT | Qt::Key_F5), icons::stop()),
             &QAction::triggered, this, [this] { ide_->stop(); });
     connect(makeAction("run.configure", tr("Run &Configuration…"), QKeySequence(Qt::CTRL | Qt::Key_F5)),
@@ -247,6 +256,7 @@ void MainWindow::createMenus() {
 
     QMenu* run = menuBar()->addMenu(tr("&Run"));
     run->addAction(action("run.run"));
+    run->addAction(action("run.withGraphs"));
     run->addAction(action("run.stop"));
     run->addSeparator();
     run->addAction(action("run.configure"));
@@ -357,10 +367,17 @@ void MainWindow::updateActions() {
         action(n)->setEnabled(haveEditor);
     action("run.run")->setEnabled(haveEditor);
     action("run.configure")->setEnabled(haveEditor);
+    action("run.withGraphs")->setEnabled(haveEditor);
     // Generated-code tabs close too.
     action("file.close")->setEnabled(inIde && ide_->documents()->currentWidget());
     action("run.generatedCode")->setEnabled(haveEditor);
     action("run.stop")->setEnabled(ide_->anyRunning());
+}
+
+void MainWindow::runWithGraphs(const tapgraphs::GraphSet& set, tapgraphs::SessionPage::Proposals proposals) {
+    graphSet_ = set;
+    graphProposals_ = proposals;
+    ide_->runWithGraphs(); // answers with runWithGraphsRequested
 }
 
 void MainWindow::openFiles(const QStringList& paths) {

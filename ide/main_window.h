@@ -4,6 +4,7 @@
 // and the layout saved and restored with QSettings.
 #pragma once
 
+#include "session_page.h"
 #include "theme.h"
 
 #include <QMainWindow>
@@ -18,6 +19,7 @@ namespace tapide {
 
 class IdePerspective;
 class Perspective;
+class GraphPerspective;
 class PlaceholderPerspective;
 
 class MainWindow : public QMainWindow {
@@ -27,6 +29,7 @@ public:
     ~MainWindow() override;
 
     IdePerspective* ide() const { return ide_; }
+    GraphPerspective* graph() const { return graph_; }
     Perspective* currentPerspective() const;
     QList<Perspective*> perspectives() const { return perspectives_; }
     void switchTo(const QString& perspectiveId);
@@ -34,6 +37,10 @@ public:
     QAction* action(const QString& objectName) const; // any menu action by object name
 
     void openFiles(const QStringList& paths);
+    // Plots the current script in the Graph perspective (Run ▸ Run with
+    // graphs…): with `set` when it has charts, else the wizard's proposals.
+    void runWithGraphs(const tapgraphs::GraphSet& set = {},
+                       tapgraphs::SessionPage::Proposals proposals = tapgraphs::SessionPage::Proposals::Ask);
     void setTheme(ThemeKind theme);
     ThemeKind theme() const { return theme_; }
     void setFontSize(int pointSize);
@@ -58,7 +65,7 @@ private:
 
     QStackedWidget* stack_;
     IdePerspective* ide_;
-    PlaceholderPerspective* graph_;
+    GraphPerspective* graph_;
     PlaceholderPerspective* dashboard_;
     QList<Perspective*> perspectives_;
     QActionGroup* perspectiveGroup_;
@@ -68,6 +75,8 @@ private:
     QLabel* cursor_ = nullptr;
     QLabel* indexLabel_ = nullptr;
     QProgressBar* indexBar_ = nullptr;
+    tapgraphs::GraphSet graphSet_; // for the run being prepared
+    tapgraphs::SessionPage::Proposals graphProposals_ = tapgraphs::SessionPage::Proposals::Ask;
     ThemeKind theme_ = ThemeKind::Light;
     int fontSize_ = kDefaultFontSize;
 };

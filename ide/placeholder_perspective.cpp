@@ -10,16 +10,12 @@ namespace tapide {
 
 namespace {
 
-// Which later release fills each perspective (keep in step with the roadmap).
-constexpr char kGraphRelease[] = "TapStudio 0.2";
+// Which later release fills the perspective (keep in step with the roadmap).
 constexpr char kDashboardRelease[] = "TapStudio 0.3";
 
 } // namespace
 
-PlaceholderPerspective::PlaceholderPerspective(Kind kind, QWidget* parent)
-    : Perspective(kind == Kind::Graph ? "graph" : "dashboard", kind == Kind::Graph ? tr("Graph") : tr("Dashboard"),
-                  parent),
-      kind_(kind) {
+PlaceholderPerspective::PlaceholderPerspective(QWidget* parent) : Perspective("dashboard", tr("Dashboard"), parent) {
     auto* page = new QWidget(this);
     page->setObjectName("PlaceholderPage");
     auto* layout = new QVBoxLayout(page);
@@ -33,8 +29,7 @@ PlaceholderPerspective::PlaceholderPerspective(Kind kind, QWidget* parent)
     f.setPointSizeF(f.pointSizeF() * 1.6);
     f.setBold(true);
     title->setFont(f);
-    title->setText(kind == Kind::Graph ? tr("Graph perspective — not in this release")
-                                       : tr("Dashboard perspective — not in this release"));
+    title->setText(tr("Dashboard perspective — not in this release"));
     auto* text = new QLabel(message(), page);
     text->setObjectName("PlaceholderMessage");
     text->setAlignment(Qt::AlignCenter);
@@ -56,16 +51,10 @@ PlaceholderPerspective::PlaceholderPerspective(Kind kind, QWidget* parent)
 }
 
 QIcon PlaceholderPerspective::icon() const {
-    return kind_ == Kind::Graph ? icons::perspectiveGraph() : icons::perspectiveDashboard();
+    return icons::perspectiveDashboard();
 }
 
 QString PlaceholderPerspective::message() const {
-    if (kind_ == Kind::Graph)
-        return tr("%1 fills this page: live charts of a running script's output — line, bar, scatter, "
-                  "area and pie — bound to printf records by format id (no regular expressions), "
-                  "with filters, data grids and export.\n\nFor now, run scripts from the IDE "
-                  "perspective: their output appears in the Console.")
-            .arg(kGraphRelease);
     return tr("%1 fills this page: ready-made monitoring modules by category, several running at "
               "once with their graphs, real pause, and a system-information panel.\n\nFor now, "
               "run scripts from the IDE perspective: their output appears in the Console.")

@@ -1,5 +1,5 @@
-// The Graph and Dashboard perspectives until their releases fill them: a
-// page that says what will be there and when, and no fake content.
+// The Dashboard perspective until its release fills it: a page that says
+// what will be there and when, and no fake content.
 #pragma once
 
 #include "perspective.h"
@@ -9,14 +9,9 @@ namespace tapide {
 class PlaceholderPerspective : public Perspective {
     Q_OBJECT
 public:
-    enum class Kind { Graph, Dashboard };
-    explicit PlaceholderPerspective(Kind kind, QWidget* parent = nullptr);
+    explicit PlaceholderPerspective(QWidget* parent = nullptr);
     QIcon icon() const override;
-    Kind kind() const { return kind_; }
     QString message() const; // the text shown (for tests)
-
-private:
-    Kind kind_;
 };
 
 } // namespace tapide

@@ -1,5 +1,5 @@
 // The application shell: the three perspectives switch from the toolbar
-// actions (Graph and Dashboard are honest placeholders), menus carry the
+// actions (Dashboard is an honest placeholder), menus carry the
 // expected actions and shortcuts, the Examples menu lists the bundled
 // scripts, layout/theme/font size survive a restart through QSettings,
 // unsaved changes are asked about, the UI thread never stalls while the
@@ -7,7 +7,9 @@
 #include "app_paths.h"
 #include "catalogue_indexer.h"
 #include "document_tabs.h"
+#include "chart_panel.h"
 #include "functions_dock.h"
+#include "graph_perspective.h"
 #include "ide_perspective.h"
 #include "main_window.h"
 #include "placeholder_perspective.h"
@@ -45,6 +47,7 @@ private slots:
     void layoutThemeAndFontRestored();
     void noStallWhileIndexing();
     void runFromTheIde();
+    void runWithGraphsFromTheIde();
     void problemsJumpToTheLine();
 };
 
@@ -84,15 +87,13 @@ void TestMainWindow::perspectivesSwitch() {
 }
 
 void TestMainWindow::placeholdersSayWhatComesLater() {
-    PlaceholderPerspective graph(PlaceholderPerspective::Kind::Graph);
-    PlaceholderPerspective dash(PlaceholderPerspective::Kind::Dashboard);
-    QVERIFY(graph.message().contains("TapStudio 0."));
+    PlaceholderPerspective dash;
     QVERIFY(dash.message().contains("TapStudio 0."));
-    auto* label = graph.findChild<QLabel*>("PlaceholderMessage");
+    auto* label = dash.findChild<QLabel*>("PlaceholderMessage");
     QVERIFY(label);
-    QCOMPARE(label->text(), graph.message());
+    QCOMPARE(label->text(), dash.message());
     // No charts pretending to be data.
-    for (QWidget* child : graph.centralWidget()->findChildren<QWidget*>())
+    for (QWidget* child : dash.centralWidget()->findChildren<QWidget*>())
         QVERIFY2(qobject_cast<QLabel*>(child), child->metaObject()->className());
 }
 
@@ -116,6 +117,7 @@ void TestMainWindow::menus() {
                             Expect{"edit.toggleComment", QKeySequence(Qt::CTRL | Qt::Key_Slash)},
                             Expect{"edit.complete", QKeySequence(Qt::CTRL | Qt::Key_Space)},
                             Expect{"run.run", QKeySequence(Qt::Key_F5)},
+                            Expect{"run.withGraphs", QKeySequence(Qt::CTRL | Qt::ALT | Qt::Key_F5)},
                             Expect{"run.stop", QKeySequence(Qt::SHIFT | Qt::Key_F5)}}) {
         QAction* a = w.action(e.name);
         QVERIFY2(a, e.name);
@@ -293,6 +295,31 @@ void TestMainWindow::runFromTheIde() {
     QVERIFY2(dock->currentConsole()->plainText().contains("answer 42"),
              qPrintable(dock->currentConsole()->plainText()));
     QCOMPARE(dock->currentConsole()->exitCode(), 0);
+}
+
+void TestMainWindow::runWithGraphsFromTheIde() {
+    if (qEnvironmentVariable("TAPSTUDIO_TSTAP").isEmpty())
+        QSKIP("tstap is not built");
+    QTemporaryDir dir;
+    QString path = dir.filePath("ticks.stp");
+    QFile f(path);
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    f.write("global n\nprobe timer.ms(20) { printf(\"ticks %d\\n\", ++n); if (n == 30) exit() }\n");
+    f.close();
+    MainWindow w;
+    w.show();
+    w.openFiles({path});
+    QVERIFY(w.action("run.withGraphs")->isEnabled());
+    // The menu action asks with the wizard; the automated form takes every proposal.
+    w.runWithGraphs({}, tapgraphs::SessionPage::Proposals::AcceptAll);
+    QTRY_COMPARE_WITH_TIMEOUT(w.currentPerspective()->id(), QString("graph"), 20000);
+    tapgraphs::GraphWorkspace* graphs = w.graph()->workspace();
+    QCOMPARE(graphs->sessions().size(), 1);
+    tapgraphs::SessionPage* page = graphs->sessions()[0];
+    QTRY_COMPARE_WITH_TIMEOUT(page->charts().size(), 1, 20000);
+    QCOMPARE(page->charts()[0]->spec().type, tapgraphs::ChartSpec::Type::Line);
+    QCOMPARE(page->charts()[0]->spec().values, QStringList{"ticks"});
+    QTRY_COMPARE_WITH_TIMEOUT(page->charts()[0]->drawnRows(), 30, 20000);
 }
 
 void TestMainWindow::problemsJumpToTheLine() {

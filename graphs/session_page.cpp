@@ -1,0 +1,237 @@
+#include "session_page.h"
+
+#include "chart_panel.h"
+#include "csv_export.h"
+#include "filters.h"
+#include "proposal_dialog.h"
+#include "table_panel.h"
+
+#include <QDockWidget>
+#include <QFile>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QLabel>
+#include <QMenu>
+#include <QMessageBox>
+#include <QToolBar>
+#include <QToolButton>
+
+#include <algorithm>
+
+namespace tapgraphs {
+
+namespace {
+constexpr int kRedrawMs = 100; // each chart redraws at most 10 times a second
+}
+
+SessionPage::SessionPage(const taprun::RunOptions& options, const GraphSet& set,
+                         Proposals proposals, QWidget* parent)
+    : QMainWindow(parent, Qt::Widget), session_(new GraphSession(set, this)),
+      scriptName_(QFileInfo(options.script).fileName()), scriptPath_(options.script),
+      proposals_(proposals) {
+    build();
+    connect(session_, &GraphSession::formatsArrived, this, &SessionPage::onFormats);
+    connect(session_, &GraphSession::started, this, [this] { setStatus(tr("running")); });
+    connect(session_, &GraphSession::message, this, [this](const QString& text) {
+        if (!text.trimmed().isEmpty()) status_->setToolTip(status_->toolTip() + text);
+    });
+    connect(session_, &GraphSession::finished, this, [this](const QString& summary) {
+        stop_->setEnabled(false);
+        setStatus(summary);
+        refreshNow(); // the last rows
+    });
+    setStatus(tr("starting"));
+    session_->start(options);
+}
+
+SessionPage::SessionPage(const GraphSet& set, QWidget* parent)
+    : QMainWindow(parent, Qt::Widget), session_(new GraphSession(set, this)),
+      scriptName_(set.script) {
+    build();
+    stop_->setEnabled(false);
+}
+
+void SessionPage::build() {
+    setObjectName("SessionPage");
+    setDockNestingEnabled(true);
+    setDockOptions(QMainWindow::AnimatedDocks | QMainWindow::AllowNestedDocks);
+    bar_ = addToolBar(tr("Session"));
+    bar_->setObjectName("SessionToolBar");
+    bar_->setMovable(false);
+    stop_ = bar_->addAction(tr("Stop"), this, &SessionPage::stop);
+    stop_->setToolTip(tr("Stop the script (SIGINT: end probes run)"));
+    pause_ = bar_->addAction(tr("Pause"));
+    pause_->setCheckable(true);
+    pause_->setToolTip(tr("Freeze the charts; the data sets keep filling"));
+    connect(pause_, &QAction::toggled, this, [this](bool on) { setPaused(on); });
+    bar_->addAction(tr("Save graph set…"), this, [this] {
+        QString path = QFileDialog::getSaveFileName(
+            this, tr("Save graph set"), QFileInfo(scriptPath_).completeBaseName() + ".graphs.json",
+            tr("Graph sets (*.json)"));
+        QString error;
+        if (!path.isEmpty() && !saveGraphSet(path, &error))
+            QMessageBox::warning(this, tr("Save graph set"), error);
+    });
+    auto* exportButton = new QToolButton;
+    exportButton->setText(tr("Export"));
+    exportButton->setPopupMode(QToolButton::InstantPopup);
+    exportButton->setMenu(new QMenu(exportButton));
+    connect(exportButton->menu(), &QMenu::aboutToShow, this, &SessionPage::fillExportMenu);
+    bar_->addWidget(exportButton);
+    bar_->addSeparator();
+    status_ = new QLabel;
+    status_->setObjectName("SessionStatus");
+    bar_->addWidget(status_);
+
+    createPanels(session_->data()->graphSet().charts);
+    // One chart per tick, in turn: each still redraws 10 times a second, and
+    // the UI thread paints one chart at a time instead of all in one frame.
+    connect(&redraw_, &QTimer::timeout, this, &SessionPage::refreshNext);
+    redraw_.start(kRedrawMs);
+}
+
+QList<ChartPanel*> SessionPage::charts() const {
+    return findChildren<ChartPanel*>();
+}
+
+QList<TablePanel*> SessionPage::tables() const {
+    return findChildren<TablePanel*>();
+}
+
+void SessionPage::addCharts(const GraphSet& set) {
+    session_->data()->add(set);
+    createPanels(set.charts);
+}
+
+void SessionPage::createPanels(QVector<ChartSpec> charts) {
+    std::shared_ptr<SessionData> data = session_->data();
+    std::stable_sort(charts.begin(), charts.end(), [](const ChartSpec& a, const ChartSpec& b) {
+        return a.row != b.row ? a.row < b.row : a.column < b.column;
+    });
+    QDockWidget* previous = nullptr;
+    int previousRow = -1;
+    for (const ChartSpec& spec : charts) {
+        const DataSetSpec* ds = data->graphSet().dataSet(spec.dataSet);
+        DataSetSpec dataSpec = ds ? *ds : DataSetSpec{};
+        auto find = [data, name = spec.dataSet] { return data->dataSet(name); };
+        QWidget* panel = spec.type == ChartSpec::Type::Table
+                             ? static_cast<QWidget*>(new TablePanel(spec, dataSpec, find))
+                             : static_cast<QWidget*>(new ChartPanel(spec, dataSpec, find));
+        auto* dock = new QDockWidget(spec.title, this);
+        dock->setObjectName(QString("Chart %1").arg(docks_.size()));
+        dock->setFeatures(QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetFloatable);
+        dock->setWidget(panel);
+        // A row is a vertical stack entry; charts of the same row split it sideways.
+        if (previous && spec.row == previousRow)
+            splitDockWidget(previous, dock, Qt::Horizontal);
+        else
+            addDockWidget(Qt::TopDockWidgetArea, dock, Qt::Vertical);
+        previous = dock;
+        previousRow = spec.row;
+        panels_ << panel;
+        docks_ << dock;
+    }
+}
+
+void SessionPage::onFormats(const QVector<PrintfFormat>& formats) {
+    if (!session_->data()->graphSet().charts.isEmpty()) return; // the graph set says what to draw
+    QString text;
+    QFile script(scriptPath_);
+    if (script.open(QIODevice::ReadOnly)) text = QString::fromUtf8(script.readAll());
+    QVector<Proposal> proposals = proposeCharts(formats, text);
+    if (proposals_ == Proposals::AcceptAll) {
+        addCharts(graphSetFrom(proposals, scriptName_));
+        return;
+    }
+    auto* dialog = new ProposalDialog(scriptName_, proposals, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &QDialog::accepted, this,
+            [this, dialog] { addCharts(graphSetFrom(dialog->accepted(), scriptName_)); });
+    dialog->open();
+}
+
+void SessionPage::setPaused(bool paused) {
+    if (pause_->isChecked() != paused)
+        pause_->setChecked(paused); // comes back here through toggled
+    else
+        paused ? redraw_.stop() : redraw_.start(kRedrawMs);
+}
+
+bool SessionPage::paused() const {
+    return !redraw_.isActive();
+}
+
+void SessionPage::refreshNow() {
+    for (QWidget* w : panels_)
+        refresh(w);
+}
+
+void SessionPage::refreshNext() {
+    if (panels_.isEmpty()) return;
+    next_ %= panels_.size();
+    refresh(panels_[next_++]);
+    redraw_.setInterval(std::max(1, kRedrawMs / int(panels_.size())));
+}
+
+void SessionPage::refresh(QWidget* panel) {
+    if (auto* c = qobject_cast<ChartPanel*>(panel))
+        c->refresh();
+    else if (auto* t = qobject_cast<TablePanel*>(panel))
+        t->refresh();
+}
+
+void SessionPage::setStatus(const QString& status) {
+    status_->setText(QString("  %1: %2").arg(scriptName_, status));
+    emit statusChanged(status);
+}
+
+void SessionPage::stop() {
+    session_->stop();
+    setStatus(tr("stopping"));
+}
+
+bool SessionPage::saveGraphSet(const QString& path, QString* error) const {
+    return session_->data()->graphSet().save(path, error);
+}
+
+bool SessionPage::exportCsv(const QString& dataSet, const QString& path, QString* error) const {
+    std::shared_ptr<DataSet> ds = session_->data()->dataSet(dataSet);
+    const DataSetSpec* spec = session_->data()->graphSet().dataSet(dataSet);
+    if (!ds || !spec) {
+        if (error) *error = tr("no data set %1 (yet)").arg(dataSet);
+        return false;
+    }
+    return writeCsv(applyFilters(ds->snapshot(), spec->filters), path, error);
+}
+
+void SessionPage::fillExportMenu() {
+    auto* menu = qobject_cast<QMenu*>(sender());
+    menu->clear();
+    for (ChartPanel* c : charts()) {
+        QString title = c->spec().title;
+        menu->addAction(tr("Chart “%1” as PNG…").arg(title), this, [this, c, title] {
+            QString path = QFileDialog::getSaveFileName(this, tr("Export chart"), title + ".png",
+                                                        tr("PNG (*.png)"));
+            if (!path.isEmpty() && !c->exportPng(path))
+                QMessageBox::warning(this, tr("Export chart"), tr("Could not write %1").arg(path));
+        });
+        menu->addAction(tr("Chart “%1” as SVG…").arg(title), this, [this, c, title] {
+            QString path = QFileDialog::getSaveFileName(this, tr("Export chart"), title + ".svg",
+                                                        tr("SVG (*.svg)"));
+            if (!path.isEmpty() && !c->exportSvg(path))
+                QMessageBox::warning(this, tr("Export chart"), tr("Could not write %1").arg(path));
+        });
+    }
+    menu->addSeparator();
+    for (const DataSetSpec& d : session_->data()->graphSet().dataSets) {
+        menu->addAction(tr("Data set “%1” as CSV…").arg(d.name), this, [this, name = d.name] {
+            QString path = QFileDialog::getSaveFileName(this, tr("Export data set"), "data.csv",
+                                                        tr("CSV (*.csv)"));
+            QString error;
+            if (!path.isEmpty() && !exportCsv(name, path, &error))
+                QMessageBox::warning(this, tr("Export data set"), error);
+        });
+    }
+}
+
+} // namespace tapgraphs
