@@ -60,6 +60,8 @@ void SessionPage::build() {
     bar_->setMovable(false);
     stop_ = bar_->addAction(tr("Stop"), this, &SessionPage::stop);
     stop_->setToolTip(tr("Stop the script (SIGINT: end probes run)"));
+    bar_->addAction(tr("Close"), this, &SessionPage::closeRequested)
+        ->setToolTip(tr("Stop the script and close its charts"));
     pause_ = bar_->addAction(tr("Pause"));
     pause_->setCheckable(true);
     pause_->setToolTip(tr("Freeze the charts; the data sets keep filling"));
@@ -117,7 +119,8 @@ void SessionPage::createPanels(QVector<ChartSpec> charts) {
         QWidget* panel = spec.type == ChartSpec::Type::Table
                              ? static_cast<QWidget*>(new TablePanel(spec, dataSpec, find))
                              : static_cast<QWidget*>(new ChartPanel(spec, dataSpec, find));
-        auto* dock = new QDockWidget(spec.title, this);
+        // The dock says where the data comes from; the chart's own title names it.
+        auto* dock = new QDockWidget(spec.dataSet, this);
         dock->setObjectName(QString("Chart %1").arg(docks_.size()));
         dock->setFeatures(QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetFloatable);
         dock->setWidget(panel);

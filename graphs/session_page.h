@@ -43,6 +43,7 @@ class SessionPage : public QMainWindow {
 
   signals:
     void statusChanged(const QString& status);
+    void closeRequested(); // the Close button: the workspace closes the page
 
   private:
     void build();

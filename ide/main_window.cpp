@@ -63,12 +63,6 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     connect(ide_, &IdePerspective::statusMessage, this,
             [this](const QString& t, int ms) { statusBar()->showMessage(t, ms); });
     connect(ide_, &IdePerspective::cursorInfo, cursor_, &QLabel::setText);
-    connect(ide_, &IdePerspective::runWithGraphsRequested, this, [this](const taprun::RunOptions& o) {
-        switchTo("graph");
-        graph_->run(o, graphSet_, graphProposals_);
-        graphSet_ = {};
-        graphProposals_ = tapgraphs::SessionPage::Proposals::Ask;
-    });
     connect(ide_, &IdePerspective::currentEditorChanged, this, [this] { updateActions(); });
     connect(ide_, &IdePerspective::runningChanged, this, [this] { updateActions(); });
     connect(ide_, &IdePerspective::fileOpened, this, [this](const QString& path) {
@@ -375,9 +369,10 @@ void MainWindow::updateActions() {
 }
 
 void MainWindow::runWithGraphs(const tapgraphs::GraphSet& set, tapgraphs::SessionPage::Proposals proposals) {
-    graphSet_ = set;
-    graphProposals_ = proposals;
-    ide_->runWithGraphs(); // answers with runWithGraphsRequested
+    ide_->prepareRun([this, set, proposals](const taprun::RunOptions& o) {
+        switchTo("graph");
+        graph_->run(o, set, proposals);
+    });
 }
 
 void MainWindow::openFiles(const QStringList& paths) {

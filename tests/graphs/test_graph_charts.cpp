@@ -391,8 +391,11 @@ void TestGraphCharts::wizardProposalsForTheBundledExamples() {
         if (s.endsWith("/top.stp")) {
             QCOMPARE(proposals.size(), 1);
             QCOMPARE(proposals[0].chart.type, ChartSpec::Type::Bar);
-            QCOMPARE(proposals[0].chart.key, QString("value 1"));
-            QCOMPARE(proposals[0].chart.values, QStringList{"value 3"});
+            // printf("%s(%d) = %d\n", i, p, top[i, p]): named after the arguments
+            QCOMPARE(proposals[0].chart.key, QString("i"));
+            QCOMPARE(proposals[0].chart.values, QStringList{"top"});
+            QCOMPARE(proposals[0].dataSet.columns.size(), 3);
+            QCOMPARE(proposals[0].dataSet.columns[1].name, QString("p"));
             QCOMPARE(proposals[0].chart.aggregate, ChartSpec::Aggregate::Sum);
         }
         if (s.endsWith("/histogram.stp")) {
@@ -450,6 +453,14 @@ void TestGraphCharts::severalSessionsAtOnce() {
     QVector<QPointF> pointsB = pb->charts()[0]->lastData().series[0].points;
     QCOMPARE(pointsA[1].y() - pointsA[0].y(), 1.0);
     QCOMPARE(pointsB[1].y() - pointsB[0].y(), 2.0);
+    QVERIFY(workspace.anyRunning());
+    // side by side: both pages shown at once, still running, and back
+    workspace.setSideBySide(true);
+    QVERIFY(pa->isVisible() && pb->isVisible());
+    QVERIFY(pa->x() != pb->x());
+    QCOMPARE(workspace.tabs()->count(), 0);
+    workspace.setSideBySide(false);
+    QCOMPARE(workspace.tabs()->count(), 2);
     QVERIFY(workspace.anyRunning());
     // closing a tab stops its script; the other runs on
     emit workspace.tabs()->tabCloseRequested(0);
