@@ -167,8 +167,7 @@ QString compact(double v) {
 // so), so that twenty of them fit under a chart; others show both bounds.
 QString bucketLabel(double from, double to) {
     bool log2Bucket = (from > 0 && to == 2 * from - 1) || (from < 0 && from == 2 * to + 1);
-    if (from == to || log2Bucket)
-        return compact(log2Bucket && from < 0 ? to : from);
+    if (from == to || log2Bucket) return compact(log2Bucket && from < 0 ? to : from);
     return QString("%1–%2").arg(compact(from), compact(to));
 }
 

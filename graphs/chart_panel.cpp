@@ -38,12 +38,10 @@ constexpr qsizetype kAntialiasedPoints = 1500;
 
 // 1, 2 or 5 times a power of ten, at least `rough`.
 double niceStep(double rough) {
-    if (rough <= 0)
-        return 1;
+    if (rough <= 0) return 1;
     double power = std::pow(10, std::floor(std::log10(rough)));
     for (double m : {1.0, 2.0, 5.0})
-        if (m * power >= rough)
-            return m * power;
+        if (m * power >= rough) return m * power;
     return 10 * power;
 }
 
@@ -96,6 +94,11 @@ ChartPanel::ChartPanel(const ChartSpec& spec, const DataSetSpec& dataSpec,
     bar->setContentsMargins(4, 0, 4, 0);
     bar->addWidget(status_, 1);
     bar->addWidget(follow_);
+    auto* editButton = new QToolButton;
+    editButton->setText(tr("Edit…"));
+    editButton->setToolTip(tr("Change the chart: type, columns, transforms"));
+    connect(editButton, &QToolButton::clicked, this, &ChartPanel::editRequested);
+    bar->addWidget(editButton);
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->setSpacing(0);
@@ -234,7 +237,8 @@ void ChartPanel::drawXy(const ChartData& d) {
         }
         xy->replace(QList<QPointF>(s.points.begin(), s.points.end()));
     }
-    for (QAbstractSeries* gone : existing) { // keys no longer in the data (filtered, dropped, not top)
+    for (QAbstractSeries* gone :
+         existing) { // keys no longer in the data (filtered, dropped, not top)
         chart_->removeSeries(gone);
         delete gone;
     }

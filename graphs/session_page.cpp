@@ -1,7 +1,9 @@
 #include "session_page.h"
 
+#include "chart_dialog.h"
 #include "chart_panel.h"
 #include "csv_export.h"
+#include "data_set_dialog.h"
 #include "filters.h"
 #include "proposal_dialog.h"
 #include "table_panel.h"
@@ -74,6 +76,19 @@ void SessionPage::build() {
         if (!path.isEmpty() && !saveGraphSet(path, &error))
             QMessageBox::warning(this, tr("Save graph set"), error);
     });
+    bar_->addAction(tr("Add chart…"), this, &SessionPage::addChartDialog)
+        ->setToolTip(tr("A new chart of one of the session's data sets"));
+    auto* dataSets = new QToolButton;
+    dataSets->setText(tr("Data sets"));
+    dataSets->setToolTip(tr("Rename columns, filter rows, size the rings"));
+    dataSets->setPopupMode(QToolButton::InstantPopup);
+    dataSets->setMenu(new QMenu(dataSets));
+    connect(dataSets->menu(), &QMenu::aboutToShow, this, [this, menu = dataSets->menu()] {
+        menu->clear();
+        for (const DataSetSpec& d : session_->data()->graphSet().dataSets)
+            menu->addAction(d.name + "…", this, [this, name = d.name] { editDataSet(name); });
+    });
+    bar_->addWidget(dataSets);
     auto* exportButton = new QToolButton;
     exportButton->setText(tr("Export"));
     exportButton->setPopupMode(QToolButton::InstantPopup);
@@ -113,12 +128,7 @@ void SessionPage::createPanels(QVector<ChartSpec> charts) {
     QDockWidget* previous = nullptr;
     int previousRow = -1;
     for (const ChartSpec& spec : charts) {
-        const DataSetSpec* ds = data->graphSet().dataSet(spec.dataSet);
-        DataSetSpec dataSpec = ds ? *ds : DataSetSpec{};
-        auto find = [data, name = spec.dataSet] { return data->dataSet(name); };
-        QWidget* panel = spec.type == ChartSpec::Type::Table
-                             ? static_cast<QWidget*>(new TablePanel(spec, dataSpec, find))
-                             : static_cast<QWidget*>(new ChartPanel(spec, dataSpec, find));
+        QWidget* panel = makePanel(spec);
         // The dock says where the data comes from; the chart's own title names it.
         auto* dock = new QDockWidget(spec.dataSet, this);
         dock->setObjectName(QString("Chart %1").arg(docks_.size()));
@@ -133,6 +143,97 @@ void SessionPage::createPanels(QVector<ChartSpec> charts) {
         previousRow = spec.row;
         panels_ << panel;
         docks_ << dock;
+    }
+}
+
+QWidget* SessionPage::makePanel(const ChartSpec& spec) {
+    std::shared_ptr<SessionData> data = session_->data();
+    const DataSetSpec* ds = data->graphSet().dataSet(spec.dataSet);
+    DataSetSpec dataSpec = ds ? *ds : DataSetSpec{};
+    auto find = [data, name = spec.dataSet] { return data->dataSet(name); };
+    if (spec.type == ChartSpec::Type::Table) {
+        auto* table = new TablePanel(spec, dataSpec, find);
+        connect(table, &TablePanel::editRequested, this, [this, table] { editChart(table); });
+        return table;
+    }
+    auto* chart = new ChartPanel(spec, dataSpec, find);
+    connect(chart, &ChartPanel::editRequested, this, [this, chart] { editChart(chart); });
+    return chart;
+}
+
+ChartSpec SessionPage::specOf(QWidget* panel) {
+    auto* chart = qobject_cast<ChartPanel*>(panel);
+    return chart ? chart->spec() : static_cast<TablePanel*>(panel)->spec();
+}
+
+void SessionPage::replacePanel(int index, const ChartSpec& spec) {
+    QWidget* old = panels_[index];
+    QWidget* panel = makePanel(spec);
+    docks_[index]->setWidget(panel);
+    panel->show(); // a dock shown already does not show a new widget itself
+    docks_[index]->setWindowTitle(spec.dataSet);
+    panels_[index] = panel;
+    old->hide();
+    old->setParent(nullptr); // out of the page now; deleted once its signal returns
+    old->deleteLater();
+    refresh(panel);
+}
+
+QVector<DataSetColumns> SessionPage::dataSetColumns() const {
+    QVector<DataSetColumns> out;
+    for (const DataSetSpec& d : session_->data()->graphSet().dataSets) {
+        std::shared_ptr<DataSet> ds = session_->data()->dataSet(d.name);
+        out.push_back({d.name, ds ? ds->columns() : d.columns});
+    }
+    return out;
+}
+
+void SessionPage::addChartDialog() {
+    ChartSpec initial;
+    QVector<DataSetColumns> sets = dataSetColumns();
+    if (sets.isEmpty()) return;
+    initial.dataSet = sets[0].name;
+    initial.row = int(docks_.size());
+    auto* dialog = new ChartDialog(initial, sets, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &QDialog::accepted, this, [this, dialog] {
+        addCharts(GraphSet{{}, {}, {dialog->spec()}});
+    });
+    dialog->open();
+}
+
+void SessionPage::editChart(QWidget* panel) {
+    ChartSpec old = specOf(panel);
+    auto* dialog = new ChartDialog(old, dataSetColumns(), this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &QDialog::accepted, this, [this, dialog, panel, old] {
+        int index = int(panels_.indexOf(panel));
+        if (index < 0) return;
+        ChartSpec now = dialog->spec();
+        session_->data()->replaceChart(old, now);
+        replacePanel(index, now);
+    });
+    dialog->open();
+}
+
+void SessionPage::editDataSet(const QString& name) {
+    const DataSetSpec* spec = session_->data()->graphSet().dataSet(name);
+    if (!spec) return;
+    QVector<Column> columns;
+    for (const DataSetColumns& d : dataSetColumns())
+        if (d.name == name) columns = d.columns;
+    auto* dialog = new DataSetDialog(*spec, columns, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &QDialog::accepted, this, [this, dialog] { updateDataSet(dialog->spec()); });
+    dialog->open();
+}
+
+void SessionPage::updateDataSet(const DataSetSpec& spec) {
+    QHash<QString, QString> renames = session_->data()->updateDataSet(spec);
+    // Its charts read the new filters and column names.
+    for (int i = 0; i < panels_.size(); ++i) {
+        ChartSpec chart = specOf(panels_[i]);
+        if (chart.dataSet == spec.name) replacePanel(i, chart.withColumnsRenamed(renames));
     }
 }
 

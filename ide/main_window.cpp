@@ -23,6 +23,7 @@
 #include <QFileInfo>
 #include <QLabel>
 #include <QMenuBar>
+#include <QFileDialog>
 #include <QMessageBox>
 #include <QProgressBar>
 #include <QSettings>
@@ -160,6 +161,18 @@ void MainWindow::createActions() {
             inIde([this] { ide_->run(); }));
     connect(makeAction("run.withGraphs", tr("Run with &Graphs…"), QKeySequence(Qt::CTRL | Qt::ALT | Qt::Key_F5)),
             &QAction::triggered, this, inIde([this] { runWithGraphs(); }));
+    connect(makeAction("run.withGraphSet", tr("Run with Graph &Set…")), &QAction::triggered, this, inIde([this] {
+                QString path = QFileDialog::getOpenFileName(this, tr("Run with a graph set"), {},
+                                                            tr("Graph sets (*.json)"));
+                if (path.isEmpty())
+                    return;
+                QString error;
+                tapgraphs::GraphSet set = tapgraphs::GraphSet::load(path, &error);
+                if (!error.isEmpty())
+                    QMessageBox::warning(this, tr("Run with a graph set"), error);
+                else
+                    runWithGraphs(set, tapgraphs::SessionPage::Proposals::Ask);
+            }));
     connect(makeAction("run.stop", tr("&Stop"), QKeySequence(Qt::SHIFT | Qt::Key_F5), icons::stop()),
             &QAction::triggered, this, [this] { ide_->stop(); });
     connect(makeAction("run.configure", tr("Run &Configuration…"), QKeySequence(Qt::CTRL | Qt::Key_F5)),
@@ -251,6 +264,7 @@ void MainWindow::createMenus() {
     QMenu* run = menuBar()->addMenu(tr("&Run"));
     run->addAction(action("run.run"));
     run->addAction(action("run.withGraphs"));
+    run->addAction(action("run.withGraphSet"));
     run->addAction(action("run.stop"));
     run->addSeparator();
     run->addAction(action("run.configure"));
@@ -362,6 +376,7 @@ void MainWindow::updateActions() {
     action("run.run")->setEnabled(haveEditor);
     action("run.configure")->setEnabled(haveEditor);
     action("run.withGraphs")->setEnabled(haveEditor);
+    action("run.withGraphSet")->setEnabled(haveEditor);
     // Generated-code tabs close too.
     action("file.close")->setEnabled(inIde && ide_->documents()->currentWidget());
     action("run.generatedCode")->setEnabled(haveEditor);

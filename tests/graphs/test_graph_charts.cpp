@@ -2,8 +2,10 @@
 // fed records, PNG/SVG/CSV export, histogram records from a real
 // `tstap --json` run, the wizard's proposals for every bundled example,
 // top.stp as a live bar chart with one click, several sessions at once.
+#include "chart_dialog.h"
 #include "chart_panel.h"
 #include "chart_proposals.h"
+#include "data_set_dialog.h"
 #include "graph_workspace.h"
 #include "proposal_dialog.h"
 #include "session_page.h"
@@ -16,6 +18,7 @@
 #include <QBarSet>
 #include <QChart>
 #include <QChartView>
+#include <QComboBox>
 #include <QFile>
 #include <QImage>
 #include <QJsonArray>
@@ -133,6 +136,7 @@ class TestGraphCharts : public QObject {
   private slots:
     void everyChartTypeDraws();
     void exportPngSvgCsv();
+    void editingChartsAndDataSets();
     void histogramRecordsFromARealRun();
     void histogramChartFromARealRun();
     void wizardProposalsForTheBundledExamples();
@@ -248,6 +252,59 @@ void TestGraphCharts::exportPngSvgCsv() {
     GraphSet back = GraphSet::load(dir.filePath("set.json"));
     QCOMPARE(back.charts.size(), 8);
     QCOMPARE(back.dataSets[0].columns[2].name, QString("samples"));
+}
+
+void TestGraphCharts::editingChartsAndDataSets() {
+    SessionPage page(everyChartType());
+    page.resize(1000, 700);
+    page.show();
+    page.session()->data()->feed(fedRecords());
+    // The chart dialog gives back what it was given, and what is changed in it.
+    ChartSpec bar = chartOf(page, "bar")->spec();
+    QVector<DataSetColumns> sets{{"top", page.session()->data()->dataSet("top")->columns()}};
+    {
+        ChartDialog dialog(bar, sets);
+        QCOMPARE(dialog.spec().toJson(), bar.toJson());
+        auto* type = dialog.findChildren<QComboBox*>()[1];
+        type->setCurrentIndex(type->findText("pie"));
+        QCOMPARE(dialog.spec().type, ChartSpec::Type::Pie);
+    }
+    // filters as the data set dialog reads and writes them
+    for (const char* text :
+         {"match|process|^X", "range|samples|5 9", "sort|pid|ascending", "top|samples|3"}) {
+        QStringList parts = QString(text).split('|');
+        Filter::Kind kind = parts[0] == "match"   ? Filter::Kind::Match
+                            : parts[0] == "range" ? Filter::Kind::Range
+                            : parts[0] == "sort"  ? Filter::Kind::Sort
+                                                  : Filter::Kind::Top;
+        Filter f = DataSetDialog::filterFrom(kind, parts[1], parts[2]);
+        QCOMPARE(DataSetDialog::argumentText(f), parts[2]);
+    }
+    // Renaming a column and adding a filter: the charts follow.
+    DataSetSpec spec = *page.session()->data()->graphSet().dataSet("top");
+    spec.columns[0].name = "command";
+    spec.columns[2].name = "n";
+    spec.filters = {DataSetDialog::filterFrom(Filter::Kind::NotMatch, "command", "^bash$")};
+    page.updateDataSet(spec);
+    QCOMPARE(page.session()->data()->dataSet("top")->columns()[2].name, QString("n"));
+    ChartPanel* newBar = chartOf(page, "bar");
+    QCOMPARE(newBar->spec().values, QStringList{"n"});
+    QCOMPARE(newBar->spec().key, QString("command"));
+    page.refreshNow();
+    QTRY_COMPARE_WITH_TIMEOUT(newBar->lastData().categories, (QStringList{"sshd", "Xorg"}), 5000);
+    GraphSet saved = page.session()->data()->graphSet();
+    QCOMPARE(saved.dataSet("top")->filters.size(), 1);
+    QCOMPARE(saved.charts[3].key, QString("command"));
+    // Adding a chart
+    ChartSpec scatter;
+    scatter.title = "added";
+    scatter.type = ChartSpec::Type::Scatter;
+    scatter.dataSet = "top";
+    scatter.values = {"pid"};
+    page.addCharts(GraphSet{{}, {}, {scatter}});
+    QCOMPARE(page.charts().size(), 8);
+    page.refreshNow();
+    QTRY_COMPARE_WITH_TIMEOUT(chartOf(page, "added")->drawnRows(), 10, 5000); // bash filtered out
 }
 
 void TestGraphCharts::histogramRecordsFromARealRun() {
