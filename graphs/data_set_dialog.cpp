@@ -71,8 +71,10 @@ DataSetDialog::DataSetDialog(const DataSetSpec& spec, const QVector<Column>& col
       columnTable_(new QTableWidget(int(columns.size()), 2)), filterTable_(new QTableWidget(0, 3)),
       capacity_(new QSpinBox) {
     setWindowTitle(tr("Data set “%1”").arg(spec.name));
-    columnTable_->setHorizontalHeaderLabels({tr("Column (double-click to rename)"), tr("Type")});
-    columnTable_->horizontalHeader()->setStretchLastSection(true);
+    columnTable_->setHorizontalHeaderLabels({tr("Column"), tr("Type")});
+    columnTable_->horizontalHeader()->setSectionResizeMode(0, QHeaderView::Stretch);
+    columnTable_->horizontalHeader()->setSectionResizeMode(1, QHeaderView::ResizeToContents);
+    columnTable_->setMaximumHeight(160);
     columnTable_->verticalHeader()->hide();
     for (int i = 0; i < columns.size(); ++i) {
         columnTable_->setItem(i, 0, new QTableWidgetItem(columns[i].name));
@@ -110,6 +112,8 @@ DataSetDialog::DataSetDialog(const DataSetSpec& spec, const QVector<Column>& col
     auto* capacityRow = new QFormLayout;
     capacityRow->addRow(tr("Keep the last"), capacity_);
     auto* layout = new QVBoxLayout(this);
+    layout->addWidget(
+        new QLabel(tr("Columns (double-click a name to rename it; its charts follow):")));
     layout->addWidget(columnTable_);
     layout->addWidget(new QLabel(
         tr("Filters, applied in order whenever a chart or an export reads the data set:")));
