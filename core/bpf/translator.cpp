@@ -4,6 +4,8 @@
 // buffer, errors send their site id and stop the handler.
 #include "bpf/translator_impl.h"
 
+#include <bit>
+
 #include <algorithm>
 #include <functional>
 #include <set>
@@ -223,9 +225,9 @@ void Translator::declareGlobals() {
         for (const FunctionDecl* f : program_.functions)
             if (!f->embedded())
                 note(f->body);
-        g.valueSize = 8 * 5 + 8 * std::max(g.histBuckets, 1);
+        g.valueSize = 8 * 5 + 8 * histSlots(g);
         maps_ << "struct tap_stat_" << g.global->name << " { __s64 count, sum, min, max; __u64 sumsq; __u64 hist["
-              << std::max(g.histBuckets, 1) << "]; };\n";
+              << histSlots(g) << "]; };\n";
     }
     out_.scalarsSize = offset;
     maps_ << "struct tap_scalars {\n" << scalars.str() << "\t__s64 tap_unused;\n};\n"
@@ -910,7 +912,7 @@ std::string Translator::genKey(const GlobalMap& g, const std::vector<Expr*>& key
     }
     std::string key = "f->key_" + g.global->name;
     frameKeys_[keyStructOf(g) + " key_" + g.global->name] = 1;
-    code += "__builtin_memset(&" + key + ", 0, sizeof(" + key + ")); ";
+    code += "TAP_ZERO(&" + key + "); ";
     for (size_t i = 0; i < keys.size(); ++i) {
         if (comm[i])
             code += "bpf_get_current_comm(" + key + ".k" + std::to_string(i) + ", 16); ";
@@ -1018,7 +1020,7 @@ std::string Translator::genStatAdd(Expr* target, Expr* value) {
         code += "__u32 __z = 0; " + stype + " *__s = bpf_map_lookup_elem(&" + g.mapName + ", &__z); ";
     } else {
         code += key + stype + " *__s = bpf_map_lookup_elem(&" + g.mapName + ", &f->key_" + v->name + "); if (!__s) { " +
-                "__builtin_memset(&f->stat_" + v->name + ", 0, sizeof(f->stat_" + v->name + ")); if (bpf_map_update_elem(&" +
+                "TAP_ZERO(&f->stat_" + v->name + "); if (bpf_map_update_elem(&" +
                 g.mapName + ", &f->key_" + v->name + ", &f->stat_" + v->name + ", BPF_NOEXIST) == -7) " +
                 fail("Array overflow, check size limit (" + std::to_string(g.maxEntries) + ")", target->loc,
                      "identifier '" + v->name + "'") +
@@ -1032,10 +1034,12 @@ std::string Translator::genStatAdd(Expr* target, Expr* value) {
                 " != 0) { int __bits = tap_bits(__m); __b = " + x + " < 0 ? 64 - __bits : 64 + __bits; } " +
                 "if (__b > 127) __b = 127; if (__b < 0) __b = 0; __s->hist[__b & 127]++; } ";
     } else if (g.histKind == 2) {
-        code += "{ __s64 __d = " + x + " - (" + std::to_string(g.histStart) + "LL); __s64 __b = __d < 0 ? 0 : __d / " +
-                std::to_string(g.histInterval) + "LL + 1; if (__b > " + std::to_string(g.histBuckets - 1) + ") __b = " +
-                std::to_string(g.histBuckets - 1) + "; if (__b >= 0 && __b < " + std::to_string(g.histBuckets) +
-                ") __s->hist[__b]++; } ";
+        // The index is masked to the array's (power of two) length, behind
+        // a barrier: clang would otherwise fold the clamp into a test of the
+        // dividend, and the verifier cannot bound a quotient.
+        code += "{ __s64 __d = " + x + " - (" + std::to_string(g.histStart) + "LL); __u64 __b = __d < 0 ? 0 : (__u64)__d / " +
+                std::to_string(g.histInterval) + "ULL + 1; if (__b > " + std::to_string(g.histBuckets - 1) + ") __b = " +
+                std::to_string(g.histBuckets - 1) + "; barrier_var(__b); __s->hist[__b & " + std::to_string(histSlots(g) - 1) + "]++; } ";
     }
     code += "} " + x + "; })";
     return code;
@@ -1267,6 +1271,27 @@ std::string Translator::genSprintf(PrintExpr* p) {
 }
 
 // --------------------------------------------------------------------- calls
+
+// The length of a statistic's bucket array: its buckets rounded up to a
+// power of two, so that a masked index stays inside it.
+int Translator::histSlots(const GlobalMap& g) {
+    return int(std::bit_ceil(unsigned(std::max(g.histBuckets, 1))));
+}
+
+// Keys and statistics are zeroed before they are filled in (hash keys
+// compare every byte). clang's BPF back end expands a memset into stores up
+// to 1 KiB only and calls memset beyond, which BPF has not: larger ones copy
+// from a zeroed object as large as any of them.
+std::string Translator::zeroingHelpers() const {
+    if (frameKeys_.empty())
+        return "";
+    std::string union_ = "union tap_zeroable {\n";
+    for (const auto& [member, unused] : frameKeys_)
+        union_ += "\t" + member + ";\n";
+    return union_ + "};\nstatic const union tap_zeroable tap_zeros;\n"
+                    "#define TAP_ZERO(p) __builtin_choose_expr(sizeof(*(p)) <= 1024, "
+                    "(void)__builtin_memset((p), 0, sizeof(*(p))), (void)bpf_probe_read_kernel((p), sizeof(*(p)), &tap_zeros))\n\n";
+}
 
 std::string Translator::genCall(CallExpr* c) {
     const FunctionDecl* f = c->decl;
@@ -2139,6 +2164,7 @@ void Translator::run() {
     src << "};\n"
         << "struct {\n\t__uint(type, BPF_MAP_TYPE_ARRAY);\n\t__uint(max_entries, 512);\n\t__type(key, __u32);\n"
         << "\t__type(value, struct tap_frame);\n} tap_frames SEC(\".maps\");\n\n"
+        << zeroingHelpers()
         << "struct tap_loopctx { struct tap_frame *f; void *ctx; struct tap_scalars *g; int done, broke; };\n\n"
         << "static __always_inline void tap_emit_error_text(__u32 id, const char *text)\n{\n"
         << "\tstruct { struct tap_rec_head h; char text[TAP_STRLEN]; } *r = bpf_ringbuf_reserve(&tap_events, sizeof(*r), 0);\n"

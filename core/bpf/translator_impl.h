@@ -37,7 +37,7 @@ inline int roundUpPow2(int64_t v) {
 
 extern const char* const kFileNameHash;     // tap_file_name_hash(), in BPF C
 extern const char* const kModuleBiasHelper; // tap_module_bias(), in BPF C
-extern const char* const kUserUnwinder;     // tap_unwind_user(), in BPF C
+extern const char* const kUserUnwinder;     // tap_user_stack(), in BPF C
 
 inline std::string cString(const std::string& s) {
     std::string out = "\"";
@@ -118,7 +118,7 @@ private:
     void noteUserUnwinder();
     void noteMappingTypes(const std::string& purpose, SourceLoc loc);
     bool mappingHelpersUsed_ = false; // emit tap_file_name_hash()
-    bool userUnwinderUsed_ = false; // emit tap_unwind_user()
+    bool userUnwinderUsed_ = false; // emit tap_user_stack()
     std::string genUserMemberPath(std::string expr, const UserTypeTable& types, int type, bool aggregate,
                                   const std::vector<TargetComponent>& components, bool addressOf);
     std::string genUserRead(const std::string& address, int64_t size, bool isSigned, SourceLoc loc,
@@ -200,6 +200,8 @@ private:
     std::string handlerStart(const ResolvedProbe& p);
     std::string genProgram(const ResolvedProbe& p, const ProgramSpec& spec,
                            const std::function<std::string()>& entryRestore);
+    static int histSlots(const GlobalMap& g);
+    std::string zeroingHelpers() const;
     std::string genCall(CallExpr* c);
     std::string genBuiltin(CallExpr* c, const FunctionDecl* f);
     std::string genPrint(PrintExpr* p);
