@@ -5,6 +5,7 @@
 #include "bpf/translator_impl.h"
 
 #include <bit>
+#include <cstring>
 
 #include <algorithm>
 #include <functional>
@@ -252,7 +253,9 @@ void Translator::declareGlobals() {
                   << " SEC(\".maps\");\n\n";
             break;
         case GlobalMap::Kind::StatHash:
-            maps_ << "struct {\n\t__uint(type, BPF_MAP_TYPE_PERCPU_HASH);\n\t__uint(max_entries, " << g.maxEntries
+            maps_ << "struct {\n\t__uint(type, "
+                  << (g.global->wrap ? "BPF_MAP_TYPE_LRU_PERCPU_HASH" : "BPF_MAP_TYPE_PERCPU_HASH")
+                  << ");\n\t__uint(max_entries, " << g.maxEntries
                   << ");\n\t__type(key, struct tap_key_" << name << ");\n\t__type(value, struct tap_stat_" << name
                   << ");\n} " << g.mapName << " SEC(\".maps\");\n\n";
             break;
@@ -1293,6 +1296,23 @@ std::string Translator::zeroingHelpers() const {
                     "(void)__builtin_memset((p), 0, sizeof(*(p))), (void)bpf_probe_read_kernel((p), sizeof(*(p)), &tap_zeros))\n\n";
 }
 
+namespace {
+const char* const kFunctionLinkage = "static __always_inline ";
+
+// A large function becomes a BPF subprogram, compiled once rather than into
+// every program that calls it: errno_str() and the flag decoders of the
+// syscall tapsets are hundreds of lines, and syscall.*.return calls them from
+// hundreds of programs (clang took 30 s for errsnoop.stp, mostly for them).
+// Small ones stay inline, where the verifier sees their values; a subprogram
+// takes at most 5 arguments (f, ctx, g and 2 parameters).
+std::string withLinkage(std::string function, size_t params) {
+    constexpr size_t kSubprogramChars = 1000;
+    if (function.size() >= kSubprogramChars && params <= 2)
+        function.replace(0, std::strlen(kFunctionLinkage), "static __noinline ");
+    return function;
+}
+} // namespace
+
 std::string Translator::genCall(CallExpr* c) {
     const FunctionDecl* f = c->decl;
     if (!f)
@@ -1329,7 +1349,7 @@ std::string Translator::genCall(CallExpr* c) {
         std::string name = "tap_fn_" + f->name + "_" + std::to_string(functions_.size());
         std::ostringstream body;
         std::string ret = f->returnType == Type::String ? "char *" : "__s64";
-        body << "static __always_inline " << ret << " " << name << "(struct tap_frame *f, void *ctx, struct tap_scalars *g";
+        body << kFunctionLinkage << ret << " " << name << "(struct tap_frame *f, void *ctx, struct tap_scalars *g";
         std::vector<std::string> params;
         for (size_t i = 0; i < f->params.size(); ++i)
             body << (f->params[i]->type == Type::String ? ", char *p" : ", __s64 p") << i;
@@ -1352,7 +1372,7 @@ std::string Translator::genCall(CallExpr* c) {
         functions_[f] = name + "\x01" + retSlot;
         genStmt(f->body, body, 1);
         body << "tap_fn_out:\n\treturn " << retSlot << ";\n}\n\n";
-        funcs_ << body.str();
+        funcs_ << withLinkage(body.str(), f->params.size());
         ctx_ = saved;
         slots_ = savedSlots;
         fnNextLong_ = std::max(fnNextLong_, nextLong_);
