@@ -38,6 +38,10 @@
 
 namespace tapide {
 
+using taprun::exampleScripts;
+using taprun::scriptSummary;
+using taprun::tstapPath;
+
 IdePerspective::IdePerspective(QWidget* parent) : Perspective("ide", tr("IDE"), parent) {
     indexer_ = new CatalogueIndexer(this);
     if (!qEnvironmentVariableIsSet("TAPSTUDIO_NO_INDEX_CACHE"))

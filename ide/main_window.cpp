@@ -33,6 +33,10 @@
 
 namespace tapide {
 
+using taprun::exampleScripts;
+using taprun::scriptSummary;
+using taprun::tstapPath;
+
 namespace {
 constexpr int kMinFont = 6, kMaxFont = 32;
 }

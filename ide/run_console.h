@@ -18,6 +18,15 @@ class QToolButton;
 
 namespace tapide {
 
+// The run client lives in runclient/ (shared with the Graph perspective).
+using taprun::findLocation;
+using taprun::RunCommand;
+using taprun::RunEvent;
+using taprun::RunOptions;
+using taprun::RunProtocol;
+using taprun::RunSession;
+using taprun::TextLocation;
+
 class RunConsole : public QWidget {
     Q_OBJECT
 public:

@@ -11,6 +11,8 @@ class QTabWidget;
 
 namespace tapide {
 
+using taprun::RunOptions;
+
 class RunConsole;
 
 class RunDock : public QDockWidget {

@@ -53,6 +53,15 @@ public:
             buffer_.append(s);
         maybeFlush();
     }
+    // A printed histogram as numbers (JSON mode only): `fields` from
+    // Statistic::histogramJsonFields.
+    void histogramRecord(std::string_view statistic, const std::string& fields) {
+        if (!json_)
+            return;
+        appendJson("{\"t\":\"hist\",\"ts\":" + std::to_string(elapsed()) + ",\"statistic\":" + quote(statistic) + "," +
+                   fields + "}\n");
+        maybeFlush();
+    }
     // A printf: its format id and typed values travel with the text.
     void printfRecord(uint32_t id, const std::vector<std::string_view>& strings, const std::vector<int64_t>& longs,
                       const std::vector<bool>& isString, std::string_view text) {

@@ -118,9 +118,12 @@ public:
             if (v->isArray())
                 error("a statistics array needs an index", e->loc);
             ref->scalar = impl_.globalIndex.at(v);
+            ref->name = v->name;
         } else if (e->kind == ExprKind::Index) {
             auto* i = static_cast<IndexExpr*>(e);
             ref->array = arrayOf(i->base);
+            if (ref->array->decl)
+                ref->name = ref->array->decl->name;
             ref->keys = compileKeys(i->keys);
         } else {
             error("expected a statistic", e->loc);

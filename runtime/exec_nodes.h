@@ -445,6 +445,7 @@ struct InArrayL : LNode {
 
 // A statistic operand: a global scalar or an element of a statistics array.
 struct StatRef {
+    std::string name;         // in the script (the --json "hist" record names it)
     int scalar = -1;          // index into globalStats
     ArrayStore* array = nullptr;
     KeyNodes keys;

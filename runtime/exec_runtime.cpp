@@ -147,6 +147,13 @@ void PrintArgs::emit(Ctx& c, const SourceLoc& loc) const {
         std::string text;
         render(c, text, loc);
         out.write(text);
+        // Each printed histogram also as numbers, after its text.
+        for (size_t i = 0; i < histograms.size(); ++i)
+            if (histograms[i]) {
+                Statistic* s = histograms[i]->find(c);
+                Statistic empty;
+                out.histogramRecord(histograms[i]->name, (s ? s : &empty)->histogramJsonFields(histShapes[i]));
+            }
         return;
     }
     render(c, out.buffer(), loc);

@@ -113,6 +113,37 @@ int64_t Statistic::variance(int) const {
     return int64_t(numerator / (n * (n - 1)));
 }
 
+std::string Statistic::histogramJsonFields(const HistogramShape& shape) const {
+    bool linear = shape.kind == HistogramShape::Kind::Linear;
+    std::string out = std::string("\"kind\":\"") + (linear ? "linear" : "log") + "\",\"buckets\":[";
+    // Linear buckets 0 and buckets-1 are the under- and overflow, reported apart.
+    int first = linear ? 1 : 0, last = shape.buckets - (linear ? 2 : 1);
+    int low = -1, high = -1;
+    for (int i = first; i <= last; ++i)
+        if (bucket(i) > 0) {
+            low = low < 0 ? i : low;
+            high = i;
+        }
+    for (int i = low; low >= 0 && i <= high; ++i) {
+        int64_t from, to;
+        if (linear) {
+            from = shape.start + int64_t(i - 1) * shape.interval;
+            to = from + shape.interval - 1;
+        } else {
+            // log2 buckets: 0, then [2^k, 2^(k+1)-1] and their negatives
+            int64_t v = logBucketValue(i);
+            from = v > 0 ? v : v < 0 ? 2 * v + 1 : 0;
+            to = v > 0 ? 2 * v - 1 : v;
+        }
+        out += (i == low ? "[" : ",[") + std::to_string(from) + "," + std::to_string(to) + "," +
+               std::to_string(bucket(i)) + "]";
+    }
+    out += "]";
+    if (linear)
+        out += ",\"underflow\":" + std::to_string(bucket(0)) + ",\"overflow\":" + std::to_string(bucket(shape.buckets - 1));
+    return out;
+}
+
 std::string Statistic::histogramText(const HistogramShape& shape, int64_t elision) const {
     std::string out;
     char buf[128];

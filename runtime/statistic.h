@@ -46,6 +46,10 @@ public:
 
     // stap's print(@hist_*(x)) output.
     std::string histogramText(const HistogramShape& shape, int64_t elision) const;
+    // The same histogram for `tstap --json` (docs/protocol.md): the fields
+    // "kind", "buckets":[[from,to,count],...] from the first to the last
+    // non-empty bucket, and for linear ones "underflow" and "overflow".
+    std::string histogramJsonFields(const HistogramShape& shape) const;
 
 private:
     int64_t count_ = 0, sum_ = 0, min_ = 0, max_ = 0;

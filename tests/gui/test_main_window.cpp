@@ -29,6 +29,7 @@
 #include <QtTest>
 
 using namespace tapide;
+using namespace taprun;
 
 class TestMainWindow : public QObject {
     Q_OBJECT

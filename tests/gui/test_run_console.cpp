@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 using namespace tapide;
+using namespace taprun;
 
 namespace {
 

@@ -9,7 +9,7 @@
 #include <QString>
 #include <QVector>
 
-namespace tapide {
+namespace taprun {
 
 struct RunEvent {
     enum Kind { Text, Hello, Pass, Formats, Started, Printf, Out, Diag, Drops, Stopped, Unknown };
@@ -59,4 +59,4 @@ struct TextLocation {
 // The last "at FILE:LINE:COL" (or "FILE:LINE:COL:") in a line of text.
 TextLocation findLocation(const QString& text);
 
-} // namespace tapide
+} // namespace taprun

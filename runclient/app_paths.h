@@ -5,7 +5,7 @@
 #include <QString>
 #include <QStringList>
 
-namespace tapide {
+namespace taprun {
 
 // tstap next to the running binary, else in PATH; "" when not found.
 // TAPSTUDIO_TSTAP overrides both.
@@ -21,4 +21,4 @@ QStringList exampleScripts();
 // The first comment line of a script (its one-line description), or "".
 QString scriptSummary(const QString& path);
 
-} // namespace tapide
+} // namespace taprun

@@ -6,7 +6,7 @@
 #include <csignal>
 #include <unistd.h>
 
-namespace tapide {
+namespace taprun {
 
 QString RunCommand::display() const {
     QStringList parts{program};
@@ -130,4 +130,4 @@ void RunSession::readStderr() {
     stderrPending_.remove(0, start);
 }
 
-} // namespace tapide
+} // namespace taprun

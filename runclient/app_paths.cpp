@@ -6,7 +6,7 @@
 #include <QFileInfo>
 #include <QStandardPaths>
 
-namespace tapide {
+namespace taprun {
 
 QString tstapPath() {
     QString env = qEnvironmentVariable("TAPSTUDIO_TSTAP");
@@ -65,4 +65,4 @@ QString scriptSummary(const QString& path) {
     return {};
 }
 
-} // namespace tapide
+} // namespace taprun

@@ -11,7 +11,7 @@
 #include <QProcess>
 #include <QStringList>
 
-namespace tapide {
+namespace taprun {
 
 struct RunOptions {
     QString tstap;          // path of tstap
@@ -53,7 +53,7 @@ public:
 
 signals:
     void started();
-    void event(const tapide::RunEvent& event);
+    void event(const taprun::RunEvent& event);
     void stderrLine(const QString& line);
     void finished(int exitCode, bool crashed);
     void failedToStart(const QString& message);
@@ -70,4 +70,4 @@ private:
     QElapsedTimer clock_;
 };
 
-} // namespace tapide
+} // namespace taprun

@@ -4,7 +4,7 @@
 #include <QJsonParseError>
 #include <QRegularExpression>
 
-namespace tapide {
+namespace taprun {
 
 RunEvent RunProtocol::parseLine(const QByteArray& rawLine) {
     RunEvent e;
@@ -128,4 +128,4 @@ TextLocation findLocation(const QString& text) {
     return loc;
 }
 
-} // namespace tapide
+} // namespace taprun
