@@ -197,7 +197,19 @@ private:
         return a.frameRegister.empty() ? std::string("0")
                                        : "(" + userRegister(a.frameRegister, loc) + " + " + std::to_string(a.frameOffset) + "ULL)";
     }
-    std::string handlerStart(const ResolvedProbe& p);
+    // With setProbe false, the caller names the probe (f->probe) itself.
+    std::string handlerStart(const ResolvedProbe& p, bool setProbe = true);
+    // The handler of one hit: locals, entry values, condition, body.
+    void genHandler(const ResolvedProbe& p, const std::string& restore, std::ostringstream& body, int indent);
+    void resetSlots();
+    void keepSlotHighWater();
+    struct SyscallDispatch {
+        bool isReturn = false;
+        std::vector<std::pair<long, const ResolvedProbe*>> cases; // syscall number, its point's probe
+    };
+    std::vector<SyscallDispatch> syscallDispatches(std::set<const ResolvedProbe*>& members);
+    std::string genSyscallDispatch(const SyscallDispatch& d, ProgramSpec& spec);
+    bool sharesHandler(const SyscallDispatch& d, std::vector<std::pair<std::string, Type>>& variables) const;
     std::string genProgram(const ResolvedProbe& p, const ProgramSpec& spec,
                            const std::function<std::string()>& entryRestore);
     static int histSlots(const GlobalMap& g);
@@ -255,12 +267,17 @@ private:
     std::string genRegexMatch(BinaryExpr* b);
     std::map<std::string, std::string> regexNames_;
     std::map<const FunctionDecl*, std::string> functions_;
+    std::set<const FunctionDecl*> globalFunctions_; // BPF global functions (functionWithLinkage)
+    std::map<std::string, bool> functionUsesContext_; // by C name
+    std::string functionWithLinkage(const FunctionDecl* fn, const std::string& name, const std::string& retSlot,
+                                    const std::string& inner);
     std::set<const FunctionDecl*> inProgress_;
     CodeContext ctx_;
     const ResolvedProbe* probe_ = nullptr;
     // @entry(...) values (and entry-time $variables) of the current .return
     // probe: the frame slot each was copied into from the entry program.
     std::map<const Expr*, std::string> entrySlots_;
+    void collectEntryValues(const ResolvedProbe& p, const AttachSpec& attach, std::vector<const Expr*>& exprs);
     std::string genEntryProgram(const ResolvedProbe& p, const AttachSpec& attach, const std::string& function,
                                 std::vector<const Expr*>& exprs, std::vector<std::pair<bool, int>>& where);
     std::string genEntryRestore(const std::string& function, const std::vector<const Expr*>& exprs,
