@@ -24,7 +24,8 @@ namespace tapgraphs {
 
 namespace {
 constexpr int kRedrawMs = 100; // each chart redraws at most 10 times a second
-}
+constexpr int kSameRowPx = 8;
+} // namespace
 
 SessionPage::SessionPage(const taprun::RunOptions& options, const GraphSet& set,
                          Proposals proposals, QWidget* parent)
@@ -294,8 +295,39 @@ void SessionPage::stop() {
     setStatus(tr("stopping"));
 }
 
+GraphSet SessionPage::graphSetAsArranged() const {
+    // Rows are docks whose tops line up (within a few pixels), columns their
+    // order from the left; floating docks keep the place they had.
+    GraphSet set = session_->data()->graphSet();
+    QVector<int> order;
+    for (int i = 0; i < docks_.size(); ++i)
+        if (!docks_[i]->isFloating() && docks_[i]->isVisible()) order << i;
+    std::sort(order.begin(), order.end(), [this](int a, int b) {
+        QRect ra = docks_[a]->geometry(), rb = docks_[b]->geometry();
+        return std::abs(ra.top() - rb.top()) > kSameRowPx ? ra.top() < rb.top()
+                                                          : ra.left() < rb.left();
+    });
+    int row = -1, column = 0, rowTop = 0;
+    for (int i : order) {
+        int top = docks_[i]->geometry().top();
+        if (row < 0 || std::abs(top - rowTop) > kSameRowPx) {
+            ++row;
+            column = 0;
+            rowTop = top;
+        }
+        QJsonObject shown = specOf(panels_[i]).toJson();
+        for (ChartSpec& c : set.charts)
+            if (c.toJson() == shown) {
+                c.row = row;
+                c.column = column++;
+                break;
+            }
+    }
+    return set;
+}
+
 bool SessionPage::saveGraphSet(const QString& path, QString* error) const {
-    return session_->data()->graphSet().save(path, error);
+    return graphSetAsArranged().save(path, error);
 }
 
 bool SessionPage::exportCsv(const QString& dataSet, const QString& path, QString* error) const {

@@ -38,6 +38,8 @@ class SessionPage : public QMainWindow {
     void setPaused(bool paused);
     bool paused() const;
     void refreshNow(); // every chart now (the timer refreshes one per tick)
+    // The graph set with each chart's row and column as the user arranged the docks.
+    GraphSet graphSetAsArranged() const;
     bool saveGraphSet(const QString& path, QString* error = nullptr) const;
     bool exportCsv(const QString& dataSet, const QString& path, QString* error = nullptr) const;
     void stop();

@@ -19,6 +19,7 @@
 #include <QChart>
 #include <QChartView>
 #include <QComboBox>
+#include <QDockWidget>
 #include <QFile>
 #include <QImage>
 #include <QJsonArray>
@@ -251,6 +252,32 @@ void TestGraphCharts::exportPngSvgCsv() {
     QVERIFY(page.saveGraphSet(dir.filePath("set.json")));
     GraphSet back = GraphSet::load(dir.filePath("set.json"));
     QCOMPARE(back.charts.size(), 8);
+    // the grid as shown: three charts a row, as the set placed them
+    for (const ChartSpec& c : back.charts) {
+        const ChartSpec* placed = nullptr;
+        for (const ChartSpec& o : everyChartType().charts)
+            if (o.title == c.title) placed = &o;
+        QVERIFY(placed);
+        QCOMPARE(c.row, placed->row);
+        QCOMPARE(c.column, placed->column);
+    }
+    // the user moves the line chart below everything: a row of its own, last
+    auto* lineDock = qobject_cast<QDockWidget*>(chartOf(page, "line")->parentWidget());
+    QVERIFY(lineDock);
+    page.addDockWidget(Qt::BottomDockWidgetArea, lineDock);
+    QApplication::processEvents();
+    GraphSet arranged = page.graphSetAsArranged();
+    int lastRow = 0, lineRow = -1, lineColumn = -1;
+    for (const ChartSpec& c : arranged.charts) {
+        lastRow = std::max(lastRow, c.row);
+        if (c.title == "line")
+            lineRow = c.row, lineColumn = c.column;
+    }
+    QCOMPARE(lineRow, lastRow);
+    QCOMPARE(lineColumn, 0);
+    QCOMPARE(std::count_if(arranged.charts.begin(), arranged.charts.end(),
+                           [&](const ChartSpec& c) { return c.row == lastRow; }),
+             1);
     QCOMPARE(back.dataSets[0].columns[2].name, QString("samples"));
 }
 
