@@ -9,6 +9,8 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <string_view>
+#include <unordered_map>
 #include <vector>
 
 struct btf;
@@ -76,10 +78,12 @@ private:
     mutable std::map<std::vector<int32_t>, std::vector<std::pair<std::string, int32_t>>> traceClasses_;
     mutable std::vector<std::string> functionNames_;
     mutable bool classesIndexed_ = false, functionsIndexed_ = false;
-    // Lookups by name and kind, remembered: each scans the types (0.3 ms
-    // for vmlinux's 125,000), and a script makes a few; an index of every
-    // name took 36 ms to build, most of a start-up.
+    // Lookups by name and kind: a script makes a few, each a scan of the
+    // types (0.3 ms for vmlinux's 125,000), remembered; an index of every
+    // name (10 ms to build, a map of strings took 36) is made for the many
+    // of a listing.
     mutable std::map<std::pair<std::string, int>, int32_t> found_;
+    mutable std::unordered_multimap<std::string_view, int32_t> byName_;
     mutable std::mutex findMutex_;
     int32_t find(const std::string& name, int kind) const; // -1 when missing
 };
