@@ -260,8 +260,17 @@ bool BpfLoader::attach(bool runStats, std::string& error) {
         bpf_link* link = nullptr;
         if (a.kind == AttachSpec::Kind::Uprobe) {
             pid_t pid = a.filterPid >= 0 ? pid_t(a.filterPid) : a.targetOnly && target_ > 0 ? pid_t(target_) : -1;
+            if (!spec.sharedPoints.empty()) {
+                if (!attachSharedUprobe(spec, prog, pid, error)) {
+                    detach();
+                    return false;
+                }
+                continue;
+            }
             if (useUprobeMulti_) {
-                int fd = attachUprobeMulti(bpf_program__fd(prog), a.target, a.offset, a.refCtrOffset, a.isReturn, pid);
+                int fd = attachUprobeMulti(bpf_program__fd(prog), a.target, {a.offset},
+                                           a.refCtrOffset ? std::vector<uint64_t>{a.refCtrOffset} : std::vector<uint64_t>{},
+                                           {}, a.isReturn, pid);
                 if (fd >= 0) {
                     multiLinkFds_.push_back(fd);
                     continue;
@@ -283,6 +292,44 @@ bool BpfLoader::attach(bool runStats, std::string& error) {
             else if (a.kind == AttachSpec::Kind::Uprobe)
                 error += " (uprobe at offset 0x" + hex(a.offset) + " of " + a.target + ")";
             detach();
+            return false;
+        }
+        links_.push_back(link);
+    }
+    return true;
+}
+
+// A program shared by the points of a uprobe wildcard: one uprobe_multi
+// link for them all, or a perf-event uprobe each; the cookie tells the
+// program which point fired.
+bool BpfLoader::attachSharedUprobe(const bpf::ProgramSpec& spec, bpf_program* prog, int pid, std::string& error) {
+    const AttachSpec& a = spec.attach;
+    if (useUprobeMulti_) {
+        std::vector<uint64_t> offsets, refCtrOffsets, cookies;
+        bool semaphores = false;
+        for (const bpf::ProgramSpec::SharedPoint& p : spec.sharedPoints) {
+            offsets.push_back(p.attach.offset);
+            refCtrOffsets.push_back(p.attach.refCtrOffset);
+            cookies.push_back(p.cookie);
+            semaphores = semaphores || p.attach.refCtrOffset;
+        }
+        if (!semaphores)
+            refCtrOffsets.clear();
+        int fd = attachUprobeMulti(bpf_program__fd(prog), a.target, offsets, refCtrOffsets, cookies, a.isReturn, pid);
+        if (fd >= 0) {
+            multiLinkFds_.push_back(fd);
+            return true;
+        }
+        error = "cannot attach " + spec.pointText + ": " + std::strerror(-fd) + " (uprobes in " + a.target + ")";
+        return false;
+    }
+    for (const bpf::ProgramSpec::SharedPoint& p : spec.sharedPoints) {
+        LIBBPF_OPTS(bpf_uprobe_opts, uo, .ref_ctr_offset = size_t(p.attach.refCtrOffset), .bpf_cookie = p.cookie,
+                    .retprobe = a.isReturn);
+        bpf_link* link = bpf_program__attach_uprobe_opts(prog, pid, a.target.c_str(), size_t(p.attach.offset), &uo);
+        if (!link) {
+            error = "cannot attach " + spec.pointText + ": " + std::strerror(errno) + " (uprobe at offset 0x" +
+                    hex(p.attach.offset) + " of " + a.target + ")";
             return false;
         }
         links_.push_back(link);
