@@ -184,29 +184,29 @@ bool BpfLoader::load(const std::string& objectPath, int64_t target, std::string&
     return true;
 }
 
+// The kernel's facts about a loaded program.
+bool BpfLoader::programInfo(const bpf::ProgramSpec& spec, bpf_prog_info& info) const {
+    bpf_program* prog = object_ ? bpf_object__find_program_by_name(object_, spec.function.c_str()) : nullptr;
+    info = {};
+    uint32_t len = sizeof info;
+    return prog && bpf_obj_get_info_by_fd(bpf_program__fd(prog), &info, &len) == 0;
+}
+
 std::vector<BpfLoader::HitCount> BpfLoader::hitCounts() const {
     std::vector<HitCount> out;
-    for (const bpf::ProgramSpec& spec : translation_.programs) {
-        bpf_program* prog = object_ ? bpf_object__find_program_by_name(object_, spec.function.c_str()) : nullptr;
-        bpf_prog_info info{};
-        uint32_t len = sizeof info;
-        if (!prog || bpf_obj_get_info_by_fd(bpf_program__fd(prog), &info, &len) != 0)
-            continue;
-        out.push_back({&spec, info.run_cnt, info.run_time_ns});
-    }
+    bpf_prog_info info;
+    for (const bpf::ProgramSpec& spec : translation_.programs)
+        if (programInfo(spec, info))
+            out.push_back({&spec, info.run_cnt, info.run_time_ns});
     return out;
 }
 
 std::vector<BpfLoader::VerifierCost> BpfLoader::verifierCosts() const {
     std::vector<VerifierCost> out;
-    for (const bpf::ProgramSpec& spec : translation_.programs) {
-        bpf_program* prog = object_ ? bpf_object__find_program_by_name(object_, spec.function.c_str()) : nullptr;
-        bpf_prog_info info{};
-        uint32_t len = sizeof info;
-        if (!prog || bpf_obj_get_info_by_fd(bpf_program__fd(prog), &info, &len) != 0 || !info.verified_insns)
-            continue;
-        out.push_back({&spec, info.verified_insns});
-    }
+    bpf_prog_info info;
+    for (const bpf::ProgramSpec& spec : translation_.programs)
+        if (programInfo(spec, info) && info.verified_insns)
+            out.push_back({&spec, info.verified_insns});
     return out;
 }
 
