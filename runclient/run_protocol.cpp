@@ -5,6 +5,7 @@
 #include <QRegularExpression>
 
 #include <cstring>
+#include <limits>
 
 namespace taprun {
 
@@ -22,8 +23,8 @@ public:
         if (!literal(R"({"t":"printf","ts":)") || !integer(e.ts) || !literal(R"(,"id":)"))
             return false;
         qint64 id;
-        if (!integer(id) || !literal(R"(,"args":[)"))
-            return false;
+        if (!integer(id) || id < 0 || id > std::numeric_limits<int>::max() || !literal(R"(,"args":[)"))
+            return false; // an id no format has: the general way says so
         e.formatId = int(id);
         while (p_ < end_ && *p_ != ']') {
             if (!e.args.isEmpty() && !literal(","))
