@@ -36,6 +36,8 @@
 #include <QVBoxLayout>
 #include <QtConcurrent>
 
+#include <cctype>
+
 namespace tapide {
 
 using taprun::exampleScripts;
@@ -139,8 +141,8 @@ IdePerspective::IdePerspective(QWidget* parent) : Perspective("ide", tr("IDE"), 
     connect(catalogue_, &ProbeCatalogueDock::insertRequested, this, &IdePerspective::insertProbe);
     connect(catalogue_, &ProbeCatalogueDock::openLocation, this,
             [this](const QString& file, int line) { showLocation(file, line, 1); });
-    connect(functions_, &FunctionsDock::insertRequested, this, &IdePerspective::insertAtCursor);
-    connect(hints_, &VariableHintsDock::insertRequested, this, &IdePerspective::insertAtCursor);
+    connect(functions_, &FunctionsDock::insertRequested, this, &IdePerspective::insertCode);
+    connect(hints_, &VariableHintsDock::insertRequested, this, &IdePerspective::insertCode);
     connect(workspace_, &WorkspaceDock::openRequested, this, [this](const QString& path) { openFile(path); });
     connect(workspace_, &WorkspaceDock::openFolderRequested, this, &IdePerspective::openFolderDialog);
     connect(functions_, &FunctionsDock::openLocation, this,
@@ -315,17 +317,60 @@ void IdePerspective::complete() {
 
 void IdePerspective::setInlineDiagnostics(bool on) { documents_->setInlineDiagnostics(on); }
 
-void IdePerspective::insertAtCursor(const QString& text, int cursorBack) {
+// Code from the Functions and Variables docks (a call, a $variable) goes
+// where an expression can stand: at the cursor inside a block, on a line
+// of its own after a word there; from the top level into the next block,
+// or a new begin probe when none follows.
+void IdePerspective::insertCode(const QString& text, int cursorBack) {
     ScriptEditor* e = currentEditor();
     if (!e)
         e = newDocument();
     if (e->isReadOnly())
         return;
-    int pos = e->currentPosition();
-    QByteArray bytes = text.toUtf8();
-    e->SendScintilla(QsciScintillaBase::SCI_INSERTTEXT, (uintptr_t)pos, bytes.constData());
-    int back = int(text.right(cursorBack).toUtf8().size());
-    e->setCurrentPosition(pos + int(bytes.size()) - back);
+    std::string source = e->utf8Text();
+    int cursor = e->currentPosition();
+    int depth = 0, nextBlock = -1;
+    for (const ScannedToken& t : scanTokens(source).tokens) {
+        if (t.start >= cursor) {
+            if (depth == 0 && t.is(tap::Op::LBrace))
+                nextBlock = t.end;
+            if (depth > 0 || nextBlock >= 0)
+                break;
+            continue;
+        }
+        if (t.is(tap::Op::LBrace))
+            ++depth;
+        else if (t.is(tap::Op::RBrace) && depth > 0)
+            --depth;
+    }
+    auto indentOf = [&](int pos) {
+        int line = int(e->SendScintilla(QsciScintillaBase::SCI_LINEFROMPOSITION, (unsigned long)pos));
+        return QString(int(e->SendScintilla(QsciScintillaBase::SCI_GETLINEINDENTATION, (unsigned long)line)), ' ');
+    };
+    auto isWord = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == ')' || c == ']'; };
+    QString before, after;
+    int at = cursor;
+    if (depth > 0) {
+        if (cursor > 0 && isWord(source[size_t(cursor) - 1])) {
+            at = int(e->SendScintilla(QsciScintillaBase::SCI_GETLINEENDPOSITION,
+                                      (unsigned long)e->SendScintilla(QsciScintillaBase::SCI_LINEFROMPOSITION,
+                                                                      (unsigned long)cursor)));
+            before = "\n" + indentOf(cursor);
+        }
+    } else if (nextBlock >= 0) {
+        at = nextBlock;
+        before = "\n    ";
+    } else {
+        at = int(e->SendScintilla(QsciScintillaBase::SCI_GETLINEENDPOSITION,
+                                  (unsigned long)e->SendScintilla(QsciScintillaBase::SCI_LINEFROMPOSITION,
+                                                                  (unsigned long)cursor)));
+        before = "\nprobe begin {\n    ";
+        after = "\n}";
+    }
+    QByteArray bytes = (before + text + after).toUtf8();
+    e->SendScintilla(QsciScintillaBase::SCI_INSERTTEXT, (uintptr_t)at, bytes.constData());
+    int back = int((text.right(cursorBack) + after).toUtf8().size());
+    e->setCurrentPosition(at + int(bytes.size()) - back);
     e->setFocus();
 }
 

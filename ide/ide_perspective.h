@@ -70,8 +70,9 @@ public:
     void setInlineDiagnostics(bool on);
     // Inserts a probe skeleton at the top level near the cursor.
     void insertProbe(const QString& skeleton);
-    // Inserts text at the cursor, leaving the cursor `cursorBack` characters before its end.
-    void insertAtCursor(const QString& text, int cursorBack = 0);
+    // Inserts an expression where one can stand near the cursor, leaving the
+    // cursor `cursorBack` characters before its end.
+    void insertCode(const QString& text, int cursorBack = 0);
 
     // Go to definition (F12 / Ctrl+click) of what is at `pos` of `editor`
     // (default: the cursor of the current editor). Returns what was found.

@@ -22,6 +22,7 @@ private slots:
     void filter();
     void details();
     void insert();
+    void insertWhereACallCanStand();
 
 private:
     CatalogueSnapshotPtr snapshot_;
@@ -117,6 +118,33 @@ void TestFunctionsDock::insert() {
     QCOMPARE(index, 15);
     QVERIFY(ide.functions()->activateFunction("pid"));
     QCOMPARE(e->text(1), QString("    x = strlen(pid())\n"));
+    e->setModified(false);
+}
+
+void TestFunctionsDock::insertWhereACallCanStand() {
+    // Issue 14, item 8: after `global counts` a double-click gave
+    // `global countsstrlen()`. At the top level the call goes into the next
+    // block (or a new begin probe); after a word in a block, on a line of
+    // its own.
+    IdePerspective ide;
+    ide.functions()->setSnapshot(snapshot_);
+    ScriptEditor* e = ide.newDocument();
+    e->setText("global counts\nprobe begin {\n    counts = 1\n}\n");
+    e->setCursorPosition(0, 13);
+    QVERIFY(ide.functions()->activateFunction("strlen"));
+    QCOMPARE(e->text(), QString("global counts\nprobe begin {\n    strlen()\n    counts = 1\n}\n"));
+    int line, index;
+    e->getCursorPosition(&line, &index);
+    QCOMPARE(line, 2);
+    QCOMPARE(index, 11); // inside the parentheses
+    e->setCursorPosition(3, 14); // after `counts = 1`
+    QVERIFY(ide.functions()->activateFunction("pid"));
+    QCOMPARE(e->text(3), QString("    counts = 1\n"));
+    QCOMPARE(e->text(4), QString("    pid()\n"));
+    e->setText("global counts\n");
+    e->setCursorPosition(0, 13);
+    QVERIFY(ide.functions()->activateFunction("pid"));
+    QCOMPARE(e->text(), QString("global counts\nprobe begin {\n    pid()\n}\n"));
     e->setModified(false);
 }
 
