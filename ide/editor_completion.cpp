@@ -192,12 +192,25 @@ void EditorCompletion::apply(const CompletionItem& item) {
     if (ctx.kind == CompletionContextKind::ProbeString)
         end = std::max(ctx.replaceEnd, start);
     QByteArray bytes = item.insert.toUtf8();
+    int closing = 0; // bytes of `")` added after the item
+    if (ctx.kind == CompletionContextKind::ProbeString && !item.retrigger) {
+        // A string left open swallowed the rest of the file: close it, and
+        // the component's parenthesis, as the user would type on.
+        std::string text = editor_->utf8Text();
+        size_t after = size_t(end);
+        if (after >= text.size() || text[after] != '"') {
+            bytes += '"';
+            if (after >= text.size() || text[after] != ')')
+                bytes += ')';
+            closing = int(bytes.size() - item.insert.toUtf8().size());
+        }
+    }
     editor_->beginUndoAction();
     editor_->SendScintilla(QsciScintillaBase::SCI_SETTARGETSTART, (unsigned long)start);
     editor_->SendScintilla(QsciScintillaBase::SCI_SETTARGETEND, (unsigned long)end);
     editor_->SendScintilla(QsciScintillaBase::SCI_REPLACETARGET, (uintptr_t)bytes.size(), bytes.constData());
     editor_->endUndoAction();
-    int caret = start + (item.cursor < 0 ? int(bytes.size()) : utf8Length(item.insert.left(item.cursor)));
+    int caret = start + (item.cursor < 0 || closing ? int(bytes.size()) : utf8Length(item.insert.left(item.cursor)));
     if (item.select > 0) {
         int selEnd = caret + utf8Length(item.insert.mid(item.cursor, item.select));
         editor_->SendScintilla(QsciScintillaBase::SCI_SETSEL, (unsigned long)caret, long(selEnd));

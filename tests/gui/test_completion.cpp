@@ -345,6 +345,31 @@ void TestCompletion::editorApplyAndCallTip() {
     QCOMPARE(e->text(0), QString("probe kernel.trace(\"\")\n"));
     e->getCursorPosition(&line, &index);
     QCOMPARE(index, 20);
+
+    // Issue 14, item 2: in a string left open, accepting a tracepoint
+    // closes the string and the parenthesis (the rest of the file became a
+    // string), the caret after them.
+    e->setText("probe kernel.trace(\"sched:sched_swi\n");
+    e->setCursorPosition(0, 34);
+    c->complete(false);
+    const CompletionItem* tp = nullptr;
+    for (const CompletionItem& i : c->lastResult().items)
+        if (i.insert == "sched:sched_switch")
+            tp = &i;
+    QVERIFY(tp);
+    item = *tp;
+    e->cancelList();
+    c->apply(item);
+    QCOMPARE(e->text(0), QString("probe kernel.trace(\"sched:sched_switch\")\n"));
+    e->getCursorPosition(&line, &index);
+    QCOMPARE(index, 40);
+    // A closed string stays as it was.
+    e->setText("probe kernel.trace(\"sched:sched_swi\") {}\n");
+    e->setCursorPosition(0, 34);
+    c->complete(false);
+    e->cancelList();
+    c->apply(item);
+    QCOMPARE(e->text(0), QString("probe kernel.trace(\"sched:sched_switch\") {}\n"));
 }
 
 void TestCompletion::latency() {
