@@ -516,7 +516,10 @@ void CompletionEngine::addProbePointItems(const CompletionContext& ctx, const Ca
             it.cursor = int(g.functor.size()) + 1;
             it.select = 1;
         } else {
-            it.insert = qs(g.functor);
+            // A family with no point of its own (syscall.…): the dot, and
+            // the next level's list at once.
+            it.insert = qs(g.functor + (g.leaves == 0 ? "." : ""));
+            it.retrigger = g.leaves == 0;
         }
         if (g.leaves == g.count && g.count == 1)
             it.detail = qs(g.doc);

@@ -63,6 +63,7 @@ private slots:
     void hover();
     void editorList();
     void editorApplyAndCallTip();
+    void familyContinues();
     void latency();
 };
 
@@ -370,6 +371,34 @@ void TestCompletion::editorApplyAndCallTip() {
     e->cancelList();
     c->apply(item);
     QCOMPARE(e->text(0), QString("probe kernel.trace(\"sched:sched_switch\") {}\n"));
+}
+
+void TestCompletion::familyContinues() {
+    // Issue 14, item 3: `probe sysc` + Enter on "syscall.…" inserted
+    // `syscall` with no dot and opened no next-level list.
+    DocumentTabs tabs([] { return fullSnapshot(); });
+    tabs.resize(800, 500);
+    tabs.show();
+    ScriptEditor* e = tabs.newDocument("probe sysc\n");
+    e->setCursorPosition(0, 10);
+    EditorCompletion* c = tabs.completionFor(e);
+    c->complete(false);
+    const CompletionItem* family = nullptr;
+    for (const CompletionItem& i : c->lastResult().items)
+        if (i.name == "syscall")
+            family = &i;
+    QVERIFY(family);
+    QCOMPARE(family->label, QString("syscall.…"));
+    CompletionItem item = *family;
+    e->cancelList();
+    c->apply(item);
+    QCOMPARE(e->text(0), QString("probe syscall.\n"));
+    QTRY_VERIFY(e->isListActive());
+    bool calls = false;
+    for (const CompletionItem& i : c->lastResult().items)
+        calls = calls || i.name == "openat";
+    QVERIFY(calls);
+    e->cancelList();
 }
 
 void TestCompletion::latency() {
