@@ -41,6 +41,7 @@
 namespace tapide {
 
 using taprun::exampleScripts;
+using taprun::isTapsetFile;
 using taprun::scriptSummary;
 using taprun::tstapPath;
 
@@ -202,7 +203,7 @@ void IdePerspective::buildWelcome() {
             b->setObjectName("example:" + QFileInfo(path).fileName());
             b->setToolTip(QFileInfo(path).fileName() + " — " + scriptSummary(path));
             b->setIconSize(QSize(12, 12));
-            connect(b, &QCommandLinkButton::clicked, this, [this, path] { openFile(path); });
+            connect(b, &QCommandLinkButton::clicked, this, [this, path] { openExample(path); });
             grid->addWidget(b, i / kColumns, i % kColumns);
             ++i;
         }
@@ -259,6 +260,17 @@ ScriptEditor* IdePerspective::openFile(const QString& path, bool readOnly) {
     }
     wireEditor(e);
     updateCentral();
+    return e;
+}
+
+// Examples open read-only, as Qt Creator's do: typing offered to save over
+// the installed file. They run as they are; Save As makes a copy to edit.
+ScriptEditor* IdePerspective::openExample(const QString& path) {
+    ScriptEditor* e = openFile(path, true);
+    if (e)
+        emit statusMessage(tr("%1 is an example, opened read-only: File › Save As… makes a copy you can edit")
+                               .arg(QFileInfo(path).fileName()),
+                           8000);
     return e;
 }
 
@@ -455,7 +467,7 @@ RunConsole* IdePerspective::run() {
 
 void IdePerspective::prepareRun(std::function<void(const RunOptions&)> run) {
     ScriptEditor* e = currentEditor();
-    if (!e)
+    if (!e || isTapsetFile(e->filePath()))
         return;
     if ((e->isModified() || e->filePath().isEmpty()) && !documents_->save(e))
         return;
@@ -633,8 +645,7 @@ void IdePerspective::showLocation(const QString& file, int line, int col, Script
     }
     if (!e && QFileInfo(file).isFile()) {
         // A tapset (or another script): tapsets open read-only.
-        bool tapset = file.contains("/tapsets/") || file.endsWith(".stpm");
-        e = openFile(file, tapset);
+        e = openFile(file, isTapsetFile(file));
     }
     if (!e)
         return;

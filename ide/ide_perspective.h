@@ -70,6 +70,7 @@ public:
     void setInlineDiagnostics(bool on);
     // Inserts a probe skeleton at the top level near the cursor.
     void insertProbe(const QString& skeleton);
+    ScriptEditor* openExample(const QString& path);
     // Inserts an expression where one can stand near the cursor, leaving the
     // cursor `cursorBack` characters before its end.
     void insertCode(const QString& text, int cursorBack = 0);

@@ -36,6 +36,7 @@
 namespace tapide {
 
 using taprun::exampleScripts;
+using taprun::isTapsetFile;
 using taprun::scriptSummary;
 using taprun::tstapPath;
 
@@ -321,7 +322,7 @@ void MainWindow::rebuildRecentMenu() {
         QAction* a = recentMenu_->addAction(QFileInfo(path).fileName() + "  —  " + QFileInfo(path).absolutePath());
         connect(a, &QAction::triggered, this, [this, path] {
             switchTo("ide");
-            ide_->openFile(path);
+            ide_->openExample(path);
         });
     }
     if (recent.isEmpty())
@@ -340,7 +341,7 @@ void MainWindow::rebuildExamplesMenu() {
         a->setStatusTip(scriptSummary(path));
         connect(a, &QAction::triggered, this, [this, path] {
             switchTo("ide");
-            ide_->openFile(path);
+            ide_->openExample(path);
         });
     }
     examplesMenu_->setToolTipsVisible(true);
@@ -373,10 +374,12 @@ void MainWindow::updateActions() {
                           "edit.paste", "edit.find", "edit.replace", "edit.findNext", "edit.toggleComment",
                           "edit.complete", "edit.gotoDefinition"})
         action(n)->setEnabled(haveEditor);
-    action("run.run")->setEnabled(haveEditor);
-    action("run.configure")->setEnabled(haveEditor);
-    action("run.withGraphs")->setEnabled(haveEditor);
-    action("run.withGraphSet")->setEnabled(haveEditor);
+    // A tapset is a library, not a script to run.
+    bool runnable = haveEditor && !isTapsetFile(e->filePath());
+    action("run.run")->setEnabled(runnable);
+    action("run.configure")->setEnabled(runnable);
+    action("run.withGraphs")->setEnabled(runnable);
+    action("run.withGraphSet")->setEnabled(runnable);
     // Generated-code tabs close too.
     action("file.close")->setEnabled(inIde && ide_->documents()->currentWidget());
     action("run.generatedCode")->setEnabled(haveEditor);

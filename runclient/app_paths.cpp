@@ -65,4 +65,8 @@ QString scriptSummary(const QString& path) {
     return {};
 }
 
+bool isTapsetFile(const QString& path) {
+    return path.endsWith(".stpm") || path.contains("/tapsets/") || path.contains("/systemtap/tapset/");
+}
+
 } // namespace taprun

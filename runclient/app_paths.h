@@ -1,5 +1,5 @@
 // Where the application finds its companions: the tstap binary, the
-// bundled example scripts.
+// bundled example scripts, the tapset libraries.
 #pragma once
 
 #include <QString>
@@ -20,5 +20,9 @@ QStringList exampleScripts();
 
 // The first comment line of a script (its one-line description), or "".
 QString scriptSummary(const QString& path);
+
+// Whether a file is part of a tapset library (ours or stap's, or a macro
+// file): read-only in the IDE, and not a script to run.
+bool isTapsetFile(const QString& path);
 
 } // namespace taprun

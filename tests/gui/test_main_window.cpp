@@ -42,6 +42,7 @@ private slots:
     void placeholdersSayWhatComesLater();
     void menus();
     void examplesMenu();
+    void tapsetsDoNotRun();
     void welcomePageAndTabs();
     void unsavedChangesPrompt();
     void layoutThemeAndFontRestored();
@@ -154,6 +155,27 @@ void TestMainWindow::examplesMenu() {
     QVERIFY(w.ide()->currentEditor());
     QCOMPARE(w.ide()->currentEditor()->displayName(), QString("hello_world.stp"));
     QVERIFY(w.action("run.run")->isEnabled());
+    // Issue 14, item 4: an example opens read-only (typing offered to save
+    // over the installed file); it runs, and Save As makes an editable copy.
+    QVERIFY(w.ide()->currentEditor()->isReadOnly());
+    w.findChild<QCommandLinkButton*>("example:top.stp")->click();
+    QVERIFY(w.ide()->currentEditor()->isReadOnly());
+    QVERIFY(w.action("run.run")->isEnabled());
+}
+
+void TestMainWindow::tapsetsDoNotRun() {
+    // Issue 14, item 5: F5 in a tapset opened by go to definition gave 40
+    // parse errors; Run is off there, as on the generated-C tab.
+    MainWindow w;
+    w.switchTo("ide");
+    ScriptEditor* e = w.ide()->openFile(QString(TAPSTUDIO_SOURCE_DIR) + "/tapsets/context.stp", true);
+    QVERIFY(e);
+    QTRY_VERIFY(!w.action("run.run")->isEnabled());
+    QVERIFY(!w.action("run.configure")->isEnabled());
+    QVERIFY(!w.action("run.withGraphs")->isEnabled());
+    QVERIFY(w.action("edit.find")->isEnabled());
+    w.ide()->newDocument();
+    QTRY_VERIFY(w.action("run.run")->isEnabled());
 }
 
 void TestMainWindow::welcomePageAndTabs() {
