@@ -1,5 +1,5 @@
 // The application shell: the three perspectives switch from the toolbar
-// actions (Dashboard is an honest placeholder), menus carry the
+// actions (Dashboard lists its modules), menus carry the
 // expected actions and shortcuts, the Examples menu lists the bundled
 // scripts, layout/theme/font size survive a restart through QSettings,
 // unsaved changes are asked about, the UI thread never stalls while the
@@ -12,7 +12,8 @@
 #include "graph_perspective.h"
 #include "ide_perspective.h"
 #include "main_window.h"
-#include "placeholder_perspective.h"
+#include "dashboard_perspective.h"
+#include "module_browser.h"
 #include "problems_dock.h"
 #include "run_console.h"
 #include "run_dock.h"
@@ -39,7 +40,7 @@ private slots:
     void initTestCase();
     void init();
     void perspectivesSwitch();
-    void placeholdersSayWhatComesLater();
+    void dashboardListsModules();
     void menus();
     void examplesMenu();
     void welcomePageAndTabs();
@@ -86,15 +87,13 @@ void TestMainWindow::perspectivesSwitch() {
     QVERIFY(!w.action("run.run")->isEnabled());
 }
 
-void TestMainWindow::placeholdersSayWhatComesLater() {
-    PlaceholderPerspective dash;
-    QVERIFY(dash.message().contains("TapStudio 0."));
-    auto* label = dash.findChild<QLabel*>("PlaceholderMessage");
-    QVERIFY(label);
-    QCOMPARE(label->text(), dash.message());
-    // No charts pretending to be data.
-    for (QWidget* child : dash.centralWidget()->findChildren<QWidget*>())
-        QVERIFY2(qobject_cast<QLabel*>(child), child->metaObject()->className());
+void TestMainWindow::dashboardListsModules() {
+    // The Dashboard is the real perspective now: its browser lists the
+    // bundled modules, and Save as Dashboard Module is in the File menu.
+    MainWindow w;
+    w.switchTo("dashboard");
+    QVERIFY(w.dashboard()->dashboard()->browser()->visibleIds().size() >= 15);
+    QVERIFY(w.action("file.saveAsModule"));
 }
 
 void TestMainWindow::menus() {
