@@ -67,6 +67,14 @@ SystemProbe::SystemProbe(QObject* parent) : QObject(parent) {
     });
 }
 
+SystemProbe::~SystemProbe() {
+    process_.disconnect(this);
+    if (running()) {
+        process_.kill();
+        process_.waitForFinished(1000);
+    }
+}
+
 void SystemProbe::start() {
     if (running()) return;
     QString tstap = taprun::tstapPath();

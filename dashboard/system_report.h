@@ -30,6 +30,7 @@ class SystemProbe : public QObject {
     Q_OBJECT
   public:
     explicit SystemProbe(QObject* parent = nullptr);
+    ~SystemProbe() override; // a probe still running is killed, unheard
     void start(); // again: a fresh report
     bool running() const { return process_.state() != QProcess::NotRunning; }
     const SystemReport& report() const { return report_; }
