@@ -4,14 +4,15 @@
 //   tapstudio --screenshot out.png [--delay MS] [--perspective ide|graph|dashboard] [--theme light|dark]
 //             [--size WxH] [--folder DIR] [--cursor LINE:COL] [--dock NAME] [--generated-code] [--run]
 //             [--console-height PX] FILE
-//   tapstudio --perspective graph --run SCRIPT [--graph-set FILE.json] [--screenshot OUT.png]
-//             [--quit-after SECONDS]
+//   tapstudio --perspective graph --run SCRIPT... [--graph-set FILE.json]... [--side-by-side]
+//             [--screenshot OUT.png] [--quit-after SECONDS]
 //   tapstudio --perspective dashboard [--run-modules ID,ID,...] [--select-modules ID,...]
 //             [--dashboard-tab module|running|system] [--screenshot OUT.png] [--quit-after SECONDS]
 #include "main_window.h"
 #include "dashboard_perspective.h"
 #include "module_browser.h"
 #include "document_tabs.h"
+#include "graph_perspective.h"
 #include "graph_set.h"
 #include "functions_dock.h"
 #include "ide_perspective.h"
@@ -41,7 +42,9 @@ struct DocOptions {
     QCommandLineOption dock{"dock", "Raise this dock: workspace, functions, catalogue, console, problems.", "NAME"};
     QCommandLineOption generated{"generated-code", "Show the generated C of the current script."};
     QCommandLineOption run{"run", "Run the current script after start-up (with --perspective graph: plot it)."};
-    QCommandLineOption graphSet{"graph-set", "With --run in the Graph perspective: plot with this graph set.", "FILE"};
+    QCommandLineOption graphSet{"graph-set", "With --run in the Graph perspective: plot with this graph set (once per "
+                                             "script, in order).", "FILE"};
+    QCommandLineOption sideBySide{"side-by-side", "Show the Graph perspective's sessions side by side."};
     QCommandLineOption quitAfter{"quit-after", "Quit after SECONDS (after --screenshot, which is then taken last).",
                                  "SECONDS"};
     QCommandLineOption consoleHeight{"console-height", "Height of the Console dock in pixels.", "PX"};
@@ -60,8 +63,8 @@ void describe(QCommandLineParser& parser, QCommandLineOption& screenshot, QComma
     parser.addVersionOption();
     parser.addPositionalArgument("files", "Scripts to open.", "[FILE...]");
     parser.addOptions({screenshot, delay, perspective, theme, size, doc.folder, doc.cursor, doc.dock, doc.generated,
-                       doc.run, doc.graphSet, doc.quitAfter, doc.consoleHeight, doc.runModules, doc.selectModules,
-                       doc.dashboardTab});
+                       doc.run, doc.graphSet, doc.sideBySide, doc.quitAfter, doc.consoleHeight, doc.runModules,
+                       doc.selectModules, doc.dashboardTab});
 }
 
 } // namespace
@@ -142,18 +145,26 @@ int main(int argc, char** argv) {
     }
     bool graph = parser.value(perspective) == "graph";
     if (parser.isSet(doc.run) && graph) {
-        // Automated: the graph set, or every chart the wizard proposes.
-        tapgraphs::GraphSet set;
-        if (parser.isSet(doc.graphSet)) {
-            QString error;
-            set = tapgraphs::GraphSet::load(parser.value(doc.graphSet), &error);
-            if (!error.isEmpty()) {
-                std::fprintf(stderr, "tapstudio: %s\n", qPrintable(error));
-                return 1;
+        // Automated: each script with its graph set (the n-th --graph-set for
+        // the n-th script), or with every chart the wizard proposes.
+        QStringList scripts = parser.positionalArguments(), setFiles = parser.values(doc.graphSet);
+        for (int i = 0; i < scripts.size(); ++i) {
+            tapgraphs::GraphSet set;
+            if (i < setFiles.size()) {
+                QString error;
+                set = tapgraphs::GraphSet::load(setFiles[i], &error);
+                if (!error.isEmpty()) {
+                    std::fprintf(stderr, "tapstudio: %s\n", qPrintable(error));
+                    return 1;
+                }
             }
+            QTimer::singleShot(0, &window, [&window, set, script = scripts[i]] {
+                window.openFiles({script}); // makes it the current script
+                window.runWithGraphs(set, tapgraphs::SessionPage::Proposals::AcceptAll);
+            });
         }
-        QTimer::singleShot(0, &window,
-                           [&window, set] { window.runWithGraphs(set, tapgraphs::SessionPage::Proposals::AcceptAll); });
+        if (parser.isSet(doc.sideBySide))
+            QTimer::singleShot(0, &window, [&window] { window.graph()->workspace()->setSideBySide(true); });
     } else if (parser.isSet(doc.run)) {
         QTimer::singleShot(0, ide, [ide] { ide->run(); });
     }

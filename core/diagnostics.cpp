@@ -1,5 +1,7 @@
 #include "diagnostics.h"
 
+#include <algorithm>
+
 namespace tap {
 
 Diagnostic& DiagnosticSink::error(Phase phase, std::string message, SourceLoc loc,
@@ -31,17 +33,28 @@ std::string formatLocation(const SourceLoc& loc, const SourceManager& sm) {
 
 namespace {
 
-// Appends "<label> <source line>\n<caret>\n", the caret under loc.col.
+// Appends "<label> <source line>\n<caret>\n", the caret under loc.col. A
+// long line (a generated script, a binary file) shows a window around the
+// column, and control bytes show as '?', so the terminal gets one readable
+// line.
 void appendSource(std::string& out, const char* label, const SourceLoc& loc,
                   const SourceManager& sm) {
     if (!loc.valid())
         return;
+    constexpr size_t kWidth = 160;
     std::string_view line = sm.lineText(loc.file, loc.line);
-    out += label;
-    out += line;
+    size_t col = loc.col ? loc.col - 1 : 0;
+    size_t from = line.size() > kWidth && col > kWidth / 2 ? std::min(col - kWidth / 2, line.size() - kWidth) : 0;
+    std::string_view shown = line.substr(from, kWidth);
+    std::string lead = from ? "..." : "";
+    out += label + lead;
+    for (char c : shown)
+        out += (static_cast<unsigned char>(c) < 0x20 && c != '\t') || c == 0x7f ? '?' : c;
+    if (from + shown.size() < line.size())
+        out += "...";
     out += '\n';
-    std::string caret(std::string_view(label).size(), ' ');
-    for (uint32_t i = 0; i + 1 < loc.col && i < line.size(); ++i)
+    std::string caret(std::string_view(label).size() + lead.size(), ' ');
+    for (size_t i = from; i < col && i < from + shown.size(); ++i)
         caret += line[i] == '\t' ? '\t' : ' ';
     out += caret + "^\n";
 }

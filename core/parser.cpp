@@ -162,6 +162,21 @@ private:
 
     const SourceManager& sm_;
     DiagnosticSink& diags_;
+    // Every pass walks the tree recursively: nesting is bounded here, where
+    // it can be refused with a location (10,000 nested parentheses
+    // overflowed the stack).
+    static constexpr int kMaxNesting = 1000;
+    int nesting_ = 0;
+    struct Nested {
+        Parser& p;
+        explicit Nested(Parser& parser) : p(parser) {
+            if (++p.nesting_ > kMaxNesting) {
+                --p.nesting_;
+                p.fail("expressions and blocks nested more than " + std::to_string(kMaxNesting) + " levels deep");
+            }
+        }
+        ~Nested() { --p.nesting_; }
+    };
     const ParseOptions& opts_;
     Lexer lexer_;
     Preprocessor pp_;
@@ -546,6 +561,7 @@ void Parser::recoverStatement() {
 }
 
 Stmt* Parser::parseStatement() {
+    Nested nested(*this);
     const Token& t = peek();
     SourceLoc loc = t.loc;
     if (t.is(Op::Semi)) {
@@ -835,6 +851,7 @@ Expr* Parser::parseArrayIn() {
 }
 
 Expr* Parser::parseUnary() {
+    Nested nested(*this);
     const Token& t = peek();
     if (t.kind == Tok::Op &&
         (t.op == Op::Plus || t.op == Op::Minus || t.op == Op::Bang || t.op == Op::Tilde)) {

@@ -3,6 +3,7 @@
 #include "transforms.h"
 
 #include <QHash>
+#include <QObject>
 
 #include <algorithm>
 #include <cmath>
@@ -153,9 +154,21 @@ void categoryData(const ChartSpec& spec, const Table& all, ChartData& d) {
             d.yMax = std::max(d.yMax, v), d.yMin = std::min(d.yMin, v);
 }
 
+// 1024 → "1k", 3145728 → "3M": binary prefixes, as log2 buckets grow.
+QString compact(double v) {
+    static const char* const suffixes[] = {"", "k", "M", "G", "T", "P"};
+    int i = 0;
+    while (i < 5 && std::abs(v) >= 1024 && std::fmod(v, 1024) == 0)
+        v /= 1024, ++i;
+    return QString::number(v, 'g', 10) + suffixes[i];
+}
+
+// A log2 bucket [2^k, 2^(k+1)-1] is named by its lower bound (the axis says
+// so), so that twenty of them fit under a chart; others show both bounds.
 QString bucketLabel(double from, double to) {
-    return from == to ? QString::number(from, 'g', 10)
-                      : QString("%1–%2").arg(from, 0, 'g', 10).arg(to, 0, 'g', 10);
+    bool log2Bucket = (from > 0 && to == 2 * from - 1) || (from < 0 && from == 2 * to + 1);
+    if (from == to || log2Bucket) return compact(log2Bucket && from < 0 ? to : from);
+    return QString("%1–%2").arg(compact(from), compact(to));
 }
 
 void histogramData(const ChartSpec& spec, const Table& t, ChartData& d) {
@@ -165,6 +178,8 @@ void histogramData(const ChartSpec& spec, const Table& t, ChartData& d) {
         // a histogram record: its buckets as printed
         for (int r = 0; r < t.rowCount(); ++r) {
             d.categories << bucketLabel(t.number(from, r), t.number(to, r));
+            if (t.number(from, r) > 0 && t.number(to, r) == 2 * t.number(from, r) - 1)
+                d.categoryTitle = QObject::tr("log2 bucket (its lowest value)");
             s.values << t.number(count, r);
         }
     } else if (int c = spec.values.isEmpty() ? -1 : t.columnIndex(spec.values.first());

@@ -25,6 +25,7 @@ struct ValueSet {
 struct ChartData {
     QVector<XySeries> series;
     QStringList categories;
+    QString categoryTitle; // what a category is, when the data does not say
     QVector<ValueSet> sets;
     double xMin = 0, xMax = 0, yMin = 0, yMax = 0;
     int rows = 0; // rows of the filtered data set

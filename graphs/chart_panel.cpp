@@ -36,6 +36,15 @@ namespace {
 
 constexpr qsizetype kAntialiasedPoints = 1500;
 
+// 1, 2 or 5 times a power of ten, at least `rough`.
+double niceStep(double rough) {
+    if (rough <= 0) return 1;
+    double power = std::pow(10, std::floor(std::log10(rough)));
+    for (double m : {1.0, 2.0, 5.0})
+        if (m * power >= rough) return m * power;
+    return 10 * power;
+}
+
 QString number(double v) {
     return std::abs(v) >= 1e15 || v == std::floor(v) ? QString::number(qint64(v))
                                                      : QString::number(v, 'g', 6);
@@ -85,6 +94,11 @@ ChartPanel::ChartPanel(const ChartSpec& spec, const DataSetSpec& dataSpec,
     bar->setContentsMargins(4, 0, 4, 0);
     bar->addWidget(status_, 1);
     bar->addWidget(follow_);
+    auto* editButton = new QToolButton;
+    editButton->setText(tr("Edit…"));
+    editButton->setToolTip(tr("Change the chart: type, columns, transforms"));
+    connect(editButton, &QToolButton::clicked, this, &ChartPanel::editRequested);
+    bar->addWidget(editButton);
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->setSpacing(0);
@@ -168,19 +182,14 @@ void ChartPanel::drawXy(const ChartData& d) {
     // range change outside drawing is the user's zoom or pan.
     QScopedValueRollback<bool> drawing(applyingRange_, true);
     // Series are kept while their names stay; new keys add series.
-    QHash<QString, QXYSeries*> existing;
-    for (QAbstractSeries* s : chart_->series()) {
-        if (auto* area = qobject_cast<QAreaSeries*>(s))
-            existing.insert(area->name(), area->upperSeries());
-        else if (auto* xy = qobject_cast<QXYSeries*>(s))
-            existing.insert(xy->name(), xy);
-    }
+    QHash<QString, QAbstractSeries*> existing;
+    for (QAbstractSeries* s : chart_->series())
+        existing.insert(s->name(), s);
     auto* x = qobject_cast<QValueAxis*>(chart_->axes(Qt::Horizontal).value(0));
     auto* y = qobject_cast<QValueAxis*>(chart_->axes(Qt::Vertical).value(0));
     if (!x) {
         x = new QValueAxis;
         x->setTitleText(tr("seconds"));
-        x->setLabelFormat("%.0f");
         y = new QValueAxis;
         y->setLabelFormat("%.6g");
         if (!spec_.values.isEmpty())
@@ -193,7 +202,9 @@ void ChartPanel::drawXy(const ChartData& d) {
     }
     bool added = false;
     for (const XySeries& s : d.series) {
-        QXYSeries* xy = existing.take(s.name);
+        QAbstractSeries* kept = existing.take(s.name);
+        auto* area = qobject_cast<QAreaSeries*>(kept);
+        QXYSeries* xy = area ? area->upperSeries() : qobject_cast<QXYSeries*>(kept);
         if (!xy) {
             QAbstractSeries* shown;
             if (spec_.type == ChartSpec::Type::Scatter) {
@@ -226,8 +237,11 @@ void ChartPanel::drawXy(const ChartData& d) {
         }
         xy->replace(QList<QPointF>(s.points.begin(), s.points.end()));
     }
-    for (QXYSeries* gone : existing) // keys no longer in the data (filtered or dropped)
-        gone->clear();
+    for (QAbstractSeries* gone :
+         existing) { // keys no longer in the data (filtered, dropped, not top)
+        chart_->removeSeries(gone);
+        delete gone;
+    }
     // Smooth lines cost several times the drawing time: dense charts go without.
     qsizetype points = 0;
     for (const XySeries& s : d.series)
@@ -235,9 +249,16 @@ void ChartPanel::drawXy(const ChartData& d) {
     view_->setRenderHint(QPainter::Antialiasing, points < kAntialiasedPoints);
     if (added) hookLegend();
     x->setRange(d.xMin, d.xMax);
+    // Ticks on round seconds that stay put while the axis scrolls.
+    double step = niceStep((d.xMax - d.xMin) / 5);
+    x->setTickType(QValueAxis::TicksDynamic);
+    x->setTickAnchor(0);
+    x->setTickInterval(step);
+    x->setLabelFormat(step >= 1 ? "%.0f" : step >= 0.1 ? "%.1f" : "%.2f");
     double pad = (d.yMax - d.yMin) * 0.05;
     y->setRange(d.yMin >= 0 ? std::max(0.0, d.yMin - pad) : d.yMin - pad,
                 d.yMax + std::max(pad, 1e-9) + (d.yMax == d.yMin));
+    y->setTickCount(6);
     y->applyNiceNumbers();
 }
 
@@ -297,11 +318,15 @@ void ChartPanel::drawCategories(const ChartData& d) {
         chart_->addAxis(valueAxis, horizontal ? Qt::AlignBottom : Qt::AlignLeft);
         bars->attachAxis(categoryAxis);
         bars->attachAxis(valueAxis);
-        if (spec_.type == ChartSpec::Type::Histogram)
-            categoryAxis->setLabelsAngle(categories.size() > 8 ? -60 : 0);
+        if (spec_.type == ChartSpec::Type::Histogram) {
+            categoryAxis->setLabelsAngle(categories.size() > 12 ? -45 : 0);
+            valueAxis->setTitleText(tr("count"));
+        }
         hookLegend();
     }
+    categoryAxis->setTitleText(d.categoryTitle);
     valueAxis->setRange(std::min(0.0, d.yMin), d.yMax > 0 ? d.yMax * 1.05 : 1);
+    valueAxis->setTickCount(6);
     valueAxis->applyNiceNumbers(); // ticks at round values
 }
 

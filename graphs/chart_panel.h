@@ -45,7 +45,8 @@ class ChartPanel : public QWidget {
     bool exportSvg(const QString& path) const;
 
   signals:
-    void drawn(); // a computed refresh reached the screen
+    void drawn();         // a computed refresh reached the screen
+    void editRequested(); // the Edit… button
 
   protected:
     bool eventFilter(QObject* watched, QEvent* event) override;

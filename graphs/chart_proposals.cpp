@@ -1,6 +1,7 @@
 #include "chart_proposals.h"
 
 #include "format_columns.h"
+#include "printf_arguments.h"
 
 #include <QRegularExpression>
 
@@ -16,6 +17,19 @@ QVector<Proposal> proposeCharts(const QVector<PrintfFormat>& formats, const QStr
     QVector<Proposal> out;
     for (const PrintfFormat& f : formats) {
         QVector<Column> cols = columnsFromFormat(f.format, f.argTypes);
+        // Columns the format leaves unnamed take the name of their argument.
+        QStringList arguments = printfArguments(scriptText, f.line);
+        QStringList used;
+        for (const Column& c : cols)
+            used << c.name;
+        bool renamed = false;
+        for (int i = 0; i < cols.size() && arguments.size() == cols.size(); ++i) {
+            QString name = nameForArgument(arguments[i]);
+            if (!cols[i].name.startsWith("value ") || name.isEmpty() || used.contains(name))
+                continue;
+            used[i] = cols[i].name = name;
+            renamed = true;
+        }
         QStringList longs, strings;
         for (const Column& c : cols)
             (c.type == ColumnType::Long ? longs : strings) << c.name;
@@ -25,8 +39,8 @@ QVector<Proposal> proposeCharts(const QVector<PrintfFormat>& formats, const QStr
         p.dataSet.source = DataSetSpec::Source::Printf;
         p.dataSet.formatId = f.id;
         p.dataSet.format = f.format;
+        if (renamed) p.dataSet.columns = cols;
         p.chart.dataSet = p.dataSet.name;
-        p.chart.title = formatLabel(f.format);
         if (!strings.isEmpty()) {
             p.chart.type = ChartSpec::Type::Bar;
             p.chart.key = strings.first();
@@ -34,12 +48,14 @@ QVector<Proposal> proposeCharts(const QVector<PrintfFormat>& formats, const QStr
             p.chart.aggregate = ChartSpec::Aggregate::Sum;
             p.chart.latestBatch = true;
             p.chart.topKeys = 10;
+            p.chart.title = QObject::tr("%1 by %2").arg(longs.last(), strings.first());
             p.description = QObject::tr("Bar chart of %1 by %2 (line %3)")
                                 .arg(longs.last(), strings.first())
                                 .arg(f.line);
         } else {
             p.chart.type = ChartSpec::Type::Line;
             p.chart.values = longs;
+            p.chart.title = longs.join(", ");
             p.description = QObject::tr("Line chart of %1 over time (line %2)")
                                 .arg(longs.join(", "))
                                 .arg(f.line);

@@ -139,6 +139,14 @@ ChartSpec ChartSpec::fromJson(const QJsonObject& o) {
     return s;
 }
 
+ChartSpec ChartSpec::withColumnsRenamed(const QHash<QString, QString>& renames) const {
+    ChartSpec s = *this;
+    for (QString& v : s.values)
+        v = renames.value(v, v);
+    s.key = renames.value(s.key, s.key);
+    return s;
+}
+
 QJsonObject GraphSet::toJson() const {
     QJsonArray sets, cs;
     for (const DataSetSpec& d : dataSets)

@@ -6,6 +6,7 @@
 #include "data_set.h"
 #include "filters.h"
 
+#include <QHash>
 #include <QJsonObject>
 #include <QString>
 #include <QVector>
@@ -48,6 +49,8 @@ struct ChartSpec {
 
     QJsonObject toJson() const;
     static ChartSpec fromJson(const QJsonObject& o);
+    // The same chart after columns of its data set were renamed (old → new).
+    ChartSpec withColumnsRenamed(const QHash<QString, QString>& renames) const;
 };
 
 QString chartTypeName(ChartSpec::Type type);

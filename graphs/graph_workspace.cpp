@@ -1,14 +1,18 @@
 #include "graph_workspace.h"
 
+#include <QHBoxLayout>
 #include <QLabel>
+#include <QSplitter>
 #include <QStackedWidget>
 #include <QTabWidget>
+#include <QToolButton>
 #include <QVBoxLayout>
 
 namespace tapgraphs {
 
 GraphWorkspace::GraphWorkspace(QWidget* parent)
-    : QWidget(parent), stack_(new QStackedWidget), tabs_(new QTabWidget) {
+    : QWidget(parent), sideBySideButton_(new QToolButton), stack_(new QStackedWidget),
+      tabs_(new QTabWidget), columns_(new QSplitter(Qt::Horizontal)) {
     setObjectName("GraphWorkspace");
     auto* empty = new QLabel(
         tr("<h3>Graph</h3><p>Plot a running script: open it in the IDE and choose "
@@ -22,50 +26,97 @@ GraphWorkspace::GraphWorkspace(QWidget* parent)
     empty->setMargin(40);
     tabs_->setTabsClosable(true);
     tabs_->setDocumentMode(true);
-    connect(tabs_, &QTabWidget::tabCloseRequested, this, &GraphWorkspace::closeTab);
+    connect(tabs_, &QTabWidget::tabCloseRequested, this,
+            [this](int index) { close(static_cast<SessionPage*>(tabs_->widget(index))); });
+    columns_->setChildrenCollapsible(false);
+    sideBySideButton_->setText(tr("Side by side"));
+    sideBySideButton_->setCheckable(true);
+    sideBySideButton_->setToolTip(tr("Show every session at once, in columns"));
+    sideBySideButton_->setAutoRaise(true);
+    connect(sideBySideButton_, &QToolButton::toggled, this, &GraphWorkspace::setSideBySide);
     stack_->addWidget(empty);
     stack_->addWidget(tabs_);
+    stack_->addWidget(columns_);
+    sideBySideButton_->hide();
+    // The layout switch sits above both layouts, so it can switch back.
+    auto* header = new QHBoxLayout;
+    header->setContentsMargins(4, 0, 4, 0);
+    header->addStretch(1);
+    header->addWidget(sideBySideButton_);
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
-    layout->addWidget(stack_);
+    layout->setSpacing(0);
+    layout->addLayout(header);
+    layout->addWidget(stack_, 1);
 }
 
 SessionPage* GraphWorkspace::run(const taprun::RunOptions& options, const GraphSet& set,
                                  SessionPage::Proposals proposals) {
     auto* page = new SessionPage(options, set, proposals);
-    int index = tabs_->addTab(page, page->scriptName());
-    tabs_->setCurrentIndex(index);
-    stack_->setCurrentWidget(tabs_);
+    sessions_ << page;
+    connect(page, &SessionPage::closeRequested, this, [this, page] { close(page); });
     connect(page, &SessionPage::statusChanged, this, [this, page](const QString& status) {
-        tabs_->setTabToolTip(tabs_->indexOf(page), page->scriptName() + ": " + status);
+        if (int i = tabs_->indexOf(page); i >= 0)
+            tabs_->setTabToolTip(i, page->scriptName() + ": " + status);
     });
+    if (sideBySide())
+        columns_->addWidget(page);
+    else
+        tabs_->setCurrentIndex(tabs_->addTab(page, page->scriptName()));
+    showCurrentLayout();
     emit sessionsChanged();
     return page;
 }
 
 QList<SessionPage*> GraphWorkspace::sessions() const {
-    QList<SessionPage*> out;
-    for (int i = 0; i < tabs_->count(); ++i)
-        out << static_cast<SessionPage*>(tabs_->widget(i));
-    return out;
+    return sessions_;
 }
 
 SessionPage* GraphWorkspace::currentSession() const {
-    return static_cast<SessionPage*>(tabs_->currentWidget());
+    return sideBySide() ? sessions_.value(0) : static_cast<SessionPage*>(tabs_->currentWidget());
 }
 
 bool GraphWorkspace::anyRunning() const {
-    for (SessionPage* p : sessions())
+    for (SessionPage* p : sessions_)
         if (p->session()->running()) return true;
     return false;
 }
 
-void GraphWorkspace::closeTab(int index) {
-    QWidget* page = tabs_->widget(index);
-    tabs_->removeTab(index);
-    delete page; // stops its script
-    if (tabs_->count() == 0) stack_->setCurrentIndex(0);
+void GraphWorkspace::close(SessionPage* page) {
+    if (!sessions_.removeOne(page)) return;
+    delete page; // leaves its tab or column; stops its script
+    showCurrentLayout();
     emit sessionsChanged();
+}
+
+bool GraphWorkspace::sideBySide() const {
+    return sideBySideButton_->isChecked();
+}
+
+void GraphWorkspace::setSideBySide(bool on) {
+    if (sideBySideButton_->isChecked() != on) {
+        sideBySideButton_->setChecked(on); // comes back here through toggled
+        return;
+    }
+    // Pages move between the tab widget and the columns (reparented, kept running).
+    for (SessionPage* page : sessions_) {
+        if (on) {
+            tabs_->removeTab(tabs_->indexOf(page));
+            columns_->addWidget(page);
+        } else {
+            tabs_->addTab(page, page->scriptName());
+        }
+        page->show();
+    }
+    showCurrentLayout();
+}
+
+void GraphWorkspace::showCurrentLayout() {
+    sideBySideButton_->setVisible(sessions_.size() > 1 || sideBySide());
+    if (sessions_.isEmpty())
+        stack_->setCurrentIndex(0);
+    else
+        stack_->setCurrentWidget(sideBySide() ? static_cast<QWidget*>(columns_) : tabs_);
 }
 
 } // namespace tapgraphs

@@ -1,14 +1,16 @@
 // The Graph perspective's page: one tab per session (any number at once),
-// an empty-state text until the first run, Open graph set to run a saved
-// set again. Perspective-neutral: the application shell wraps it.
+// or all sessions side by side; an empty-state text until the first run.
+// Perspective-neutral: the application shell wraps it.
 #pragma once
 
 #include "session_page.h"
 
 #include <QWidget>
 
+class QSplitter;
 class QStackedWidget;
 class QTabWidget;
+class QToolButton;
 
 namespace tapgraphs {
 
@@ -24,15 +26,21 @@ class GraphWorkspace : public QWidget {
     SessionPage* currentSession() const;
     QTabWidget* tabs() const { return tabs_; }
     bool anyRunning() const;
+    void close(SessionPage* page); // stops its script
+    void setSideBySide(bool on);   // every session at once, in columns
+    bool sideBySide() const;
 
   signals:
     void sessionsChanged();
 
   private:
-    void closeTab(int index);
+    void showCurrentLayout();
 
+    QToolButton* sideBySideButton_;
     QStackedWidget* stack_;
     QTabWidget* tabs_;
+    QSplitter* columns_;
+    QList<SessionPage*> sessions_; // in the order they started
 };
 
 } // namespace tapgraphs

@@ -18,7 +18,10 @@ ProposalDialog::ProposalDialog(const QString& scriptName, const QVector<Proposal
             : tr("%1 is running. Plot these outputs:").arg(scriptName));
     intro->setWordWrap(true);
     for (const Proposal& p : proposals) {
-        auto* item = new QListWidgetItem(p.description + "\n    " + p.chart.title, list_);
+        auto* item = new QListWidgetItem(
+            p.description + "\n    " +
+                (p.dataSet.format.isEmpty() ? p.chart.title : formatLabel(p.dataSet.format)),
+            list_);
         item->setFlags(item->flags() | Qt::ItemIsUserCheckable);
         item->setCheckState(Qt::Checked);
     }

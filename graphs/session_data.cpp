@@ -4,6 +4,8 @@
 
 #include <QMutexLocker>
 
+#include <algorithm>
+
 namespace tapgraphs {
 
 using taprun::RunEvent;
@@ -42,6 +44,36 @@ void SessionData::add(const GraphSet& more) {
         set_.dataSets.push_back(spec);
         createDataSet(spec);
     }
+}
+
+QHash<QString, QString> SessionData::updateDataSet(const DataSetSpec& now) {
+    QMutexLocker l(&lock_);
+    QHash<QString, QString> renames;
+    auto spec = std::find_if(set_.dataSets.begin(), set_.dataSets.end(),
+                             [&](const DataSetSpec& d) { return d.name == now.name; });
+    if (spec == set_.dataSets.end()) return renames;
+    if (std::shared_ptr<DataSet> ds = byName_.value(now.name)) {
+        QVector<Column> current = ds->columns();
+        for (int c = 0; c < current.size() && c < now.columns.size(); ++c) {
+            if (now.columns[c].name.isEmpty() || now.columns[c].name == current[c].name) continue;
+            renames.insert(current[c].name, now.columns[c].name);
+            ds->renameColumn(c, now.columns[c].name);
+        }
+        if (ds->capacity() != now.capacity) ds->setCapacity(now.capacity);
+    }
+    *spec = now;
+    for (ChartSpec& chart : set_.charts)
+        if (chart.dataSet == now.name) chart = chart.withColumnsRenamed(renames);
+    return renames;
+}
+
+void SessionData::replaceChart(const ChartSpec& old, const ChartSpec& now) {
+    QMutexLocker l(&lock_);
+    for (ChartSpec& chart : set_.charts)
+        if (chart.toJson() == old.toJson()) {
+            chart = now;
+            return;
+        }
 }
 
 void SessionData::createDataSet(const DataSetSpec& spec) {

@@ -36,6 +36,10 @@ class SessionData {
     // Adds data sets and charts during a run (the wizard's proposals arrive
     // after the formats); printf data sets bind to the formats seen so far.
     void add(const GraphSet& more);
+    // A data set's new filters, capacity and column names; charts follow the
+    // renames. Returns the renames (old name → new name).
+    QHash<QString, QString> updateDataSet(const DataSetSpec& spec);
+    void replaceChart(const ChartSpec& old, const ChartSpec& now);
     // Thread-safe: handle() may add data sets while a chart asks for one.
     std::shared_ptr<DataSet> dataSet(const QString& name) const;
     QVector<PrintfFormat> formats() const;

@@ -1,7 +1,9 @@
 #include "session_page.h"
 
+#include "chart_dialog.h"
 #include "chart_panel.h"
 #include "csv_export.h"
+#include "data_set_dialog.h"
 #include "filters.h"
 #include "proposal_dialog.h"
 #include "table_panel.h"
@@ -22,7 +24,8 @@ namespace tapgraphs {
 
 namespace {
 constexpr int kRedrawMs = 100; // each chart redraws at most 10 times a second
-}
+constexpr int kSameRowPx = 8;
+} // namespace
 
 SessionPage::SessionPage(const taprun::RunOptions& options, const GraphSet& set,
                          Proposals proposals, QWidget* parent)
@@ -60,6 +63,8 @@ void SessionPage::build() {
     bar_->setMovable(false);
     stop_ = bar_->addAction(tr("Stop"), this, &SessionPage::stop);
     stop_->setToolTip(tr("Stop the script (SIGINT: end probes run)"));
+    bar_->addAction(tr("Close"), this, &SessionPage::closeRequested)
+        ->setToolTip(tr("Stop the script and close its charts"));
     pause_ = bar_->addAction(tr("Pause"));
     pause_->setCheckable(true);
     pause_->setToolTip(tr("Freeze the charts; the data sets keep filling"));
@@ -72,6 +77,19 @@ void SessionPage::build() {
         if (!path.isEmpty() && !saveGraphSet(path, &error))
             QMessageBox::warning(this, tr("Save graph set"), error);
     });
+    bar_->addAction(tr("Add chart…"), this, &SessionPage::addChartDialog)
+        ->setToolTip(tr("A new chart of one of the session's data sets"));
+    auto* dataSets = new QToolButton;
+    dataSets->setText(tr("Data sets"));
+    dataSets->setToolTip(tr("Rename columns, filter rows, size the rings"));
+    dataSets->setPopupMode(QToolButton::InstantPopup);
+    dataSets->setMenu(new QMenu(dataSets));
+    connect(dataSets->menu(), &QMenu::aboutToShow, this, [this, menu = dataSets->menu()] {
+        menu->clear();
+        for (const DataSetSpec& d : session_->data()->graphSet().dataSets)
+            menu->addAction(d.name + "…", this, [this, name = d.name] { editDataSet(name); });
+    });
+    bar_->addWidget(dataSets);
     auto* exportButton = new QToolButton;
     exportButton->setText(tr("Export"));
     exportButton->setPopupMode(QToolButton::InstantPopup);
@@ -111,13 +129,9 @@ void SessionPage::createPanels(QVector<ChartSpec> charts) {
     QDockWidget* previous = nullptr;
     int previousRow = -1;
     for (const ChartSpec& spec : charts) {
-        const DataSetSpec* ds = data->graphSet().dataSet(spec.dataSet);
-        DataSetSpec dataSpec = ds ? *ds : DataSetSpec{};
-        auto find = [data, name = spec.dataSet] { return data->dataSet(name); };
-        QWidget* panel = spec.type == ChartSpec::Type::Table
-                             ? static_cast<QWidget*>(new TablePanel(spec, dataSpec, find))
-                             : static_cast<QWidget*>(new ChartPanel(spec, dataSpec, find));
-        auto* dock = new QDockWidget(spec.title, this);
+        QWidget* panel = makePanel(spec);
+        // The dock says where the data comes from; the chart's own title names it.
+        auto* dock = new QDockWidget(spec.dataSet, this);
         dock->setObjectName(QString("Chart %1").arg(docks_.size()));
         dock->setFeatures(QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetFloatable);
         dock->setWidget(panel);
@@ -130,6 +144,97 @@ void SessionPage::createPanels(QVector<ChartSpec> charts) {
         previousRow = spec.row;
         panels_ << panel;
         docks_ << dock;
+    }
+}
+
+QWidget* SessionPage::makePanel(const ChartSpec& spec) {
+    std::shared_ptr<SessionData> data = session_->data();
+    const DataSetSpec* ds = data->graphSet().dataSet(spec.dataSet);
+    DataSetSpec dataSpec = ds ? *ds : DataSetSpec{};
+    auto find = [data, name = spec.dataSet] { return data->dataSet(name); };
+    if (spec.type == ChartSpec::Type::Table) {
+        auto* table = new TablePanel(spec, dataSpec, find);
+        connect(table, &TablePanel::editRequested, this, [this, table] { editChart(table); });
+        return table;
+    }
+    auto* chart = new ChartPanel(spec, dataSpec, find);
+    connect(chart, &ChartPanel::editRequested, this, [this, chart] { editChart(chart); });
+    return chart;
+}
+
+ChartSpec SessionPage::specOf(QWidget* panel) {
+    auto* chart = qobject_cast<ChartPanel*>(panel);
+    return chart ? chart->spec() : static_cast<TablePanel*>(panel)->spec();
+}
+
+void SessionPage::replacePanel(int index, const ChartSpec& spec) {
+    QWidget* old = panels_[index];
+    QWidget* panel = makePanel(spec);
+    docks_[index]->setWidget(panel);
+    panel->show(); // a dock shown already does not show a new widget itself
+    docks_[index]->setWindowTitle(spec.dataSet);
+    panels_[index] = panel;
+    old->hide();
+    old->setParent(nullptr); // out of the page now; deleted once its signal returns
+    old->deleteLater();
+    refresh(panel);
+}
+
+QVector<DataSetColumns> SessionPage::dataSetColumns() const {
+    QVector<DataSetColumns> out;
+    for (const DataSetSpec& d : session_->data()->graphSet().dataSets) {
+        std::shared_ptr<DataSet> ds = session_->data()->dataSet(d.name);
+        out.push_back({d.name, ds ? ds->columns() : d.columns});
+    }
+    return out;
+}
+
+void SessionPage::addChartDialog() {
+    ChartSpec initial;
+    QVector<DataSetColumns> sets = dataSetColumns();
+    if (sets.isEmpty()) return;
+    initial.dataSet = sets[0].name;
+    initial.row = int(docks_.size());
+    auto* dialog = new ChartDialog(initial, sets, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &QDialog::accepted, this, [this, dialog] {
+        addCharts(GraphSet{{}, {}, {dialog->spec()}});
+    });
+    dialog->open();
+}
+
+void SessionPage::editChart(QWidget* panel) {
+    ChartSpec old = specOf(panel);
+    auto* dialog = new ChartDialog(old, dataSetColumns(), this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &QDialog::accepted, this, [this, dialog, panel, old] {
+        int index = int(panels_.indexOf(panel));
+        if (index < 0) return;
+        ChartSpec now = dialog->spec();
+        session_->data()->replaceChart(old, now);
+        replacePanel(index, now);
+    });
+    dialog->open();
+}
+
+void SessionPage::editDataSet(const QString& name) {
+    const DataSetSpec* spec = session_->data()->graphSet().dataSet(name);
+    if (!spec) return;
+    QVector<Column> columns;
+    for (const DataSetColumns& d : dataSetColumns())
+        if (d.name == name) columns = d.columns;
+    auto* dialog = new DataSetDialog(*spec, columns, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &QDialog::accepted, this, [this, dialog] { updateDataSet(dialog->spec()); });
+    dialog->open();
+}
+
+void SessionPage::updateDataSet(const DataSetSpec& spec) {
+    QHash<QString, QString> renames = session_->data()->updateDataSet(spec);
+    // Its charts read the new filters and column names.
+    for (int i = 0; i < panels_.size(); ++i) {
+        ChartSpec chart = specOf(panels_[i]);
+        if (chart.dataSet == spec.name) replacePanel(i, chart.withColumnsRenamed(renames));
     }
 }
 
@@ -190,8 +295,39 @@ void SessionPage::stop() {
     setStatus(tr("stopping"));
 }
 
+GraphSet SessionPage::graphSetAsArranged() const {
+    // Rows are docks whose tops line up (within a few pixels), columns their
+    // order from the left; floating docks keep the place they had.
+    GraphSet set = session_->data()->graphSet();
+    QVector<int> order;
+    for (int i = 0; i < docks_.size(); ++i)
+        if (!docks_[i]->isFloating() && docks_[i]->isVisible()) order << i;
+    std::sort(order.begin(), order.end(), [this](int a, int b) {
+        QRect ra = docks_[a]->geometry(), rb = docks_[b]->geometry();
+        return std::abs(ra.top() - rb.top()) > kSameRowPx ? ra.top() < rb.top()
+                                                          : ra.left() < rb.left();
+    });
+    int row = -1, column = 0, rowTop = 0;
+    for (int i : order) {
+        int top = docks_[i]->geometry().top();
+        if (row < 0 || std::abs(top - rowTop) > kSameRowPx) {
+            ++row;
+            column = 0;
+            rowTop = top;
+        }
+        QJsonObject shown = specOf(panels_[i]).toJson();
+        for (ChartSpec& c : set.charts)
+            if (c.toJson() == shown) {
+                c.row = row;
+                c.column = column++;
+                break;
+            }
+    }
+    return set;
+}
+
 bool SessionPage::saveGraphSet(const QString& path, QString* error) const {
-    return session_->data()->graphSet().save(path, error);
+    return graphSetAsArranged().save(path, error);
 }
 
 bool SessionPage::exportCsv(const QString& dataSet, const QString& path, QString* error) const {

@@ -6,6 +6,7 @@
 // formats arrive (asked, or all taken when the run is automated).
 #pragma once
 
+#include "chart_dialog.h"
 #include "graph_session.h"
 
 #include <QMainWindow>
@@ -38,15 +39,26 @@ class SessionPage : public QMainWindow {
     void setPaused(bool paused);
     bool paused() const;
     void refreshNow(); // every chart now (the timer refreshes one per tick)
+    // The graph set with each chart's row and column as the user arranged the docks.
+    GraphSet graphSetAsArranged() const;
     bool saveGraphSet(const QString& path, QString* error = nullptr) const;
     bool exportCsv(const QString& dataSet, const QString& path, QString* error = nullptr) const;
     void stop();
+    void editDataSet(const QString& name);       // the dialog
+    void updateDataSet(const DataSetSpec& spec); // what the dialog's OK does
 
   signals:
     void statusChanged(const QString& status);
+    void closeRequested(); // the Close button: the workspace closes the page
 
   private:
     void build();
+    QWidget* makePanel(const ChartSpec& spec);
+    static ChartSpec specOf(QWidget* panel);
+    void replacePanel(int index, const ChartSpec& spec); // in the same dock
+    QVector<DataSetColumns> dataSetColumns() const;
+    void addChartDialog();
+    void editChart(QWidget* panel);
     void createPanels(QVector<ChartSpec> charts); // docks placed as their rows and columns say
     void onFormats(const QVector<PrintfFormat>& formats);
     void setStatus(const QString& status);

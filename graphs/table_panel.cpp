@@ -3,9 +3,11 @@
 #include "filters.h"
 
 #include <QAbstractTableModel>
+#include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
 #include <QTableView>
+#include <QToolButton>
 #include <QVBoxLayout>
 #include <QtConcurrent>
 
@@ -64,7 +66,13 @@ TablePanel::TablePanel(const ChartSpec& spec, const DataSetSpec& dataSpec,
     title_->setFont(f);
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(4, 4, 4, 4);
-    layout->addWidget(title_);
+    auto* editButton = new QToolButton;
+    editButton->setText(tr("Edit…"));
+    connect(editButton, &QToolButton::clicked, this, &TablePanel::editRequested);
+    auto* top = new QHBoxLayout;
+    top->addWidget(title_, 1);
+    top->addWidget(editButton);
+    layout->addLayout(top);
     layout->addWidget(view_, 1);
     connect(&watcher_, &QFutureWatcher<Table>::finished, this, [this] {
         model_->setTable(watcher_.result());

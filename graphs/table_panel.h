@@ -32,6 +32,7 @@ class TablePanel : public QWidget {
 
   signals:
     void drawn();
+    void editRequested(); // the Edit… button
 
   private:
     ChartSpec spec_;

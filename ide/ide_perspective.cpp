@@ -408,19 +408,19 @@ RunConsole* IdePerspective::run() {
     return nullptr;
 }
 
-void IdePerspective::runWithGraphs() {
+void IdePerspective::prepareRun(std::function<void(const RunOptions&)> run) {
     ScriptEditor* e = currentEditor();
     if (!e)
         return;
     if ((e->isModified() || e->filePath().isEmpty()) && !documents_->save(e))
         return;
     QString path = e->filePath();
-    auto plot = [this, path](bool kernelProbes) {
+    auto plot = [this, path, run](bool kernelProbes) {
         RunOptions o = runOptions(path, kernelProbes);
         if (o.tstap.isEmpty())
             emit statusMessage(tr("tstap was not found next to tapstudio or in PATH."), 6000);
         else
-            emit runWithGraphsRequested(o);
+            run(o);
     };
     if (std::optional<bool> kernel = knownKernelProbes(e))
         plot(*kernel);

@@ -88,9 +88,9 @@ public:
 
     // Saves the current script and runs it with tstap (F5) and its run configuration.
     RunConsole* run();
-    // Saves the current script and asks for it to be plotted: emits
-    // runWithGraphsRequested with the options a run would use.
-    void runWithGraphs();
+    // Saves the current script and calls `run` with the options a run of it
+    // would use (at once, or after a pass 2 decided about privileges).
+    void prepareRun(std::function<void(const taprun::RunOptions&)> run);
     void stop();
     bool anyRunning() const;
 
@@ -99,7 +99,6 @@ public:
 
 signals:
     void statusMessage(const QString& text, int timeoutMs);
-    void runWithGraphsRequested(const taprun::RunOptions& options);
     void indexProgress(const QString& text, int step, int steps, bool done);
     void currentEditorChanged(tapide::ScriptEditor* editor);
     void cursorInfo(const QString& text);

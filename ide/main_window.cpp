@@ -27,6 +27,7 @@
 #include <QFileInfo>
 #include <QLabel>
 #include <QMenuBar>
+#include <QFileDialog>
 #include <QMessageBox>
 #include <QProgressBar>
 #include <QSettings>
@@ -67,12 +68,6 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     connect(ide_, &IdePerspective::statusMessage, this,
             [this](const QString& t, int ms) { statusBar()->showMessage(t, ms); });
     connect(ide_, &IdePerspective::cursorInfo, cursor_, &QLabel::setText);
-    connect(ide_, &IdePerspective::runWithGraphsRequested, this, [this](const taprun::RunOptions& o) {
-        switchTo("graph");
-        graph_->run(o, graphSet_, graphProposals_);
-        graphSet_ = {};
-        graphProposals_ = tapgraphs::SessionPage::Proposals::Ask;
-    });
     connect(ide_, &IdePerspective::currentEditorChanged, this, [this] { updateActions(); });
     connect(ide_, &IdePerspective::runningChanged, this, [this] { updateActions(); });
     connect(ide_, &IdePerspective::fileOpened, this, [this](const QString& path) {
@@ -172,6 +167,18 @@ void MainWindow::createActions() {
             inIde([this] { ide_->run(); }));
     connect(makeAction("run.withGraphs", tr("Run with &Graphs…"), QKeySequence(Qt::CTRL | Qt::ALT | Qt::Key_F5)),
             &QAction::triggered, this, inIde([this] { runWithGraphs(); }));
+    connect(makeAction("run.withGraphSet", tr("Run with Graph &Set…")), &QAction::triggered, this, inIde([this] {
+                QString path = QFileDialog::getOpenFileName(this, tr("Run with a graph set"), {},
+                                                            tr("Graph sets (*.json)"));
+                if (path.isEmpty())
+                    return;
+                QString error;
+                tapgraphs::GraphSet set = tapgraphs::GraphSet::load(path, &error);
+                if (!error.isEmpty())
+                    QMessageBox::warning(this, tr("Run with a graph set"), error);
+                else
+                    runWithGraphs(set, tapgraphs::SessionPage::Proposals::Ask);
+            }));
     connect(makeAction("run.stop", tr("&Stop"), QKeySequence(Qt::SHIFT | Qt::Key_F5), icons::stop()),
             &QAction::triggered, this, [this] { ide_->stop(); });
     connect(makeAction("run.configure", tr("Run &Configuration…"), QKeySequence(Qt::CTRL | Qt::Key_F5)),
@@ -264,6 +271,7 @@ void MainWindow::createMenus() {
     QMenu* run = menuBar()->addMenu(tr("&Run"));
     run->addAction(action("run.run"));
     run->addAction(action("run.withGraphs"));
+    run->addAction(action("run.withGraphSet"));
     run->addAction(action("run.stop"));
     run->addSeparator();
     run->addAction(action("run.configure"));
@@ -375,6 +383,7 @@ void MainWindow::updateActions() {
     action("run.run")->setEnabled(haveEditor);
     action("run.configure")->setEnabled(haveEditor);
     action("run.withGraphs")->setEnabled(haveEditor);
+    action("run.withGraphSet")->setEnabled(haveEditor);
     action("file.saveAsModule")->setEnabled(haveEditor || (currentPerspective() == graph_ && graph_->workspace()->currentSession()));
     // Generated-code tabs close too.
     action("file.close")->setEnabled(inIde && ide_->documents()->currentWidget());
@@ -412,9 +421,10 @@ void MainWindow::saveAsModule() {
 }
 
 void MainWindow::runWithGraphs(const tapgraphs::GraphSet& set, tapgraphs::SessionPage::Proposals proposals) {
-    graphSet_ = set;
-    graphProposals_ = proposals;
-    ide_->runWithGraphs(); // answers with runWithGraphsRequested
+    ide_->prepareRun([this, set, proposals](const taprun::RunOptions& o) {
+        switchTo("graph");
+        graph_->run(o, set, proposals);
+    });
 }
 
 void MainWindow::openFiles(const QStringList& paths) {

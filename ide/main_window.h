@@ -78,8 +78,6 @@ private:
     QLabel* cursor_ = nullptr;
     QLabel* indexLabel_ = nullptr;
     QProgressBar* indexBar_ = nullptr;
-    tapgraphs::GraphSet graphSet_; // for the run being prepared
-    tapgraphs::SessionPage::Proposals graphProposals_ = tapgraphs::SessionPage::Proposals::Ask;
     ThemeKind theme_ = ThemeKind::Light;
     int fontSize_ = kDefaultFontSize;
 };

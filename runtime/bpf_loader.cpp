@@ -151,6 +151,7 @@ bool BpfLoader::load(const std::string& objectPath, int64_t target, std::string&
         error += "\n(run with -v to see the verifier log)";
         return false;
     }
+    log_ = logBuffer;
     if (unwindRows) {
         // In batches: a program and its libraries have hundreds of
         // thousands of rules (Qt's: 760,000), one syscall each took 0.6 s.
@@ -192,6 +193,19 @@ std::vector<BpfLoader::HitCount> BpfLoader::hitCounts() const {
         if (!prog || bpf_obj_get_info_by_fd(bpf_program__fd(prog), &info, &len) != 0)
             continue;
         out.push_back({&spec, info.run_cnt, info.run_time_ns});
+    }
+    return out;
+}
+
+std::vector<BpfLoader::VerifierCost> BpfLoader::verifierCosts() const {
+    std::vector<VerifierCost> out;
+    for (const bpf::ProgramSpec& spec : translation_.programs) {
+        bpf_program* prog = object_ ? bpf_object__find_program_by_name(object_, spec.function.c_str()) : nullptr;
+        bpf_prog_info info{};
+        uint32_t len = sizeof info;
+        if (!prog || bpf_obj_get_info_by_fd(bpf_program__fd(prog), &info, &len) != 0 || !info.verified_insns)
+            continue;
+        out.push_back({&spec, info.verified_insns});
     }
     return out;
 }

@@ -37,7 +37,8 @@ public:
     // unwind with (before load()).
     void setUnwindFiles(std::vector<std::string> files) { unwindFiles_ = std::move(files); }
     // Opens and loads the object. A verifier rejection is reported against
-    // the script line the failing code came from; `verifierLog` keeps the log.
+    // the script line the failing code came from; `verifierLog` keeps the log
+    // (of an accepted object too).
     bool load(const std::string& objectPath, int64_t target, std::string& error);
     // Attaches every program; on failure nothing stays attached.
     bool attach(bool runStats, std::string& error);
@@ -53,6 +54,13 @@ public:
     // Runs and run time of every program (BPF run-time statistics, enabled
     // while the loader lives).
     std::vector<HitCount> hitCounts() const;
+
+    struct VerifierCost {
+        const bpf::ProgramSpec* spec;
+        uint32_t instructions; // what the verifier processed to accept it
+    };
+    // The verifier's work per program (Linux 5.16+; empty before), for -vv.
+    std::vector<VerifierCost> verifierCosts() const;
 
     int pollFd() const; // readable when records wait in the ring buffer
     void consume();     // handles every waiting record

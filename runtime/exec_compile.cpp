@@ -253,7 +253,9 @@ PrintArgs Compiler::compilePrint(PrintExpr* p) {
             pa.args.strings.push_back(nullptr);
             pa.histograms.resize(pa.args.isString.size(), nullptr);
             pa.histShapes.resize(pa.args.isString.size());
+            pa.histLocs.resize(pa.args.isString.size());
             pa.histograms.back() = statRef(h->stat);
+            pa.histLocs.back() = h->loc;
             if (h->linear) {
                 auto lit = [&](Expr* x) -> int64_t {
                     if (x->kind == ExprKind::Number) return static_cast<NumberExpr*>(x)->value;

@@ -191,8 +191,10 @@ void PrintArgs::renderPlain(Ctx& c, std::string& out, bool delimited) const {
             out += delimiter;
         if (i < histograms.size() && histograms[i]) {
             Statistic* s = histograms[i]->find(c);
-            Statistic empty;
-            out += (s ? s : &empty)->histogramText(histShapes[i], c.rt->limits.histElision);
+            if (!s || s->count() == 0)
+                fail(histLocs[i], "empty aggregate",
+                     histShapes[i].kind == HistogramShape::Kind::Linear ? "operator '@hist_linear'" : "operator '@hist_log'");
+            out += s->histogramText(histShapes[i], c.rt->limits.histElision);
             continue;
         }
         if (args.isString[i])

@@ -70,6 +70,7 @@ struct PrintArgs {
     CallArgs args;
     std::vector<StatRef*> histograms; // print(@hist_*(x)): one entry, others null
     std::vector<HistogramShape> histShapes;
+    std::vector<SourceLoc> histLocs; // where each @hist_* is, for "empty aggregate"
     uint32_t formatId = 0; // printf: its id in the --json "formats" table
     // Prints to the session's output (a printf record in JSON mode).
     void emit(Ctx& c, const SourceLoc& loc) const;

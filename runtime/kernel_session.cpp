@@ -51,6 +51,12 @@ std::unique_ptr<KernelSession> KernelSession::start(const bpf::Translation& tran
             std::fputs(ks->loader_->verifierLog().c_str(), stderr);
         return nullptr;
     }
+    if (verbose >= 3)
+        std::fputs(ks->loader_->verifierLog().c_str(), stderr);
+    if (verbose >= 2)
+        for (const BpfLoader::VerifierCost& c : ks->loader_->verifierCosts())
+            std::fprintf(stderr, "Pass 5: %s (%s): %u instructions verified.\n", c.spec->function.c_str(),
+                         c.spec->pointText.c_str(), c.instructions);
     if (!ks->loader_->attach(runStats, error))
         return nullptr;
     if (verbose)

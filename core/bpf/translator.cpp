@@ -3,9 +3,14 @@
 // loops become bpf_loop() callbacks, printf sends {id, args} over one ring
 // buffer, errors send their site id and stop the handler.
 #include "bpf/translator_impl.h"
+#include "kernel/syscall_numbers.h"
+
+#include <bit>
+#include <cstring>
 
 #include <algorithm>
 #include <functional>
+#include <regex>
 #include <set>
 #include <sstream>
 #include <unistd.h>
@@ -223,9 +228,9 @@ void Translator::declareGlobals() {
         for (const FunctionDecl* f : program_.functions)
             if (!f->embedded())
                 note(f->body);
-        g.valueSize = 8 * 5 + 8 * std::max(g.histBuckets, 1);
+        g.valueSize = 8 * 5 + 8 * histSlots(g);
         maps_ << "struct tap_stat_" << g.global->name << " { __s64 count, sum, min, max; __u64 sumsq; __u64 hist["
-              << std::max(g.histBuckets, 1) << "]; };\n";
+              << histSlots(g) << "]; };\n";
     }
     out_.scalarsSize = offset;
     maps_ << "struct tap_scalars {\n" << scalars.str() << "\t__s64 tap_unused;\n};\n"
@@ -250,7 +255,9 @@ void Translator::declareGlobals() {
                   << " SEC(\".maps\");\n\n";
             break;
         case GlobalMap::Kind::StatHash:
-            maps_ << "struct {\n\t__uint(type, BPF_MAP_TYPE_PERCPU_HASH);\n\t__uint(max_entries, " << g.maxEntries
+            maps_ << "struct {\n\t__uint(type, "
+                  << (g.global->wrap ? "BPF_MAP_TYPE_LRU_PERCPU_HASH" : "BPF_MAP_TYPE_PERCPU_HASH")
+                  << ");\n\t__uint(max_entries, " << g.maxEntries
                   << ");\n\t__type(key, struct tap_key_" << name << ");\n\t__type(value, struct tap_stat_" << name
                   << ");\n} " << g.mapName << " SEC(\".maps\");\n\n";
             break;
@@ -910,7 +917,7 @@ std::string Translator::genKey(const GlobalMap& g, const std::vector<Expr*>& key
     }
     std::string key = "f->key_" + g.global->name;
     frameKeys_[keyStructOf(g) + " key_" + g.global->name] = 1;
-    code += "__builtin_memset(&" + key + ", 0, sizeof(" + key + ")); ";
+    code += "TAP_ZERO(&" + key + "); ";
     for (size_t i = 0; i < keys.size(); ++i) {
         if (comm[i])
             code += "bpf_get_current_comm(" + key + ".k" + std::to_string(i) + ", 16); ";
@@ -1018,7 +1025,7 @@ std::string Translator::genStatAdd(Expr* target, Expr* value) {
         code += "__u32 __z = 0; " + stype + " *__s = bpf_map_lookup_elem(&" + g.mapName + ", &__z); ";
     } else {
         code += key + stype + " *__s = bpf_map_lookup_elem(&" + g.mapName + ", &f->key_" + v->name + "); if (!__s) { " +
-                "__builtin_memset(&f->stat_" + v->name + ", 0, sizeof(f->stat_" + v->name + ")); if (bpf_map_update_elem(&" +
+                "TAP_ZERO(&f->stat_" + v->name + "); if (bpf_map_update_elem(&" +
                 g.mapName + ", &f->key_" + v->name + ", &f->stat_" + v->name + ", BPF_NOEXIST) == -7) " +
                 fail("Array overflow, check size limit (" + std::to_string(g.maxEntries) + ")", target->loc,
                      "identifier '" + v->name + "'") +
@@ -1032,10 +1039,12 @@ std::string Translator::genStatAdd(Expr* target, Expr* value) {
                 " != 0) { int __bits = tap_bits(__m); __b = " + x + " < 0 ? 64 - __bits : 64 + __bits; } " +
                 "if (__b > 127) __b = 127; if (__b < 0) __b = 0; __s->hist[__b & 127]++; } ";
     } else if (g.histKind == 2) {
-        code += "{ __s64 __d = " + x + " - (" + std::to_string(g.histStart) + "LL); __s64 __b = __d < 0 ? 0 : __d / " +
-                std::to_string(g.histInterval) + "LL + 1; if (__b > " + std::to_string(g.histBuckets - 1) + ") __b = " +
-                std::to_string(g.histBuckets - 1) + "; if (__b >= 0 && __b < " + std::to_string(g.histBuckets) +
-                ") __s->hist[__b]++; } ";
+        // The index is masked to the array's (power of two) length, behind
+        // a barrier: clang would otherwise fold the clamp into a test of the
+        // dividend, and the verifier cannot bound a quotient.
+        code += "{ __s64 __d = " + x + " - (" + std::to_string(g.histStart) + "LL); __u64 __b = __d < 0 ? 0 : (__u64)__d / " +
+                std::to_string(g.histInterval) + "ULL + 1; if (__b > " + std::to_string(g.histBuckets - 1) + ") __b = " +
+                std::to_string(g.histBuckets - 1) + "; barrier_var(__b); __s->hist[__b & " + std::to_string(histSlots(g) - 1) + "]++; } ";
     }
     code += "} " + x + "; })";
     return code;
@@ -1268,6 +1277,78 @@ std::string Translator::genSprintf(PrintExpr* p) {
 
 // --------------------------------------------------------------------- calls
 
+// The length of a statistic's bucket array: its buckets rounded up to a
+// power of two, so that a masked index stays inside it.
+int Translator::histSlots(const GlobalMap& g) {
+    return int(std::bit_ceil(unsigned(std::max(g.histBuckets, 1))));
+}
+
+// Keys and statistics are zeroed before they are filled in (hash keys
+// compare every byte). clang's BPF back end expands a memset into stores up
+// to 1 KiB only and calls memset beyond, which BPF has not: larger ones copy
+// from a zeroed object as large as any of them.
+std::string Translator::zeroingHelpers() const {
+    if (frameKeys_.empty())
+        return "";
+    std::string union_ = "union tap_zeroable {\n";
+    for (const auto& [member, unused] : frameKeys_)
+        union_ += "\t" + member + ";\n";
+    return union_ + "};\nstatic const union tap_zeroable tap_zeros;\n"
+                    "#define TAP_ZERO(p) __builtin_choose_expr(sizeof(*(p)) <= 1024, "
+                    "(void)__builtin_memset((p), 0, sizeof(*(p))), (void)bpf_probe_read_kernel((p), sizeof(*(p)), &tap_zeros))\n\n";
+}
+
+namespace {
+
+// Whether a function's C text reads the probe's context or the scalar
+// globals, itself or through the functions it calls (`usesContext`).
+bool readsContext(const std::string& text, const std::map<std::string, bool>& usesContext) {
+    static const std::regex call("(tap_fn_\\w+)\\(f, ctx, g");
+    for (auto it = std::sregex_iterator(text.begin(), text.end(), call); it != std::sregex_iterator(); ++it)
+        if (auto callee = usesContext.find((*it)[1]); callee == usesContext.end() || callee->second)
+            return true;
+    static const std::regex use("\\b(ctx|g)\\b");
+    return std::regex_search(std::regex_replace(text, call, ""), use);
+}
+
+} // namespace
+
+// A large function becomes a BPF subprogram, compiled once rather than into
+// every program that calls it: errno_str() and the flag decoders of the
+// syscall tapsets are hundreds of lines, and syscall.*.return calls them from
+// hundreds of programs (clang took 30 s for errsnoop.stp, mostly for them).
+// Where it can, a global one: the verifier checks a global function once per
+// program, a static one at every call (retstr's decoding cost 10,000
+// instructions per system call). A global function takes numbers only, no
+// context, and returns a number (a string function leaves its result in its
+// frame slot); a static one at most 5 arguments (f, ctx, g and 2
+// parameters). Small ones stay inline, where the verifier sees their values.
+std::string Translator::functionWithLinkage(const FunctionDecl* fn, const std::string& name, const std::string& retSlot,
+                                            const std::string& inner) {
+    constexpr size_t kSubprogramChars = 1000;
+    bool numbersOnly = fn->params.size() <= 4 && std::all_of(fn->params.begin(), fn->params.end(), [](const VarDecl* p) {
+                           return p->type != Type::String;
+                       });
+    bool context = readsContext(inner, functionUsesContext_);
+    functionUsesContext_[name] = context;
+    std::string params;
+    for (size_t i = 0; i < fn->params.size(); ++i)
+        params += (fn->params[i]->type == Type::String ? ", char *p" : ", __s64 p") + std::to_string(i);
+    bool large = inner.size() >= kSubprogramChars;
+    if (large && numbersOnly && !context) {
+        globalFunctions_.insert(fn);
+        std::string result = fn->returnType == Type::String ? "0" : retSlot;
+        return "__noinline __s64 " + name + "(struct tap_frame *f" + params +
+               ")\n{\n\tvoid *ctx = 0; /* unused: it reads no context */\n\tstruct tap_scalars *g = 0;\n"
+               "\tif (!f)\n\t\treturn 0;\n" +
+               inner + "tap_fn_out:\n\treturn " + result + ";\n}\n\n";
+    }
+    std::string linkage = large && fn->params.size() <= 2 ? "static __noinline " : "static __always_inline ";
+    std::string ret = fn->returnType == Type::String ? "char *" : "__s64";
+    return linkage + ret + " " + name + "(struct tap_frame *f, void *ctx, struct tap_scalars *g" + params + ")\n{\n" +
+           inner + "tap_fn_out:\n\treturn " + retSlot + ";\n}\n\n";
+}
+
 std::string Translator::genCall(CallExpr* c) {
     const FunctionDecl* f = c->decl;
     if (!f)
@@ -1303,12 +1384,6 @@ std::string Translator::genCall(CallExpr* c) {
         ctx_ = {CodeContext::Kind::Function, 0, f};
         std::string name = "tap_fn_" + f->name + "_" + std::to_string(functions_.size());
         std::ostringstream body;
-        std::string ret = f->returnType == Type::String ? "char *" : "__s64";
-        body << "static __always_inline " << ret << " " << name << "(struct tap_frame *f, void *ctx, struct tap_scalars *g";
-        std::vector<std::string> params;
-        for (size_t i = 0; i < f->params.size(); ++i)
-            body << (f->params[i]->type == Type::String ? ", char *p" : ", __s64 p") << i;
-        body << ")\n{\n";
         for (size_t i = 0; i < f->params.size(); ++i) {
             const VarDecl* p = f->params[i];
             if (p->type == Type::String)
@@ -1326,8 +1401,7 @@ std::string Translator::genCall(CallExpr* c) {
         body << "\t" << (f->returnType == Type::String ? retSlot + "[0] = 0" : retSlot + " = 0") << ";\n";
         functions_[f] = name + "\x01" + retSlot;
         genStmt(f->body, body, 1);
-        body << "tap_fn_out:\n\treturn " << retSlot << ";\n}\n\n";
-        funcs_ << body.str();
+        funcs_ << functionWithLinkage(f, name, retSlot, body.str());
         ctx_ = saved;
         slots_ = savedSlots;
         fnNextLong_ = std::max(fnNextLong_, nextLong_);
@@ -1343,6 +1417,11 @@ std::string Translator::genCall(CallExpr* c) {
     std::string args;
     for (size_t i = 0; i < c->args.size(); ++i)
         args += ", " + (f->params[i]->type == Type::String ? genS(c->args[i]) : genL(c->args[i]));
+    if (globalFunctions_.count(f)) {
+        std::string retSlot = it->second.substr(it->second.find('\x01') + 1);
+        std::string result = f->returnType == Type::String ? retSlot : "__ret";
+        return "({ __s64 __ret = " + name + "(f" + args + "); if (f->abort) " + propagate() + " " + result + "; })";
+    }
     std::string call = name + "(f, ctx, g" + args + ")";
     std::string t = f->returnType == Type::String ? "char *__ret" : "__s64 __ret";
     return "({ " + t + " = " + call + "; if (f->abort) " + propagate() + " __ret; })";
@@ -1790,18 +1869,11 @@ void Translator::genLoop(ForStmt* f, std::ostringstream& o, int indent) {
 
 // ------------------------------------------------------------- @entry
 
-// For a .return probe that uses @entry(expr) or entry-time $variables:
-// generates the program for the entry point that evaluates them and keeps
-// them per thread; returns its C text ("" when none is needed). `restore`
-// gets the code the return program runs first: look the values up (no
-// entry seen: the hit is skipped, as stap has no return without entry),
-// copy them into frame slots, free the entry.
-std::string Translator::genEntryProgram(const ResolvedProbe& p, const AttachSpec& attach, const std::string& function,
-                                        std::vector<const Expr*>& exprs, std::vector<std::pair<bool, int>>& where) {
-    exprs.clear();
-    where.clear();
+// The values a .return handler needs from its entry (@entry(...), and
+// entry-time $variables): none when the point has no entry.
+void Translator::collectEntryValues(const ResolvedProbe& p, const AttachSpec& attach, std::vector<const Expr*>& exprs) {
     if (!p.hasEntryPoint)
-        return {};
+        return;
     std::set<const Expr*> underEntry;
     std::vector<const Expr*> entries, implicit;
     bool userReturn = attach.kind == AttachSpec::Kind::Uprobe;
@@ -1848,6 +1920,19 @@ std::string Translator::genEntryProgram(const ResolvedProbe& p, const AttachSpec
             exprs.push_back(x);
     }
     exprs.insert(exprs.end(), implicit.begin(), implicit.end());
+}
+
+// For a .return probe that uses @entry(expr) or entry-time $variables:
+// generates the program for the entry point that evaluates them and keeps
+// them per thread; returns its C text ("" when none is needed). `restore`
+// gets the code the return program runs first: look the values up (no
+// entry seen: the hit is skipped, as stap has no return without entry),
+// copy them into frame slots, free the entry.
+std::string Translator::genEntryProgram(const ResolvedProbe& p, const AttachSpec& attach, const std::string& function,
+                                        std::vector<const Expr*>& exprs, std::vector<std::pair<bool, int>>& where) {
+    exprs.clear();
+    where.clear();
+    collectEntryValues(p, attach, exprs);
     if (exprs.empty())
         return {};
 
@@ -1935,23 +2020,22 @@ std::string Translator::genEntryRestore(const std::string& tag, const std::vecto
 
 // The start of every program: this CPU's frame and the scalar globals,
 // nothing once exit() was called, and a fresh hit of probe `p`.
-std::string Translator::handlerStart(const ResolvedProbe& p) {
+std::string Translator::handlerStart(const ResolvedProbe& p, bool setProbe) {
     return std::string("\t__u32 __cpu = bpf_get_smp_processor_id(), __zero = 0;\n"
                        "\tstruct tap_frame *f = bpf_map_lookup_elem(&tap_frames, &__cpu);\n") +
            (out_.scalarsSize ? "\tstruct tap_scalars *g = bpf_map_lookup_elem(&tap_scalars_map, &__zero);\n"
                                "\tif (!f || !g)\n\t\treturn 0;\n"
                              : "\tstruct tap_scalars *g = 0; /* no scalar globals */\n\tif (!f)\n\t\treturn 0;\n") +
            "\tif (tap_stopping())\n\t\treturn 0; /* exit() was called */\n"
-           "\tf->abort = 0;\n\tf->trydepth = 0;\n\tf->probe = " + std::to_string(probeIndex(p)) + ";\n\tTAP_HIT_START(f);\n";
+           "\tf->abort = 0;\n\tf->trydepth = 0;\n" +
+           (setProbe ? "\tf->probe = " + std::to_string(probeIndex(p)) + ";\n" : std::string()) + "\tTAP_HIT_START(f);\n";
 }
 
 // One BPF program running a probe's handler. A TaskIter program runs it for
 // each process that exists, with a ctx laid out as the probe's tracepoint's.
 std::string Translator::genProgram(const ResolvedProbe& p, const ProgramSpec& spec,
                                    const std::function<std::string()>& entryRestore) {
-    slots_.clear();
-    nextLong_ = nextString_ = 0;
-    ctx_ = {};
+    resetSlots();
     std::string restore = entryRestore(); // takes its slots first
     std::ostringstream body;
     const AttachSpec& a = spec.attach;
@@ -1988,19 +2072,207 @@ std::string Translator::genProgram(const ResolvedProbe& p, const ProgramSpec& sp
         }
         body << "\tif (" << pid << " != " << a.filterPid << ")\n\t\treturn 0;\n";
     }
+    genHandler(p, restore, body, 1);
+    body << "tap_out:\n\treturn 0;\n}\n\n";
+    keepSlotHighWater();
+    return body.str();
+}
+
+void Translator::resetSlots() {
+    slots_.clear();
+    nextLong_ = nextString_ = 0;
+    ctx_ = {};
+}
+
+// The frame holds the most slots any program (or dispatched case) uses.
+void Translator::keepSlotHighWater() {
+    maxLong_ = std::max(maxLong_, nextLong_);
+    maxString_ = std::max(maxString_, nextString_);
+}
+
+void Translator::genHandler(const ResolvedProbe& p, const std::string& restore, std::ostringstream& body, int indent) {
+    std::string pad(size_t(indent), '\t');
     for (const VarDecl* l : p.locals) {
         if (l->type == Type::String)
-            body << "\t" << localS(l) << "[0] = 0;\n";
+            body << pad << localS(l) << "[0] = 0;\n";
         else
-            body << "\t" << localL(l) << " = 0;\n";
+            body << pad << localL(l) << " = 0;\n";
     }
     body << restore;
     if (p.condition)
-        body << "\tif (!(" << genL(p.condition) << "))\n\t\treturn 0;\n";
-    genStmt(p.body, body, 1);
+        body << pad << "if (!(" << genL(p.condition) << "))\n" << pad << "\treturn 0;\n";
+    genStmt(p.body, body, indent);
+}
+
+// A syscall wildcard (syscall.*, nd_syscall.*, aliases over them) expands to
+// a point per system call: hundreds of programs, which clang took tens of
+// seconds to compile and the kernel seconds to attach and release. The
+// points of one probe on the syscalls tracepoints run instead as one program
+// on raw_syscalls:sys_enter (or sys_exit) that switches on the call's
+// number, each case the point's handler as it was: the syscalls records lay
+// out their arguments (and return value) at the offsets raw_syscalls does.
+std::vector<Translator::SyscallDispatch> Translator::syscallDispatches(std::set<const ResolvedProbe*>& members) {
+    // Below this, a few tracepoints cost less than seeing every call.
+    constexpr size_t kMinimumCalls = 16;
+    std::vector<SyscallDispatch> out;
+    kernel::Btf* btf = kernel::Btf::vmlinux();
+    int32_t threadInfo = btf ? btf->findType("struct thread_info") : -1;
+    if (threadInfo <= 0 || !btf->member(btf->strip(threadInfo), "status"))
+        return out; // 32-bit calls could not be told apart (below)
+    std::map<std::pair<const ProbeDecl*, bool>, SyscallDispatch> byProbe;
+    for (const ResolvedProbe& p : program_.probes) {
+        if (p.site != ProbeSite::Kernel)
+            continue;
+        AttachSpec a = p.provider->attach(p.point);
+        constexpr std::string_view enter = "syscalls/sys_enter_", exit = "syscalls/sys_exit_";
+        bool isEnter = a.target.starts_with(enter), isExit = a.target.starts_with(exit);
+        if (a.kind != AttachSpec::Kind::Tracepoint || !(isEnter || isExit) || a.filterPid >= 0 ||
+            a.existingTasks != AttachSpec::ExistingTasks::None)
+            continue;
+        std::vector<const Expr*> entryValues;
+        collectEntryValues(p, a, entryValues);
+        std::optional<long> number = kernel::syscallNumber(a.target.substr((isEnter ? enter : exit).size()));
+        if (!entryValues.empty() || !number)
+            continue; // a program of its own
+        SyscallDispatch& d = byProbe[{p.decl, isExit}];
+        d.isReturn = isExit;
+        d.cases.push_back({*number, &p});
+    }
+    for (auto& [key, d] : byProbe) {
+        std::set<long> numbers;
+        for (const auto& [number, p] : d.cases)
+            numbers.insert(number);
+        if (d.cases.size() < kMinimumCalls || numbers.size() != d.cases.size())
+            continue;
+        for (const auto& [number, p] : d.cases)
+            members.insert(p);
+        // The verifier walks every case of a program, and its limit is per
+        // program: a few dozen calls each keep far below it (retstr's
+        // decoding in every case of one program went past it).
+        constexpr size_t kCallsPerProgram = 16;
+        for (size_t from = 0; from < d.cases.size(); from += kCallsPerProgram) {
+            SyscallDispatch part{d.isReturn, {}};
+            part.cases.assign(d.cases.begin() + long(from),
+                              d.cases.begin() + long(std::min(d.cases.size(), from + kCallsPerProgram)));
+            out.push_back(std::move(part));
+        }
+    }
+    return out;
+}
+
+namespace {
+
+// The local variables a handler reads or writes, by name (each expansion of
+// a probe has its own copy of them), with their types.
+std::map<std::string, Type> handlerLocals(const ResolvedProbe& p, Stmt* handler) {
+    std::set<const VarDecl*> locals(p.locals.begin(), p.locals.end());
+    std::map<std::string, Type> used;
+    walkExprs(handler, [&](Expr* e) {
+        if (e->kind == ExprKind::Symbol)
+            if (const VarDecl* v = static_cast<SymbolExpr*>(e)->decl; v && locals.count(v))
+                used[v->name] = v->type;
+    });
+    return used;
+}
+
+std::string printed(const Stmt* s) {
+    std::ostringstream o;
+    printStmt(o, s);
+    return o.str();
+}
+
+} // namespace
+
+// Whether every case runs the same handler after its alias prologue (the
+// wildcard's own handler, last in each body): then it is generated once,
+// after the switch, with the variables it shares with the prologues in the
+// same slots in every case (`variables`). Not when it reads the point's
+// $variables or @entry values, which mean something else in each call.
+bool Translator::sharesHandler(const SyscallDispatch& d, std::vector<std::pair<std::string, Type>>& variables) const {
+    const ResolvedProbe& first = *d.cases.front().second;
+    auto handlerOf = [](const ResolvedProbe& p) -> Stmt* {
+        return p.handlerIndex + 1 == p.body->body.size() ? p.body->body[p.handlerIndex] : nullptr;
+    };
+    Stmt* handler = handlerOf(first);
+    if (!handler)
+        return false;
+    bool pointSpecific = false;
+    walkExprs(handler, [&](Expr* e) {
+        pointSpecific = pointSpecific || e->kind == ExprKind::Target || e->kind == ExprKind::AtVar ||
+                        e->kind == ExprKind::Entry;
+    });
+    if (pointSpecific)
+        return false;
+    std::string text = printed(handler);
+    std::map<std::string, Type> locals = handlerLocals(first, handler);
+    for (const auto& [number, p] : d.cases) {
+        Stmt* h = handlerOf(*p);
+        if (!h || printed(h) != text || handlerLocals(*p, h) != locals)
+            return false;
+    }
+    variables.assign(locals.begin(), locals.end());
+    return true;
+}
+
+std::string Translator::genSyscallDispatch(const SyscallDispatch& d, ProgramSpec& spec) {
+    const ResolvedProbe& first = *d.cases.front().second;
+    spec.attach = {};
+    spec.attach.kind = AttachSpec::Kind::Tracepoint;
+    spec.attach.target = d.isReturn ? "raw_syscalls/sys_exit" : "raw_syscalls/sys_enter";
+    spec.probe = &first;
+    spec.pointText = first.derivation + " (" + std::to_string(d.cases.size()) + " system calls by number, on " +
+                     spec.attach.target + ")";
+    kernel::Btf* btf = kernel::Btf::vmlinux();
+    noteKernelMember(taskStructType(), "thread_info");
+    noteKernelMember(btf->strip(btf->findType("struct thread_info")), "status");
+    std::vector<std::pair<std::string, Type>> shared;
+    bool sharing = sharesHandler(d, shared);
+    // The shared variables take the first slots, in the same order in
+    // every case and in the handler after the switch.
+    auto placeShared = [&](const ResolvedProbe& p) {
+        resetSlots();
+        for (const auto& [name, type] : shared)
+            for (const VarDecl* l : p.locals)
+                if (l->name == name)
+                    type == Type::String ? localS(l) : localL(l);
+    };
+    std::ostringstream body;
+    body << "/* " << spec.pointText << " */\nSEC(\"" << spec.attach.section() << "\")\nint " << spec.function
+         << "(void *ctx)\n{\n"
+         << handlerStart(first, false)
+         // TS_COMPAT: a 32-bit call, numbered otherwise, which the syscalls
+         // tracepoints do not report either.
+         << "\tif (BPF_CORE_READ((struct task_struct *)bpf_get_current_task(), thread_info.status) & 0x0002)\n"
+         << "\t\treturn 0;\n"
+         << "\tswitch (*(__s64 *)((char *)ctx + 8)) { /* the call's number */\n";
+    for (const auto& [number, p] : d.cases) {
+        probe_ = p;
+        currentAttach_ = p->provider->attach(p->point);
+        placeShared(*p);
+        body << "\tcase " << number << ": { /* " << p->point.str() << " */\n\t\tf->probe = " << probeIndex(*p) << ";\n";
+        if (sharing) {
+            for (const VarDecl* l : p->locals)
+                body << "\t\t" << (l->type == Type::String ? localS(l) + "[0] = 0" : localL(l) + " = 0") << ";\n";
+            if (p->condition)
+                body << "\t\tif (!(" << genL(p->condition) << "))\n\t\t\treturn 0;\n";
+            for (size_t i = 0; i < p->handlerIndex; ++i)
+                genStmt(p->body->body[i], body, 2);
+        } else {
+            genHandler(*p, "", body, 2);
+        }
+        body << "\t\tbreak;\n\t}\n";
+        keepSlotHighWater();
+    }
+    body << "\tdefault:\n\t\treturn 0;\n\t}\n";
+    if (sharing) {
+        probe_ = &first;
+        currentAttach_ = first.provider->attach(first.point);
+        placeShared(first);
+        body << "\t/* the handler, the same for every call */\n";
+        genStmt(first.body->body[first.handlerIndex], body, 1);
+        keepSlotHighWater();
+    }
     body << "tap_out:\n\treturn 0;\n}\n\n";
-    maxLong_ = std::max(maxLong_, nextLong_);
-    maxString_ = std::max(maxString_, nextString_);
     return body.str();
 }
 
@@ -2010,8 +2282,15 @@ void Translator::run() {
     out_.stringSize = roundUpPow2(options_.maxStringLen);
     declareGlobals();
     int index = 0;
+    std::set<const ResolvedProbe*> dispatched;
+    for (const SyscallDispatch& d : syscallDispatches(dispatched)) {
+        ProgramSpec spec;
+        spec.function = "tap_probe_" + std::to_string(index++);
+        progs_ << genSyscallDispatch(d, spec);
+        out_.programs.push_back(spec);
+    }
     for (const ResolvedProbe& p : program_.probes) {
-        if (p.site != ProbeSite::Kernel)
+        if (p.site != ProbeSite::Kernel || dispatched.count(&p))
             continue;
         entrySlots_.clear();
         std::string function = "tap_probe_" + std::to_string(index++);
@@ -2139,6 +2418,7 @@ void Translator::run() {
     src << "};\n"
         << "struct {\n\t__uint(type, BPF_MAP_TYPE_ARRAY);\n\t__uint(max_entries, 512);\n\t__type(key, __u32);\n"
         << "\t__type(value, struct tap_frame);\n} tap_frames SEC(\".maps\");\n\n"
+        << zeroingHelpers()
         << "struct tap_loopctx { struct tap_frame *f; void *ctx; struct tap_scalars *g; int done, broke; };\n\n"
         << "static __always_inline void tap_emit_error_text(__u32 id, const char *text)\n{\n"
         << "\tstruct { struct tap_rec_head h; char text[TAP_STRLEN]; } *r = bpf_ringbuf_reserve(&tap_events, sizeof(*r), 0);\n"

@@ -37,7 +37,7 @@ inline int roundUpPow2(int64_t v) {
 
 extern const char* const kFileNameHash;     // tap_file_name_hash(), in BPF C
 extern const char* const kModuleBiasHelper; // tap_module_bias(), in BPF C
-extern const char* const kUserUnwinder;     // tap_unwind_user(), in BPF C
+extern const char* const kUserUnwinder;     // tap_user_stack(), in BPF C
 
 inline std::string cString(const std::string& s) {
     std::string out = "\"";
@@ -118,7 +118,7 @@ private:
     void noteUserUnwinder();
     void noteMappingTypes(const std::string& purpose, SourceLoc loc);
     bool mappingHelpersUsed_ = false; // emit tap_file_name_hash()
-    bool userUnwinderUsed_ = false; // emit tap_unwind_user()
+    bool userUnwinderUsed_ = false; // emit tap_user_stack()
     std::string genUserMemberPath(std::string expr, const UserTypeTable& types, int type, bool aggregate,
                                   const std::vector<TargetComponent>& components, bool addressOf);
     std::string genUserRead(const std::string& address, int64_t size, bool isSigned, SourceLoc loc,
@@ -197,9 +197,23 @@ private:
         return a.frameRegister.empty() ? std::string("0")
                                        : "(" + userRegister(a.frameRegister, loc) + " + " + std::to_string(a.frameOffset) + "ULL)";
     }
-    std::string handlerStart(const ResolvedProbe& p);
+    // With setProbe false, the caller names the probe (f->probe) itself.
+    std::string handlerStart(const ResolvedProbe& p, bool setProbe = true);
+    // The handler of one hit: locals, entry values, condition, body.
+    void genHandler(const ResolvedProbe& p, const std::string& restore, std::ostringstream& body, int indent);
+    void resetSlots();
+    void keepSlotHighWater();
+    struct SyscallDispatch {
+        bool isReturn = false;
+        std::vector<std::pair<long, const ResolvedProbe*>> cases; // syscall number, its point's probe
+    };
+    std::vector<SyscallDispatch> syscallDispatches(std::set<const ResolvedProbe*>& members);
+    std::string genSyscallDispatch(const SyscallDispatch& d, ProgramSpec& spec);
+    bool sharesHandler(const SyscallDispatch& d, std::vector<std::pair<std::string, Type>>& variables) const;
     std::string genProgram(const ResolvedProbe& p, const ProgramSpec& spec,
                            const std::function<std::string()>& entryRestore);
+    static int histSlots(const GlobalMap& g);
+    std::string zeroingHelpers() const;
     std::string genCall(CallExpr* c);
     std::string genBuiltin(CallExpr* c, const FunctionDecl* f);
     std::string genPrint(PrintExpr* p);
@@ -253,12 +267,17 @@ private:
     std::string genRegexMatch(BinaryExpr* b);
     std::map<std::string, std::string> regexNames_;
     std::map<const FunctionDecl*, std::string> functions_;
+    std::set<const FunctionDecl*> globalFunctions_; // BPF global functions (functionWithLinkage)
+    std::map<std::string, bool> functionUsesContext_; // by C name
+    std::string functionWithLinkage(const FunctionDecl* fn, const std::string& name, const std::string& retSlot,
+                                    const std::string& inner);
     std::set<const FunctionDecl*> inProgress_;
     CodeContext ctx_;
     const ResolvedProbe* probe_ = nullptr;
     // @entry(...) values (and entry-time $variables) of the current .return
     // probe: the frame slot each was copied into from the entry program.
     std::map<const Expr*, std::string> entrySlots_;
+    void collectEntryValues(const ResolvedProbe& p, const AttachSpec& attach, std::vector<const Expr*>& exprs);
     std::string genEntryProgram(const ResolvedProbe& p, const AttachSpec& attach, const std::string& function,
                                 std::vector<const Expr*>& exprs, std::vector<std::pair<bool, int>>& where);
     std::string genEntryRestore(const std::string& function, const std::vector<const Expr*>& exprs,

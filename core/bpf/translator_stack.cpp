@@ -123,15 +123,38 @@ static long tap_vma_seen_cb(struct task_struct *task, struct vm_area_struct *vma
 	return 0;
 }
 
-/* `mapping`: the last frame's, which the next frame is usually in too. */
-struct tap_unwind_state { struct tap_frame *f; __u64 ip, sp, bp; __u32 count; struct tap_vma_seen mapping; };
+/* The rule that covers pc: a binary search over a file's rows, each step a
+ * bpf_loop call, so that the verifier checks one step, not 32. */
+struct tap_unwind_search { __u64 pc; __u32 lo, hi; int failed; };
 
-static long tap_unwind_step(__u32 i, void *data)
+static long tap_unwind_search_step(__u32 k, void *data)
 {
-	struct tap_unwind_state *s = data;
-	struct tap_frame *f = s->f;
+	struct tap_unwind_search *q = data;
+	if (q->lo + 1 >= q->hi)
+		return 1;
+	__u32 mid = q->lo + (q->hi - q->lo) / 2;
+	struct tap_unwind_row *r = bpf_map_lookup_elem(&tap_unwind_rows, &mid);
+	if (!r) {
+		q->failed = 1;
+		return 1;
+	}
+	if (r->pc <= q->pc)
+		q->lo = mid;
+	else
+		q->hi = mid;
+	return 0;
+}
+
+/* `mapping`: the last frame's, which the next frame is usually in too. */
+struct tap_unwind_state { __u64 ip, sp, bp; __u32 count; struct tap_vma_seen mapping; };
+
+/* Frame i of the stack: its address into f->stack, the caller's registers
+ * into s; 1 at the end of the stack. A global function: the verifier checks
+ * it once, whatever it knows of the frames before. */
+__noinline long tap_unwind_frame(struct tap_frame *f, struct tap_unwind_state *s, __u32 i)
+{
 	__u64 ra = 0, cfa, bp;
-	if (i >= TAP_MAXBACKTRACE)
+	if (!f || !s || i >= TAP_MAXBACKTRACE)
 		return 1;
 	f->stack[i] = s->ip;
 	s->count = i + 1;
@@ -150,22 +173,16 @@ static long tap_unwind_step(__u32 i, void *data)
 	if (m && m->size == v.size) {
 		/* The return address of an outer frame is after its call: look
 		 * the call up, which may be the last instruction of a function. */
-		__u64 pc = offset + m->text_delta - (i ? 1 : 0);
-		__u32 lo = m->first, hi = m->first + m->count;
+		struct tap_unwind_search q = { .pc = offset + m->text_delta - (i ? 1 : 0), .lo = m->first,
+					       .hi = m->first + m->count };
 		f->stack_ids[i].status = BPF_STACK_BUILD_ID_VALID;
 		f->stack_ids[i].offset = offset;
 		__builtin_memcpy(f->stack_ids[i].build_id, m->build_id, 20);
-		for (int k = 0; k < 32 && lo + 1 < hi; k++) {
-			__u32 mid = lo + (hi - lo) / 2;
-			struct tap_unwind_row *r = bpf_map_lookup_elem(&tap_unwind_rows, &mid);
-			if (!r)
-				return 1;
-			if (r->pc <= pc)
-				lo = mid;
-			else
-				hi = mid;
-		}
-		struct tap_unwind_row *r = bpf_map_lookup_elem(&tap_unwind_rows, &lo);
+		bpf_loop(32, tap_unwind_search_step, &q, 0);
+		if (q.failed)
+			return 1;
+		__u64 pc = q.pc;
+		struct tap_unwind_row *r = bpf_map_lookup_elem(&tap_unwind_rows, &q.lo);
 		if (!r)
 			return 1;
 		int ruled = r->pc <= pc && r->cfa_reg;
@@ -196,24 +213,47 @@ static long tap_unwind_step(__u32 i, void *data)
 	return 0;
 }
 
+struct tap_unwind_loop { struct tap_frame *f; struct tap_unwind_state s; };
+
+static long tap_unwind_step(__u32 i, void *data)
+{
+	struct tap_unwind_loop *l = data;
+	return tap_unwind_frame(l->f, &l->s, i) ? 1 : 0;
+}
+
 /* The current task's user stack into f->stack (and f->stack_ids): its
  * number of addresses. The registers are those it entered the kernel with. */
 static __noinline __s64 tap_unwind_user(struct tap_frame *f)
 {
 	struct pt_regs *regs = (struct pt_regs *)bpf_task_pt_regs(bpf_get_current_task_btf());
-	struct tap_unwind_state s = {};
+	struct tap_unwind_loop l = { .f = f };
 	if (!f || !regs)
 		return 0;
-	s.f = f;
-	s.ip = BPF_CORE_READ(regs, ip);
-	s.sp = BPF_CORE_READ(regs, sp);
-	s.bp = BPF_CORE_READ(regs, bp);
-	if (!s.ip)
+	l.s.ip = BPF_CORE_READ(regs, ip);
+	l.s.sp = BPF_CORE_READ(regs, sp);
+	l.s.bp = BPF_CORE_READ(regs, bp);
+	if (!l.s.ip)
 		return 0; /* a kernel thread: no user stack */
 	for (int i = 0; i < TAP_MAXBACKTRACE; i++)
 		f->stack_ids[i].status = BPF_STACK_BUILD_ID_EMPTY;
-	bpf_loop(TAP_MAXBACKTRACE, tap_unwind_step, &s, 0);
-	return s.count;
+	bpf_loop(TAP_MAXBACKTRACE, tap_unwind_step, &l, 0);
+	return l.s.count;
+}
+
+/* The user stack of this hit, unwound once however often the handler asks:
+ * its number of addresses in f->stack. A global function, so the verifier
+ * checks it once per program, not once per call. */
+__noinline __s64 tap_user_stack(struct tap_frame *f)
+{
+	if (!f)
+		return 0;
+	if (f->stack_kind != 2) {
+		__s64 n = tap_unwind_user(f);
+		tap_note_modules(f->stack, f->stack_ids, n);
+		f->stack_count = n;
+		f->stack_kind = 2;
+	}
+	return f->stack_count;
 }
 
 )";
@@ -227,16 +267,14 @@ void Translator::noteUserUnwinder() {
 
 // Fills f->stack once per hit (kernel or user stack, f->stack_kind); the
 // number of addresses. Kernel stacks come from bpf_get_stack; user stacks
-// from tap_unwind_user, which also sends where their files are mapped
+// from tap_user_stack, which also sends where their files are mapped
 // (tap_note_modules), so that user space can name them later.
 std::string Translator::genStackCapture(bool user) {
     stackUsed_ = true;
     noteProcesses_ |= user;
     if (user) {
         noteUserUnwinder();
-        return "({ if (f->stack_kind != 2) { __s64 __n = tap_unwind_user(f); "
-               "tap_note_modules(f->stack, f->stack_ids, __n); f->stack_count = __n; f->stack_kind = 2; } "
-               "f->stack_count; })";
+        return "tap_user_stack(f)";
     }
     return "({ if (f->stack_kind != 1) { __s64 __n = bpf_get_stack(ctx, f->stack, sizeof(f->stack), 0); "
            "f->stack_count = __n < 0 ? 0 : (__s64)((__u64)__n / 8); f->stack_kind = 1; } f->stack_count; })";

@@ -293,8 +293,7 @@ private:
         return tracefs().event(std::string("syscalls:") + (isReturn(point) ? "sys_exit_" : "sys_enter_") + tp);
     }
 
-    // Every call with both an entry and an exit tracepoint, plus stap's
-    // names for the renamed ones.
+    // Every call with both an entry and an exit tracepoint, by stap's name.
     const std::vector<Syscall>& calls() const {
         std::call_once(once_, [this] {
             std::set<std::string> enter, exit;
@@ -315,9 +314,13 @@ private:
                             if (f.rfind(prefix, 0) == 0 && f.size() > std::strlen(prefix))
                                 calls_.push_back({f.substr(std::strlen(prefix)), f.substr(std::strlen(prefix))});
             }
+            // A renamed call is stap's name only, as in stap's tapsets: under
+            // both names, syscall.* ran its handler twice for each call.
             for (const auto& [stap, tp] : kStapNames)
                 if (enter.count(tp) && exit.count(tp) && !enter.count(stap))
-                    calls_.push_back({stap, tp});
+                    for (Syscall& call : calls_)
+                        if (call.stapName == tp)
+                            call.stapName = stap;
             std::sort(calls_.begin(), calls_.end(),
                       [](const Syscall& a, const Syscall& b) { return a.stapName < b.stapName; });
         });

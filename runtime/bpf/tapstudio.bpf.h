@@ -564,21 +564,35 @@ static const char tap_hex_next[] = " 0x%llx";
 
 /* "0x1 0x2 0x3 " (backtrace(): each address followed by a space) or
  * "0x1 0x2 0x3" (callers()), whole addresses only. `out` is a frame string
- * (2 * TAP_STRLEN bytes), so a piece written at a masked offset fits. */
+ * (2 * TAP_STRLEN bytes), so a piece written at a masked offset fits. One
+ * bpf_loop step per address: the verifier checks the step once. */
+struct tap_hex_state {
+	char *out;
+	const __u64 *addrs;
+	__s64 count;
+	__u32 pos;
+	int trailing;
+};
+
+static long tap_hex_step(__u32 i, void *data)
+{
+	struct tap_hex_state *h = data;
+	if (i >= h->count || i >= TAP_MAXBACKTRACE || h->pos + 20 >= TAP_STRLEN)
+		return 1;
+	const char *fmt = h->trailing ? tap_hex_trailing : i ? tap_hex_next : tap_hex_first;
+	__u64 a = h->addrs[i];
+	long written = bpf_snprintf(h->out + (h->pos & (TAP_STRLEN - 1)), 24, fmt, &a, sizeof a);
+	if (written <= 1)
+		return 1;
+	h->pos += written - 1;
+	return 0;
+}
+
 static __always_inline void tap_hex_list(char *out, const __u64 *addrs, __s64 count, int trailing)
 {
-	__u32 pos = 0;
+	struct tap_hex_state h = { .out = out, .addrs = addrs, .count = count, .trailing = trailing };
 	out[0] = 0;
-	for (int i = 0; i < TAP_MAXBACKTRACE; i++) {
-		if (i >= count || pos + 20 >= TAP_STRLEN)
-			break;
-		const char *fmt = trailing ? tap_hex_trailing : i ? tap_hex_next : tap_hex_first;
-		__u64 a = addrs[i];
-		long written = bpf_snprintf(out + (pos & (TAP_STRLEN - 1)), 24, fmt, &a, sizeof a);
-		if (written <= 1)
-			break;
-		pos += written - 1;
-	}
+	bpf_loop(TAP_MAXBACKTRACE, tap_hex_step, &h, 0);
 }
 
 #ifdef TAP_NOTE_PROCESSES
@@ -601,31 +615,45 @@ struct tap_rec_module {
 	__u8 build_id[BPF_BUILD_ID_SIZE];
 };
 
+struct tap_note_state {
+	const __u64 *ips;
+	const struct bpf_stack_build_id *ids;
+	__s64 count;
+	struct tap_module_key key;
+};
+
+static long tap_note_module(__u32 i, void *data)
+{
+	struct tap_note_state *n = data;
+	__u8 one = 1;
+	if (i >= n->count || i >= TAP_MAXBACKTRACE)
+		return 1;
+	const struct bpf_stack_build_id *id = &n->ids[i];
+	if (id->status != BPF_STACK_BUILD_ID_VALID)
+		return 0;
+	__builtin_memcpy(n->key.build_id, id->build_id, BPF_BUILD_ID_SIZE);
+	if (bpf_map_lookup_elem(&tap_noted_modules, &n->key))
+		return 0;
+	bpf_map_update_elem(&tap_noted_modules, &n->key, &one, BPF_ANY);
+	struct tap_rec_module *r = bpf_ringbuf_reserve(&tap_events, sizeof(*r), 0);
+	if (!r) {
+		tap_count_drop();
+		return 0;
+	}
+	r->h.kind = TAP_REC_MODULE;
+	r->h.id = n->key.pid;
+	r->bias = n->ips[i] - id->offset;
+	__builtin_memcpy(r->build_id, id->build_id, BPF_BUILD_ID_SIZE);
+	bpf_ringbuf_submit(r, 0);
+	return 0;
+}
+
+/* One bpf_loop step per address, checked once by the verifier. */
 static __always_inline void tap_note_modules(const __u64 *ips, const struct bpf_stack_build_id *ids, __s64 count)
 {
-	struct tap_module_key key = {};
-	__u8 one = 1;
-	key.pid = bpf_get_current_pid_tgid() >> 32;
-	for (int i = 0; i < TAP_MAXBACKTRACE; i++) {
-		if (i >= count)
-			break;
-		if (ids[i].status != BPF_STACK_BUILD_ID_VALID)
-			continue;
-		__builtin_memcpy(key.build_id, ids[i].build_id, BPF_BUILD_ID_SIZE);
-		if (bpf_map_lookup_elem(&tap_noted_modules, &key))
-			continue;
-		bpf_map_update_elem(&tap_noted_modules, &key, &one, BPF_ANY);
-		struct tap_rec_module *r = bpf_ringbuf_reserve(&tap_events, sizeof(*r), 0);
-		if (!r) {
-			tap_count_drop();
-			continue;
-		}
-		r->h.kind = TAP_REC_MODULE;
-		r->h.id = key.pid;
-		r->bias = ips[i] - ids[i].offset;
-		__builtin_memcpy(r->build_id, ids[i].build_id, BPF_BUILD_ID_SIZE);
-		bpf_ringbuf_submit(r, 0);
-	}
+	struct tap_note_state n = { .ips = ips, .ids = ids, .count = count };
+	n.key.pid = bpf_get_current_pid_tgid() >> 32;
+	bpf_loop(TAP_MAXBACKTRACE, tap_note_module, &n, 0);
 }
 #endif
 

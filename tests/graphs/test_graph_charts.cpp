@@ -2,8 +2,10 @@
 // fed records, PNG/SVG/CSV export, histogram records from a real
 // `tstap --json` run, the wizard's proposals for every bundled example,
 // top.stp as a live bar chart with one click, several sessions at once.
+#include "chart_dialog.h"
 #include "chart_panel.h"
 #include "chart_proposals.h"
+#include "data_set_dialog.h"
 #include "graph_workspace.h"
 #include "proposal_dialog.h"
 #include "session_page.h"
@@ -16,6 +18,8 @@
 #include <QBarSet>
 #include <QChart>
 #include <QChartView>
+#include <QComboBox>
+#include <QDockWidget>
 #include <QFile>
 #include <QImage>
 #include <QJsonArray>
@@ -133,6 +137,7 @@ class TestGraphCharts : public QObject {
   private slots:
     void everyChartTypeDraws();
     void exportPngSvgCsv();
+    void editingChartsAndDataSets();
     void histogramRecordsFromARealRun();
     void histogramChartFromARealRun();
     void wizardProposalsForTheBundledExamples();
@@ -247,7 +252,86 @@ void TestGraphCharts::exportPngSvgCsv() {
     QVERIFY(page.saveGraphSet(dir.filePath("set.json")));
     GraphSet back = GraphSet::load(dir.filePath("set.json"));
     QCOMPARE(back.charts.size(), 8);
+    // the grid as shown: three charts a row, as the set placed them
+    for (const ChartSpec& c : back.charts) {
+        const ChartSpec* placed = nullptr;
+        for (const ChartSpec& o : everyChartType().charts)
+            if (o.title == c.title) placed = &o;
+        QVERIFY(placed);
+        QCOMPARE(c.row, placed->row);
+        QCOMPARE(c.column, placed->column);
+    }
+    // the user moves the line chart below everything: a row of its own, last
+    auto* lineDock = qobject_cast<QDockWidget*>(chartOf(page, "line")->parentWidget());
+    QVERIFY(lineDock);
+    page.addDockWidget(Qt::BottomDockWidgetArea, lineDock);
+    QApplication::processEvents();
+    GraphSet arranged = page.graphSetAsArranged();
+    int lastRow = 0, lineRow = -1, lineColumn = -1;
+    for (const ChartSpec& c : arranged.charts) {
+        lastRow = std::max(lastRow, c.row);
+        if (c.title == "line")
+            lineRow = c.row, lineColumn = c.column;
+    }
+    QCOMPARE(lineRow, lastRow);
+    QCOMPARE(lineColumn, 0);
+    QCOMPARE(std::count_if(arranged.charts.begin(), arranged.charts.end(),
+                           [&](const ChartSpec& c) { return c.row == lastRow; }),
+             1);
     QCOMPARE(back.dataSets[0].columns[2].name, QString("samples"));
+}
+
+void TestGraphCharts::editingChartsAndDataSets() {
+    SessionPage page(everyChartType());
+    page.resize(1000, 700);
+    page.show();
+    page.session()->data()->feed(fedRecords());
+    // The chart dialog gives back what it was given, and what is changed in it.
+    ChartSpec bar = chartOf(page, "bar")->spec();
+    QVector<DataSetColumns> sets{{"top", page.session()->data()->dataSet("top")->columns()}};
+    {
+        ChartDialog dialog(bar, sets);
+        QCOMPARE(dialog.spec().toJson(), bar.toJson());
+        auto* type = dialog.findChildren<QComboBox*>()[1];
+        type->setCurrentIndex(type->findText("pie"));
+        QCOMPARE(dialog.spec().type, ChartSpec::Type::Pie);
+    }
+    // filters as the data set dialog reads and writes them
+    for (const char* text :
+         {"match|process|^X", "range|samples|5 9", "sort|pid|ascending", "top|samples|3"}) {
+        QStringList parts = QString(text).split('|');
+        Filter::Kind kind = parts[0] == "match"   ? Filter::Kind::Match
+                            : parts[0] == "range" ? Filter::Kind::Range
+                            : parts[0] == "sort"  ? Filter::Kind::Sort
+                                                  : Filter::Kind::Top;
+        Filter f = DataSetDialog::filterFrom(kind, parts[1], parts[2]);
+        QCOMPARE(DataSetDialog::argumentText(f), parts[2]);
+    }
+    // Renaming a column and adding a filter: the charts follow.
+    DataSetSpec spec = *page.session()->data()->graphSet().dataSet("top");
+    spec.columns[0].name = "command";
+    spec.columns[2].name = "n";
+    spec.filters = {DataSetDialog::filterFrom(Filter::Kind::NotMatch, "command", "^bash$")};
+    page.updateDataSet(spec);
+    QCOMPARE(page.session()->data()->dataSet("top")->columns()[2].name, QString("n"));
+    ChartPanel* newBar = chartOf(page, "bar");
+    QCOMPARE(newBar->spec().values, QStringList{"n"});
+    QCOMPARE(newBar->spec().key, QString("command"));
+    page.refreshNow();
+    QTRY_COMPARE_WITH_TIMEOUT(newBar->lastData().categories, (QStringList{"sshd", "Xorg"}), 5000);
+    GraphSet saved = page.session()->data()->graphSet();
+    QCOMPARE(saved.dataSet("top")->filters.size(), 1);
+    QCOMPARE(saved.charts[3].key, QString("command"));
+    // Adding a chart
+    ChartSpec scatter;
+    scatter.title = "added";
+    scatter.type = ChartSpec::Type::Scatter;
+    scatter.dataSet = "top";
+    scatter.values = {"pid"};
+    page.addCharts(GraphSet{{}, {}, {scatter}});
+    QCOMPARE(page.charts().size(), 8);
+    page.refreshNow();
+    QTRY_COMPARE_WITH_TIMEOUT(chartOf(page, "added")->drawnRows(), 10, 5000); // bash filtered out
 }
 
 void TestGraphCharts::histogramRecordsFromARealRun() {
@@ -391,8 +475,11 @@ void TestGraphCharts::wizardProposalsForTheBundledExamples() {
         if (s.endsWith("/top.stp")) {
             QCOMPARE(proposals.size(), 1);
             QCOMPARE(proposals[0].chart.type, ChartSpec::Type::Bar);
-            QCOMPARE(proposals[0].chart.key, QString("value 1"));
-            QCOMPARE(proposals[0].chart.values, QStringList{"value 3"});
+            // printf("%s(%d) = %d\n", i, p, top[i, p]): named after the arguments
+            QCOMPARE(proposals[0].chart.key, QString("i"));
+            QCOMPARE(proposals[0].chart.values, QStringList{"top"});
+            QCOMPARE(proposals[0].dataSet.columns.size(), 3);
+            QCOMPARE(proposals[0].dataSet.columns[1].name, QString("p"));
             QCOMPARE(proposals[0].chart.aggregate, ChartSpec::Aggregate::Sum);
         }
         if (s.endsWith("/histogram.stp")) {
@@ -450,6 +537,14 @@ void TestGraphCharts::severalSessionsAtOnce() {
     QVector<QPointF> pointsB = pb->charts()[0]->lastData().series[0].points;
     QCOMPARE(pointsA[1].y() - pointsA[0].y(), 1.0);
     QCOMPARE(pointsB[1].y() - pointsB[0].y(), 2.0);
+    QVERIFY(workspace.anyRunning());
+    // side by side: both pages shown at once, still running, and back
+    workspace.setSideBySide(true);
+    QVERIFY(pa->isVisible() && pb->isVisible());
+    QVERIFY(pa->x() != pb->x());
+    QCOMPARE(workspace.tabs()->count(), 0);
+    workspace.setSideBySide(false);
+    QCOMPARE(workspace.tabs()->count(), 2);
     QVERIFY(workspace.anyRunning());
     // closing a tab stops its script; the other runs on
     emit workspace.tabs()->tabCloseRequested(0);

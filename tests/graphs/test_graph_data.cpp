@@ -8,6 +8,7 @@
 #include "filters.h"
 #include "format_columns.h"
 #include "graph_set.h"
+#include "printf_arguments.h"
 #include "session_data.h"
 #include "transforms.h"
 
@@ -41,6 +42,7 @@ class TestGraphData : public QObject {
     Q_OBJECT
   private slots:
     void columnsAreNamedFromTheFormat();
+    void printfArgumentsNameColumns();
     void printfRecordsBindByFormatId();
     void formatTextBindsWhenTheIdChanged();
     void regexDataSets();
@@ -75,6 +77,22 @@ void TestGraphData::columnsAreNamedFromTheFormat() {
     QCOMPARE(c[0].name, QString("read"));
     QCOMPARE(c[1].name, QString("value 2"));
     QCOMPARE(c[2].name, QString("value 3"));
+}
+
+void TestGraphData::printfArgumentsNameColumns() {
+    QString script = "probe timer.s(1) {\n"
+                     "  printf(\"%s(%d) = %d\\n\", i, p, top[i, p])\n"
+                     "  printf(\"x, %s) %d\\n\",\n"
+                     "         substr(s, 0, 3), @count(lat))\n"
+                     "}\n";
+    QCOMPARE(printfArguments(script, 2), (QStringList{"i", "p", "top[i, p]"}));
+    QCOMPARE(printfArguments(script, 3), (QStringList{"substr(s, 0, 3)", "@count(lat)"}));
+    QCOMPARE(printfArguments(script, 1), QStringList{}); // no printf starts there
+    QCOMPARE(printfArguments(script, 99), QStringList{});
+    QCOMPARE(nameForArgument("top[i, p]"), QString("top"));
+    QCOMPARE(nameForArgument("@count(lat)"), QString("count"));
+    QCOMPARE(nameForArgument("$return"), QString("return"));
+    QCOMPARE(nameForArgument("1 + 2"), QString());
 }
 
 void TestGraphData::printfRecordsBindByFormatId() {

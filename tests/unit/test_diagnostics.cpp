@@ -43,6 +43,7 @@ private slots:
     void formatLocation();
     void parseErrorFormat();
     void parseErrorWithoutSubject();
+    void longLineShowsAWindow();
     void semanticErrorFormat();
     void warningFormat();
     void otherErrorFormat();
@@ -134,6 +135,20 @@ void DiagnosticsTest::parseErrorFormat() {
                                           "        saw: operator '}' at t.stp:2:7\n"
                                           "     source:   x = }\n"
                                           "                   ^\n"));
+}
+
+void DiagnosticsTest::longLineShowsAWindow() {
+    // A 1,000-column line with the error at column 500 and a control byte
+    // shows 160 columns around the error, the caret under it.
+    std::string line = std::string(490, 'a') + "\x01bcdefghi*" + std::string(499, 'z');
+    SourceManager sm;
+    FileId f = sm.addFile("t.stp", line + "\n");
+    DiagnosticSink s;
+    s.error(Phase::Parse, "bad", {f, 1, 501}, "operator '*'");
+    QStringList lines = fmt(s.all()[0], sm).split('\n');
+    QString shown = QString::fromStdString("     source: ..." + line.substr(420, 160) + "...").replace('\x01', '?');
+    QCOMPARE(lines[2], shown);
+    QCOMPARE(lines[3], QString(13 + 3 + 80, ' ') + "^");
 }
 
 void DiagnosticsTest::parseErrorWithoutSubject() {

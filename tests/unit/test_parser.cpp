@@ -73,6 +73,7 @@ private slots:
     void recoveryInsideNestedBlocks();
     void recoveryKeepsDeclarationsAfterBrokenFunction();
     void errorLocationsAcrossLines();
+    void deepNestingIsRefused();
     void bracketedValueWithoutIn();
     void keyListsAcceptWildcardsOnlyAsKeys();
     void foreachDetails();
@@ -848,6 +849,20 @@ void ParserTest::errorLocationsAcrossLines() {
     // An error at the end of the input is located at the end.
     auto end = parse("probe begin {\n  x = 1\n");
     QCOMPARE(end->errors(), QStringList({"3:1 unexpected end of file; expected '}' [end of input]"}));
+}
+
+void ParserTest::deepNestingIsRefused() {
+    // 10,000 nested parentheses overflowed the stack; 1,000 levels are
+    // accepted, more are an error at the first one too many.
+    auto ok = parse("probe begin { x = " + std::string(990, '(') + "1" + std::string(990, ')') + " }");
+    QCOMPARE(ok->errors(), QStringList());
+    auto parens = parse("probe begin { x = " + std::string(10000, '(') + "1" + std::string(10000, ')') + " }");
+    QCOMPARE(parens->errors(),
+             QStringList({"1:1018 expressions and blocks nested more than 1000 levels deep [operator '(']"}));
+    auto blocks = parse("probe begin " + std::string(10000, '{') + std::string(10000, '}'));
+    QCOMPARE(blocks->errors().size(), 1);
+    auto unary = parse("probe begin { x = " + std::string(5000, '!') + "1 }");
+    QCOMPARE(unary->errors().size(), 1);
 }
 
 void ParserTest::bracketedValueWithoutIn() {
