@@ -1,7 +1,6 @@
 #include "module_run.h"
 
 #include "app_paths.h"
-#include "capability_names.h"
 
 namespace tapdash {
 
