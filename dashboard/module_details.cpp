@@ -125,6 +125,7 @@ void ModuleDetails::showModule(const Module* module, const SystemReport& report)
     RunSettings s = settingsFor(*module);
     arguments_->setText(joinArguments(s.arguments));
     command_->setText(s.command);
+    globals_->setVisible(!s.globals.isEmpty()); // most modules have none: no empty table
     globals_->setRowCount(int(s.globals.size()));
     for (int i = 0; i < s.globals.size(); ++i) {
         auto* name = new QTableWidgetItem(s.globals[i].first);

@@ -24,7 +24,7 @@ namespace {
 constexpr int kTickMs = 100;           // charts redraw at most 10 times a second
 constexpr int kRefreshesPerTick = 4;   // the rest wait for the next tick
 constexpr int kCardMinWidth = 400;
-constexpr int kCardHeight = 300;
+constexpr int kCardHeight = 320;
 enum Column { ModuleColumn, StatusColumn, ChartsColumn, ActionsColumn };
 
 QString stateName(ModuleRun::State s) {
@@ -52,6 +52,7 @@ RunBoard::RunBoard(QWidget* parent)
     table_->horizontalHeader()->setSectionResizeMode(StatusColumn, QHeaderView::Stretch);
     table_->horizontalHeader()->setSectionResizeMode(ChartsColumn, QHeaderView::ResizeToContents);
     table_->horizontalHeader()->setSectionResizeMode(ActionsColumn, QHeaderView::ResizeToContents);
+    table_->verticalHeader()->setDefaultSectionSize(28);
     table_->setMaximumHeight(150);
     stopAll_->setObjectName("StopAll");
     stopAll_->setEnabled(false);
@@ -104,7 +105,7 @@ ModuleRun* RunBoard::start(const Module& module, const RunSettings& settings) {
         cardLayout->setSpacing(2);
         cardLayout->addWidget(title);
         cardLayout->addWidget(widget, 1);
-        panels_.append(Panel{card, widget, run, {}});
+        panels_.append(Panel{card, widget, run, int(panelsOf(run).size()), {}});
     }
     addRow(run);
     connect(run, &ModuleRun::stateChanged, this, [this, run] { updateRow(run); });
@@ -220,8 +221,33 @@ void RunBoard::relayout() {
     int columns = std::max(1, width / kCardMinWidth);
     for (const Panel& p : panels_)
         gridLayout_->removeWidget(p.card);
-    for (int i = 0; i < panels_.size(); ++i)
-        gridLayout_->addWidget(panels_[i].card, i / columns, i % columns);
+    QList<const Panel*> order;
+    for (const Panel& p : panels_)
+        order << &p;
+    std::stable_sort(order.begin(), order.end(),
+                     [](const Panel* a, const Panel* b) { return a->indexInModule < b->indexInModule; });
+    // A histogram's bucket labels need the width: it takes a whole row, the
+    // next one that starts, so the grid has no holes.
+    int row = 0, column = 0;
+    QList<const Panel*> waitingWide;
+    auto placeWide = [&](const Panel* p) { gridLayout_->addWidget(p->card, row++, 0, 1, columns); };
+    for (const Panel* p : order) {
+        auto* chart = qobject_cast<tapgraphs::ChartPanel*>(p->widget);
+        if (chart && chart->spec().type == tapgraphs::ChartSpec::Type::Histogram && columns > 1) {
+            column == 0 ? placeWide(p) : waitingWide.append(p);
+            continue;
+        }
+        gridLayout_->addWidget(p->card, row, column);
+        if (++column == columns) {
+            ++row;
+            column = 0;
+            while (!waitingWide.isEmpty())
+                placeWide(waitingWide.takeFirst());
+        }
+    }
+    if (column > 0) ++row;
+    for (const Panel* p : waitingWide)
+        placeWide(p);
     for (int c = 0; c < columns; ++c)
         gridLayout_->setColumnStretch(c, 1);
     columns_ = columns;

@@ -1,5 +1,8 @@
 // The running modules: a row per run (status, Stop, Output, Close) and all
 // their charts in one grid below, any number of modules and charts. The
+// grid shows each module's first (headline) chart first, then every
+// module's second, and so on, so the top of the grid has every module;
+// a histogram takes a whole row (its bucket labels need the width). The
 // charts are graphs/'s ChartPanel and TablePanel bound to each run's data
 // sets; a timer redraws each at its module's refresh interval (at most 10
 // times a second), a few per tick, so many charts never stall the UI.
@@ -46,6 +49,7 @@ class RunBoard : public QWidget {
         QWidget* card;   // frame with the module's name and the panel
         QWidget* widget; // the ChartPanel or TablePanel
         ModuleRun* run;
+        int indexInModule; // the grid shows every module's first chart first
         QElapsedTimer lastRefresh;
     };
     void addRow(ModuleRun* run);
