@@ -59,9 +59,10 @@ std::string readFirstLine(const std::string& path) {
     return line;
 }
 
+// The tracefs folder that has the events (it may be unreadable to this user).
 std::string tracefsDir() {
     for (const char* dir : {"/sys/kernel/tracing", "/sys/kernel/debug/tracing"})
-        if (access((std::string(dir) + "/events").c_str(), R_OK) == 0) return dir;
+        if (access((std::string(dir) + "/events").c_str(), F_OK) == 0) return dir;
     return {};
 }
 
@@ -85,9 +86,15 @@ CapabilityCheck withProgram(const std::string& name, bpf_prog_type type,
 
 CapabilityCheck tracepoint() {
     std::string dir = tracefsDir();
-    if (dir.empty()) return {"tracepoint", false, "tracefs is not mounted (tstap mounts it as root)"};
-    std::string id = readFirstLine(dir + "/events/sched/sched_switch/id");
-    if (id.empty()) return {"tracepoint", false, "cannot read " + dir + "/events/sched/sched_switch/id"};
+    if (dir.empty()) {
+        // Mounted but closed to this user, or not mounted at all.
+        int err = access("/sys/kernel/tracing/events", F_OK) == 0 ? 0 : errno;
+        if (err != ENOENT) return {"tracepoint", false, errnoText("reading /sys/kernel/tracing/events", err)};
+        return {"tracepoint", false, "tracefs is not mounted (tstap mounts it as root)"};
+    }
+    std::string idPath = dir + "/events/sched/sched_switch/id";
+    std::string id = readFirstLine(idPath);
+    if (id.empty()) return {"tracepoint", false, errnoText(("reading " + idPath).c_str(), errno)};
     return withProgram("tracepoint", BPF_PROG_TYPE_TRACEPOINT, [&](int prog) {
         perf_event_attr attr{};
         attr.type = PERF_TYPE_TRACEPOINT;
@@ -221,6 +228,10 @@ CapabilityCheck ringBuffer() {
 }
 
 CapabilityCheck bpfLoop() {
+    // libbpf's probe takes a refused load for a yes: see that a program loads first.
+    int fd = loadProgram(BPF_PROG_TYPE_TRACEPOINT);
+    if (fd < 0) return {"bpf_loop", false, errnoText("loading a program", -fd)};
+    close(fd);
     // libbpf loads a program that calls the helper and reads the verifier's verdict.
     int r = libbpf_probe_bpf_helper(BPF_PROG_TYPE_TRACEPOINT, BPF_FUNC_loop, nullptr);
     if (r == 1) return {"bpf_loop", true, "a tracepoint program calling bpf_loop loads"};
