@@ -6,6 +6,7 @@
 #include "module_browser.h"
 #include "module_details.h"
 #include "module_run.h"
+#include "raw_output_dialog.h"
 #include "run_board.h"
 #include "save_as_module.h"
 #include "save_module_dialog.h"
@@ -18,6 +19,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QLineEdit>
+#include <QPlainTextEdit>
 #include <QProcess>
 #include <QPushButton>
 #include <QTableWidget>
@@ -97,6 +99,12 @@ void TestDashboardWidget::twoModulesAtOnceAndStopOne() {
     DashboardWidget w;
     w.resize(1280, 800);
     w.show();
+    // A -G value edited before the run reaches tstap.
+    w.browser()->select({"syscalls-top"});
+    QTableWidget* globals = w.details()->globalsTable();
+    QCOMPARE(globals->rowCount(), 1);
+    QCOMPARE(globals->item(0, 0)->text(), QString("top_n"));
+    globals->item(0, 1)->setText("3");
     w.browser()->select({"syscalls-top", "memory-page-faults"});
     QCOMPARE(w.browser()->selectedIds().size(), 2);
     w.runSelected();
@@ -106,6 +114,8 @@ void TestDashboardWidget::twoModulesAtOnceAndStopOne() {
     for (ModuleRun* run : runs)
         QTRY_VERIFY_WITH_TIMEOUT(run->state() == ModuleRun::State::Running, 120000);
     QVERIFY(w.board()->panelCount() == 4);
+    ModuleRun* syscalls = runs[0]->module().manifest.id == "syscalls-top" ? runs[0] : runs[1];
+    QTRY_VERIFY(syscalls->commandLine().contains("-G top_n=3"));
     // Both feed their own data sets, and their charts draw them.
     for (ModuleRun* run : runs) {
         QTRY_VERIFY_WITH_TIMEOUT(rowsOf(run) > 0, 20000);
@@ -129,6 +139,12 @@ void TestDashboardWidget::twoModulesAtOnceAndStopOne() {
     QString output = other->output()->all();
     for (const tapgraphs::DataSetSpec& spec : other->module().graphSet.dataSets)
         QVERIFY2(output.contains(spec.format.section(' ', 0, 0) + ' '), qPrintable(spec.format));
+    // Output is one click away, in a window of its own.
+    auto* outputButton = table->cellWidget(1, 3)->findChild<QPushButton*>("ShowOutput");
+    outputButton->click();
+    auto* dialog = w.board()->findChild<RawOutputDialog*>();
+    QVERIFY(dialog && dialog->isVisible());
+    QTRY_VERIFY(dialog->text()->toPlainText().contains('\n'));
     w.board()->stopAll();
     QTRY_VERIFY_WITH_TIMEOUT(other->state() == ModuleRun::State::Finished, 20000);
 }
