@@ -147,6 +147,10 @@ std::vector<ProbeRegistry::Match> ProbeRegistry::match(const ProbePoint& point,
     std::vector<Match> matches;
     for (size_t pi = 0; pi < providers_.size(); ++pi) {
         const auto& provider = providers_[pi];
+        if (std::optional<std::string> lead = provider->leadingFunctor();
+            lead && !point.components.empty() && point.components[0].functor != "**" &&
+            !componentMatches(point.components[0].functor, *lead))
+            continue;
         for (const ProbePattern& pattern : patternsOf(pi)) {
             ConcretePoint concrete;
             if (!matchFrom(point.components, 0, pattern.components, 0, concrete))

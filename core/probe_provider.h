@@ -130,6 +130,10 @@ public:
     virtual std::string family() const = 0;
     // The shapes this provider serves. A registry asks once and keeps them.
     virtual std::vector<ProbePattern> patterns() const = 0;
+    // The first component of every pattern, where the provider knows it
+    // without listing them: a point that starts otherwise is not asked
+    // about (listing the system calls cost every start-up 7 ms).
+    virtual std::optional<std::string> leadingFunctor() const { return std::nullopt; }
     // Checks a matched point (argument ranges ...); returns an error text or "".
     virtual std::string check(const ConcretePoint& point) const { return {}; }
     // The $variables a handler of this point may read.

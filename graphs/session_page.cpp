@@ -6,6 +6,7 @@
 #include "data_set_dialog.h"
 #include "filters.h"
 #include "proposal_dialog.h"
+#include "regex_data_set_dialog.h"
 #include "table_panel.h"
 
 #include <QDockWidget>
@@ -86,8 +87,20 @@ void SessionPage::build() {
     dataSets->setMenu(new QMenu(dataSets));
     connect(dataSets->menu(), &QMenu::aboutToShow, this, [this, menu = dataSets->menu()] {
         menu->clear();
-        for (const DataSetSpec& d : session_->data()->graphSet().dataSets)
+        QStringList names;
+        for (const DataSetSpec& d : session_->data()->graphSet().dataSets) {
             menu->addAction(d.name + "…", this, [this, name = d.name] { editDataSet(name); });
+            names << d.name;
+        }
+        menu->addSeparator();
+        menu->addAction(tr("New regex data set…"), this, [this, names] {
+            auto* dialog = new RegexDataSetDialog(names, this);
+            dialog->setAttribute(Qt::WA_DeleteOnClose);
+            connect(dialog, &QDialog::accepted, this, [this, dialog] {
+                session_->data()->add(GraphSet{{}, {dialog->spec()}, {}});
+            });
+            dialog->open();
+        });
     });
     bar_->addWidget(dataSets);
     auto* exportButton = new QToolButton;

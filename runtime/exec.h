@@ -12,8 +12,10 @@
 #include "ast.h"
 #include "source.h"
 
+#include <cerrno>
 #include <cstdint>
 #include <cstdio>
+#include <cstring>
 #include <memory>
 #include <random>
 #include <string>
@@ -107,19 +109,33 @@ public:
         if (buffer_.size() >= kFlushAt)
             flush();
     }
+    // A failed write (a full disk for -o) is told on stderr at once and
+    // makes the session's exit status an error; output after it is
+    // counted as lost, not written past the gap.
     void flush() {
         if (!buffer_.empty()) {
-            std::fwrite(buffer_.data(), 1, buffer_.size(), file_);
+            if (writeErrno_ == 0 && std::fwrite(buffer_.data(), 1, buffer_.size(), file_) != buffer_.size())
+                noteWriteError();
+            if (writeErrno_ != 0)
+                lostBytes_ += buffer_.size();
             buffer_.clear();
         }
-        std::fflush(file_);
+        if (writeErrno_ == 0 && std::fflush(file_) != 0)
+            noteWriteError();
     }
+    int writeErrno() const { return writeErrno_; }
+    uint64_t lostBytes() const { return lostBytes_; }
     void setFile(FILE* f) { file_ = f; }
     FILE* file() const { return file_; }
     static std::string quote(std::string_view s);
 
 private:
     void appendJson(const std::string& line) { buffer_.append(line); }
+    void noteWriteError() {
+        writeErrno_ = errno ? errno : EIO;
+        std::string text = std::string("ERROR: cannot write the output: ") + std::strerror(writeErrno_) + "\n";
+        std::fwrite(text.data(), 1, text.size(), stderr);
+    }
     int64_t elapsed() const;
 
     static constexpr size_t kFlushAt = 64 * 1024;
@@ -127,6 +143,8 @@ private:
     FILE* file_;
     bool json_ = false;
     int64_t startNs_ = 0;
+    int writeErrno_ = 0;
+    uint64_t lostBytes_ = 0;
 };
 
 struct ArrayStore {

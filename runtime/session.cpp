@@ -75,8 +75,9 @@ int runSession(const Program& program, const SourceManager& sources, const Sessi
     rt.out.event("{\"t\":\"hello\",\"version\":1,\"script\":" + Output::quote(options.scriptName) +
                  ",\"pid\":" + std::to_string(getpid()) + "}");
     FILE* outFile = nullptr;
+    std::string outputPath;
     if (options.outputFile) {
-        std::string path = expandOutputName(*options.outputFile);
+        std::string path = outputPath = expandOutputName(*options.outputFile);
         outFile = std::fopen(path.c_str(), "w");
         if (!outFile) {
             rt.out.message("error", "ERROR: cannot open output file '" + path + "': " + std::strerror(errno) + "\n");
@@ -427,7 +428,14 @@ int runSession(const Program& program, const SourceManager& sources, const Sessi
     if (rt.errors > 0 || rt.skipped > 0)
         rt.out.message("warning", "WARNING: Number of errors: " + std::to_string(rt.errors) +
                                       ", skipped probes: " + std::to_string(rt.skipped) + "\n");
-    int status = failed || rt.errors > 0 || childFailed ? 1 : 0;
+    rt.out.flush();
+    if (rt.out.writeErrno() != 0) {
+        std::string text = "ERROR: the output " + (outputPath.empty() ? std::string("(stdout)") : "file '" + outputPath + "'") +
+                           " is incomplete: " + std::strerror(rt.out.writeErrno()) + "; " +
+                           std::to_string(rt.out.lostBytes()) + " bytes were not written\n";
+        std::fwrite(text.data(), 1, text.size(), stderr);
+    }
+    int status = failed || rt.errors > 0 || childFailed || rt.out.writeErrno() != 0 ? 1 : 0;
     rt.out.event("{\"t\":\"stopped\",\"reason\":\"" + std::string(failed ? "error" : stopReason) +
                  "\",\"exit_code\":" + std::to_string(status) + ",\"errors\":" + std::to_string(rt.errors) +
                  ",\"skipped\":" + std::to_string(rt.skipped) + ",\"drops\":" + std::to_string(drops) + "}");

@@ -944,13 +944,19 @@ std::string Translator::genArrayRead(IndexExpr* i) {
     return "({ " + key + "__s64 *__v = bpf_map_lookup_elem(&" + g.mapName + ", &f->key_" + v->name + "); __v ? *__v : 0; })";
 }
 
+// stap names the declared size, or the macro for arrays without one.
+std::string Translator::arrayOverflow(const GlobalMap& g) {
+    if (!g.global->maxEntries)
+        return "Array overflow, check MAXMAPENTRIES";
+    return "Array overflow, check size limit (" + std::to_string(g.maxEntries) + ")";
+}
+
 std::string Translator::genArrayWrite(IndexExpr* i, Op op, Expr* value, bool postIncDec, int64_t delta) {
     const VarDecl* v = static_cast<SymbolExpr*>(i->base)->decl;
     const GlobalMap& g = globalOf(v, i->loc);
     if (g.kind != GlobalMap::Kind::Hash)
         error("'" + v->name + "' is not an array of values", i->loc);
-    std::string overflow = fail("Array overflow, check size limit (" + std::to_string(g.maxEntries) + ")", i->loc,
-                                "identifier '" + v->name + "'");
+    std::string overflow = fail(arrayOverflow(g), i->loc, "identifier '" + v->name + "'");
     std::string keyRef = "&f->key_" + v->name;
     if (g.valueType == Type::String) {
         std::string src = genS(value);
@@ -1027,7 +1033,7 @@ std::string Translator::genStatAdd(Expr* target, Expr* value) {
         code += key + stype + " *__s = bpf_map_lookup_elem(&" + g.mapName + ", &f->key_" + v->name + "); if (!__s) { " +
                 "TAP_ZERO(&f->stat_" + v->name + "); if (bpf_map_update_elem(&" +
                 g.mapName + ", &f->key_" + v->name + ", &f->stat_" + v->name + ", BPF_NOEXIST) == -7) " +
-                fail("Array overflow, check size limit (" + std::to_string(g.maxEntries) + ")", target->loc,
+                fail(arrayOverflow(g), target->loc,
                      "identifier '" + v->name + "'") +
                 " __s = bpf_map_lookup_elem(&" + g.mapName + ", &f->key_" + v->name + "); } ";
         frameKeys_[stype + " stat_" + v->name] = 1;

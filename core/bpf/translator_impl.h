@@ -213,6 +213,7 @@ private:
     std::string genProgram(const ResolvedProbe& p, const ProgramSpec& spec,
                            const std::function<std::string()>& entryRestore);
     static int histSlots(const GlobalMap& g);
+    static std::string arrayOverflow(const GlobalMap& g);
     std::string zeroingHelpers() const;
     std::string genCall(CallExpr* c);
     std::string genBuiltin(CallExpr* c, const FunctionDecl* f);

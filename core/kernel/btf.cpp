@@ -40,21 +40,28 @@ size_t commonPrefix(const std::string& a, const std::string& b) {
 } // namespace
 
 int32_t Btf::find(const std::string& name, int kind) const {
-    std::call_once(byNameOnce_, [this] {
+    constexpr size_t kScansBeforeIndex = 16;
+    std::lock_guard<std::mutex> lock(findMutex_);
+    auto [it, fresh] = found_.try_emplace({name, kind}, -1);
+    if (!fresh)
+        return it->second;
+    if (found_.size() > kScansBeforeIndex && byName_.empty()) {
         uint32_t n = btf__type_cnt(btf_);
-        for (uint32_t id = 1; id < n; ++id) {
-            const btf_type* t = btf__type_by_id(btf_, id);
-            if (t->name_off)
-                byName_[btf__name_by_offset(btf_, t->name_off)].push_back(int32_t(id));
-        }
-    });
-    auto it = byName_.find(name);
-    if (it == byName_.end())
-        return -1;
-    for (int32_t id : it->second)
-        if (int(btf_kind(btf__type_by_id(btf_, uint32_t(id)))) == kind)
-            return id;
-    return -1;
+        byName_.reserve(n);
+        for (uint32_t id = 1; id < n; ++id)
+            if (const btf_type* t = btf__type_by_id(btf_, id); t->name_off)
+                byName_.emplace(btf__name_by_offset(btf_, t->name_off), int32_t(id));
+    }
+    if (byName_.empty()) {
+        int32_t id = btf__find_by_name_kind(btf_, name.c_str(), uint32_t(kind));
+        return it->second = id > 0 ? id : -1;
+    }
+    auto [first, last] = byName_.equal_range(name);
+    for (auto candidate = first; candidate != last; ++candidate)
+        if (int(btf_kind(btf__type_by_id(btf_, uint32_t(candidate->second)))) == kind &&
+            (it->second < 0 || candidate->second < it->second))
+            it->second = candidate->second; // the lowest id, as a scan finds
+    return it->second;
 }
 
 std::optional<std::vector<BtfParam>> Btf::tracepointParams(const std::string& tracepoint) const {
@@ -105,7 +112,7 @@ std::optional<std::vector<BtfParam>> Btf::tracepointParams(const std::string& tr
             // event's own __bpf_trace_NAME serves only that event).
             size_t best = 0;
             for (const auto& [cls, protoId] : it->second) {
-                bool isEvent = byName_.count("btf_trace_" + cls) != 0;
+                bool isEvent = find("btf_trace_" + cls, BTF_KIND_TYPEDEF) > 0;
                 size_t score = 2 * commonPrefix(cls, tracepoint) + (isEvent ? 0 : 1);
                 if (named < 0 || score > best) {
                     best = score;

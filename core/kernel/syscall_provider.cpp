@@ -127,6 +127,7 @@ public:
     explicit SyscallProvider(std::string family) : family_(std::move(family)) {}
 
     std::string family() const override { return family_; }
+    std::optional<std::string> leadingFunctor() const override { return family_; }
 
     std::vector<ProbePattern> patterns() const override {
         std::vector<ProbePattern> out;

@@ -8,6 +8,7 @@
 #include "data_set_dialog.h"
 #include "graph_workspace.h"
 #include "proposal_dialog.h"
+#include "regex_data_set_dialog.h"
 #include "session_page.h"
 #include "table_panel.h"
 
@@ -19,6 +20,7 @@
 #include <QChart>
 #include <QChartView>
 #include <QComboBox>
+#include <QDialogButtonBox>
 #include <QDockWidget>
 #include <QFile>
 #include <QImage>
@@ -26,9 +28,11 @@
 #include <QJsonDocument>
 #include <QLegend>
 #include <QLegendMarker>
+#include <QLineEdit>
 #include <QPainter>
 #include <QPieSeries>
 #include <QProcess>
+#include <QPushButton>
 #include <QRegularExpression>
 #include <QSvgRenderer>
 #include <QTabWidget>
@@ -270,8 +274,7 @@ void TestGraphCharts::exportPngSvgCsv() {
     int lastRow = 0, lineRow = -1, lineColumn = -1;
     for (const ChartSpec& c : arranged.charts) {
         lastRow = std::max(lastRow, c.row);
-        if (c.title == "line")
-            lineRow = c.row, lineColumn = c.column;
+        if (c.title == "line") lineRow = c.row, lineColumn = c.column;
     }
     QCOMPARE(lineRow, lastRow);
     QCOMPARE(lineColumn, 0);
@@ -322,6 +325,57 @@ void TestGraphCharts::editingChartsAndDataSets() {
     GraphSet saved = page.session()->data()->graphSet();
     QCOMPARE(saved.dataSet("top")->filters.size(), 1);
     QCOMPARE(saved.charts[3].key, QString("command"));
+    // A regex data set made in its dialog, then fed text
+    QCOMPARE(RegexDataSetDialog::problem({"x",
+                                          DataSetSpec::Source::Regex,
+                                          -1,
+                                          {},
+                                          "(\\w+) (\\d+)",
+                                          {},
+                                          RegexDataSetDialog::parseColumns("w, n:long")},
+                                         {"top"}),
+             QString());
+    QVERIFY(!RegexDataSetDialog::problem({"top",
+                                          DataSetSpec::Source::Regex,
+                                          -1,
+                                          {},
+                                          "(\\w+)",
+                                          {},
+                                          RegexDataSetDialog::parseColumns("w")},
+                                         {"top"})
+                 .isEmpty()); // name taken
+    QVERIFY(!RegexDataSetDialog::problem({"x",
+                                          DataSetSpec::Source::Regex,
+                                          -1,
+                                          {},
+                                          "(\\w+) (\\d+)",
+                                          {},
+                                          RegexDataSetDialog::parseColumns("w")},
+                                         {})
+                 .isEmpty()); // 2 groups, 1 column
+    QVERIFY(!RegexDataSetDialog::problem({"x",
+                                          DataSetSpec::Source::Regex,
+                                          -1,
+                                          {},
+                                          "(\\w+",
+                                          {},
+                                          RegexDataSetDialog::parseColumns("w")},
+                                         {})
+                 .isEmpty()); // invalid
+    {
+        RegexDataSetDialog dialog({"top"});
+        auto edits = dialog.findChildren<QLineEdit*>();
+        edits[0]->setText("words");
+        edits[1]->setText(R"(^(\w+) = (\d+)$)");
+        edits[2]->setText("word, n:long");
+        QVERIFY(dialog.findChild<QDialogButtonBox*>()->button(QDialogButtonBox::Ok)->isEnabled());
+        page.session()->data()->add(GraphSet{{}, {dialog.spec()}, {}});
+    }
+    page.session()->data()->feed(R"J({"t":"out","ts":7,"text":"alpha = 3\nnot this\nbeta = 4\n"})J"
+                                 "\n");
+    Table words = page.session()->data()->dataSet("words")->snapshot();
+    QCOMPARE(words.strings[0], (QVector<QString>{"alpha", "beta"}));
+    QCOMPARE(words.numbers[1], (QVector<double>{3, 4}));
     // Adding a chart
     ChartSpec scatter;
     scatter.title = "added";
