@@ -33,7 +33,7 @@ struct BrokenModule {
 QString bundledModulesDir(); // "" when neither the source tree nor the install has one
 QString userModulesDir();    // ~/.local/share/tapstudio/dashboard (not created)
 
-// Reads one module folder; `broken` receives the problems when it is not valid.
+// Reads one module folder; `problems` receives them (one per line) when it is not valid.
 bool loadModule(const QString& dir, const QString& origin, Module& module, QString* problems = nullptr);
 
 class ModuleLibrary {

@@ -31,7 +31,7 @@ struct ModuleManifest {
     QStringList arguments;          // script arguments ($1, @1, ...)
     QVector<std::pair<QString, QString>> globals; // -G NAME=VALUE, in order
     QString command;                // -c CMD: a program the module watches ("" none)
-    QStringList needs;              // probe capabilities (capability_names.h)
+    QStringList needs;              // "requires": probe capabilities (capability_names.h)
     int refreshMs = 1000;           // how often the module's charts redraw
 
     QJsonObject toJson() const;

@@ -182,7 +182,9 @@ void RunBoard::addRow(ModuleRun* run) {
         connect(run, &QObject::destroyed, dialog, &QDialog::close);
         dialog->show();
     });
-    connect(closeButton, &QPushButton::clicked, this, [this, run] { QMetaObject::invokeMethod(this, [this, run] { close(run); }, Qt::QueuedConnection); });
+    // Later: closing deletes the row's buttons, this one among them.
+    connect(closeButton, &QPushButton::clicked, this,
+            [this, run] { QMetaObject::invokeMethod(this, [this, run] { close(run); }, Qt::QueuedConnection); });
     table_->setCellWidget(row, ActionsColumn, actions);
     updateRow(run);
 }

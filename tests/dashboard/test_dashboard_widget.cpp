@@ -147,6 +147,13 @@ void TestDashboardWidget::twoModulesAtOnceAndStopOne() {
     QTRY_VERIFY(dialog->text()->toPlainText().contains('\n'));
     w.board()->stopAll();
     QTRY_VERIFY_WITH_TIMEOUT(other->state() == ModuleRun::State::Finished, 20000);
+    // Close removes a run with its row and charts; the other stays.
+    int otherCharts = w.board()->panelsOf(other).size();
+    table->cellWidget(0, 3)->findChild<QPushButton*>("CloseRun")->click();
+    QTRY_COMPARE(w.board()->runs().size(), 1);
+    QCOMPARE(w.board()->runs()[0], other);
+    QCOMPARE(w.board()->panelCount(), otherCharts);
+    QCOMPARE(table->rowCount(), 1);
 }
 
 void TestDashboardWidget::saveAsModule_() {

@@ -52,6 +52,7 @@ class TestModuleManifest : public QObject {
     void brokenJson();
     void brokenGraphSet();
     void libraryListsBrokenModules();
+    void addedFolders();
 };
 
 void TestModuleManifest::bundledModulesValidate() {
@@ -172,6 +173,25 @@ void TestModuleManifest::libraryListsBrokenModules() {
     QCOMPARE(library.broken().size(), 1);
     QVERIFY(library.broken()[0].dir.endsWith("/bad"));
     QVERIFY(library.broken()[0].problems.contains("field 'id'"));
+}
+
+void TestModuleManifest::addedFolders() {
+    // A folder the user adds is searched after the bundled and user folders,
+    // and remembered (QSettings) until removed.
+    QTemporaryDir mine;
+    write(mine.filePath("script.stp"), "probe begin { printf(\"n %d\\n\", 1) }\n");
+    write(mine.filePath("graphs.json"), kGraphs);
+    write(mine.filePath("module.json"), QJsonDocument(goodManifest()).toJson());
+    ModuleLibrary library;
+    library.setFolders("/nonexistent-bundled", "/nonexistent-user");
+    library.addFolder(mine.path());
+    QVERIFY(ModuleLibrary().addedFolders().contains(QDir(mine.path()).absolutePath()));
+    library.reload();
+    QCOMPARE(library.modules().size(), 1);
+    QCOMPARE(library.modules()[0].origin, QString("folder"));
+    library.removeFolder(mine.path());
+    library.reload();
+    QVERIFY(library.modules().isEmpty());
 }
 
 QTEST_GUILESS_MAIN(TestModuleManifest)
