@@ -134,6 +134,7 @@ void MainWindow::createActions() {
             &QAction::triggered, this, [this] { ide_->save(); });
     connect(makeAction("file.saveAs", tr("Save &As…"), QKeySequence::SaveAs), &QAction::triggered, this,
             [this] { ide_->saveAs(); });
+    // Always enabled: with nothing to save it says what to do first.
     connect(makeAction("file.saveAsModule", tr("Save as Dashboard &Module…")), &QAction::triggered, this,
             &MainWindow::saveAsModule);
     connect(makeAction("file.close", tr("&Close"), QKeySequence::Close), &QAction::triggered, this,
@@ -384,7 +385,6 @@ void MainWindow::updateActions() {
     action("run.configure")->setEnabled(haveEditor);
     action("run.withGraphs")->setEnabled(haveEditor);
     action("run.withGraphSet")->setEnabled(haveEditor);
-    action("file.saveAsModule")->setEnabled(haveEditor || (currentPerspective() == graph_ && graph_->workspace()->currentSession()));
     // Generated-code tabs close too.
     action("file.close")->setEnabled(inIde && ide_->documents()->currentWidget());
     action("run.generatedCode")->setEnabled(haveEditor);

@@ -14,6 +14,8 @@
 #include "main_window.h"
 #include "dashboard_perspective.h"
 #include "module_browser.h"
+#include "module_library.h"
+#include "save_module_dialog.h"
 #include "problems_dock.h"
 #include "run_console.h"
 #include "run_dock.h"
@@ -49,6 +51,7 @@ private slots:
     void noStallWhileIndexing();
     void runFromTheIde();
     void runWithGraphsFromTheIde();
+    void saveAsModuleFromTheGraphPerspective();
     void problemsJumpToTheLine();
 };
 
@@ -319,6 +322,43 @@ void TestMainWindow::runWithGraphsFromTheIde() {
     QCOMPARE(page->charts()[0]->spec().type, tapgraphs::ChartSpec::Type::Line);
     QCOMPARE(page->charts()[0]->spec().values, QStringList{"ticks"});
     QTRY_COMPARE_WITH_TIMEOUT(page->charts()[0]->drawnRows(), 30, 20000);
+}
+
+void TestMainWindow::saveAsModuleFromTheGraphPerspective() {
+    // File ▸ Save as Dashboard Module: the Graph perspective's current session
+    // (script and charts) becomes a module the Dashboard lists and selects.
+    if (qEnvironmentVariable("TAPSTUDIO_TSTAP").isEmpty())
+        QSKIP("tstap is not built");
+    QTemporaryDir dir;
+    QString path = dir.filePath("ticker.stp");
+    QFile f(path);
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    f.write("# Ticks.\nglobal n\nprobe timer.ms(20) { printf(\"ticks %d\\n\", ++n); if (n == 30) exit() }\n");
+    f.close();
+    QDir modules(tapdash::userModulesDir() + "/ticker");
+    modules.removeRecursively(); // test mode: ~/.qttest, left by an earlier run
+    MainWindow w;
+    w.show();
+    w.openFiles({path});
+    w.runWithGraphs({}, tapgraphs::SessionPage::Proposals::AcceptAll);
+    QTRY_COMPARE_WITH_TIMEOUT(w.currentPerspective()->id(), QString("graph"), 20000);
+    tapgraphs::SessionPage* page = w.graph()->workspace()->sessions().value(0);
+    QVERIFY(page);
+    QTRY_COMPARE_WITH_TIMEOUT(page->charts().size(), 1, 20000);
+    QTimer::singleShot(0, [] {
+        for (QWidget* top : QApplication::topLevelWidgets())
+            if (auto* dialog = qobject_cast<tapdash::SaveModuleDialog*>(top)) dialog->accept();
+    });
+    w.action("file.saveAsModule")->trigger();
+    QCOMPARE(w.currentPerspective()->id(), QString("dashboard"));
+    tapdash::ModuleBrowser* browser = w.dashboard()->dashboard()->browser();
+    QCOMPARE(browser->selectedIds(), QStringList{"ticker"});
+    const tapdash::Module* m = w.dashboard()->dashboard()->library().find("ticker");
+    QVERIFY(m);
+    QCOMPARE(m->graphSet.charts.size(), 1);
+    QCOMPARE(m->graphSet.charts[0].values, QStringList{"ticks"});
+    QVERIFY(m->manifest.needs.isEmpty());
+    modules.removeRecursively();
 }
 
 void TestMainWindow::problemsJumpToTheLine() {
