@@ -1,5 +1,6 @@
 #include "chart_panel.h"
 
+#include "background_priority.h"
 #include "filters.h"
 
 #include <QAreaSeries>
@@ -147,16 +148,18 @@ void ChartPanel::refresh() {
     if (!ds) return;
     updateStatus(ds);
     XRange range = range_;
-    range.maxPoints = std::max(200, 3 * int(chart_->plotArea().width()));
-    watcher_.setFuture(QtConcurrent::run([ds, spec = spec_, filters = dataSpec_.filters, range] {
-        // A live time chart needs only its window (and the row before it, for rates).
-        bool window = range.followLiveEdge &&
-                      (spec.type == ChartSpec::Type::Line || spec.type == ChartSpec::Type::Area ||
-                       spec.type == ChartSpec::Type::Scatter);
-        qint64 from = window ? ds->lastTime() - qint64((spec.windowSeconds + 1) * 1e9)
-                             : std::numeric_limits<qint64>::min();
-        return computeChart(spec, applyFilters(ds->snapshot(from), filters), range);
-    }));
+    range.maxPoints = std::max(200, int(chart_->plotArea().width()));
+    watcher_.setFuture(
+        QtConcurrent::run(chartPool(), [ds, spec = spec_, filters = dataSpec_.filters, range] {
+            lowerThisThreadsPriority();
+            // A live time chart needs only its window (and the row before it, for rates).
+            bool window = range.followLiveEdge && (spec.type == ChartSpec::Type::Line ||
+                                                   spec.type == ChartSpec::Type::Area ||
+                                                   spec.type == ChartSpec::Type::Scatter);
+            qint64 from = window ? ds->lastTime() - qint64((spec.windowSeconds + 1) * 1e9)
+                                 : std::numeric_limits<qint64>::min();
+            return computeChart(spec, applyFilters(ds->snapshot(from), filters), range);
+        }));
 }
 
 void ChartPanel::draw(const ChartData& d) {
@@ -246,7 +249,18 @@ void ChartPanel::drawXy(const ChartData& d) {
     qsizetype points = 0;
     for (const XySeries& s : d.series)
         points += s.points.size();
-    view_->setRenderHint(QPainter::Antialiasing, points < kAntialiasedPoints);
+    bool dense = points >= kAntialiasedPoints;
+    view_->setRenderHint(QPainter::Antialiasing, !dense);
+    // So do wide pens (stroked as outlines); a 1-pixel line takes the fast path.
+    for (QAbstractSeries* series : chart_->series())
+        if (auto* line = qobject_cast<QLineSeries*>(series);
+            line && spec_.type == ChartSpec::Type::Line) {
+            QPen pen = line->pen();
+            if (pen.widthF() != (dense ? 1.0 : 2.0)) {
+                pen.setWidthF(dense ? 1.0 : 2.0);
+                line->setPen(pen);
+            }
+        }
     if (added) hookLegend();
     x->setRange(d.xMin, d.xMax);
     // Ticks on round seconds that stay put while the axis scrolls.

@@ -1,5 +1,7 @@
 #include "graph_session.h"
 
+#include "background_priority.h"
+
 namespace tapgraphs {
 
 using taprun::RunEvent;
@@ -12,6 +14,7 @@ class SessionReader : public QObject {
     explicit SessionReader(std::shared_ptr<SessionData> data) : data_(std::move(data)) {}
 
     void start(const taprun::RunOptions& options) {
+        lowerThisThreadsPriority(); // parsing waits for the UI, not the reverse
         run_ = new RunSession(this);
         connect(run_, &RunSession::event, this, [this](const RunEvent& e) {
             data_->handle(e);

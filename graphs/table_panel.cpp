@@ -1,5 +1,6 @@
 #include "table_panel.h"
 
+#include "background_priority.h"
 #include "filters.h"
 
 #include <QAbstractTableModel>
@@ -92,7 +93,8 @@ void TablePanel::refresh() {
     if (watcher_.isRunning()) return;
     std::shared_ptr<DataSet> ds = dataSet_();
     if (!ds) return;
-    watcher_.setFuture(QtConcurrent::run([ds, filters = dataSpec_.filters] {
+    watcher_.setFuture(QtConcurrent::run(chartPool(), [ds, filters = dataSpec_.filters] {
+        lowerThisThreadsPriority();
         Table t = applyFilters(ds->snapshot(), filters);
         QVector<int> newest;
         for (int r = std::max(0, t.rowCount() - kShownRows); r < t.rowCount(); ++r)

@@ -184,29 +184,29 @@ bool BpfLoader::load(const std::string& objectPath, int64_t target, std::string&
     return true;
 }
 
+// The kernel's facts about a loaded program.
+bool BpfLoader::programInfo(const bpf::ProgramSpec& spec, bpf_prog_info& info) const {
+    bpf_program* prog = object_ ? bpf_object__find_program_by_name(object_, spec.function.c_str()) : nullptr;
+    info = {};
+    uint32_t len = sizeof info;
+    return prog && bpf_obj_get_info_by_fd(bpf_program__fd(prog), &info, &len) == 0;
+}
+
 std::vector<BpfLoader::HitCount> BpfLoader::hitCounts() const {
     std::vector<HitCount> out;
-    for (const bpf::ProgramSpec& spec : translation_.programs) {
-        bpf_program* prog = object_ ? bpf_object__find_program_by_name(object_, spec.function.c_str()) : nullptr;
-        bpf_prog_info info{};
-        uint32_t len = sizeof info;
-        if (!prog || bpf_obj_get_info_by_fd(bpf_program__fd(prog), &info, &len) != 0)
-            continue;
-        out.push_back({&spec, info.run_cnt, info.run_time_ns});
-    }
+    bpf_prog_info info;
+    for (const bpf::ProgramSpec& spec : translation_.programs)
+        if (programInfo(spec, info))
+            out.push_back({&spec, info.run_cnt, info.run_time_ns});
     return out;
 }
 
 std::vector<BpfLoader::VerifierCost> BpfLoader::verifierCosts() const {
     std::vector<VerifierCost> out;
-    for (const bpf::ProgramSpec& spec : translation_.programs) {
-        bpf_program* prog = object_ ? bpf_object__find_program_by_name(object_, spec.function.c_str()) : nullptr;
-        bpf_prog_info info{};
-        uint32_t len = sizeof info;
-        if (!prog || bpf_obj_get_info_by_fd(bpf_program__fd(prog), &info, &len) != 0 || !info.verified_insns)
-            continue;
-        out.push_back({&spec, info.verified_insns});
-    }
+    bpf_prog_info info;
+    for (const bpf::ProgramSpec& spec : translation_.programs)
+        if (programInfo(spec, info) && info.verified_insns)
+            out.push_back({&spec, info.verified_insns});
     return out;
 }
 
@@ -260,8 +260,17 @@ bool BpfLoader::attach(bool runStats, std::string& error) {
         bpf_link* link = nullptr;
         if (a.kind == AttachSpec::Kind::Uprobe) {
             pid_t pid = a.filterPid >= 0 ? pid_t(a.filterPid) : a.targetOnly && target_ > 0 ? pid_t(target_) : -1;
+            if (!spec.sharedPoints.empty()) {
+                if (!attachSharedUprobe(spec, prog, pid, error)) {
+                    detach();
+                    return false;
+                }
+                continue;
+            }
             if (useUprobeMulti_) {
-                int fd = attachUprobeMulti(bpf_program__fd(prog), a.target, a.offset, a.refCtrOffset, a.isReturn, pid);
+                int fd = attachUprobeMulti(bpf_program__fd(prog), a.target, {a.offset},
+                                           a.refCtrOffset ? std::vector<uint64_t>{a.refCtrOffset} : std::vector<uint64_t>{},
+                                           {}, a.isReturn, pid);
                 if (fd >= 0) {
                     multiLinkFds_.push_back(fd);
                     continue;
@@ -283,6 +292,44 @@ bool BpfLoader::attach(bool runStats, std::string& error) {
             else if (a.kind == AttachSpec::Kind::Uprobe)
                 error += " (uprobe at offset 0x" + hex(a.offset) + " of " + a.target + ")";
             detach();
+            return false;
+        }
+        links_.push_back(link);
+    }
+    return true;
+}
+
+// A program shared by the points of a uprobe wildcard: one uprobe_multi
+// link for them all, or a perf-event uprobe each; the cookie tells the
+// program which point fired.
+bool BpfLoader::attachSharedUprobe(const bpf::ProgramSpec& spec, bpf_program* prog, int pid, std::string& error) {
+    const AttachSpec& a = spec.attach;
+    if (useUprobeMulti_) {
+        std::vector<uint64_t> offsets, refCtrOffsets, cookies;
+        bool semaphores = false;
+        for (const bpf::ProgramSpec::SharedPoint& p : spec.sharedPoints) {
+            offsets.push_back(p.attach.offset);
+            refCtrOffsets.push_back(p.attach.refCtrOffset);
+            cookies.push_back(p.cookie);
+            semaphores = semaphores || p.attach.refCtrOffset;
+        }
+        if (!semaphores)
+            refCtrOffsets.clear();
+        int fd = attachUprobeMulti(bpf_program__fd(prog), a.target, offsets, refCtrOffsets, cookies, a.isReturn, pid);
+        if (fd >= 0) {
+            multiLinkFds_.push_back(fd);
+            return true;
+        }
+        error = "cannot attach " + spec.pointText + ": " + std::strerror(-fd) + " (uprobes in " + a.target + ")";
+        return false;
+    }
+    for (const bpf::ProgramSpec::SharedPoint& p : spec.sharedPoints) {
+        LIBBPF_OPTS(bpf_uprobe_opts, uo, .ref_ctr_offset = size_t(p.attach.refCtrOffset), .bpf_cookie = p.cookie,
+                    .retprobe = a.isReturn);
+        bpf_link* link = bpf_program__attach_uprobe_opts(prog, pid, a.target.c_str(), size_t(p.attach.offset), &uo);
+        if (!link) {
+            error = "cannot attach " + spec.pointText + ": " + std::strerror(errno) + " (uprobe at offset 0x" +
+                    hex(p.attach.offset) + " of " + a.target + ")";
             return false;
         }
         links_.push_back(link);

@@ -12,6 +12,8 @@
 
 struct bpf_object;
 struct bpf_link;
+struct bpf_program;
+struct bpf_prog_info;
 struct ring_buffer;
 
 namespace tap::rt {
@@ -85,6 +87,8 @@ private:
     std::vector<int> multiLinkFds_; // uprobe_multi links (uprobe_multi.h)
     static constexpr size_t kBackgroundRelease = 64; // links: fewer go at once
     bool releaseInBackground();
+    bool attachSharedUprobe(const bpf::ProgramSpec& spec, bpf_program* prog, int pid, std::string& error);
+    bool programInfo(const bpf::ProgramSpec& spec, bpf_prog_info& info) const;
     bool useUprobeMulti_ = false;
     std::string log_;
     int statsFd_ = -1;

@@ -55,15 +55,17 @@ bool uprobeMultiSupported() {
     return supported;
 }
 
-int attachUprobeMulti(int progFd, const std::string& path, uint64_t offset, uint64_t refCtrOffset, bool isReturn,
+int attachUprobeMulti(int progFd, const std::string& path, const std::vector<uint64_t>& offsets,
+                      const std::vector<uint64_t>& refCtrOffsets, const std::vector<uint64_t>& cookies, bool isReturn,
                       int pid) {
     LinkCreateUprobeMulti attr{};
     attr.progFd = uint32_t(progFd);
     attr.attachType = kAttachUprobeMulti;
     attr.path = reinterpret_cast<uint64_t>(path.c_str());
-    attr.offsets = reinterpret_cast<uint64_t>(&offset);
-    attr.refCtrOffsets = refCtrOffset ? reinterpret_cast<uint64_t>(&refCtrOffset) : 0;
-    attr.count = 1;
+    attr.offsets = reinterpret_cast<uint64_t>(offsets.data());
+    attr.refCtrOffsets = refCtrOffsets.empty() ? 0 : reinterpret_cast<uint64_t>(refCtrOffsets.data());
+    attr.cookies = cookies.empty() ? 0 : reinterpret_cast<uint64_t>(cookies.data());
+    attr.count = uint32_t(offsets.size());
     attr.multiFlags = isReturn ? kUprobeMultiReturn : 0;
     attr.pid = uint32_t(pid > 0 ? pid : 0);
     long fd = syscall(__NR_bpf, BPF_LINK_CREATE, &attr, sizeof attr);

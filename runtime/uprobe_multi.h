@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace tap::rt {
 
@@ -16,9 +17,11 @@ constexpr uint32_t kAttachUprobeMulti = 48;
 // Whether this kernel makes uprobe_multi links (probed once).
 bool uprobeMultiSupported();
 
-// A link of the loaded program `progFd` at `offset` of `path`; pid 0 for
-// every process. The link's fd, or -errno.
-int attachUprobeMulti(int progFd, const std::string& path, uint64_t offset, uint64_t refCtrOffset, bool isReturn,
+// A link of the loaded program `progFd` at `offsets` of `path` (with their
+// SDT semaphores, 0 for none, and BPF cookies; either list may be empty);
+// pid 0 for every process. The link's fd, or -errno.
+int attachUprobeMulti(int progFd, const std::string& path, const std::vector<uint64_t>& offsets,
+                      const std::vector<uint64_t>& refCtrOffsets, const std::vector<uint64_t>& cookies, bool isReturn,
                       int pid);
 
 } // namespace tap::rt

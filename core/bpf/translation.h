@@ -97,6 +97,14 @@ struct ProgramSpec {
     AttachSpec attach;
     const ResolvedProbe* probe = nullptr;
     std::string pointText;
+    // A program that serves many points of one probe (a uprobe wildcard
+    // whose handler is the same at each): it is attached at every one, with
+    // the point's probe index as the BPF cookie. Empty: at `attach` only.
+    struct SharedPoint {
+        AttachSpec attach;
+        uint64_t cookie = 0;
+    };
+    std::vector<SharedPoint> sharedPoints;
 };
 
 // FNV-1a of a file's name (its last path component, at most 63 bytes), as

@@ -1117,7 +1117,8 @@ std::string Translator::genPrint(PrintExpr* p) {
         bool str = a->type == Type::String;
         std::optional<SymbolArg> symbol = symbolArgOf(a);
         if (symbol && (probedSymbolKnown(static_cast<CallExpr*>(a)) ||
-                       (symbol->source == SymbolArg::Source::ProbeAddress && ctx_.kind == CodeContext::Kind::Function)))
+                       (symbol->source == SymbolArg::Source::ProbeAddress &&
+                        (ctx_.kind == CodeContext::Kind::Function || sharedHandler_))))
             symbol.reset();
         std::string symbolValue;
         if (symbol) {
@@ -1662,8 +1663,8 @@ std::string Translator::genBuiltin(CallExpr* c, const FunctionDecl* f) {
         }
         return "({ bpf_get_current_comm(" + t + ", 16); " + t + "; })";
     }
-    if ((n == "pp" || n == "pn") && ctx_.kind == CodeContext::Kind::Function) {
-        // A script function serves every probe that calls it.
+    if ((n == "pp" || n == "pn") && (ctx_.kind == CodeContext::Kind::Function || sharedHandler_)) {
+        // A script function (or a shared handler) serves several probes.
         probeTableUsed_ = true;
         std::string t = tempS();
         return "({ tap_strcpy(" + t + ", tap_" + n + "_table[tap_probe_index(f)]); " + t + "; })";
@@ -2189,13 +2190,15 @@ std::string printed(const Stmt* s) {
 
 } // namespace
 
-// Whether every case runs the same handler after its alias prologue (the
+// Whether every point runs the same handler after its alias prologue (the
 // wildcard's own handler, last in each body): then it is generated once,
-// after the switch, with the variables it shares with the prologues in the
-// same slots in every case (`variables`). Not when it reads the point's
-// $variables or @entry values, which mean something else in each call.
-bool Translator::sharesHandler(const SyscallDispatch& d, std::vector<std::pair<std::string, Type>>& variables) const {
-    const ResolvedProbe& first = *d.cases.front().second;
+// with the variables it shares with the prologues in the same slots for
+// every point (`variables`). Not when it reads the point's $variables,
+// @entry values, system call arguments by number or usymname(uaddr()),
+// which are known for each point when it is translated.
+bool Translator::sharesHandler(const std::vector<const ResolvedProbe*>& points,
+                               std::vector<std::pair<std::string, Type>>& variables) const {
+    const ResolvedProbe& first = *points.front();
     auto handlerOf = [](const ResolvedProbe& p) -> Stmt* {
         return p.handlerIndex + 1 == p.body->body.size() ? p.body->body[p.handlerIndex] : nullptr;
     };
@@ -2203,21 +2206,89 @@ bool Translator::sharesHandler(const SyscallDispatch& d, std::vector<std::pair<s
     if (!handler)
         return false;
     bool pointSpecific = false;
-    walkExprs(handler, [&](Expr* e) {
+    auto visit = [&](Expr* e) {
         pointSpecific = pointSpecific || e->kind == ExprKind::Target || e->kind == ExprKind::AtVar ||
-                        e->kind == ExprKind::Entry;
-    });
+                        e->kind == ExprKind::Entry ||
+                        (e->kind == ExprKind::Call && (static_cast<CallExpr*>(e)->name == "__stp_arg" ||
+                                                       static_cast<CallExpr*>(e)->name == "usymname"));
+    };
+    walkExprs(handler, visit);
+    if (first.condition)
+        walkExprs(first.condition, visit);
     if (pointSpecific)
         return false;
     std::string text = printed(handler);
     std::map<std::string, Type> locals = handlerLocals(first, handler);
-    for (const auto& [number, p] : d.cases) {
+    for (const ResolvedProbe* p : points) {
         Stmt* h = handlerOf(*p);
         if (!h || printed(h) != text || handlerLocals(*p, h) != locals)
             return false;
     }
     variables.assign(locals.begin(), locals.end());
     return true;
+}
+
+// A uprobe wildcard (process("...").function("*")) expands to a point per
+// function: thousands of programs, which clang took minutes to compile
+// (7,590 in Qt's widgets library: 81 s). Where the handler is the same at
+// every point, one program serves them all, attached at each with the
+// point's probe index as its cookie.
+std::vector<std::vector<const ResolvedProbe*>> Translator::sharedUprobes(std::set<const ResolvedProbe*>& members) {
+    struct Key {
+        const ProbeDecl* decl;
+        std::string target;
+        bool isReturn, targetOnly;
+        int64_t filterPid;
+        auto operator<=>(const Key&) const = default;
+    };
+    std::map<Key, std::vector<const ResolvedProbe*>> byProbe;
+    for (const ResolvedProbe& p : program_.probes) {
+        if (p.site != ProbeSite::Kernel)
+            continue;
+        AttachSpec a = p.provider->attach(p.point);
+        if (a.kind != AttachSpec::Kind::Uprobe)
+            continue;
+        std::vector<const Expr*> entryValues;
+        collectEntryValues(p, a, entryValues);
+        if (entryValues.empty())
+            byProbe[{p.decl, a.target, a.isReturn, a.targetOnly, a.filterPid}].push_back(&p);
+    }
+    std::vector<std::vector<const ResolvedProbe*>> out;
+    for (auto& [key, points] : byProbe) {
+        std::vector<std::pair<std::string, Type>> unused;
+        if (points.size() < 2 || !sharesHandler(points, unused))
+            continue;
+        members.insert(points.begin(), points.end());
+        out.push_back(std::move(points));
+    }
+    return out;
+}
+
+std::string Translator::genSharedUprobe(const std::vector<const ResolvedProbe*>& points, ProgramSpec& spec) {
+    const ResolvedProbe& first = *points.front();
+    spec.probe = &first;
+    spec.attach = first.provider->attach(first.point);
+    spec.pointText = first.derivation + " (" + std::to_string(points.size()) + " points, one program)";
+    for (const ResolvedProbe* p : points) {
+        currentAttach_ = p->provider->attach(p->point);
+        spec.sharedPoints.push_back({currentAttach_, probeIndex(*p)});
+    }
+    probeTableUsed_ = true; // pp(), probefunc() ... of the point that fired
+    probe_ = &first;
+    currentAttach_ = spec.attach;
+    resetSlots();
+    std::ostringstream body;
+    body << "/* " << spec.pointText << " */\nSEC(\"" << spec.attach.section() << "\")\nint " << spec.function
+         << "(void *ctx)\n{\n"
+         << handlerStart(first, false) << "\tf->probe = bpf_get_attach_cookie(ctx);\n";
+    if (spec.attach.filterPid >= 0)
+        body << "\tif (tap_pid() != " << spec.attach.filterPid << ")\n\t\treturn 0;\n";
+    sharedHandler_ = true;
+    genHandler(first, "", body, 1);
+    sharedHandler_ = false;
+    body << "tap_out:\n\treturn 0;\n}\n\n";
+    keepSlotHighWater();
+    return body.str();
 }
 
 std::string Translator::genSyscallDispatch(const SyscallDispatch& d, ProgramSpec& spec) {
@@ -2232,7 +2303,10 @@ std::string Translator::genSyscallDispatch(const SyscallDispatch& d, ProgramSpec
     noteKernelMember(taskStructType(), "thread_info");
     noteKernelMember(btf->strip(btf->findType("struct thread_info")), "status");
     std::vector<std::pair<std::string, Type>> shared;
-    bool sharing = sharesHandler(d, shared);
+    std::vector<const ResolvedProbe*> points;
+    for (const auto& [number, p] : d.cases)
+        points.push_back(p);
+    bool sharing = sharesHandler(points, shared);
     // The shared variables take the first slots, in the same order in
     // every case and in the handler after the switch.
     auto placeShared = [&](const ResolvedProbe& p) {
@@ -2275,7 +2349,9 @@ std::string Translator::genSyscallDispatch(const SyscallDispatch& d, ProgramSpec
         currentAttach_ = first.provider->attach(first.point);
         placeShared(first);
         body << "\t/* the handler, the same for every call */\n";
+        sharedHandler_ = true;
         genStmt(first.body->body[first.handlerIndex], body, 1);
+        sharedHandler_ = false;
         keepSlotHighWater();
     }
     body << "tap_out:\n\treturn 0;\n}\n\n";
@@ -2293,6 +2369,12 @@ void Translator::run() {
         ProgramSpec spec;
         spec.function = "tap_probe_" + std::to_string(index++);
         progs_ << genSyscallDispatch(d, spec);
+        out_.programs.push_back(spec);
+    }
+    for (const std::vector<const ResolvedProbe*>& points : sharedUprobes(dispatched)) {
+        ProgramSpec spec;
+        spec.function = "tap_probe_" + std::to_string(index++);
+        progs_ << genSharedUprobe(points, spec);
         out_.programs.push_back(spec);
     }
     for (const ResolvedProbe& p : program_.probes) {

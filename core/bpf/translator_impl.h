@@ -142,7 +142,7 @@ private:
     // function, known here.
     bool probedSymbolKnown(const CallExpr* c) const {
         if (currentAttach_.kind != AttachSpec::Kind::Uprobe || currentAttach_.symbol.empty() ||
-            ctx_.kind == CodeContext::Kind::Function)
+            ctx_.kind == CodeContext::Kind::Function || sharedHandler_)
             return false;
         if (c->name == "probefunc")
             return c->args.empty();
@@ -209,7 +209,13 @@ private:
     };
     std::vector<SyscallDispatch> syscallDispatches(std::set<const ResolvedProbe*>& members);
     std::string genSyscallDispatch(const SyscallDispatch& d, ProgramSpec& spec);
-    bool sharesHandler(const SyscallDispatch& d, std::vector<std::pair<std::string, Type>>& variables) const;
+    bool sharesHandler(const std::vector<const ResolvedProbe*>& points,
+                       std::vector<std::pair<std::string, Type>>& variables) const;
+    std::vector<std::vector<const ResolvedProbe*>> sharedUprobes(std::set<const ResolvedProbe*>& members);
+    std::string genSharedUprobe(const std::vector<const ResolvedProbe*>& points, ProgramSpec& spec);
+    // Generating a handler shared by several points: what differs between
+    // them is read at run time (probefunc() from the probe table).
+    bool sharedHandler_ = false;
     std::string genProgram(const ResolvedProbe& p, const ProgramSpec& spec,
                            const std::function<std::string()>& entryRestore);
     static int histSlots(const GlobalMap& g);

@@ -362,7 +362,7 @@ std::string Translator::genProbefunc(CallExpr* c) {
         name.value = currentAttach_.symbol;
         return genS(&name);
     }
-    if (ctx_.kind == CodeContext::Kind::Function) {
+    if (ctx_.kind == CodeContext::Kind::Function || sharedHandler_) {
         probeTableUsed_ = true;
         std::string t = tempS();
         return "({ tap_strcpy(" + t + ", tap_probefunc_table[tap_probe_index(f)]); if (" + t + "[0] == 1) " +
