@@ -200,7 +200,7 @@ CapabilityCheck uprobeMulti() {
     return withProgram(
         "uprobe_multi", BPF_PROG_TYPE_KPROBE,
         [&](int prog) -> CapabilityCheck {
-            int link = attachUprobeMulti(prog, exe, offset, 0, false, getpid());
+            int link = attachUprobeMulti(prog, exe, {offset}, {}, {}, false, getpid());
             if (link < 0) return {"uprobe_multi", false, errnoText("creating a uprobe_multi link", -link)};
             close(link);
             return {"uprobe_multi", true, "linked to tstap's entry point"};
