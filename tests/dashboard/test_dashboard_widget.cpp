@@ -58,6 +58,7 @@ class TestDashboardWidget : public QObject {
     void twoModulesAtOnceAndStopOne();
     void saveAsModule_();
     void systemViewMatchesTstap();
+    void modulesNeedingMissingCapabilitiesAreMarked();
 
   private:
     bool root_ = false;
@@ -253,6 +254,54 @@ void TestDashboardWidget::systemViewMatchesTstap() {
         QVERIFY(why.isEmpty());
     else
         QVERIFY2(why.contains("needs fentry: ") && why.contains(rows.value("fentry").second), qPrintable(why));
+}
+
+void TestDashboardWidget::modulesNeedingMissingCapabilitiesAreMarked() {
+    // A report (as tstap writes it) where kprobes are refused to a root user:
+    // a module that needs them is marked with the kernel's reason; the
+    // others are not; without privileges nothing is marked (elevation decides).
+    auto report = [](int euid) {
+        QJsonObject json{{"t", "capabilities"},
+                         {"kernel", QJsonObject{{"btf", true}, {"btfDetail", "vmlinux"}}},
+                         {"attach", QJsonArray{QJsonObject{{"name", "tracepoint"}, {"ok", true}, {"detail", "ok"}},
+                                               QJsonObject{{"name", "kprobe"}, {"ok", false},
+                                                           {"detail", "no kprobe PMU"}}}},
+                         {"privileges", QJsonObject{{"euid", euid}, {"capBpf", false}, {"capPerfmon", false}}}};
+        return SystemReport::fromOutput(QJsonDocument(json).toJson(QJsonDocument::Compact), {}, 0);
+    };
+    QTemporaryDir root;
+    for (const char* id : {"needs-kprobe", "needs-tracepoint"}) {
+        QDir(root.path()).mkpath(id);
+        QString dir = root.filePath(id);
+        QFile(dir + "/script.stp").open(QIODevice::WriteOnly);
+        QFile graphs(dir + "/graphs.json");
+        QVERIFY(graphs.open(QIODevice::WriteOnly));
+        graphs.write(R"({"dataSets":[{"name":"n","format":"n %d\n"}],"charts":[{"title":"N","dataSet":"n"}]})");
+        graphs.close();
+        QFile manifest(dir + "/module.json");
+        QVERIFY(manifest.open(QIODevice::WriteOnly));
+        QString capability = QString(id).section('-', 1);
+        manifest.write(QJsonDocument(QJsonObject{{"tapstudioModule", 1}, {"id", id}, {"name", id}, {"category", "T"},
+                                                 {"description", "d"}, {"requires", QJsonArray{capability}}})
+                           .toJson());
+    }
+    ModuleLibrary library;
+    library.setFolders(root.path(), "/nonexistent");
+    library.reload();
+    QCOMPARE(library.modules().size(), 2);
+    ModuleBrowser browser(&library);
+    auto itemOf = [&](const QString& id) -> QTreeWidgetItem* {
+        for (QTreeWidgetItem* item : browser.tree()->findItems(id, Qt::MatchStartsWith | Qt::MatchRecursive))
+            if (item->parent()) return item;
+        return nullptr;
+    };
+    browser.setSystemReport(report(0));
+    QVERIFY(itemOf("needs-kprobe")->text(0).contains("cannot run here"));
+    QVERIFY2(itemOf("needs-kprobe")->toolTip(0).contains("needs kprobe: no kprobe PMU"),
+             qPrintable(itemOf("needs-kprobe")->toolTip(0)));
+    QCOMPARE(itemOf("needs-tracepoint")->text(0), QString("needs-tracepoint"));
+    browser.setSystemReport(report(1000));
+    QCOMPARE(itemOf("needs-kprobe")->text(0), QString("needs-kprobe"));
 }
 
 QTEST_MAIN(TestDashboardWidget)
