@@ -1,7 +1,10 @@
-// libFuzzer target: the input is a script text, run through passes 1 and 2
-// (tap::Frontend::parse() then elaborate()) exactly as `tstap -p2` does,
-// plus the pass-1/pass-2 printers and the diagnostic formatter, so that
-// anything tstap can be made to print is covered too.
+// libFuzzer target: the input is a script text, run through passes 1, 2
+// and 3 (tap::Frontend::parse(), elaborate(), then bpf::translate() when a
+// probe runs in the kernel) as `tstap -p3` does, plus the pass-1/pass-2
+// printers and the diagnostic formatter, so that anything tstap can be made
+// to print is covered too. With TAP_FUZZ_SAMPLE_DIR set, every 200th
+// translation is written there as NNN.bpf.c, for fuzz/compile_sample.sh to
+// compile with clang (a translation clang rejects is a translator bug).
 //
 // Deterministic set-up: a fixed TargetInfo (kernel 6.1.0-13-amd64, x86_64,
 // a fixed CONFIG_* map) instead of the running kernel's, and
@@ -18,12 +21,14 @@
 //
 // Build: fuzz/run.sh (clang++-14, -fsanitize=fuzzer,address,undefined).
 #include "ast_printer.h"
+#include "bpf/translation.h"
 #include "frontend.h"
 #include "program_printer.h"
 
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
+#include <fstream>
 #include <sstream>
 #include <string>
 #include <string_view>
@@ -126,6 +131,22 @@ void applyHeader(std::string_view text, CompileOptions& o) {
     }
 }
 
+// Pass 3 of a script that elaborated; a sample of the C it makes is kept.
+void translateSample(Frontend& fe) {
+    bool kernel = false;
+    for (const ResolvedProbe& p : fe.program().probes)
+        kernel = kernel || p.site == ProbeSite::Kernel;
+    if (!kernel)
+        return;
+    bpf::Translation translation;
+    if (!bpf::translate(fe.program(), bpf::TranslateOptions{}, fe.diagnostics(), translation))
+        return;
+    static const char* dir = std::getenv("TAP_FUZZ_SAMPLE_DIR");
+    static unsigned translated = 0;
+    if (dir && translated++ % 200 == 0)
+        std::ofstream(std::string(dir) + "/" + std::to_string(translated) + ".bpf.c") << translation.source;
+}
+
 } // namespace
 
 extern "C" int LLVMFuzzerInitialize(int*, char***) {
@@ -146,8 +167,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         for (const auto& f : fe.scriptFiles())
             if (f)
                 printFile(sink, *f);
-        if (fe.elaborate())
+        if (fe.elaborate()) {
             printProgram(sink, fe.program());
+            translateSample(fe);
+        }
     }
     for (const Diagnostic& d : fe.diagnostics().all())
         sink << formatDiagnostic(d, fe.sources());

@@ -7,7 +7,13 @@
 # adds what it finds there.  Crashes/timeouts/leaks go to fuzz/artifacts/,
 # the log to fuzz/logs/.  All three are git-ignored.
 #
-# Usage: fuzz/run.sh [SECONDS] [-j WORKERS] [-k] [--no-build] [-- EXTRA LIBFUZZER FLAGS]
+# Pass-3 translations are sampled into fuzz/samples/ (git-ignored); compile
+# them with fuzz/compile_sample.sh.
+#
+# Usage: fuzz/run.sh [SECONDS] [-j WORKERS] [-k] [--no-build] [--target T] [-- EXTRA LIBFUZZER FLAGS]
+#   --target T  frontend_fuzzer (default: passes 1-3) or protocol_fuzzer (the
+#          perspectives' --json reader; its seeds are tstap --json output of
+#          the user-space examples, its corpus fuzz/corpus-protocol_fuzzer/)
 #   -j N   run N workers (libFuzzer -fork=N); default 1
 #   -k     keep going after a crash/timeout/OOM (implies -fork, -ignore_*)
 # Reproduce an artifact:  build-fuzz/fuzz/frontend_fuzzer fuzz/artifacts/crash-...
@@ -22,12 +28,14 @@ seconds=300
 workers=1
 keep_going=0
 do_build=1
+target=frontend_fuzzer
 extra=()
 while [ $# -gt 0 ]; do
     case $1 in
         -j) workers=$2; shift 2 ;;
         -k) keep_going=1; shift ;;
         --no-build) do_build=0; shift ;;
+        --target) target=$2; shift 2 ;;
         --) shift; extra=("$@"); break ;;
         [0-9]*) seconds=$1; shift ;;
         *) sed -n '2,16p' "$0" >&2; exit 2 ;;
@@ -51,21 +59,37 @@ if [ $do_build = 1 ]; then
           -DTAPSTUDIO_FUZZ=ON -DTAPSTUDIO_TESTS=OFF -DTAPSTUDIO_BENCH=OFF >/dev/null
     grep -q '^TAPSTUDIO_TESTS:BOOL=OFF' "$build/CMakeCache.txt" ||
         { echo "fuzz/run.sh: Qt tests must be off in $build" >&2; exit 1; }
-    cmake --build "$build" -j2 --target frontend_fuzzer
+    cmake --build "$build" -j2 --target "$target"
 fi
-fuzzer=$build/fuzz/frontend_fuzzer
+fuzzer=$build/fuzz/$target
 [ -x "$fuzzer" ] || { echo "fuzz/run.sh: $fuzzer not built" >&2; exit 2; }
 
 corpus=$here/corpus
+[ "$target" = frontend_fuzzer ] || corpus=$here/corpus-$target
 artifacts=$here/artifacts
 logs=$here/logs
-mkdir -p "$corpus" "$artifacts" "$logs"
+samples=$here/samples
+mkdir -p "$corpus" "$artifacts" "$logs" "$samples"
+export TAP_FUZZ_SAMPLE_DIR=$samples # every 200th pass-3 translation, for compile_sample.sh
 seeds=0
-for f in "$root"/tests/corpus/scripts/*.stp "$root"/resources/examples/*.stp; do
-    [ -f "$f" ] || continue
-    cp -f "$f" "$corpus/seed-$(basename "$f")"
-    seeds=$((seeds + 1))
-done
+if [ "$target" = protocol_fuzzer ]; then
+    # What tstap --json writes: the user-space examples' streams, each with a
+    # first byte (the chunk size) in front.
+    tstap=$root/build/app/tstap
+    for f in "$root"/resources/examples/*.stp; do
+        [ -x "$tstap" ] || break
+        out=$(timeout 5 "$tstap" --json -T 1 "$f" 2>/dev/null | head -c 4000) || true
+        [ -n "$out" ] || continue
+        printf '\x07%s' "$out" >"$corpus/seed-$(basename "$f" .stp).jsonl"
+        seeds=$((seeds + 1))
+    done
+else
+    for f in "$root"/tests/corpus/scripts/*.stp "$root"/resources/examples/*.stp; do
+        [ -f "$f" ] || continue
+        cp -f "$f" "$corpus/seed-$(basename "$f")"
+        seeds=$((seeds + 1))
+    done
+fi
 log=$logs/fuzz-$(date -u +%Y%m%dT%H%M%SZ).log
 
 sym=$(command -v llvm-symbolizer || command -v llvm-symbolizer-14 || true)
@@ -75,7 +99,8 @@ export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0:symbolize=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1:symbolize=1}
 
 flags=(-max_len=4096 -timeout=10 -rss_limit_mb=2048 -max_total_time="$seconds"
-       -dict="$here/stap.dict" -artifact_prefix="$artifacts/" -print_final_stats=1)
+       -artifact_prefix="$artifacts/" -print_final_stats=1)
+[ "$target" = frontend_fuzzer ] && flags+=(-dict="$here/stap.dict")
 if [ $keep_going = 1 ]; then
     flags+=(-fork="$workers" -ignore_crashes=1 -ignore_timeouts=1 -ignore_ooms=1)
 elif [ "$workers" -gt 1 ]; then

@@ -244,7 +244,10 @@ RunConfigurationDialog::RunConfigurationDialog(const QString& scriptPath, const 
     });
     outputRow->addWidget(output_, 1);
     outputRow->addWidget(browse);
-    form->addRow(tr("&Output file (-o):"), outputRow);
+    // A row of a layout gets no buddy from QFormLayout: its & would show.
+    auto* outputLabel = new QLabel(tr("&Output file (-o):"), this);
+    outputLabel->setBuddy(output_);
+    form->addRow(outputLabel, outputRow);
 
     bulk_ = new QCheckBox(tr("Bulk per-CPU output (-b)"), this);
     bulk_->setObjectName("bulk");
@@ -289,6 +292,7 @@ RunConfigurationDialog::RunConfigurationDialog(const QString& scriptPath, const 
 
     auto* buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel |
                                          QDialogButtonBox::RestoreDefaults, this);
+    ok_ = buttons->button(QDialogButtonBox::Ok);
     connect(buttons, &QDialogButtonBox::accepted, this, &RunConfigurationDialog::accept);
     connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
     connect(buttons->button(QDialogButtonBox::RestoreDefaults), &QPushButton::clicked, this,
@@ -352,6 +356,7 @@ void RunConfigurationDialog::update() {
     QStringList p = c.problems();
     problems_->setText(p.join("<br>"));
     problems_->setVisible(!p.isEmpty());
+    ok_->setEnabled(p.isEmpty());
 }
 
 void RunConfigurationDialog::accept() {

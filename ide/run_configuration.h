@@ -10,6 +10,7 @@
 
 class QCheckBox;
 class QLabel;
+class QPushButton;
 class QLineEdit;
 class QPlainTextEdit;
 class QSpinBox;
@@ -77,6 +78,7 @@ private:
     QLineEdit* arguments_;
     QLabel* preview_;
     QLabel* problems_;
+    QPushButton* ok_ = nullptr; // disabled while problems() would refuse the input
 };
 
 } // namespace tapide

@@ -5,6 +5,7 @@
 #include <QRegularExpression>
 
 #include <cstring>
+#include <limits>
 
 namespace taprun {
 
@@ -22,8 +23,8 @@ public:
         if (!literal(R"({"t":"printf","ts":)") || !integer(e.ts) || !literal(R"(,"id":)"))
             return false;
         qint64 id;
-        if (!integer(id) || !literal(R"(,"args":[)"))
-            return false;
+        if (!integer(id) || id < 0 || id > std::numeric_limits<int>::max() || !literal(R"(,"args":[)"))
+            return false; // an id no format has: the general way says so
         e.formatId = int(id);
         while (p_ < end_ && *p_ != ']') {
             if (!e.args.isEmpty() && !literal(","))
@@ -60,8 +61,13 @@ private:
         if (p_ == end_ || *p_ < '0' || *p_ > '9')
             return false;
         quint64 v = 0;
-        for (; p_ < end_ && *p_ >= '0' && *p_ <= '9'; ++p_)
-            v = v * 10 + quint64(*p_ - '0');
+        const quint64 limit = negative ? quint64(1) << 63 : (quint64(1) << 63) - 1;
+        for (; p_ < end_ && *p_ >= '0' && *p_ <= '9'; ++p_) {
+            quint64 digit = quint64(*p_ - '0');
+            if (v > (limit - digit) / 10)
+                return false; // past a long: tstap never writes it, a JSON reader reads a double
+            v = v * 10 + digit;
+        }
         out = negative ? qint64(0 - v) : qint64(v);
         return p_ == end_ || (*p_ != '.' && *p_ != 'e' && *p_ != 'E'); // no fractions in tstap's records
     }
@@ -107,7 +113,8 @@ private:
                 bytes += QString::fromUcs4(&cp, 1).toUtf8();
                 break;
             }
-            default: bytes += c; break; // \" \\ \/
+            case '"': case '\\': case '/': bytes += c; break;
+            default: return false; // not JSON: the general way refuses it too
             }
         }
         if (p_ == end_)
@@ -135,6 +142,17 @@ private:
 
 } // namespace
 
+namespace {
+
+// A JSON number as a long; `otherwise` when it is none or out of range (a
+// cast of such a double is undefined).
+qint64 wholeNumber(const QJsonValue& v, qint64 otherwise) {
+    double d = v.toDouble(double(otherwise));
+    return d >= -9.2e18 && d <= 9.2e18 ? qint64(d) : otherwise;
+}
+
+} // namespace
+
 RunEvent RunProtocol::parseLine(const QByteArray& rawLine) {
     RunEvent e;
     QByteArray line = rawLine;
@@ -156,7 +174,7 @@ RunEvent RunProtocol::parseLine(const QByteArray& rawLine) {
             QJsonObject o = doc.object();
             e.object = o;
             QString t = o.value("t").toString();
-            e.ts = qint64(o.value("ts").toDouble(-1));
+            e.ts = wholeNumber(o.value("ts"), -1);
             if (t == "hello") {
                 e.kind = RunEvent::Hello;
                 e.version = o.value("version").toInt();
@@ -197,13 +215,13 @@ RunEvent RunProtocol::parseLine(const QByteArray& rawLine) {
                 }
             } else if (t == "drops") {
                 e.kind = RunEvent::Drops;
-                e.drops = qint64(o.value("count").toDouble());
+                e.drops = wholeNumber(o.value("count"), 0);
             } else if (t == "stopped") {
                 e.kind = RunEvent::Stopped;
                 e.reason = o.value("reason").toString();
                 e.exitCode = o.value("exit_code").toInt();
                 e.errors = o.value("errors").toInt();
-                e.drops = qint64(o.value("drops").toDouble());
+                e.drops = wholeNumber(o.value("drops"), 0);
             } else {
                 e.kind = RunEvent::Unknown;
             }

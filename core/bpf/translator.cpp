@@ -533,11 +533,11 @@ std::string Translator::genS(Expr* e) {
         if (e->kind == ExprKind::Entry)
             error("@entry needs a .return probe whose entry can be probed too (syscall.*.return, "
                   "nd_syscall.*.return, process(...).function(...).return)", e->loc);
-        if (auto* t = static_cast<TargetExpr*>(e); e->kind == ExprKind::Target &&
+        if (auto* t = e->kind == ExprKind::Target ? static_cast<TargetExpr*>(e) : nullptr; t &&
                                                      (t->name == "$$parms" || t->name == "$$locals" ||
                                                       t->name == "$$vars" || t->name == "$$return"))
             return genVarList(t);
-        if (auto* t = static_cast<TargetExpr*>(e); e->kind == ExprKind::Target && !t->components.empty() &&
+        if (auto* t = e->kind == ExprKind::Target ? static_cast<TargetExpr*>(e) : nullptr; t && !t->components.empty() &&
                                                      t->components.back().kind == TargetComponent::Pretty)
             return genTarget(e); // $var$
         error("pretty-printing ($$vars) cannot run in this kernel probe yet", e->loc);
@@ -555,14 +555,14 @@ std::string Translator::genTarget(Expr* e) {
         return it->second; // an entry-time $variable of a .return probe
     if (e->kind == ExprKind::Cast)
         return genCast(static_cast<CastExpr*>(e));
-    if (auto* v = static_cast<AtVarExpr*>(e); e->kind == ExprKind::AtVar && !v->contextName.empty()) {
+    if (auto* v = e->kind == ExprKind::AtVar ? static_cast<AtVarExpr*>(e) : nullptr; v && !v->contextName.empty()) {
         TargetExpr t(v->loc, v->contextName);
         t.components = v->components;
         t.addressOf = v->addressOf;
         t.type = v->type;
         return genTarget(&t);
     }
-    if (auto* v = static_cast<AtVarExpr*>(e); e->kind == ExprKind::AtVar && v->userTypes) {
+    if (auto* v = e->kind == ExprKind::AtVar ? static_cast<AtVarExpr*>(e) : nullptr; v && v->userTypes) {
         // A program's global: a variable at its (relocated) link-time address.
         ContextVar global;
         global.name = "@var(\"" + v->varName + "\")";
@@ -1896,7 +1896,7 @@ void Translator::collectEntryValues(const ResolvedProbe& p, const AttachSpec& at
         auto visitTarget = [&](Expr* x) {
             if ((x->kind != ExprKind::Target && x->kind != ExprKind::AtVar) || underEntry.count(x))
                 return;
-            if (auto* v = static_cast<AtVarExpr*>(x); x->kind == ExprKind::AtVar && v->contextName.empty()) {
+            if (auto* v = x->kind == ExprKind::AtVar ? static_cast<AtVarExpr*>(x) : nullptr; v && v->contextName.empty()) {
                 // A program's global, at an address relative to where the
                 // program is loaded, which only the entry's address tells.
                 if (v->userTypes && userReturn)

@@ -10,6 +10,9 @@
 #include "script_editor.h"
 
 #include <QAction>
+#include <QDialogButtonBox>
+#include <QLabel>
+#include <QPushButton>
 #include <QCheckBox>
 #include <QLineEdit>
 #include <QPlainTextEdit>
@@ -28,6 +31,7 @@ private slots:
     void options();
     void savedPerScript();
     void dialog();
+    void labelsAndOkButton();
     void f5UsesTheConfiguration();
 };
 
@@ -113,6 +117,30 @@ void TestRunConfiguration::dialog() {
     d.findChild<QPlainTextEdit*>("globals")->setPlainText("");
     d.accept();
     QCOMPARE(d.result(), int(QDialog::Accepted));
+}
+
+void TestRunConfiguration::labelsAndOkButton() {
+    // Every label's & is a mnemonic, not text (issue 14: "&Output file
+    // (-o):" showed literally), and OK is disabled while the dialog would
+    // refuse the input.
+    RunConfigurationDialog d("/tmp/s/top.stp", RunConfiguration{});
+    for (QLabel* label : d.findChildren<QLabel*>()) {
+        if (!label->text().contains('&') || label->text().contains("<"))
+            continue;
+        QVERIFY2(label->buddy(), qPrintable(label->text()));
+    }
+    auto* form = d.findChild<QLineEdit*>("outputFile");
+    QLabel* outputLabel = nullptr;
+    for (QLabel* label : d.findChildren<QLabel*>())
+        if (label->buddy() == form)
+            outputLabel = label;
+    QVERIFY(outputLabel);
+    QPushButton* ok = d.findChild<QDialogButtonBox*>()->button(QDialogButtonBox::Ok);
+    QVERIFY(ok->isEnabled());
+    d.findChild<QPlainTextEdit*>("defines")->setPlainText("NOEQUALS");
+    QVERIFY(!ok->isEnabled());
+    d.findChild<QPlainTextEdit*>("defines")->setPlainText("MAXACTION=10");
+    QVERIFY(ok->isEnabled());
 }
 
 void TestRunConfiguration::f5UsesTheConfiguration() {

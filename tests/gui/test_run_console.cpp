@@ -96,6 +96,19 @@ void TestRunConsole::printfFastPathAgreesWithJson() {
     QCOMPARE(RunProtocol::parseLine(lines[2]).args[0].toString(),
              QString::fromUtf8("tab\there \"q\" back\\slash / \xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80 \xc3\xa9"));
     QCOMPARE(RunProtocol::parseLine(lines[1]).args[0].toInteger(), -9223372036854775807LL);
+    // an id past int (found by fuzz/protocol_fuzzer): no format's, as the general way reads it
+    QCOMPARE(RunProtocol::parseLine("{\"t\":\"printf\",\"ts\":5,\"id\":100001000000,\"args\":[],\"text\":\"y\"}")
+                 .formatId,
+             -1);
+    // more found by the fuzzer: a number past a long and an escape JSON has
+    // not are read the general way (a leading blank takes it), and a time
+    // no long can hold is no time
+    QCOMPARE(RunProtocol::parseLine("{\"t\":\"printf\",\"ts\":5,\"id\":0,\"args\":[144444444444444444444],\"text\":\"y\"}")
+                 .args[0].toDouble(),
+             144444444444444444444.0);
+    const QByteArray oddEscape = "{\"t\":\"printf\",\"ts\":5,\"id\":0,\"args\":[],\"text\":\"\\q\"}";
+    QCOMPARE(RunProtocol::parseLine(oddEscape).text, RunProtocol::parseLine(" " + oddEscape).text);
+    QCOMPARE(RunProtocol::parseLine("{\"t\":\"printf\",\"ts\":1e300,\"id\":0,\"args\":[],\"text\":\"y\"}").ts, -1);
     // a broken record is text, as before
     QCOMPARE(RunProtocol::parseLine("{\"t\":\"printf\",\"ts\":5,\"id\":0,\"args\":[\"x],\"text\":\"y\"}").kind,
              RunEvent::Text);
