@@ -12,6 +12,7 @@ const char* usageText() {
            "   or: tstap [options] -e SCRIPT [ARGS ...]   Run given script.\n"
            "   or: tstap [options] -l PROBE               List matching probes.\n"
            "   or: tstap [options] -L PROBE               List matching probes and variables.\n"
+           "   or: tstap --probe-capabilities [--json]    Report what this machine can trace.\n"
            "\n"
            "Options (stap-compatible):\n"
            "   --         end of translator options, script options follow\n"
@@ -38,6 +39,8 @@ const char* usageText() {
            "   -L PROBE   list probe points and their variables\n"
            "   --json     machine-readable output, one JSON object per line\n"
            "   --no-global-var-display  do not print unread globals at exit\n"
+           "   --probe-capabilities  try each attach kind (tracepoint, kprobe, uprobe, ...) and\n"
+           "              report them with the kernel, privileges and tstap's cache\n"
            "\n"
            "Environment: TAPSTUDIO_TAPSETS=DIR[:DIR] adds tapset directories.\n";
 }
@@ -83,6 +86,7 @@ std::string parseCommandLine(int argc, char** argv, CliOptions& o) {
             else if (a == "--version") o.showVersion = true;
             else if (a == "--json") o.json = true;
             else if (a == "--no-global-var-display") o.noGlobalDisplay = true;
+            else if (a == "--probe-capabilities") o.probeCapabilities = true;
             else if (a.rfind("--compatible=", 0) == 0) o.compatible = a.substr(13);
             else return "unrecognized option '" + a + "'";
             continue;
@@ -187,7 +191,7 @@ std::string parseCommandLine(int argc, char** argv, CliOptions& o) {
             }
         }
     }
-    if (o.showHelp || o.showVersion || o.listPattern)
+    if (o.showHelp || o.showVersion || o.listPattern || o.probeCapabilities)
         return {};
     if (o.scriptText) {
         o.scriptArgs = positional;

@@ -25,6 +25,8 @@ struct CliOptions {
     bool listVariables = false;
     std::optional<long> targetPid, timeoutSeconds;
     bool bulk = false, json = false, hitReport = false, noGlobalDisplay = false;
+    // --probe-capabilities: report what this machine can trace (text, or JSON with --json).
+    bool probeCapabilities = false;
 };
 
 // Parses argv; returns an error message, or "" on success.

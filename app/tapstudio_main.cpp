@@ -6,7 +6,11 @@
 //             [--console-height PX] FILE
 //   tapstudio --perspective graph --run SCRIPT... [--graph-set FILE.json]... [--side-by-side]
 //             [--screenshot OUT.png] [--quit-after SECONDS]
+//   tapstudio --perspective dashboard [--run-modules ID,ID,...] [--select-modules ID,...]
+//             [--dashboard-tab module|running|system] [--screenshot OUT.png] [--quit-after SECONDS]
 #include "main_window.h"
+#include "dashboard_perspective.h"
+#include "module_browser.h"
 #include "document_tabs.h"
 #include "graph_perspective.h"
 #include "graph_set.h"
@@ -23,6 +27,7 @@
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QPixmap>
+#include <QTabWidget>
 #include <QTimer>
 
 #include <cstdio>
@@ -43,6 +48,11 @@ struct DocOptions {
     QCommandLineOption quitAfter{"quit-after", "Quit after SECONDS (after --screenshot, which is then taken last).",
                                  "SECONDS"};
     QCommandLineOption consoleHeight{"console-height", "Height of the Console dock in pixels.", "PX"};
+    QCommandLineOption runModules{"run-modules", "With --perspective dashboard: run these modules (ids, comma-separated).",
+                                  "IDS"};
+    QCommandLineOption selectModules{"select-modules", "With --perspective dashboard: select these modules.", "IDS"};
+    QCommandLineOption dashboardTab{"dashboard-tab", "With --perspective dashboard: show module, running or system.",
+                                    "TAB"};
 };
 
 void describe(QCommandLineParser& parser, QCommandLineOption& screenshot, QCommandLineOption& delay,
@@ -53,7 +63,8 @@ void describe(QCommandLineParser& parser, QCommandLineOption& screenshot, QComma
     parser.addVersionOption();
     parser.addPositionalArgument("files", "Scripts to open.", "[FILE...]");
     parser.addOptions({screenshot, delay, perspective, theme, size, doc.folder, doc.cursor, doc.dock, doc.generated,
-                       doc.run, doc.graphSet, doc.sideBySide, doc.quitAfter, doc.consoleHeight});
+                       doc.run, doc.graphSet, doc.sideBySide, doc.quitAfter, doc.consoleHeight, doc.runModules,
+                       doc.selectModules, doc.dashboardTab});
 }
 
 } // namespace
@@ -156,6 +167,26 @@ int main(int argc, char** argv) {
             QTimer::singleShot(0, &window, [&window] { window.graph()->workspace()->setSideBySide(true); });
     } else if (parser.isSet(doc.run)) {
         QTimer::singleShot(0, ide, [ide] { ide->run(); });
+    }
+    tapdash::DashboardWidget* dashboard = window.dashboard()->dashboard();
+    if (parser.isSet(doc.selectModules))
+        dashboard->browser()->select(parser.value(doc.selectModules).split(',', Qt::SkipEmptyParts));
+    if (parser.isSet(doc.runModules)) {
+        QString error;
+        dashboard->run(parser.value(doc.runModules).split(',', Qt::SkipEmptyParts), &error);
+        if (!error.isEmpty()) {
+            std::fprintf(stderr, "tapstudio: %s\n", qPrintable(error));
+            return 1;
+        }
+    }
+    if (parser.isSet(doc.dashboardTab)) {
+        static const QStringList tabs{"module", "running", "system"};
+        int index = tabs.indexOf(parser.value(doc.dashboardTab));
+        if (index < 0) {
+            std::fprintf(stderr, "tapstudio: --dashboard-tab is module, running or system\n");
+            return 1;
+        }
+        dashboard->tabs()->setCurrentIndex(index);
     }
 
     auto finish = [&window, path = parser.value(screenshot)] {

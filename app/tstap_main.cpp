@@ -7,6 +7,7 @@
 #include "session.h"
 #include "exec.h"
 #include "bpf_compile.h"
+#include "capability_probe.h"
 #include "bpf/translation.h"
 #include "command_line.h"
 #include "elf/elf_binary.h"
@@ -24,6 +25,8 @@
 namespace {
 
 using namespace tap;
+
+constexpr char kTstapVersion[] = "0.1";
 
 class PassTimer {
 public:
@@ -104,7 +107,15 @@ int main(int argc, char** argv) {
         return 0;
     }
     if (cli.showVersion) {
-        std::cout << "TapStudio tstap 0.1 (SystemTap 4.8 language)\n";
+        std::cout << "TapStudio tstap " << kTstapVersion << " (SystemTap 4.8 language)\n";
+        return 0;
+    }
+    if (cli.probeCapabilities) {
+        rt::CapabilityReport report = rt::probeCapabilities(kTstapVersion);
+        if (cli.json)
+            rt::printCapabilitiesJson(report, std::cout);
+        else
+            rt::printCapabilitiesText(report, std::cout);
         return 0;
     }
 

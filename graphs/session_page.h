@@ -32,6 +32,7 @@ class SessionPage : public QMainWindow {
 
     GraphSession* session() const { return session_; }
     QString scriptName() const { return scriptName_; }
+    QString scriptPath() const { return scriptPath_; }
     QList<ChartPanel*> charts() const;
     QList<TablePanel*> tables() const;
     void addCharts(const GraphSet& set); // new data sets and charts, during the run too

@@ -7,7 +7,11 @@
 #include "icons.h"
 #include "ide_perspective.h"
 #include "graph_perspective.h"
-#include "placeholder_perspective.h"
+#include "graph_workspace.h"
+#include "dashboard_perspective.h"
+#include "module_library.h"
+#include "module_browser.h"
+#include "save_module_dialog.h"
 #include "probe_catalogue_dock.h"
 #include "problems_dock.h"
 #include "recent_files.h"
@@ -51,7 +55,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     stack_ = new QStackedWidget(this);
     ide_ = new IdePerspective(stack_);
     graph_ = new GraphPerspective(stack_);
-    dashboard_ = new PlaceholderPerspective(stack_);
+    dashboard_ = new DashboardPerspective(stack_);
     perspectives_ = {ide_, graph_, dashboard_};
     for (Perspective* p : perspectives_)
         stack_->addWidget(p);
@@ -131,6 +135,9 @@ void MainWindow::createActions() {
             &QAction::triggered, this, [this] { ide_->save(); });
     connect(makeAction("file.saveAs", tr("Save &As…"), QKeySequence::SaveAs), &QAction::triggered, this,
             [this] { ide_->saveAs(); });
+    // Always enabled: with nothing to save it says what to do first.
+    connect(makeAction("file.saveAsModule", tr("Save as Dashboard &Module…")), &QAction::triggered, this,
+            &MainWindow::saveAsModule);
     connect(makeAction("file.close", tr("&Close"), QKeySequence::Close), &QAction::triggered, this,
             [this] { ide_->closeCurrent(); });
     connect(makeAction("file.quit", tr("&Quit"), QKeySequence::Quit), &QAction::triggered, this, &QWidget::close);
@@ -228,6 +235,7 @@ void MainWindow::createMenus() {
     file->addSeparator();
     file->addAction(action("file.save"));
     file->addAction(action("file.saveAs"));
+    file->addAction(action("file.saveAsModule"));
     file->addAction(action("file.close"));
     file->addSeparator();
     file->addAction(action("file.quit"));
@@ -384,6 +392,35 @@ void MainWindow::updateActions() {
     action("file.close")->setEnabled(inIde && ide_->documents()->currentWidget());
     action("run.generatedCode")->setEnabled(haveEditor);
     action("run.stop")->setEnabled(ide_->anyRunning());
+}
+
+void MainWindow::saveAsModule() {
+    // The Graph perspective's current session, or the IDE's script with the
+    // graph set of its newest plot (else the graph set saved beside it).
+    QString script;
+    tapgraphs::GraphSet set;
+    if (currentPerspective() == graph_) {
+        if (tapgraphs::SessionPage* page = graph_->workspace()->currentSession()) {
+            script = page->scriptPath();
+            set = page->session()->data()->graphSet();
+        }
+    } else if (ScriptEditor* e = ide_->currentEditor()) {
+        if (!ide_->save()) return; // the module copies the file as saved
+        script = e->filePath();
+        for (tapgraphs::SessionPage* page : graph_->workspace()->sessions())
+            if (page->scriptPath() == script) set = page->session()->data()->graphSet();
+        QString beside = QFileInfo(script).path() + "/" + QFileInfo(script).completeBaseName() + ".graphs.json";
+        if (set.charts.isEmpty() && QFileInfo::exists(beside)) set = tapgraphs::GraphSet::load(beside);
+    }
+    if (script.isEmpty()) {
+        QMessageBox::information(this, tr("Save as Dashboard module"), tr("Open a saved script or plot one first."));
+        return;
+    }
+    tapdash::SaveModuleDialog dialog(script, set, tapdash::userModulesDir(), this);
+    if (dialog.exec() != QDialog::Accepted) return;
+    dashboard_->dashboard()->reload();
+    switchTo("dashboard");
+    dashboard_->dashboard()->browser()->select({dialog.manifest().id});
 }
 
 void MainWindow::runWithGraphs(const tapgraphs::GraphSet& set, tapgraphs::SessionPage::Proposals proposals) {

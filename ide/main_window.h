@@ -20,7 +20,7 @@ namespace tapide {
 class IdePerspective;
 class Perspective;
 class GraphPerspective;
-class PlaceholderPerspective;
+class DashboardPerspective;
 
 class MainWindow : public QMainWindow {
     Q_OBJECT
@@ -30,6 +30,7 @@ public:
 
     IdePerspective* ide() const { return ide_; }
     GraphPerspective* graph() const { return graph_; }
+    DashboardPerspective* dashboard() const { return dashboard_; }
     Perspective* currentPerspective() const;
     QList<Perspective*> perspectives() const { return perspectives_; }
     void switchTo(const QString& perspectiveId);
@@ -41,6 +42,8 @@ public:
     // graphs…): with `set` when it has charts, else the wizard's proposals.
     void runWithGraphs(const tapgraphs::GraphSet& set = {},
                        tapgraphs::SessionPage::Proposals proposals = tapgraphs::SessionPage::Proposals::Ask);
+    // File ▸ Save as Dashboard Module…: the current script and its graph set.
+    void saveAsModule();
     void setTheme(ThemeKind theme);
     ThemeKind theme() const { return theme_; }
     void setFontSize(int pointSize);
@@ -66,7 +69,7 @@ private:
     QStackedWidget* stack_;
     IdePerspective* ide_;
     GraphPerspective* graph_;
-    PlaceholderPerspective* dashboard_;
+    DashboardPerspective* dashboard_;
     QList<Perspective*> perspectives_;
     QActionGroup* perspectiveGroup_;
     QMenu* recentMenu_ = nullptr;

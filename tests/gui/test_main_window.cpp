@@ -1,5 +1,5 @@
 // The application shell: the three perspectives switch from the toolbar
-// actions (Dashboard is an honest placeholder), menus carry the
+// actions (Dashboard lists its modules), menus carry the
 // expected actions and shortcuts, the Examples menu lists the bundled
 // scripts, layout/theme/font size survive a restart through QSettings,
 // unsaved changes are asked about, the UI thread never stalls while the
@@ -12,7 +12,10 @@
 #include "graph_perspective.h"
 #include "ide_perspective.h"
 #include "main_window.h"
-#include "placeholder_perspective.h"
+#include "dashboard_perspective.h"
+#include "module_browser.h"
+#include "module_library.h"
+#include "save_module_dialog.h"
 #include "problems_dock.h"
 #include "run_console.h"
 #include "run_dock.h"
@@ -39,7 +42,7 @@ private slots:
     void initTestCase();
     void init();
     void perspectivesSwitch();
-    void placeholdersSayWhatComesLater();
+    void dashboardListsModules();
     void menus();
     void examplesMenu();
     void tapsetsDoNotRun();
@@ -49,6 +52,7 @@ private slots:
     void noStallWhileIndexing();
     void runFromTheIde();
     void runWithGraphsFromTheIde();
+    void saveAsModuleFromTheGraphPerspective();
     void problemsJumpToTheLine();
 };
 
@@ -87,15 +91,13 @@ void TestMainWindow::perspectivesSwitch() {
     QVERIFY(!w.action("run.run")->isEnabled());
 }
 
-void TestMainWindow::placeholdersSayWhatComesLater() {
-    PlaceholderPerspective dash;
-    QVERIFY(dash.message().contains("TapStudio 0."));
-    auto* label = dash.findChild<QLabel*>("PlaceholderMessage");
-    QVERIFY(label);
-    QCOMPARE(label->text(), dash.message());
-    // No charts pretending to be data.
-    for (QWidget* child : dash.centralWidget()->findChildren<QWidget*>())
-        QVERIFY2(qobject_cast<QLabel*>(child), child->metaObject()->className());
+void TestMainWindow::dashboardListsModules() {
+    // The Dashboard is the real perspective now: its browser lists the
+    // bundled modules, and Save as Dashboard Module is in the File menu.
+    MainWindow w;
+    w.switchTo("dashboard");
+    QVERIFY(w.dashboard()->dashboard()->browser()->visibleIds().size() >= 15);
+    QVERIFY(w.action("file.saveAsModule"));
 }
 
 void TestMainWindow::menus() {
@@ -342,6 +344,43 @@ void TestMainWindow::runWithGraphsFromTheIde() {
     QCOMPARE(page->charts()[0]->spec().type, tapgraphs::ChartSpec::Type::Line);
     QCOMPARE(page->charts()[0]->spec().values, QStringList{"ticks"});
     QTRY_COMPARE_WITH_TIMEOUT(page->charts()[0]->drawnRows(), 30, 20000);
+}
+
+void TestMainWindow::saveAsModuleFromTheGraphPerspective() {
+    // File ▸ Save as Dashboard Module: the Graph perspective's current session
+    // (script and charts) becomes a module the Dashboard lists and selects.
+    if (qEnvironmentVariable("TAPSTUDIO_TSTAP").isEmpty())
+        QSKIP("tstap is not built");
+    QTemporaryDir dir;
+    QString path = dir.filePath("ticker.stp");
+    QFile f(path);
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    f.write("# Ticks.\nglobal n\nprobe timer.ms(20) { printf(\"ticks %d\\n\", ++n); if (n == 30) exit() }\n");
+    f.close();
+    QDir modules(tapdash::userModulesDir() + "/ticker");
+    modules.removeRecursively(); // test mode: ~/.qttest, left by an earlier run
+    MainWindow w;
+    w.show();
+    w.openFiles({path});
+    w.runWithGraphs({}, tapgraphs::SessionPage::Proposals::AcceptAll);
+    QTRY_COMPARE_WITH_TIMEOUT(w.currentPerspective()->id(), QString("graph"), 20000);
+    tapgraphs::SessionPage* page = w.graph()->workspace()->sessions().value(0);
+    QVERIFY(page);
+    QTRY_COMPARE_WITH_TIMEOUT(page->charts().size(), 1, 20000);
+    QTimer::singleShot(0, [] {
+        for (QWidget* top : QApplication::topLevelWidgets())
+            if (auto* dialog = qobject_cast<tapdash::SaveModuleDialog*>(top)) dialog->accept();
+    });
+    w.action("file.saveAsModule")->trigger();
+    QCOMPARE(w.currentPerspective()->id(), QString("dashboard"));
+    tapdash::ModuleBrowser* browser = w.dashboard()->dashboard()->browser();
+    QCOMPARE(browser->selectedIds(), QStringList{"ticker"});
+    const tapdash::Module* m = w.dashboard()->dashboard()->library().find("ticker");
+    QVERIFY(m);
+    QCOMPARE(m->graphSet.charts.size(), 1);
+    QCOMPARE(m->graphSet.charts[0].values, QStringList{"ticks"});
+    QVERIFY(m->manifest.needs.isEmpty());
+    modules.removeRecursively();
 }
 
 void TestMainWindow::problemsJumpToTheLine() {

@@ -67,6 +67,7 @@ private slots:
     void globalSets_data();
     void globalSets();
     void runTimeOptions();
+    void probeCapabilities();
     void numericValues_data();
     void numericValues();
     void missingValue_data();
@@ -294,6 +295,20 @@ void CliOptionsTest::runTimeOptions() {
     QVERIFY(p.o.bulk && p.o.hitReport);
 }
 
+void CliOptionsTest::probeCapabilities() {
+    // Needs no script; --json asks for the JSON report; off unless given.
+    Parsed text = parse({"--probe-capabilities"});
+    QCOMPARE(text.error, QString());
+    QVERIFY(text.o.probeCapabilities);
+    QVERIFY(!text.o.json);
+    QVERIFY(!text.o.scriptFile);
+    Parsed json = parse({"--json", "--probe-capabilities"});
+    QCOMPARE(json.error, QString());
+    QVERIFY(json.o.probeCapabilities && json.o.json);
+    QVERIFY(!parse({"s.stp"}).o.probeCapabilities);
+    QCOMPARE(parse({"--probe-capabilities=yes"}).error, QString("unrecognized option '--probe-capabilities=yes'"));
+}
+
 void CliOptionsTest::numericValues_data() {
     QTest::addColumn<QStringList>("args");
     QTest::addColumn<QString>("error");
@@ -374,7 +389,7 @@ void CliOptionsTest::usageMentionsEveryOption() {
     const QString usage = usageText();
     for (const char* o : {"-p NUM", "-v", "-w", "-W", "-u", "-g", "-I DIR", "-D NM=VAL", "-G VAR=VAL", "-e SCRIPT",
                           "-o FILE", "-b", "-c CMD", "-x PID", "-T SEC", "-t", "-l PROBE", "-L PROBE", "--json",
-                          "--no-global-var-display", "--"})
+                          "--no-global-var-display", "--probe-capabilities", "--"})
         QVERIFY2(usage.contains(o), o);
 }
 
