@@ -330,7 +330,7 @@ void MainWindow::rebuildRecentMenu() {
         QAction* a = recentMenu_->addAction(QFileInfo(path).fileName() + "  —  " + QFileInfo(path).absolutePath());
         connect(a, &QAction::triggered, this, [this, path] {
             switchTo("ide");
-            ide_->openExample(path);
+            ide_->openFile(path);
         });
     }
     if (recent.isEmpty())
