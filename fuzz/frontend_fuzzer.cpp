@@ -143,7 +143,7 @@ void translateSample(Frontend& fe) {
         return;
     static const char* dir = std::getenv("TAP_FUZZ_SAMPLE_DIR");
     static unsigned translated = 0;
-    if (dir && translated++ % 200 == 0)
+    if (dir && translated++ % 20 == 0)
         std::ofstream(std::string(dir) + "/" + std::to_string(translated) + ".bpf.c") << translation.source;
 }
 

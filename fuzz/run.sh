@@ -70,7 +70,7 @@ artifacts=$here/artifacts
 logs=$here/logs
 samples=$here/samples
 mkdir -p "$corpus" "$artifacts" "$logs" "$samples"
-export TAP_FUZZ_SAMPLE_DIR=$samples # every 200th pass-3 translation, for compile_sample.sh
+export TAP_FUZZ_SAMPLE_DIR=$samples # every 20th pass-3 translation, for compile_sample.sh
 seeds=0
 if [ "$target" = protocol_fuzzer ]; then
     # What tstap --json writes: the user-space examples' streams, each with a
