@@ -17,7 +17,10 @@ DocumentTabs::DocumentTabs(EditorCompletion::SnapshotSource snapshot, QWidget* p
     setTabsClosable(true);
     setMovable(true);
     setDocumentMode(true);
-    tabBar()->setElideMode(Qt::ElideMiddle);
+    // Whole titles and scroll buttons, as Kate and VS Code: elided titles of
+    // ten tabs became "…" and indistinguishable.
+    tabBar()->setElideMode(Qt::ElideNone);
+    tabBar()->setUsesScrollButtons(true);
     connect(this, &QTabWidget::tabCloseRequested, this, [this](int index) {
         if (auto* e = qobject_cast<ScriptEditor*>(widget(index))) {
             closeEditor(e);
