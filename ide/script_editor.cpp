@@ -251,9 +251,14 @@ void ScriptEditor::applyDiagnostics() {
         return;
     QFont small = editorFont(std::max(7, lexer_->defaultFont(0).pointSize() - 1));
     small.setItalic(true);
-    QsciStyle errorStyle(-1, "error annotation", colors.errorAnnotationFore, colors.errorAnnotationBack, small);
-    QsciStyle warningStyle(-1, "warning annotation", colors.warningAnnotationFore, colors.warningAnnotationBack,
-                           small);
+    // Fixed style numbers, above the lexer's and Scintilla's predefined
+    // ones: QsciStyle(-1) takes a new number from a global pool on every
+    // call, which ran into the lexer's styles and drew stale pixels.
+    constexpr int kErrorAnnotationStyle = 250, kWarningAnnotationStyle = 251;
+    QsciStyle errorStyle(kErrorAnnotationStyle, "error annotation", colors.errorAnnotationFore,
+                         colors.errorAnnotationBack, small);
+    QsciStyle warningStyle(kWarningAnnotationStyle, "warning annotation", colors.warningAnnotationFore,
+                           colors.warningAnnotationBack, small);
     for (auto& [line, messages] : errorsByLine) {
         QStringList all = messages;
         if (warningsByLine.count(line))

@@ -29,6 +29,7 @@ private slots:
     void analysisRunsOffTheUiThread();
     void diagnosticsAppearAndDisappear();
     void warningsAreMarked();
+    void annotationsKeepTheirStyle();
     void hoverShowsTheDiagnosticText();
     void toggleComment();
     void autoIndentAndBraces();
@@ -109,6 +110,30 @@ void TestScriptEditor::diagnosticsAppearAndDisappear() {
     QCOMPARE(unsigned(editor.markersAtLine(3)), 0u);
     QVERIFY(editor.annotation(3).isEmpty());
     QVERIFY(spy.count() >= 2);
+}
+
+void TestScriptEditor::annotationsKeepTheirStyle() {
+    // Issue 14, item 1: after a while of typing, the annotation row under an
+    // error drew stale pixels (another line, another tab's text): every
+    // analysis took two new style numbers from QScintilla's global pool,
+    // which ran into the lexer's styles. The annotation's style stays one of
+    // its own: italic, on the annotation's colour, however often it is redrawn.
+    ScriptEditor editor;
+    editor.resize(800, 400);
+    editor.show();
+    auto* runner = new DiagnosticsRunner(&editor);
+    editor.setText("global total\nprobe begin {\n    total = 1 +\n}\n");
+    runner->runNow();
+    QTRY_VERIFY_WITH_TIMEOUT(runner->hasResult() && !editor.diagnostics().isEmpty(), 5000);
+    int style = int(editor.SendScintilla(QsciScintillaBase::SCI_ANNOTATIONGETSTYLE, 3UL));
+    for (int i = 0; i < 300; ++i)
+        editor.setAnalysis(editor.analysis());
+    QCOMPARE(int(editor.SendScintilla(QsciScintillaBase::SCI_ANNOTATIONGETSTYLE, 3UL)), style);
+    QVERIFY(editor.SendScintilla(QsciScintillaBase::SCI_STYLEGETITALIC, (unsigned long)style));
+    QVERIFY(editor.annotation(3).contains("parse error"));
+    // Lexer styles are below it: what the editor's own text is drawn with.
+    QVERIFY(!editor.SendScintilla(QsciScintillaBase::SCI_STYLEGETITALIC, 0UL));
+    QVERIFY(style > 64);
 }
 
 void TestScriptEditor::warningsAreMarked() {
