@@ -217,10 +217,24 @@ void IdePerspective::buildWelcome() {
     outer->addStretch(2);
 }
 
+// The first start's dock sizes. Docks only take sizes once the perspective
+// is laid out at its real size (before, the console kept one line): when
+// it is not yet visible, on its first show.
 void IdePerspective::applyDefaultLayout() {
+    if (!isVisible()) {
+        defaultLayoutPending_ = true;
+        return;
+    }
+    defaultLayoutPending_ = false;
     resizeDocks({catalogue_}, {320}, Qt::Horizontal);
     resizeDocks({catalogue_, hints_}, {360, 200}, Qt::Vertical);
-    resizeDocks({problems_}, {200}, Qt::Vertical);
+    resizeDocks({problems_}, {std::max(220, height() * 3 / 10)}, Qt::Vertical);
+}
+
+void IdePerspective::showEvent(QShowEvent* event) {
+    Perspective::showEvent(event);
+    if (defaultLayoutPending_)
+        QTimer::singleShot(0, this, &IdePerspective::applyDefaultLayout);
 }
 
 void IdePerspective::updateCentral() { stack_->setCurrentIndex(documents_->count() > 0 ? 1 : 0); }

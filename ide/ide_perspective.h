@@ -107,6 +107,9 @@ signals:
     void runningChanged(bool anyRunning);
     void fileOpened(const QString& path);
 
+protected:
+    void showEvent(QShowEvent* event) override;
+
 private:
     void buildWelcome();
     void updateCentral();
@@ -125,6 +128,7 @@ private:
     QWidget* welcome_ = nullptr;
     ProblemsDock* problems_;
     RunDock* console_;
+    bool defaultLayoutPending_ = false;
     ProbeCatalogueDock* catalogue_;
     FunctionsDock* functions_;
     VariableHintsDock* hints_;

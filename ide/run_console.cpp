@@ -59,7 +59,7 @@ RunConsole::RunConsole(QWidget* parent) : QWidget(parent) {
     output_->setReadOnly(true);
     output_->setUndoRedoEnabled(false);
     output_->setMaximumBlockCount(200000);
-    output_->setLineWrapMode(QPlainTextEdit::NoWrap);
+    output_->setLineWrapMode(QPlainTextEdit::WidgetWidth); // whole lines, no sideways scrolling
     output_->viewport()->installEventFilter(this);
     output_->viewport()->setMouseTracking(true);
     layout->addWidget(bar);

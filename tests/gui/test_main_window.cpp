@@ -31,6 +31,7 @@
 #include <QStackedWidget>
 #include <QTemporaryDir>
 #include <QToolBar>
+#include <QPlainTextEdit>
 #include <QtTest>
 
 using namespace tapide;
@@ -46,6 +47,7 @@ private slots:
     void menus();
     void examplesMenu();
     void tapsetsDoNotRun();
+    void consoleIsTallEnough();
     void welcomePageAndTabs();
     void unsavedChangesPrompt();
     void layoutThemeAndFontRestored();
@@ -163,6 +165,24 @@ void TestMainWindow::examplesMenu() {
     w.findChild<QCommandLinkButton*>("example:top.stp")->click();
     QVERIFY(w.ide()->currentEditor()->isReadOnly());
     QVERIFY(w.action("run.run")->isEnabled());
+}
+
+void TestMainWindow::consoleIsTallEnough() {
+    // Issue 14, item 11: at 1280x820 the console showed 3-4 lines (and a
+    // horizontal scroll bar for hello_world's first line). On a first start
+    // the bottom docks take a quarter of the window, the console wraps.
+    MainWindow w;
+    w.resize(1280, 820);
+    w.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&w));
+    RunDock* console = w.ide()->console();
+    console->raise();
+    auto* output = console->addConsole("hello_world.stp")->findChild<QPlainTextEdit*>();
+    QVERIFY(output);
+    int lines = output->viewport()->height() / output->fontMetrics().lineSpacing();
+    QTRY_VERIFY2(output->viewport()->height() / output->fontMetrics().lineSpacing() >= 10,
+                 qPrintable(QString("%1 lines").arg(lines)));
+    QCOMPARE(output->lineWrapMode(), QPlainTextEdit::WidgetWidth);
 }
 
 void TestMainWindow::tapsetsDoNotRun() {
