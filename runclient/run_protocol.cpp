@@ -104,9 +104,11 @@ private:
                 char32_t cp = 0;
                 if (!codeUnit(cp))
                     return false;
+                if (cp >= 0xDC00 && cp < 0xE000)
+                    return false; // half a pair: the general way decides
                 if (cp >= 0xD800 && cp < 0xDC00) { // a surrogate pair
                     char32_t low = 0;
-                    if (!literal("\\u") || !codeUnit(low))
+                    if (!literal("\\u") || !codeUnit(low) || low < 0xDC00 || low >= 0xE000)
                         return false;
                     cp = 0x10000 + ((cp - 0xD800) << 10) + (low - 0xDC00);
                 }

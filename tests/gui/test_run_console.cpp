@@ -108,6 +108,10 @@ void TestRunConsole::printfFastPathAgreesWithJson() {
              144444444444444444444.0);
     const QByteArray oddEscape = "{\"t\":\"printf\",\"ts\":5,\"id\":0,\"args\":[],\"text\":\"\\q\"}";
     QCOMPARE(RunProtocol::parseLine(oddEscape).text, RunProtocol::parseLine(" " + oddEscape).text);
+    for (const QByteArray& half : {QByteArray("\\udc0d"), QByteArray("\\ud83dx"), QByteArray("\\ud83d\\u0041")}) {
+        const QByteArray line = "{\"t\":\"printf\",\"ts\":5,\"id\":0,\"args\":[],\"text\":\"a" + half + "\"}";
+        QCOMPARE(RunProtocol::parseLine(line).text, RunProtocol::parseLine(" " + line).text);
+    }
     QCOMPARE(RunProtocol::parseLine("{\"t\":\"printf\",\"ts\":1e300,\"id\":0,\"args\":[],\"text\":\"y\"}").ts, -1);
     // a broken record is text, as before
     QCOMPARE(RunProtocol::parseLine("{\"t\":\"printf\",\"ts\":5,\"id\":0,\"args\":[\"x],\"text\":\"y\"}").kind,
