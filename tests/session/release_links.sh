@@ -10,14 +10,8 @@ set -u
 tstap=$1
 [ "$(id -u)" -eq 0 ] || { echo "needs root for BPF: skipped"; exit 77; }
 command -v bpftool >/dev/null || { echo "bpftool is not installed: skipped"; exit 77; }
-events=/sys/kernel/tracing/events
-[ -d "$events/sched" ] || mount -t tracefs nodev /sys/kernel/tracing 2>/dev/null
-system=$(for d in "$events"/*/; do
-             name=$(basename "$d")
-             [ "$name" = syscalls ] || echo "$(find "$d" -mindepth 1 -maxdepth 1 -type d | wc -l) $name"
-         done | sort -rn | head -1)
-[ "${system%% *}" -ge 300 ] 2>/dev/null || { echo "no tracepoint system with 300 events here ($system): skipped"; exit 77; }
-system=${system#* }
+. "$(dirname "$0")/largest_tracepoint_system.sh"
+[ "$events" -ge 300 ] 2>/dev/null || { echo "no tracepoint system with 300 events here ($system: $events): skipped"; exit 77; }
 echo "probing kernel.trace(\"$system:*\")"
 out=$(mktemp)
 trap 'rm -f "$out"' EXIT

@@ -13,13 +13,7 @@ command -v bpftool >/dev/null || { echo "bpftool is not installed: skipped"; exi
 ids() { bpftool prog show 2>/dev/null | awk '/ name tap_/ {sub(":", "", $1); print $1}' | sort; }
 before=$(ids)
 ours() { comm -13 <(echo "$before") <(ids) | grep -c .; }
-events=/sys/kernel/tracing/events
-[ -d "$events/sched" ] || mount -t tracefs nodev /sys/kernel/tracing 2>/dev/null
-system=$(for d in "$events"/*/; do
-             name=$(basename "$d")
-             [ "$name" = syscalls ] || echo "$(find "$d" -mindepth 1 -maxdepth 1 -type d | wc -l) $name"
-         done | sort -rn | head -1)
-system=${system#* }
+. "$(dirname "$0")/largest_tracepoint_system.sh"
 script='global n; probe kernel.trace("'"$system"':*") { n++ } probe begin { println("ready") }'
 "$tstap" -p4 -e "$script" >/dev/null || { echo "FAIL: the script does not compile"; exit 1; }
 during=0
