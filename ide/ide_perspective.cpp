@@ -36,6 +36,7 @@
 #include <QVBoxLayout>
 #include <QtConcurrent>
 
+#include <algorithm>
 #include <cctype>
 
 namespace tapide {
@@ -564,6 +565,7 @@ DefinitionTarget IdePerspective::goToDefinition(ScriptEditor* editor, int pos) {
         emit statusMessage(t.reason.isEmpty() ? tr("No definition found") : t.reason, 4000);
         return t;
     }
+    backStack_.push_back({editor, pos});
     if (t.inScript()) {
         editor->jumpTo(t.line, t.col);
     } else {
@@ -578,6 +580,79 @@ DefinitionTarget IdePerspective::goToDefinition(ScriptEditor* editor, int pos) {
     }
     emit statusMessage(tr("Definition: %1").arg(t.describe()), 4000);
     return t;
+}
+
+void IdePerspective::goToLine(int line) {
+    if (ScriptEditor* e = currentEditor())
+        e->jumpTo(std::clamp(line, 1, std::max(1, e->lines())));
+}
+
+void IdePerspective::goToProblem(int direction) {
+    ScriptEditor* e = currentEditor();
+    if (!e || e->diagnostics().isEmpty())
+        return;
+    int line, index;
+    e->getCursorPosition(&line, &index);
+    std::vector<int> lines; // 1-based, sorted, each once
+    for (const ScriptDiagnostic& d : e->diagnostics())
+        if (d.inScript && d.line > 0)
+            lines.push_back(d.line);
+    std::sort(lines.begin(), lines.end());
+    lines.erase(std::unique(lines.begin(), lines.end()), lines.end());
+    if (lines.empty())
+        return;
+    int here = line + 1, target = direction > 0 ? lines.front() : lines.back(); // wrapping
+    if (direction > 0) {
+        for (int l : lines)
+            if (l > here) {
+                target = l;
+                break;
+            }
+    } else {
+        for (auto it = lines.rbegin(); it != lines.rend(); ++it)
+            if (*it < here) {
+                target = *it;
+                break;
+            }
+    }
+    for (const ScriptDiagnostic& d : e->diagnostics())
+        if (d.inScript && d.line == target) {
+            e->jumpTo(d.line, std::max(1, d.col));
+            emit statusMessage(d.headline(), 6000);
+            return;
+        }
+}
+
+void IdePerspective::goBack() {
+    while (!backStack_.empty()) {
+        Place p = backStack_.back();
+        backStack_.pop_back();
+        if (!p.editor)
+            continue; // its tab was closed
+        documents_->setCurrentWidget(p.editor);
+        p.editor->setCurrentPosition(p.position);
+        p.editor->setFocus();
+        return;
+    }
+    emit statusMessage(tr("Nothing to go back to"), 3000);
+}
+
+void IdePerspective::switchTab(int direction) {
+    int n = documents_->count();
+    if (n > 1)
+        documents_->setCurrentIndex((documents_->currentIndex() + direction + n) % n);
+}
+
+void IdePerspective::focusProblems() {
+    problems_->show();
+    problems_->raise();
+    problems_->widget()->setFocus();
+}
+
+void IdePerspective::focusConsole() {
+    console_->show();
+    console_->raise();
+    console_->widget()->setFocus();
 }
 
 void IdePerspective::openFolderDialog() {

@@ -78,6 +78,15 @@ public:
     // Go to definition (F12 / Ctrl+click) of what is at `pos` of `editor`
     // (default: the cursor of the current editor). Returns what was found.
     DefinitionTarget goToDefinition(ScriptEditor* editor = nullptr, int pos = -1);
+    // Keyboard navigation: a line of the current editor; the next (or
+    // previous) problem after the cursor, wrapping; back to where the last
+    // jump (go to definition) started; the next or previous tab.
+    void goToLine(int line);
+    void goToProblem(int direction);
+    void goBack();
+    void switchTab(int direction);
+    void focusProblems();
+    void focusConsole();
 
     // Opens a folder in the Workspace view (File > Open Folder…).
     void openFolderDialog();
@@ -129,6 +138,11 @@ private:
     ProblemsDock* problems_;
     RunDock* console_;
     bool defaultLayoutPending_ = false;
+    struct Place {
+        QPointer<ScriptEditor> editor;
+        int position;
+    };
+    std::vector<Place> backStack_; // where jumps started, latest last
     ProbeCatalogueDock* catalogue_;
     FunctionsDock* functions_;
     VariableHintsDock* hints_;

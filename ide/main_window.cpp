@@ -25,6 +25,7 @@
 #include <QApplication>
 #include <QCloseEvent>
 #include <QFileInfo>
+#include <QInputDialog>
 #include <QLabel>
 #include <QMenuBar>
 #include <QFileDialog>
@@ -165,6 +166,33 @@ void MainWindow::createActions() {
     connect(makeAction("edit.gotoDefinition", tr("Go to &Definition"), QKeySequence(Qt::Key_F12)),
             &QAction::triggered, this, [this] { ide_->goToDefinition(); });
 
+    connect(makeAction("edit.gotoLine", tr("Go to &Line…"), QKeySequence(Qt::CTRL | Qt::Key_G)), &QAction::triggered,
+            this, inIde([this] {
+                ScriptEditor* e = ide_->currentEditor();
+                if (!e)
+                    return;
+                int line, index;
+                e->getCursorPosition(&line, &index);
+                bool ok = false;
+                int target = QInputDialog::getInt(this, tr("Go to Line"), tr("Line (1-%1):").arg(e->lines()), line + 1, 1,
+                                                  std::max(1, e->lines()), 1, &ok);
+                if (ok)
+                    ide_->goToLine(target);
+            }));
+    connect(makeAction("edit.back", tr("&Back"), QKeySequence(Qt::ALT | Qt::Key_Left)), &QAction::triggered, this,
+            inIde([this] { ide_->goBack(); }));
+    connect(makeAction("edit.nextProblem", tr("Next &Problem"), QKeySequence(Qt::Key_F8)), &QAction::triggered, this,
+            inIde([this] { ide_->goToProblem(1); }));
+    connect(makeAction("edit.previousProblem", tr("Pre&vious Problem"), QKeySequence(Qt::SHIFT | Qt::Key_F8)),
+            &QAction::triggered, this, inIde([this] { ide_->goToProblem(-1); }));
+    connect(makeAction("view.nextTab", tr("&Next Tab"), QKeySequence(Qt::CTRL | Qt::Key_PageDown)), &QAction::triggered,
+            this, inIde([this] { ide_->switchTab(1); }));
+    connect(makeAction("view.previousTab", tr("P&revious Tab"), QKeySequence(Qt::CTRL | Qt::Key_PageUp)),
+            &QAction::triggered, this, inIde([this] { ide_->switchTab(-1); }));
+    connect(makeAction("view.focusProblems", tr("&Problems"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_M)),
+            &QAction::triggered, this, inIde([this] { ide_->focusProblems(); }));
+    connect(makeAction("view.focusConsole", tr("C&onsole"), QKeySequence(Qt::CTRL | Qt::Key_QuoteLeft)),
+            &QAction::triggered, this, inIde([this] { ide_->focusConsole(); }));
     connect(makeAction("run.run", tr("&Run"), QKeySequence(Qt::Key_F5), icons::run()), &QAction::triggered, this,
             inIde([this] { ide_->run(); }));
     connect(makeAction("run.withGraphs", tr("Run with &Graphs…"), QKeySequence(Qt::CTRL | Qt::ALT | Qt::Key_F5)),
@@ -243,7 +271,8 @@ void MainWindow::createMenus() {
     QMenu* edit = menuBar()->addMenu(tr("&Edit"));
     static const char* const editItems[] = {"edit.undo", "edit.redo", nullptr, "edit.cut", "edit.copy",
                                             "edit.paste", nullptr, "edit.find", "edit.replace", nullptr,
-                                            "edit.toggleComment", "edit.complete", "edit.gotoDefinition"};
+                                            "edit.toggleComment", "edit.complete", "edit.gotoDefinition", nullptr,
+                                            "edit.gotoLine", "edit.back", "edit.nextProblem", "edit.previousProblem"};
     for (const char* n : editItems) {
         if (n)
             edit->addAction(action(n));
@@ -252,6 +281,9 @@ void MainWindow::createMenus() {
     }
 
     QMenu* view = menuBar()->addMenu(tr("&View"));
+    for (const char* n : {"view.nextTab", "view.previousTab", "view.focusProblems", "view.focusConsole"})
+        view->addAction(action(n));
+    view->addSeparator();
     QMenu* persp = view->addMenu(tr("&Perspective"));
     for (QAction* a : perspectiveGroup_->actions())
         persp->addAction(a);
@@ -380,7 +412,8 @@ void MainWindow::updateActions() {
     bool haveEditor = inIde && e;
     for (const char* n : {"file.save", "file.saveAs", "file.close", "edit.undo", "edit.redo", "edit.cut", "edit.copy",
                           "edit.paste", "edit.find", "edit.replace", "edit.findNext", "edit.toggleComment",
-                          "edit.complete", "edit.gotoDefinition"})
+                          "edit.complete", "edit.gotoDefinition", "edit.gotoLine", "edit.nextProblem",
+                          "edit.previousProblem"})
         action(n)->setEnabled(haveEditor);
     // A tapset is a library, not a script to run.
     bool runnable = haveEditor && !isTapsetFile(e->filePath());

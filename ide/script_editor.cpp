@@ -48,6 +48,9 @@ ScriptEditor::ScriptEditor(QWidget* parent) : QsciScintilla(parent), lexer_(new 
     setScrollWidthTracking(true);
     setScrollWidth(1);
     setAnnotationDisplay(AnnotationIndented);
+    // Ctrl+L selects the line (as VS Code) instead of Scintilla's line cut,
+    // which deleted it for users of other editors.
+    SendScintilla(SCI_CLEARCMDKEY, (unsigned long)('L' + (SCMOD_CTRL << 16)));
     setCallTipsStyle(CallTipsNone); // signature help is ours (editor_completion)
     setAutoCompletionSource(AcsNone);
     SendScintilla(SCI_SETMOUSEDWELLTIME, 500);
@@ -440,6 +443,16 @@ void ScriptEditor::toggleComment() {
         }
     }
     endUndoAction();
+}
+
+void ScriptEditor::keyPressEvent(QKeyEvent* event) {
+    if (event->key() == Qt::Key_L && event->modifiers() == Qt::ControlModifier) {
+        int line, index;
+        getCursorPosition(&line, &index);
+        setSelection(line, 0, line + 1, 0);
+        return;
+    }
+    QsciScintilla::keyPressEvent(event);
 }
 
 } // namespace tapide

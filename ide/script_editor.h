@@ -76,6 +76,7 @@ signals:
 
 protected:
     void mousePressEvent(QMouseEvent* e) override;
+    void keyPressEvent(QKeyEvent* event) override;
 
 private:
     void smartIndent(int ch);

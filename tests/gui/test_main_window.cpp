@@ -48,6 +48,7 @@ private slots:
     void examplesMenu();
     void tapsetsDoNotRun();
     void consoleIsTallEnough();
+    void keyboardNavigation();
     void welcomePageAndTabs();
     void unsavedChangesPrompt();
     void layoutThemeAndFontRestored();
@@ -183,6 +184,64 @@ void TestMainWindow::consoleIsTallEnough() {
     QTRY_VERIFY2(output->viewport()->height() / output->fontMetrics().lineSpacing() >= 10,
                  qPrintable(QString("%1 lines").arg(lines)));
     QCOMPARE(output->lineWrapMode(), QPlainTextEdit::WidgetWidth);
+}
+
+void TestMainWindow::keyboardNavigation() {
+    // Issue 14, item 6: Back after F12, go to line, next/previous problem,
+    // Ctrl+L no longer deletes the line, tab switching, focus shortcuts.
+    MainWindow w;
+    w.resize(1280, 820);
+    w.show();
+    w.switchTo("ide");
+    QCOMPARE(w.action("edit.gotoLine")->shortcut(), QKeySequence(Qt::CTRL | Qt::Key_G));
+    QCOMPARE(w.action("edit.back")->shortcut(), QKeySequence(Qt::ALT | Qt::Key_Left));
+    QCOMPARE(w.action("edit.nextProblem")->shortcut(), QKeySequence(Qt::Key_F8));
+    QCOMPARE(w.action("edit.previousProblem")->shortcut(), QKeySequence(Qt::SHIFT | Qt::Key_F8));
+    QCOMPARE(w.action("view.nextTab")->shortcut(), QKeySequence(Qt::CTRL | Qt::Key_PageDown));
+    QCOMPARE(w.action("view.previousTab")->shortcut(), QKeySequence(Qt::CTRL | Qt::Key_PageUp));
+    QVERIFY(!w.action("view.focusProblems")->shortcut().isEmpty());
+    QVERIFY(!w.action("view.focusConsole")->shortcut().isEmpty());
+
+    ScriptEditor* e = w.ide()->newDocument();
+    e->setText("probe begin {\n    x = 1 +\n}\nprobe end {\n    y = 2 *\n}\n");
+    w.ide()->goToLine(4);
+    int line, index;
+    e->getCursorPosition(&line, &index);
+    QCOMPARE(line, 3);
+    // Ctrl+L selects the line instead of cutting it.
+    QTest::keyClick(e, Qt::Key_L, Qt::ControlModifier);
+    QCOMPARE(e->text(3), QString("probe end {\n"));
+    QCOMPARE(e->selectedText(), QString("probe end {\n"));
+    // Problems: F8 from the top goes to the first, again to the second, Shift+F8 back.
+    QTRY_VERIFY_WITH_TIMEOUT(e->diagnostics().size() >= 2, 5000);
+    e->setCursorPosition(0, 0);
+    w.action("edit.nextProblem")->trigger();
+    e->getCursorPosition(&line, &index);
+    QCOMPARE(line + 1, e->diagnostics()[0].line);
+    w.action("edit.nextProblem")->trigger();
+    e->getCursorPosition(&line, &index);
+    QCOMPARE(line + 1, e->diagnostics()[1].line);
+    w.action("edit.previousProblem")->trigger();
+    e->getCursorPosition(&line, &index);
+    QCOMPARE(line + 1, e->diagnostics()[0].line);
+    // Back: after go to definition into a tapset, back to where F12 was.
+    e->setText("probe begin { println(execname()) }\n");
+    e->setCursorPosition(0, 24);
+    QVERIFY(w.ide()->goToDefinition(e).valid());
+    QVERIFY(w.ide()->currentEditor() != e);
+    w.action("edit.back")->trigger();
+    QCOMPARE(w.ide()->currentEditor(), e);
+    e->getCursorPosition(&line, &index);
+    QCOMPARE(index, 24);
+    // Tabs.
+    int tab = w.ide()->documents()->currentIndex();
+    w.action("view.previousTab")->trigger();
+    QVERIFY(w.ide()->documents()->currentIndex() != tab);
+    w.action("view.nextTab")->trigger();
+    QCOMPARE(w.ide()->documents()->currentIndex(), tab);
+    e->setModified(false);
+    for (ScriptEditor* ed : w.ide()->documents()->editors())
+        ed->setModified(false);
 }
 
 void TestMainWindow::tapsetsDoNotRun() {
