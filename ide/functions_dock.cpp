@@ -34,6 +34,7 @@ FunctionsDock::FunctionsDock(QWidget* parent) : QDockWidget(tr("Functions"), par
     filter_->setPlaceholderText(tr("Filter functions (fuzzy: e.g. execn, strlen)"));
     filter_->setClearButtonEnabled(true);
     state_ = new QLabel(tr("Indexing tapsets…"), box);
+    state_->setObjectName("count");
     state_->setContentsMargins(4, 0, 4, 0);
     tree_ = new QTreeWidget(box);
     tree_->setColumnCount(3);
@@ -94,7 +95,6 @@ void FunctionsDock::rebuild() {
         items << item;
     }
     tree_->addTopLevelItems(items);
-    state_->setText(plural(items.size(), "function", "functions"));
     setFilter(filter_->text());
 }
 
@@ -104,11 +104,15 @@ void FunctionsDock::setFilter(const QString& text) {
         filter_->setText(text);
     }
     std::string pattern = text.trimmed().toStdString();
-    for (int i = 0; i < tree_->topLevelItemCount(); ++i) {
+    int shown = 0, total = tree_->topLevelItemCount();
+    for (int i = 0; i < total; ++i) {
         QTreeWidgetItem* item = tree_->topLevelItem(i);
         std::string name = item->text(0).section('(', 0, 0).toStdString();
         item->setHidden(!pattern.empty() && fuzzyScore(pattern, name) < 0);
+        shown += !item->isHidden();
     }
+    // As the probe catalogue counts: "1 of 400" while filtered.
+    state_->setText(pattern.empty() ? plural(total, "function", "functions") : tr("%1 of %2").arg(shown).arg(total));
 }
 
 QStringList FunctionsDock::visibleFunctions() const {

@@ -104,8 +104,8 @@ IdePerspective::IdePerspective(QWidget* parent) : Perspective("ide", tr("IDE"), 
         emit indexProgress((snap->fromCache ? tr("Loaded %1 probe points, %2 tracepoints, %3 functions from the cache in %4 ms")
                                             : tr("Indexed %1 probe points, %2 tracepoints, %3 functions in %4 ms"))
                                .arg(snap->probes ? snap->probes->all().size() : 0)
-                               .arg(snap->tracepoints.size())
-                               .arg(snap->library ? snap->library->functions().size() : 0)
+                               .arg(visibleTracepoints(*snap))
+                               .arg(visibleFunctions(*snap))
                                .arg(ms, 0, 'f', 0),
                            CatalogueIndexer::kSteps, CatalogueIndexer::kSteps, true);
     });
@@ -221,6 +221,21 @@ void IdePerspective::buildWelcome() {
 // The first start's dock sizes. Docks only take sizes once the perspective
 // is laid out at its real size (before, the console kept one line): when
 // it is not yet visible, on its first show.
+// What the catalogue and the Functions dock count, so that the status bar
+// agrees with them: ftrace's own events are no tracepoints, internal
+// functions are not listed.
+size_t IdePerspective::visibleTracepoints(const CatalogueSnapshot& snap) {
+    return size_t(std::count_if(snap.tracepoints.begin(), snap.tracepoints.end(),
+                                [](const std::string& t) { return t.rfind("ftrace:", 0) != 0; }));
+}
+
+size_t IdePerspective::visibleFunctions(const CatalogueSnapshot& snap) {
+    if (!snap.library)
+        return 0;
+    const auto& fns = snap.library->functions();
+    return size_t(std::count_if(fns.begin(), fns.end(), [](const auto& f) { return !f.internal; }));
+}
+
 void IdePerspective::applyDefaultLayout() {
     if (!isVisible()) {
         defaultLayoutPending_ = true;

@@ -87,6 +87,8 @@ public:
     void switchTab(int direction);
     void focusProblems();
     void focusConsole();
+    static size_t visibleTracepoints(const CatalogueSnapshot& snap);
+    static size_t visibleFunctions(const CatalogueSnapshot& snap);
 
     // Opens a folder in the Workspace view (File > Open Folder…).
     void openFolderDialog();

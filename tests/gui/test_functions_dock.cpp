@@ -9,6 +9,7 @@
 
 #include <QTextBrowser>
 #include <QTreeWidget>
+#include <QLabel>
 #include <QtTest>
 
 using namespace tapide;
@@ -85,6 +86,14 @@ void TestFunctionsDock::filter() {
     QVERIFY(dock.visibleFunctions().contains("execname()"));
     dock.setFilter("zzzzqqq");
     QVERIFY(dock.visibleFunctions().isEmpty());
+    // Issue 14, item 14: the count said "400 functions" while filtered.
+    auto* count = dock.findChild<QLabel*>("count");
+    QVERIFY(count);
+    QVERIFY2(count->text().startsWith("0 of "), qPrintable(count->text()));
+    dock.setFilter("strlen");
+    QVERIFY(count->text().startsWith(QString::number(dock.visibleFunctions().size()) + " of "));
+    dock.setFilter("");
+    QVERIFY2(count->text().endsWith(" functions"), qPrintable(count->text()));
 }
 
 void TestFunctionsDock::details() {
