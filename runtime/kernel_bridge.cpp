@@ -23,6 +23,7 @@ KernelBridge::KernelBridge(const bpf::Translation& t, const BpfLoader& loader, c
     if (ncpus_ < 1)
         ncpus_ = 1;
     scalarsFd_ = loader.mapFd("tap_scalars_map");
+    scalars_.assign(size_t(translation_.scalarsSize + 8), 0); // as the kernel created the map
     for (const bpf::GlobalMap& g : t.globals)
         for (const GlobalInfo& info : program.globals())
             if (info.decl == g.global)

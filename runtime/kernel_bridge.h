@@ -17,6 +17,8 @@ class KernelBridge {
 public:
     KernelBridge(const bpf::Translation& t, const BpfLoader& loader, const CompiledProgram& program, Runtime& rt);
     void pull();
+    // Also publishes the initializers and -G values before the first event:
+    // the maps start zeroed and empty.
     void push();
 
 private:
@@ -33,7 +35,7 @@ private:
     std::vector<Shared> shared_;
     int scalarsFd_ = -1;
     int ncpus_ = 1;
-    // What pull() saw, to know what a handler changed.
+    // What the kernel holds as far as this side knows, to see what a handler changed.
     std::vector<char> scalars_;
     std::map<const VarDecl*, std::map<std::string, std::string>> arrays_; // key -> value bytes
     std::map<const VarDecl*, std::map<std::string, int64_t>> statCounts_;

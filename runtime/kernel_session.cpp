@@ -57,12 +57,13 @@ std::unique_ptr<KernelSession> KernelSession::start(const bpf::Translation& tran
         for (const BpfLoader::VerifierCost& c : ks->loader_->verifierCosts())
             std::fprintf(stderr, "Pass 5: %s (%s): %u instructions verified.\n", c.spec->function.c_str(),
                          c.spec->pointText.c_str(), c.instructions);
+    ks->bridge_ = std::make_unique<KernelBridge>(translation, *ks->loader_, program, rt);
+    ks->bridge_->push(); // the first event sees the globals' initial values
     if (!ks->loader_->attach(runStats, error))
         return nullptr;
     if (verbose)
         std::fprintf(stderr, "Pass 5: %zu BPF links attached in %lldreal ms.\n", ks->loader_->attachedCount(),
                      (long long)ms());
-    ks->bridge_ = std::make_unique<KernelBridge>(translation, *ks->loader_, program, rt);
     return ks;
 }
 
