@@ -1314,7 +1314,7 @@ bool readsContext(const std::string& text, const std::map<std::string, bool>& us
     for (auto it = std::sregex_iterator(text.begin(), text.end(), call); it != std::sregex_iterator(); ++it)
         if (auto callee = usesContext.find((*it)[1]); callee == usesContext.end() || callee->second)
             return true;
-    static const std::regex use("\\b(ctx|g)\\b");
+    static const std::regex use("\\bctx\\b");
     return std::regex_search(std::regex_replace(text, call, ""), use);
 }
 
@@ -1345,15 +1345,23 @@ std::string Translator::functionWithLinkage(const FunctionDecl* fn, const std::s
     if (large && numbersOnly && !context) {
         globalFunctions_.insert(fn);
         std::string result = fn->returnType == Type::String ? "0" : retSlot;
-        return "__noinline __s64 " + name + "(struct tap_frame *f" + params +
-               ")\n{\n\tvoid *ctx = 0; /* unused: it reads no context */\n\tstruct tap_scalars *g = 0;\n"
-               "\tif (!f)\n\t\treturn 0;\n" +
-               inner + "tap_fn_out:\n\treturn " + result + ";\n}\n\n";
+        return "__noinline __s64 " + name + "(struct tap_frame *f" + params + ")\n{\n" + subprogramStart() + inner +
+               "tap_fn_out:\n\treturn " + result + ";\n}\n\n";
     }
     std::string linkage = large && fn->params.size() <= 2 ? "static __noinline " : "static __always_inline ";
     std::string ret = fn->returnType == Type::String ? "char *" : "__s64";
     return linkage + ret + " " + name + "(struct tap_frame *f, void *ctx, struct tap_scalars *g" + params + ")\n{\n" +
            inner + "tap_fn_out:\n\treturn " + retSlot + ";\n}\n\n";
+}
+
+// The start of a BPF global function. The verifier types its arguments from
+// the prototype alone: it takes the frame and finds the scalar globals
+// itself; the context cannot be passed, so the caller made sure it is not read.
+std::string Translator::subprogramStart() const {
+    return std::string("\tvoid *ctx = 0; /* not read */\n\t__u32 __zero = 0;\n") +
+           (out_.scalarsSize ? "\tstruct tap_scalars *g = bpf_map_lookup_elem(&tap_scalars_map, &__zero);\n"
+                               "\tif (!f || !g)\n\t\treturn 0;\n"
+                             : "\tstruct tap_scalars *g = 0; /* no scalar globals */\n\tif (!f)\n\t\treturn 0;\n");
 }
 
 std::string Translator::genCall(CallExpr* c) {
@@ -2127,6 +2135,7 @@ std::vector<Translator::SyscallDispatch> Translator::syscallDispatches(std::set<
     if (threadInfo <= 0 || !btf->member(btf->strip(threadInfo), "status"))
         return out; // 32-bit calls could not be told apart (below)
     std::map<std::pair<const ProbeDecl*, bool>, SyscallDispatch> byProbe;
+    std::map<std::pair<const ProbeDecl*, bool>, std::vector<std::pair<const ResolvedProbe*, std::string>>> unnumbered;
     for (const ResolvedProbe& p : program_.probes) {
         if (p.site != ProbeSite::Kernel)
             continue;
@@ -2138,12 +2147,15 @@ std::vector<Translator::SyscallDispatch> Translator::syscallDispatches(std::set<
             continue;
         std::vector<const Expr*> entryValues;
         collectEntryValues(p, a, entryValues);
-        std::optional<long> number = kernel::syscallNumber(a.target.substr((isEnter ? enter : exit).size()));
-        if (!entryValues.empty() || !number)
+        if (!entryValues.empty())
             continue; // a program of its own
+        std::optional<long> number = kernel::syscallNumber(a.target.substr((isEnter ? enter : exit).size()));
         SyscallDispatch& d = byProbe[{p.decl, isExit}];
         d.isReturn = isExit;
-        d.cases.push_back({*number, &p});
+        if (number)
+            d.cases.push_back({*number, &p});
+        else
+            unnumbered[{p.decl, isExit}].push_back({&p, a.target});
     }
     for (auto& [key, d] : byProbe) {
         std::set<long> numbers;
@@ -2153,12 +2165,18 @@ std::vector<Translator::SyscallDispatch> Translator::syscallDispatches(std::set<
             continue;
         for (const auto& [number, p] : d.cases)
             members.insert(p);
+        // Calls newer than the number table keep their own tracepoint, and
+        // share the handler's code with the rest.
+        for (const auto& [p, tracepoint] : unnumbered[key]) {
+            members.insert(p);
+            out.push_back({d.isReturn, {{-1, p}}, tracepoint});
+        }
         // The verifier walks every case of a program, and its limit is per
         // program: a few dozen calls each keep far below it (retstr's
         // decoding in every case of one program went past it).
         constexpr size_t kCallsPerProgram = 16;
         for (size_t from = 0; from < d.cases.size(); from += kCallsPerProgram) {
-            SyscallDispatch part{d.isReturn, {}};
+            SyscallDispatch part{d.isReturn, {}, {}};
             part.cases.assign(d.cases.begin() + long(from),
                               d.cases.begin() + long(std::min(d.cases.size(), from + kCallsPerProgram)));
             out.push_back(std::move(part));
@@ -2291,14 +2309,33 @@ std::string Translator::genSharedUprobe(const std::vector<const ResolvedProbe*>&
     return body.str();
 }
 
+// A handler shared by the programs of a wildcard is compiled once, as a BPF
+// global function that the verifier checks once per program (strace.stp's
+// handler was compiled into 87 programs: 70% of its code). Not when it reads
+// the context, which a global function cannot be given.
+std::string Translator::handlerSubprogram(const std::string& handler) {
+    if (readsContext(handler, functionUsesContext_))
+        return handler;
+    auto [it, added] = handlerSubprograms_.try_emplace(handler, "tap_handler_" + std::to_string(handlerSubprograms_.size()));
+    if (added)
+        funcs_ << "__noinline int " << it->second << "(struct tap_frame *f)\n{\n"
+               << subprogramStart() << handler << "tap_out:\n\treturn 0;\n}\n\n";
+    return "\t" + it->second + "(f);\n";
+}
+
 std::string Translator::genSyscallDispatch(const SyscallDispatch& d, ProgramSpec& spec) {
     const ResolvedProbe& first = *d.cases.front().second;
     spec.attach = {};
     spec.attach.kind = AttachSpec::Kind::Tracepoint;
-    spec.attach.target = d.isReturn ? "raw_syscalls/sys_exit" : "raw_syscalls/sys_enter";
     spec.probe = &first;
-    spec.pointText = first.derivation + " (" + std::to_string(d.cases.size()) + " system calls by number, on " +
-                     spec.attach.target + ")";
+    if (d.ownTracepoint.empty()) {
+        spec.attach.target = d.isReturn ? "raw_syscalls/sys_exit" : "raw_syscalls/sys_enter";
+        spec.pointText = first.derivation + " (" + std::to_string(d.cases.size()) + " system calls by number, on " +
+                         spec.attach.target + ")";
+    } else {
+        spec.attach.target = d.ownTracepoint;
+        spec.pointText = first.point.str() + " <- " + first.derivation;
+    }
     kernel::Btf* btf = kernel::Btf::vmlinux();
     noteKernelMember(taskStructType(), "thread_info");
     noteKernelMember(btf->strip(btf->findType("struct thread_info")), "status");
@@ -2317,19 +2354,25 @@ std::string Translator::genSyscallDispatch(const SyscallDispatch& d, ProgramSpec
                     type == Type::String ? localS(l) : localL(l);
     };
     std::ostringstream body;
+    bool switching = d.ownTracepoint.empty();
     body << "/* " << spec.pointText << " */\nSEC(\"" << spec.attach.section() << "\")\nint " << spec.function
          << "(void *ctx)\n{\n"
-         << handlerStart(first, false)
-         // TS_COMPAT: a 32-bit call, numbered otherwise, which the syscalls
-         // tracepoints do not report either.
-         << "\tif (BPF_CORE_READ((struct task_struct *)bpf_get_current_task(), thread_info.status) & 0x0002)\n"
-         << "\t\treturn 0;\n"
-         << "\tswitch (*(__s64 *)((char *)ctx + 8)) { /* the call's number */\n";
+         << handlerStart(first, false);
+    if (switching)
+        // TS_COMPAT: a 32-bit call, numbered otherwise, which the syscalls
+        // tracepoints do not report either.
+        body << "\tif (BPF_CORE_READ((struct task_struct *)bpf_get_current_task(), thread_info.status) & 0x0002)\n"
+             << "\t\treturn 0;\n"
+             << "\tswitch (*(__s64 *)((char *)ctx + 8)) { /* the call's number */\n";
     for (const auto& [number, p] : d.cases) {
         probe_ = p;
         currentAttach_ = p->provider->attach(p->point);
         placeShared(*p);
-        body << "\tcase " << number << ": { /* " << p->point.str() << " */\n\t\tf->probe = " << probeIndex(*p) << ";\n";
+        if (switching)
+            body << "\tcase " << number << ": { /* " << p->point.str() << " */\n";
+        else
+            body << "\t{ /* " << p->point.str() << " */\n";
+        body << "\t\tf->probe = " << probeIndex(*p) << ";\n";
         if (sharing) {
             for (const VarDecl* l : p->locals)
                 body << "\t\t" << (l->type == Type::String ? localS(l) + "[0] = 0" : localL(l) + " = 0") << ";\n";
@@ -2340,19 +2383,31 @@ std::string Translator::genSyscallDispatch(const SyscallDispatch& d, ProgramSpec
         } else {
             genHandler(*p, "", body, 2);
         }
-        body << "\t\tbreak;\n\t}\n";
+        body << (switching ? "\t\tbreak;\n\t}\n" : "\t}\n");
         keepSlotHighWater();
     }
-    body << "\tdefault:\n\t\treturn 0;\n\t}\n";
+    if (switching)
+        body << "\tdefault:\n\t\treturn 0;\n\t}\n";
     if (sharing) {
         probe_ = &first;
         currentAttach_ = first.provider->attach(first.point);
         placeShared(first);
         body << "\t/* the handler, the same for every call */\n";
-        sharedHandler_ = true;
-        genStmt(first.body->body[first.handlerIndex], body, 1);
-        sharedHandler_ = false;
-        keepSlotHighWater();
+        auto key = std::make_tuple(first.decl, d.isReturn, shared);
+        auto made = dispatchHandlers_.find(key);
+        if (made == dispatchHandlers_.end()) {
+            sharedHandler_ = true;
+            std::ostringstream handler;
+            genStmt(first.body->body[first.handlerIndex], handler, 1);
+            sharedHandler_ = false;
+            keepSlotHighWater();
+            std::string call = handlerSubprogram(handler.str());
+            body << call;
+            if (call != handler.str()) // a global function, called from every program
+                dispatchHandlers_.emplace(key, call);
+        } else {
+            body << made->second;
+        }
     }
     body << "tap_out:\n\treturn 0;\n}\n\n";
     return body.str();

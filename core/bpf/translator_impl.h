@@ -206,6 +206,9 @@ private:
     struct SyscallDispatch {
         bool isReturn = false;
         std::vector<std::pair<long, const ResolvedProbe*>> cases; // syscall number, its point's probe
+        // A call the number table does not know (newer than the headers
+        // tstap was built with): one case, on its own syscalls tracepoint.
+        std::string ownTracepoint;
     };
     std::vector<SyscallDispatch> syscallDispatches(std::set<const ResolvedProbe*>& members);
     std::string genSyscallDispatch(const SyscallDispatch& d, ProgramSpec& spec);
@@ -213,6 +216,12 @@ private:
                        std::vector<std::pair<std::string, Type>>& variables) const;
     std::vector<std::vector<const ResolvedProbe*>> sharedUprobes(std::set<const ResolvedProbe*>& members);
     std::string genSharedUprobe(const std::vector<const ResolvedProbe*>& points, ProgramSpec& spec);
+    std::string handlerSubprogram(const std::string& handler);
+    std::string subprogramStart() const;
+    std::map<std::string, std::string> handlerSubprograms_; // handler text -> its global function
+    // The call of each wildcard's shared handler, made once for all its programs.
+    std::map<std::tuple<const ProbeDecl*, bool, std::vector<std::pair<std::string, Type>>>, std::string>
+        dispatchHandlers_;
     // Generating a handler shared by several points: what differs between
     // them is read at run time (probefunc() from the probe table).
     bool sharedHandler_ = false;
