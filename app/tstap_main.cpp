@@ -224,7 +224,7 @@ int main(int argc, char** argv) {
         return 0;
     }
     if (cli.lastPass == 4) {
-        rt::BpfObject object = rt::compileBpf(kernelTranslation.source);
+        rt::BpfObject object = rt::compileBpf(kernelTranslation);
         if (!object.error.empty()) {
             std::cerr << "ERROR: BPF compilation failed:\n" << object.error << "Pass 4: compilation failed.  [man error::pass4]\n";
             return 1;

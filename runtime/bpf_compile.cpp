@@ -1,14 +1,19 @@
 #include "bpf_compile.h"
 
+#include <bpf/libbpf.h>
 #include <sys/stat.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <numeric>
 #include <sstream>
+#include <thread>
 
 namespace fs = std::filesystem;
 
@@ -86,6 +91,67 @@ std::string targetArch() {
     return m;
 }
 
+// Clang's time grows with the file: a large one (strace.stp's 87 programs)
+// is compiled in parts at once, one per CPU, each the shared definitions and
+// some of the programs, and the parts are linked into one object (maps and
+// global functions are weak, so the linker keeps one of each).
+std::vector<std::string> partsToCompile(const bpf::Translation& t) {
+    constexpr size_t kSplitBytes = 128 * 1024;
+    constexpr size_t kMostParts = 4;
+    size_t cpus = std::max(1u, std::thread::hardware_concurrency());
+    size_t parts = std::min({cpus, kMostParts, t.programSources.size()});
+    if (t.source.size() < kSplitBytes || parts < 2)
+        return {t.source};
+    std::vector<size_t> order(t.programSources.size());
+    std::iota(order.begin(), order.end(), size_t(0));
+    std::stable_sort(order.begin(), order.end(),
+                     [&](size_t a, size_t b) { return t.programSources[a].size() > t.programSources[b].size(); });
+    std::vector<std::string> bodies(parts);
+    for (size_t i : order) // the largest programs first, each to the part with the least so far
+        std::min_element(bodies.begin(), bodies.end(),
+                         [](const std::string& a, const std::string& b) { return a.size() < b.size(); })
+            ->append(t.programSources[i]);
+    std::vector<std::string> out;
+    for (const std::string& body : bodies)
+        out.push_back(t.sharedSource + body + bpf::kLicense);
+    return out;
+}
+
+std::string linkObjects(const std::vector<std::string>& objects, const std::string& output) {
+    bpf_linker* linker = bpf_linker__new(output.c_str(), nullptr);
+    if (!linker)
+        return std::string("cannot link the compiled parts: ") + std::strerror(errno);
+    std::string error;
+    for (const std::string& object : objects)
+        if (bpf_linker__add_file(linker, object.c_str(), nullptr) != 0) {
+            error = "cannot link " + object + ": " + std::strerror(errno);
+            break;
+        }
+    if (error.empty() && bpf_linker__finalize(linker) != 0)
+        error = std::string("cannot link the compiled parts: ") + std::strerror(errno);
+    bpf_linker__free(linker);
+    return error;
+}
+
+// clang's own diagnostics, without a crash report's stack dump.
+std::string clangError(const std::string& out) {
+    std::string brief;
+    std::istringstream lines(out);
+    std::string line;
+    int kept = 0;
+    while (std::getline(lines, line) && kept < 20) {
+        if (line.find("PLEASE submit") != std::string::npos || line.rfind("Stack dump", 0) == 0)
+            break;
+        brief += line + "\n";
+        ++kept;
+    }
+    if (out.empty())
+        return "clang could not be run (is the clang package installed?)";
+    if (brief.empty())
+        return "clang crashed compiling the generated program (run tstap -p3 to see it)\n";
+    return brief;
+}
+
 } // namespace
 
 std::string cacheDirectory() {
@@ -97,7 +163,8 @@ std::string cacheDirectory() {
     return std::string(home ? home : "/tmp") + "/.cache/tapstudio";
 }
 
-BpfObject compileBpf(const std::string& source) {
+BpfObject compileBpf(const bpf::Translation& translation) {
+    const std::string& source = translation.source;
     BpfObject result;
     std::string dir = cacheDirectory();
     std::error_code ec;
@@ -119,40 +186,36 @@ BpfObject compileBpf(const std::string& source) {
     std::string work = base + "." + std::to_string(getpid());
     fs::create_directories(work, ec);
     std::ofstream(work + "/tapstudio.bpf.h") << kTapstudioBpfHeader;
-    std::ofstream(work + "/program.bpf.c") << source;
     std::string includes = "-I" + work;
     std::string machine = machineIncludeDir();
     if (!machine.empty())
         includes += " -I" + machine;
-    std::string cmd = "clang -O2 -g -target bpf -mcpu=v3 -D__TARGET_ARCH_" + targetArch() + " " + includes +
-                      " -Wno-unused-value -Wno-unused-variable -Wno-unused-label -c " + work +
-                      "/program.bpf.c -o " + work + "/program.o 2>&1";
-    int status = 0;
-    std::string out = run(cmd, status);
-    if (status != 0 || !fs::exists(work + "/program.o", ec)) {
-        // clang's own diagnostics, without a crash report's stack dump.
-        std::string brief;
-        std::istringstream lines(out);
-        std::string line;
-        int kept = 0;
-        while (std::getline(lines, line) && kept < 20) {
-            if (line.find("PLEASE submit") != std::string::npos || line.rfind("Stack dump", 0) == 0)
-                break;
-            brief += line + "\n";
-            ++kept;
-        }
-        if (out.empty())
-            result.error = "clang could not be run (is the clang package installed?)";
-        else if (brief.empty())
-            result.error = "clang crashed compiling the generated program (run tstap -p3 to see it)\n";
-        else
-            result.error = brief;
-        fs::remove_all(work, ec);
-        return result;
+    std::vector<std::string> parts = partsToCompile(translation);
+    std::vector<std::string> objects, outputs(parts.size());
+    std::vector<int> statuses(parts.size(), 0);
+    std::vector<std::thread> compiling;
+    for (size_t i = 0; i < parts.size(); ++i) {
+        std::string stem = work + "/program" + (parts.size() > 1 ? std::to_string(i) : std::string());
+        std::ofstream(stem + ".bpf.c") << parts[i];
+        objects.push_back(stem + ".o");
+        std::string cmd = "clang -O2 -g -target bpf -mcpu=v3 -D__TARGET_ARCH_" + targetArch() + " " + includes +
+                          " -Wno-unused-value -Wno-unused-variable -Wno-unused-label -Wno-unused-function -c " + stem +
+                          ".bpf.c -o " + stem + ".o 2>&1";
+        compiling.emplace_back([&, i, cmd] { outputs[i] = run(cmd, statuses[i]); });
     }
-    fs::rename(work + "/program.o", result.path, ec);
-    if (ec)
-        result.error = "cannot write the object cache in " + dir + ": " + ec.message();
+    for (std::thread& t : compiling)
+        t.join();
+    for (size_t i = 0; i < parts.size() && result.error.empty(); ++i)
+        if (statuses[i] != 0 || !fs::exists(objects[i], ec))
+            result.error = clangError(outputs[i]);
+    std::string object = work + "/program.o";
+    if (result.error.empty() && parts.size() > 1)
+        result.error = linkObjects(objects, object);
+    if (result.error.empty()) {
+        fs::rename(object, result.path, ec);
+        if (ec)
+            result.error = "cannot write the object cache in " + dir + ": " + ec.message();
+    }
     std::error_code ignored;
     fs::remove_all(work, ignored);
     return result;

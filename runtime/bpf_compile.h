@@ -2,6 +2,8 @@
 // second run of the same script does not start clang.
 #pragma once
 
+#include "bpf/translation.h"
+
 #include <string>
 
 namespace tap::rt {
@@ -16,7 +18,7 @@ struct BpfObject {
 // else ~/.cache/tapstudio.
 std::string cacheDirectory();
 
-BpfObject compileBpf(const std::string& source);
+BpfObject compileBpf(const bpf::Translation& translation);
 
 // The support header generated programs include (runtime/bpf/tapstudio.bpf.h),
 // built into the binary.

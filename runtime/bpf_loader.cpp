@@ -18,6 +18,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <optional>
 #include <regex>
 #include <thread>
 
@@ -95,77 +96,98 @@ BpfLoader::~BpfLoader() {
         bpf_object__close(object_);
 }
 
-bool BpfLoader::load(const std::string& objectPath, int64_t target, std::string& error) {
-    target_ = target;
-    libbpf_set_print(libbpfQuiet);
+// The verifier writes its log as it walks the programs: with a log, loading
+// strace.stp's programs took 2.4 s of kernel time, without one 0.5 s. So the
+// object loads without a log, and again with one only to explain a refusal
+// (`refused`: its errno).
+bpf_object* BpfLoader::openAndLoad(const std::string& objectPath, bool withLog, std::optional<UnwindTables>& unwind,
+                                   int& refused, std::string& error) {
     static char logBuffer[4 << 20];
     logBuffer[0] = 0;
-    LIBBPF_OPTS(bpf_object_open_opts, opts, .kernel_log_buf = logBuffer, .kernel_log_size = sizeof logBuffer,
-                .kernel_log_level = 1);
-    object_ = bpf_object__open_file(objectPath.c_str(), &opts);
-    if (!object_) {
-        error = "cannot open BPF object " + objectPath + ": " + std::strerror(errno);
-        return false;
+    LIBBPF_OPTS(bpf_object_open_opts, opts);
+    if (withLog) {
+        opts.kernel_log_buf = logBuffer;
+        opts.kernel_log_size = sizeof logBuffer;
+        opts.kernel_log_level = 1;
     }
-    // Uprobes as uprobe_multi links where the kernel has them (fast to
-    // attach and detach); decided before loading, with the attach type.
-    useUprobeMulti_ = uprobeMultiSupported() && std::getenv("TAPSTUDIO_PERF_UPROBES") == nullptr;
+    bpf_object* object = bpf_object__open_file(objectPath.c_str(), &opts);
+    if (!object) {
+        error = "cannot open BPF object " + objectPath + ": " + std::strerror(errno);
+        return nullptr;
+    }
     if (useUprobeMulti_)
         for (const bpf::ProgramSpec& spec : translation_.programs)
             if (spec.attach.kind == AttachSpec::Kind::Uprobe)
-                if (bpf_program* prog = bpf_object__find_program_by_name(object_, spec.function.c_str()))
+                if (bpf_program* prog = bpf_object__find_program_by_name(object, spec.function.c_str()))
                     bpf_program__set_expected_attach_type(prog, bpf_attach_type(kAttachUprobeMulti));
     // User backtraces: the rules' map is as long as the files' rules.
-    UnwindTables unwind;
-    bpf_map* unwindRows = bpf_object__find_map_by_name(object_, "tap_unwind_rows");
-    if (unwindRows) {
-        unwind = buildUnwindTables(unwindFiles_);
-        bpf_map__set_max_entries(unwindRows, uint32_t(std::max<size_t>(unwind.rows.size(), 1)));
+    if (bpf_map* unwindRows = bpf_object__find_map_by_name(object, "tap_unwind_rows")) {
+        if (!unwind)
+            unwind = buildUnwindTables(unwindFiles_);
+        bpf_map__set_max_entries(unwindRows, uint32_t(std::max<size_t>(unwind->rows.size(), 1)));
     }
-    if (bpf_object__load(object_) != 0) {
-        int err = errno;
-        log_ = logBuffer;
-        error = "the kernel refused the BPF program (" + std::string(std::strerror(err)) + ")";
-        // The generated C carries "/* line N */" markers; the verifier log
-        // quotes the source lines it was checking.
-        std::smatch m;
-        std::string lastLine;
-        std::regex marker("/\\* line ([0-9]+) \\*/");
-        for (auto it = std::sregex_iterator(log_.begin(), log_.end(), marker); it != std::sregex_iterator(); ++it)
-            lastLine = (*it)[1];
-        std::string reason;
-        size_t end = log_.find("processed ");
-        std::string head = log_.substr(0, end);
-        // The verifier's reason is the last line before its summary.
-        size_t last = head.find_last_not_of('\n');
-        if (last != std::string::npos) {
-            size_t start = head.rfind('\n', last);
-            reason = head.substr(start == std::string::npos ? 0 : start + 1, last - (start == std::string::npos ? 0 : start + 1) + 1);
-        }
-        if (!lastLine.empty())
-            error += " at script line " + lastLine;
-        if (!reason.empty())
-            error += ": " + reason;
-        if (err == EPERM)
-            error += " (EPERM: this kernel does not allow this kind of program)";
-        error += "\n(run with -v to see the verifier log)";
+    refused = bpf_object__load(object) != 0 ? errno : 0;
+    log_ = logBuffer;
+    if (!refused)
+        return object;
+    bpf_object__close(object);
+    return nullptr;
+}
+
+// Why the verifier refused a program: the script line its code came from
+// (the generated C carries "/* line N */" markers, which the log quotes) and
+// its reason, the last line before its summary.
+std::string BpfLoader::refusal(int err) const {
+    std::string out = "the kernel refused the BPF program (" + std::string(std::strerror(err)) + ")";
+    std::string lastLine;
+    std::regex marker("/\\* line ([0-9]+) \\*/");
+    for (auto it = std::sregex_iterator(log_.begin(), log_.end(), marker); it != std::sregex_iterator(); ++it)
+        lastLine = (*it)[1];
+    if (!lastLine.empty())
+        out += " at script line " + lastLine;
+    std::string head = log_.substr(0, log_.find("processed "));
+    size_t last = head.find_last_not_of('\n');
+    if (last != std::string::npos) {
+        size_t start = head.rfind('\n', last);
+        start = start == std::string::npos ? 0 : start + 1;
+        out += ": " + head.substr(start, last - start + 1);
+    }
+    if (err == EPERM)
+        out += " (EPERM: this kernel does not allow this kind of program)";
+    return out + "\n(run with -v to see the verifier log)";
+}
+
+bool BpfLoader::load(const std::string& objectPath, int64_t target, bool keepLog, std::string& error) {
+    target_ = target;
+    libbpf_set_print(libbpfQuiet);
+    // Uprobes as uprobe_multi links where the kernel has them (fast to
+    // attach and detach); decided before loading, with the attach type.
+    useUprobeMulti_ = uprobeMultiSupported() && std::getenv("TAPSTUDIO_PERF_UPROBES") == nullptr;
+    std::optional<UnwindTables> unwind;
+    int refused = 0;
+    object_ = openAndLoad(objectPath, keepLog, unwind, refused, error);
+    if (!object_ && refused && !keepLog)
+        object_ = openAndLoad(objectPath, true, unwind, refused, error);
+    if (!object_) {
+        if (refused)
+            error = refusal(refused);
         return false;
     }
-    log_ = logBuffer;
+    bpf_map* unwindRows = bpf_object__find_map_by_name(object_, "tap_unwind_rows");
     if (unwindRows) {
         // In batches: a program and its libraries have hundreds of
         // thousands of rules (Qt's: 760,000), one syscall each took 0.6 s.
         int rows = bpf_map__fd(unwindRows), modules = mapFd("tap_unwind_modules");
-        std::vector<uint32_t> indexes(unwind.rows.size());
+        std::vector<uint32_t> indexes(unwind->rows.size());
         std::iota(indexes.begin(), indexes.end(), 0u);
         for (size_t done = 0; done < indexes.size();) {
             uint32_t chunk = uint32_t(std::min<size_t>(indexes.size() - done, 65536)), count = chunk;
-            if (bpf_map_update_batch(rows, &indexes[done], &unwind.rows[done], &count, nullptr) != 0)
+            if (bpf_map_update_batch(rows, &indexes[done], &unwind->rows[done], &count, nullptr) != 0)
                 for (uint32_t i = 0; i < chunk; ++i) // kernels without batches for arrays
-                    bpf_map_update_elem(rows, &indexes[done + i], &unwind.rows[done + i], BPF_ANY);
+                    bpf_map_update_elem(rows, &indexes[done + i], &unwind->rows[done + i], BPF_ANY);
             done += chunk;
         }
-        for (const auto& [key, module] : unwind.modules)
+        for (const auto& [key, module] : unwind->modules)
             bpf_map_update_elem(modules, &key, &module, BPF_ANY);
     }
     if (int fd = mapFd("tap_config_map"); fd >= 0) {

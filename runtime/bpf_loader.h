@@ -4,9 +4,11 @@
 #pragma once
 
 #include "bpf/translation.h"
+#include "unwind_tables.h"
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -39,9 +41,9 @@ public:
     // unwind with (before load()).
     void setUnwindFiles(std::vector<std::string> files) { unwindFiles_ = std::move(files); }
     // Opens and loads the object. A verifier rejection is reported against
-    // the script line the failing code came from; `verifierLog` keeps the log
-    // (of an accepted object too).
-    bool load(const std::string& objectPath, int64_t target, std::string& error);
+    // the script line the failing code came from; `keepLog` asks for the
+    // verifier's log of an accepted object too (verifierLog()).
+    bool load(const std::string& objectPath, int64_t target, bool keepLog, std::string& error);
     // Attaches every program; on failure nothing stays attached.
     bool attach(bool runStats, std::string& error);
     void detach();
@@ -74,6 +76,9 @@ public:
     size_t attachedCount() const { return links_.size() + multiLinkFds_.size(); }
 
 private:
+    bpf_object* openAndLoad(const std::string& objectPath, bool withLog, std::optional<UnwindTables>& unwind, int& refused,
+                            std::string& error);
+    std::string refusal(int err) const;
     std::vector<std::string> unwindFiles_;
     static int onRecord(void* self, void* data, size_t size);
     int record(const char* data, size_t size);

@@ -19,7 +19,7 @@ std::unique_ptr<KernelSession> KernelSession::start(const bpf::Translation& tran
         return nullptr;
     }
     auto t0 = std::chrono::steady_clock::now();
-    BpfObject object = compileBpf(translation.source);
+    BpfObject object = compileBpf(translation);
     if (!object.error.empty()) {
         error = "BPF compilation failed (pass 4):\n" + object.error;
         return nullptr;
@@ -46,7 +46,7 @@ std::unique_ptr<KernelSession> KernelSession::start(const bpf::Translation& tran
     ks->loader_ = std::make_unique<BpfLoader>(translation, h);
     ks->loader_->setUnwindFiles(rt.symbols->candidatePrograms());
     t0 = std::chrono::steady_clock::now();
-    if (!ks->loader_->load(object.path, target, error)) {
+    if (!ks->loader_->load(object.path, target, verbose >= 3, error)) {
         if (verbose)
             std::fputs(ks->loader_->verifierLog().c_str(), stderr);
         return nullptr;

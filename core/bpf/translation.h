@@ -111,8 +111,15 @@ struct ProgramSpec {
 // the generated BPF hashes a mapping's file name (tap_file_name_hash).
 uint64_t mappedFileNameHash(const std::string& path);
 
+// The last line of the C file, and of each part compiled on its own.
+inline constexpr const char* kLicense = "char LICENSE[] SEC(\"license\") = \"GPL\";\n";
+
 struct Translation {
-    std::string source;
+    std::string source; // the whole C file: sharedSource, then the programs, then the licence
+    // For compiling a large file in parts: the definitions every program
+    // needs, and each program's text.
+    std::string sharedSource;
+    std::vector<std::string> programSources;
     std::vector<ProgramSpec> programs;
     std::vector<GlobalMap> globals;
     int scalarsSize = 0;

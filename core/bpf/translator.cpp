@@ -235,7 +235,7 @@ void Translator::declareGlobals() {
     out_.scalarsSize = offset;
     maps_ << "struct tap_scalars {\n" << scalars.str() << "\t__s64 tap_unused;\n};\n"
           << "struct {\n\t__uint(type, BPF_MAP_TYPE_ARRAY);\n\t__uint(max_entries, 1);\n"
-          << "\t__type(key, __u32);\n\t__type(value, struct tap_scalars);\n} tap_scalars_map SEC(\".maps\");\n\n";
+          << "\t__type(key, __u32);\n\t__type(value, struct tap_scalars);\n} tap_scalars_map TAP_MAPS;\n\n";
     for (const GlobalMap& g : out_.globals) {
         const std::string& name = g.global->name;
         switch (g.kind) {
@@ -247,19 +247,19 @@ void Translator::declareGlobals() {
                                                                         : "BPF_MAP_TYPE_HASH")
                   << ");\n\t__uint(max_entries, " << g.maxEntries << ");\n\t__type(key, struct tap_key_" << name
                   << ");\n\t__type(value, " << (g.valueType == Type::String ? "char[TAP_STRLEN]" : "__s64")
-                  << ");\n} " << g.mapName << " SEC(\".maps\");\n\n";
+                  << ");\n} " << g.mapName << " TAP_MAPS;\n\n";
             break;
         case GlobalMap::Kind::Stat:
             maps_ << "struct {\n\t__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);\n\t__uint(max_entries, 1);\n"
                   << "\t__type(key, __u32);\n\t__type(value, struct tap_stat_" << name << ");\n} " << g.mapName
-                  << " SEC(\".maps\");\n\n";
+                  << " TAP_MAPS;\n\n";
             break;
         case GlobalMap::Kind::StatHash:
             maps_ << "struct {\n\t__uint(type, "
                   << (g.global->wrap ? "BPF_MAP_TYPE_LRU_PERCPU_HASH" : "BPF_MAP_TYPE_PERCPU_HASH")
                   << ");\n\t__uint(max_entries, " << g.maxEntries
                   << ");\n\t__type(key, struct tap_key_" << name << ");\n\t__type(value, struct tap_stat_" << name
-                  << ");\n} " << g.mapName << " SEC(\".maps\");\n\n";
+                  << ");\n} " << g.mapName << " TAP_MAPS;\n\n";
             break;
         }
     }
@@ -1345,7 +1345,7 @@ std::string Translator::functionWithLinkage(const FunctionDecl* fn, const std::s
     if (large && numbersOnly && !context) {
         globalFunctions_.insert(fn);
         std::string result = fn->returnType == Type::String ? "0" : retSlot;
-        return "__noinline __s64 " + name + "(struct tap_frame *f" + params + ")\n{\n" + subprogramStart() + inner +
+        return "TAP_GLOBAL __s64 " + name + "(struct tap_frame *f" + params + ")\n{\n" + subprogramStart() + inner +
                "tap_fn_out:\n\treturn " + result + ";\n}\n\n";
     }
     std::string linkage = large && fn->params.size() <= 2 ? "static __noinline " : "static __always_inline ";
@@ -1960,9 +1960,9 @@ std::string Translator::genEntryProgram(const ResolvedProbe& p, const AttachSpec
     maps_ << "struct " << tag << "_entry {\n\t__s64 l[" << std::max(nl, 1) << "];\n\tchar s[" << std::max(ns, 1)
           << "][TAP_STRLEN];\n};\n"
           << "struct {\n\t__uint(type, BPF_MAP_TYPE_HASH);\n\t__uint(max_entries, 10240);\n\t__type(key, struct tap_entry_key);\n"
-          << "\t__type(value, struct " << tag << "_entry);\n} " << tag << "_entries SEC(\".maps\");\n"
+          << "\t__type(value, struct " << tag << "_entry);\n} " << tag << "_entries TAP_MAPS;\n"
           << "struct {\n\t__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);\n\t__uint(max_entries, 1);\n\t__type(key, __u32);\n"
-          << "\t__type(value, struct " << tag << "_entry);\n} " << tag << "_scratch SEC(\".maps\");\n\n";
+          << "\t__type(value, struct " << tag << "_entry);\n} " << tag << "_scratch TAP_MAPS;\n\n";
 
     // The entry program: the same handler frame, the entry point's variables.
     ResolvedProbe ep = p;
@@ -2318,7 +2318,7 @@ std::string Translator::handlerSubprogram(const std::string& handler) {
         return handler;
     auto [it, added] = handlerSubprograms_.try_emplace(handler, "tap_handler_" + std::to_string(handlerSubprograms_.size()));
     if (added)
-        funcs_ << "__noinline int " << it->second << "(struct tap_frame *f)\n{\n"
+        funcs_ << "TAP_GLOBAL int " << it->second << "(struct tap_frame *f)\n{\n"
                << subprogramStart() << handler << "tap_out:\n\treturn 0;\n}\n\n";
     return "\t" + it->second + "(f);\n";
 }
@@ -2423,13 +2423,13 @@ void Translator::run() {
     for (const SyscallDispatch& d : syscallDispatches(dispatched)) {
         ProgramSpec spec;
         spec.function = "tap_probe_" + std::to_string(index++);
-        progs_ << genSyscallDispatch(d, spec);
+        programTexts_.push_back(genSyscallDispatch(d, spec));
         out_.programs.push_back(spec);
     }
     for (const std::vector<const ResolvedProbe*>& points : sharedUprobes(dispatched)) {
         ProgramSpec spec;
         spec.function = "tap_probe_" + std::to_string(index++);
-        progs_ << genSharedUprobe(points, spec);
+        programTexts_.push_back(genSharedUprobe(points, spec));
         out_.programs.push_back(spec);
     }
     for (const ResolvedProbe& p : program_.probes) {
@@ -2441,7 +2441,8 @@ void Translator::run() {
         std::vector<std::pair<bool, int>> entryWhere;
         AttachSpec attach = p.provider->attach(p.point);
         std::string entryProgram = genEntryProgram(p, attach, function, entryExprs, entryWhere);
-        progs_ << entryProgram;
+        if (!entryProgram.empty())
+            programTexts_.push_back(entryProgram);
         probe_ = &p;
         ProgramSpec spec;
         spec.function = function;
@@ -2454,7 +2455,7 @@ void Translator::run() {
         auto restore = [&] {
             return entryExprs.empty() ? std::string() : genEntryRestore(function, entryExprs, entryWhere);
         };
-        progs_ << genProgram(p, spec, restore);
+        programTexts_.push_back(genProgram(p, spec, restore));
         out_.programs.push_back(spec);
         if (spec.attach.existingTasks != AttachSpec::ExistingTasks::None) {
             ProgramSpec existing = spec;
@@ -2463,7 +2464,7 @@ void Translator::run() {
             if (spec.attach.existingTasks == AttachSpec::ExistingTasks::AsExec)
                 existing.attach.taskArgIndex = 0;
             currentAttach_ = existing.attach;
-            progs_ << genProgram(p, existing, restore);
+            programTexts_.push_back(genProgram(p, existing, restore));
             out_.programs.push_back(existing);
         }
     }
@@ -2560,14 +2561,19 @@ void Translator::run() {
         src << "\tstruct bpf_stack_build_id stack_ids[TAP_MAXBACKTRACE];\n";
     src << "};\n"
         << "struct {\n\t__uint(type, BPF_MAP_TYPE_ARRAY);\n\t__uint(max_entries, 512);\n\t__type(key, __u32);\n"
-        << "\t__type(value, struct tap_frame);\n} tap_frames SEC(\".maps\");\n\n"
+        << "\t__type(value, struct tap_frame);\n} tap_frames TAP_MAPS;\n\n"
         << zeroingHelpers()
         << "struct tap_loopctx { struct tap_frame *f; void *ctx; struct tap_scalars *g; int done, broke; };\n\n"
         << "static __always_inline void tap_emit_error_text(__u32 id, const char *text)\n{\n"
         << "\tstruct { struct tap_rec_head h; char text[TAP_STRLEN]; } *r = bpf_ringbuf_reserve(&tap_events, sizeof(*r), 0);\n"
         << "\tif (!r) { tap_count_drop(); return; }\n\tr->h.kind = TAP_REC_ERROR; r->h.id = id;\n"
         << "\tbpf_probe_read_kernel_str(r->text, TAP_STRLEN, text);\n\tbpf_ringbuf_submit(r, 0);\n}\n\n";
-    src << rodata_.str() << "\n" << (mappingHelpersUsed_ ? kFileNameHash : "") << (moduleBiasUsed_ ? kModuleBiasHelper : "") << (userUnwinderUsed_ ? kUserUnwinder : "") << probeTables() << funcs_.str() << progs_.str() << "char LICENSE[] SEC(\"license\") = \"GPL\";\n";
+    src << rodata_.str() << "\n" << (mappingHelpersUsed_ ? kFileNameHash : "") << (moduleBiasUsed_ ? kModuleBiasHelper : "") << (userUnwinderUsed_ ? kUserUnwinder : "") << probeTables() << funcs_.str();
+    out_.sharedSource = src.str();
+    out_.programSources = programTexts_;
+    for (const std::string& program : programTexts_)
+        src << program;
+    src << kLicense;
     out_.source = src.str();
 }
 

@@ -272,7 +272,8 @@ private:
     const TranslateOptions& options_;
     Translation& out_;
 
-    std::ostringstream maps_, rodata_, funcs_, progs_, types_;
+    std::ostringstream maps_, rodata_, funcs_, types_;
+    std::vector<std::string> programTexts_;
     std::map<int32_t, std::set<std::string>> kernelStructs_; // BTF id -> members read
     std::map<const VarDecl*, std::string> slots_;
     int nextLong_ = 0, nextString_ = 0;

@@ -98,13 +98,13 @@ struct {
 	__uint(max_entries, 1); /* set by the loader */
 	__type(key, __u32);
 	__type(value, struct tap_unwind_row);
-} tap_unwind_rows SEC(".maps");
+} tap_unwind_rows TAP_MAPS;
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, 256);
 	__type(key, __u64); /* FNV-1a of the file name */
 	__type(value, struct tap_unwind_module);
-} tap_unwind_modules SEC(".maps");
+} tap_unwind_modules TAP_MAPS;
 
 struct tap_vma_seen { __u64 start, end, pgoff, size, name_hash; int found; };
 
@@ -151,7 +151,7 @@ struct tap_unwind_state { __u64 ip, sp, bp; __u32 count; struct tap_vma_seen map
 /* Frame i of the stack: its address into f->stack, the caller's registers
  * into s; 1 at the end of the stack. A global function: the verifier checks
  * it once, whatever it knows of the frames before. */
-__noinline long tap_unwind_frame(struct tap_frame *f, struct tap_unwind_state *s, __u32 i)
+TAP_GLOBAL long tap_unwind_frame(struct tap_frame *f, struct tap_unwind_state *s, __u32 i)
 {
 	__u64 ra = 0, cfa, bp;
 	if (!f || !s || i >= TAP_MAXBACKTRACE)
@@ -243,7 +243,7 @@ static __noinline __s64 tap_unwind_user(struct tap_frame *f)
 /* The user stack of this hit, unwound once however often the handler asks:
  * its number of addresses in f->stack. A global function, so the verifier
  * checks it once per program, not once per call. */
-__noinline __s64 tap_user_stack(struct tap_frame *f)
+TAP_GLOBAL __s64 tap_user_stack(struct tap_frame *f)
 {
 	if (!f)
 		return 0;

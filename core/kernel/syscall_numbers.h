@@ -1,9 +1,10 @@
 // The numbers of x86-64 system calls by their tracepoint name (the NAME of
 // syscalls:sys_enter_NAME), from the system's <asm/unistd_64.h> at build
-// time: a syscall.* wildcard runs as one program on raw_syscalls that
-// dispatches on the number. The numbering is the kernel's ABI, so a newer
-// kernel only adds calls; those, and every call on a machine built without
-// the header, keep a program on their own tracepoint.
+// time and a list of the calls added since: a syscall.* wildcard runs as one
+// program on raw_syscalls that dispatches on the number. The numbering is the
+// kernel's ABI, so a newer kernel only adds calls; those not listed, and every
+// call on a machine built without the header, keep a program on their own
+// tracepoint.
 #pragma once
 
 #include <optional>

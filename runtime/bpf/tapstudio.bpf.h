@@ -11,6 +11,11 @@
 
 typedef __s64 s64;
 
+/* Maps and global functions are weak: a large program is compiled in parts
+ * that each carry the same definitions, and the linker keeps one of each. */
+#define TAP_MAPS SEC(".maps") __weak
+#define TAP_GLOBAL __weak __noinline
+
 /* Records user space reads from the ring buffer. */
 enum tap_record_kind { TAP_REC_PRINTF = 1, TAP_REC_ERROR = 2, TAP_REC_EXIT = 3, TAP_REC_MODULE = 4 };
 struct tap_rec_head {
@@ -25,7 +30,7 @@ struct tap_rec_error {
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
 	__uint(max_entries, TAP_RINGBUF_SIZE);
-} tap_events SEC(".maps");
+} tap_events TAP_MAPS;
 
 /* Counters shared with user space. */
 /* Entry values of a .return probe: per thread and, for uprobes, per call
@@ -44,7 +49,7 @@ struct {
 	__uint(max_entries, 1);
 	__type(key, __u32);
 	__type(value, struct tap_state);
-} tap_state_map SEC(".maps");
+} tap_state_map TAP_MAPS;
 
 /* Written by the loader before the programs are attached. */
 struct tap_config {
@@ -57,7 +62,7 @@ struct {
 	__uint(max_entries, 1);
 	__type(key, __u32);
 	__type(value, struct tap_config);
-} tap_config_map SEC(".maps");
+} tap_config_map TAP_MAPS;
 
 static __always_inline struct tap_config *tap_config(void)
 {
@@ -608,7 +613,7 @@ struct {
 	__uint(max_entries, 4096);
 	__type(key, struct tap_module_key);
 	__type(value, __u8);
-} tap_noted_modules SEC(".maps");
+} tap_noted_modules TAP_MAPS;
 struct tap_rec_module {
 	struct tap_rec_head h; /* id: the process */
 	__u64 bias;

@@ -10,7 +10,7 @@
 //   STDERR_CONTAINS: text               (a line of stderr must contain it)
 //   STATUS: 1                           (exit status, default 0)
 //   TIMEOUT: 10                         (seconds, default 10)
-//   REQUIRES: root | bpf | NAME-of-a-program-on-PATH
+//   REQUIRES: root | bpf | syscall:NAME (the kernel has it) | NAME-of-a-program-on-PATH
 //
 // Usage: directive_runner [--define NAME=VALUE]... TSTAP FILE...
 // @NAME@ in PROG, OPTS, ARGS and the expected outputs is replaced by VALUE (e.g. @WORKLOAD@, the
@@ -214,11 +214,25 @@ bool onPath(const std::string& prog) {
     return false;
 }
 
+bool kernelHasSyscall(const std::string& name) {
+    std::ifstream symbols("/proc/kallsyms");
+    std::string address, type, symbol;
+    while (symbols >> address >> type >> symbol) {
+        symbols.ignore(1 << 12, '\n');
+        if (symbol == "__x64_sys_" + name || symbol == "__arm64_sys_" + name || symbol == "sys_" + name)
+            return true;
+    }
+    return false;
+}
+
 std::string unmet(const Test& t) {
     for (const std::string& r : t.requires_) {
         if (r == "root" || r == "bpf") {
             if (geteuid() != 0)
                 return "needs root";
+        } else if (r.starts_with("syscall:")) {
+            if (!kernelHasSyscall(r.substr(8)))
+                return "needs a kernel with the " + r.substr(8) + " system call";
         } else if (!onPath(r)) {
             return "needs " + r;
         }

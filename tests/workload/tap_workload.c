@@ -4,6 +4,8 @@
  *   tap_workload spin MS     burn CPU for MS milliseconds
  *   tap_workload open PATH N open (and close) PATH N times
  *   tap_workload fork N      fork N children that exit at once
+ *   tap_workload syscall NR  make system call number NR once, with -1 as
+ *                            its arguments (it fails, EBADF or ENOSYS)
  */
 #include <fcntl.h>
 #include <stdio.h>
@@ -24,7 +26,7 @@ static long now_ms(void)
 int main(int argc, char **argv)
 {
 	if (argc < 3) {
-		fprintf(stderr, "usage: %s getppid|sleep|spin|open|fork ARG [N]\n", argv[0]);
+		fprintf(stderr, "usage: %s getppid|sleep|spin|open|fork|syscall ARG [N]\n", argv[0]);
 		return 2;
 	}
 	const char *what = argv[1];
@@ -55,6 +57,8 @@ int main(int argc, char **argv)
 			if (p > 0)
 				waitpid(p, NULL, 0);
 		}
+	} else if (!strcmp(what, "syscall")) {
+		syscall(atol(argv[2]), -1L, -1L, -1L, -1L, -1L, -1L);
 	} else {
 		fprintf(stderr, "unknown workload %s\n", what);
 		return 2;
