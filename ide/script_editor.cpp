@@ -112,7 +112,10 @@ bool ScriptEditor::loadFile(const QString& path, QString* error) {
         return false;
     }
     QByteArray bytes = f.readAll();
-    setText(QString::fromUtf8(bytes));
+    // The bytes as they are: through a QString, bytes that are not UTF-8
+    // would become U+FFFD and be saved so.
+    SendScintilla(SCI_CLEARALL);
+    SendScintilla(SCI_APPENDTEXT, (unsigned long)bytes.size(), bytes.constData());
     setModified(false);
     SendScintilla(SCI_EMPTYUNDOBUFFER);
     setFilePath(QFileInfo(path).absoluteFilePath());

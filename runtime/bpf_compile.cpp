@@ -154,15 +154,6 @@ std::string clangError(const std::string& out) {
 
 } // namespace
 
-std::string cacheDirectory() {
-    if (const char* d = std::getenv("TAPSTUDIO_CACHE"))
-        return d;
-    if (const char* x = std::getenv("XDG_CACHE_HOME"))
-        return std::string(x) + "/tapstudio";
-    const char* home = std::getenv("HOME");
-    return std::string(home ? home : "/tmp") + "/.cache/tapstudio";
-}
-
 BpfObject compileBpf(const bpf::Translation& translation) {
     const std::string& source = translation.source;
     BpfObject result;

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "bpf/translation.h"
+#include "cache_directory.h"
 
 #include <string>
 
@@ -13,10 +14,6 @@ struct BpfObject {
     bool cached = false;
     std::string error;  // clang's diagnostics when compiling failed
 };
-
-// The cache directory: $TAPSTUDIO_CACHE, else $XDG_CACHE_HOME/tapstudio,
-// else ~/.cache/tapstudio.
-std::string cacheDirectory();
 
 BpfObject compileBpf(const bpf::Translation& translation);
 

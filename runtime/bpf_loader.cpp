@@ -26,6 +26,15 @@ namespace tap::rt {
 
 namespace {
 
+// The kernel cannot place a uprobe on some instructions (ENOTSUPP, which
+// strerror does not know); that refuses one point, not a whole wildcard.
+constexpr int kUprobeInstructionRefused = 524;
+
+std::string attachErrorText(int err) {
+    return err == kUprobeInstructionRefused ? "the kernel cannot place a uprobe on the instruction there (error 524)"
+                                            : std::strerror(err);
+}
+
 std::string hex(uint64_t v) {
     char buf[24];
     std::snprintf(buf, sizeof buf, "%llx", (unsigned long long)v);
@@ -307,7 +316,7 @@ bool BpfLoader::attach(bool runStats, std::string& error) {
         }
         if (!link) {
             int err = errno;
-            error = "cannot attach " + spec.pointText + ": " + std::strerror(err);
+            error = "cannot attach " + spec.pointText + ": " + attachErrorText(err);
             if ((err == EPERM || err == EACCES) &&
                 (a.kind == AttachSpec::Kind::Kprobe || a.kind == AttachSpec::Kind::Fentry))
                 error += " (this kernel refuses it; kprobes and fentry are not available here)";
@@ -323,39 +332,71 @@ bool BpfLoader::attach(bool runStats, std::string& error) {
 
 // A program shared by the points of a uprobe wildcard: one uprobe_multi
 // link for them all, or a perf-event uprobe each; the cookie tells the
-// program which point fired.
+// program which point fired. Points whose instruction the kernel cannot
+// probe are left out with a warning, as stap goes on without the probes it
+// cannot register.
 bool BpfLoader::attachSharedUprobe(const bpf::ProgramSpec& spec, bpf_program* prog, int pid, std::string& error) {
     const AttachSpec& a = spec.attach;
+    const std::vector<bpf::ProgramSpec::SharedPoint>& points = spec.sharedPoints;
+    std::vector<size_t> refused;
+    int failure = 0;
     if (useUprobeMulti_) {
-        std::vector<uint64_t> offsets, refCtrOffsets, cookies;
-        bool semaphores = false;
-        for (const bpf::ProgramSpec::SharedPoint& p : spec.sharedPoints) {
-            offsets.push_back(p.attach.offset);
-            refCtrOffsets.push_back(p.attach.refCtrOffset);
-            cookies.push_back(p.cookie);
-            semaphores = semaphores || p.attach.refCtrOffset;
+        bool semaphores = std::any_of(points.begin(), points.end(),
+                                      [](const bpf::ProgramSpec::SharedPoint& p) { return p.attach.refCtrOffset; });
+        // One refused point fails the whole link: halves are tried until the
+        // refused points stand alone.
+        auto attachRange = [&](auto& self, size_t begin, size_t end) -> void {
+            std::vector<uint64_t> offsets, refCtrOffsets, cookies;
+            for (size_t i = begin; i < end; ++i) {
+                offsets.push_back(points[i].attach.offset);
+                if (semaphores)
+                    refCtrOffsets.push_back(points[i].attach.refCtrOffset);
+                cookies.push_back(points[i].cookie);
+            }
+            int fd = attachUprobeMulti(bpf_program__fd(prog), a.target, offsets, refCtrOffsets, cookies, a.isReturn, pid);
+            if (fd >= 0) {
+                multiLinkFds_.push_back(fd);
+            } else if (-fd != kUprobeInstructionRefused || end - begin == 1) {
+                failure = failure ? failure : -fd;
+                for (size_t i = begin; i < end; ++i)
+                    refused.push_back(i);
+            } else {
+                self(self, begin, begin + (end - begin) / 2);
+                self(self, begin + (end - begin) / 2, end);
+            }
+        };
+        attachRange(attachRange, 0, points.size());
+    } else {
+        for (size_t i = 0; i < points.size(); ++i) {
+            const bpf::ProgramSpec::SharedPoint& p = points[i];
+            LIBBPF_OPTS(bpf_uprobe_opts, uo, .ref_ctr_offset = size_t(p.attach.refCtrOffset), .bpf_cookie = p.cookie,
+                        .retprobe = a.isReturn);
+            bpf_link* link = bpf_program__attach_uprobe_opts(prog, pid, a.target.c_str(), size_t(p.attach.offset), &uo);
+            if (link) {
+                links_.push_back(link);
+                continue;
+            }
+            failure = failure ? failure : errno;
+            refused.push_back(i);
+            if (errno != kUprobeInstructionRefused)
+                break;
         }
-        if (!semaphores)
-            refCtrOffsets.clear();
-        int fd = attachUprobeMulti(bpf_program__fd(prog), a.target, offsets, refCtrOffsets, cookies, a.isReturn, pid);
-        if (fd >= 0) {
-            multiLinkFds_.push_back(fd);
-            return true;
-        }
-        error = "cannot attach " + spec.pointText + ": " + std::strerror(-fd) + " (uprobes in " + a.target + ")";
+    }
+    if (refused.empty())
+        return true;
+    std::string reason = attachErrorText(failure);
+    if (failure != kUprobeInstructionRefused || refused.size() == points.size()) {
+        error = "cannot attach " + spec.pointText + ": " + reason + " (uprobe at offset 0x" +
+                hex(points[refused.front()].attach.offset) + " of " + a.target + ")";
         return false;
     }
-    for (const bpf::ProgramSpec::SharedPoint& p : spec.sharedPoints) {
-        LIBBPF_OPTS(bpf_uprobe_opts, uo, .ref_ctr_offset = size_t(p.attach.refCtrOffset), .bpf_cookie = p.cookie,
-                    .retprobe = a.isReturn);
-        bpf_link* link = bpf_program__attach_uprobe_opts(prog, pid, a.target.c_str(), size_t(p.attach.offset), &uo);
-        if (!link) {
-            error = "cannot attach " + spec.pointText + ": " + std::strerror(errno) + " (uprobe at offset 0x" +
-                    hex(p.attach.offset) + " of " + a.target + ")";
-            return false;
-        }
-        links_.push_back(link);
-    }
+    std::string names;
+    for (size_t k = 0; k < refused.size() && k < 10; ++k)
+        names += (k ? ", " : "") + points[refused[k]].attach.symbol;
+    if (refused.size() > 10)
+        names += ", ...";
+    warnings_.push_back(std::to_string(refused.size()) + " of " + std::to_string(points.size()) + " points in " +
+                        a.target + " left out: " + reason + ": " + names);
     return true;
 }
 

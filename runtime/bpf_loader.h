@@ -74,6 +74,9 @@ public:
     int mapFd(const std::string& name) const;
     const std::string& verifierLog() const { return log_; }
     size_t attachedCount() const { return links_.size() + multiLinkFds_.size(); }
+    // What attach() left out and went on without (points of a wildcard the
+    // kernel cannot probe), for the user to see.
+    const std::vector<std::string>& attachWarnings() const { return warnings_; }
 
 private:
     bpf_object* openAndLoad(const std::string& objectPath, bool withLog, std::optional<UnwindTables>& unwind, int& refused,
@@ -96,6 +99,7 @@ private:
     bool programInfo(const bpf::ProgramSpec& spec, bpf_prog_info& info) const;
     bool useUprobeMulti_ = false;
     std::string log_;
+    std::vector<std::string> warnings_;
     int statsFd_ = -1;
     int64_t target_ = 0; // -c/-x pid, for uprobes restricted to it
 };

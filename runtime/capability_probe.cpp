@@ -1,9 +1,9 @@
 #include "capability_probe.h"
 
+#include "kernel/btf.h"
 #include "uprobe_multi.h"
 
 #include <bpf/bpf.h>
-#include <bpf/btf.h>
 #include <bpf/libbpf.h>
 #include <elf.h>
 #include <fcntl.h>
@@ -133,10 +133,9 @@ CapabilityCheck kprobe(bool isReturn) {
 
 CapabilityCheck fentry(bool isExit) {
     std::string name = isExit ? "fexit" : "fentry";
-    btf* vmlinux = btf__load_vmlinux_btf();
+    const kernel::Btf* vmlinux = kernel::Btf::vmlinux();
     if (!vmlinux) return {name, false, "no kernel BTF (needed to name the function)"};
-    int id = btf__find_by_name_kind(vmlinux, "do_sys_openat2", BTF_KIND_FUNC);
-    btf__free(vmlinux);
+    int32_t id = vmlinux->findFunction("do_sys_openat2");
     if (id <= 0) return {name, false, "do_sys_openat2 is not in the kernel's BTF"};
     bpf_attach_type kind = isExit ? BPF_TRACE_FEXIT : BPF_TRACE_FENTRY;
     return withProgram(

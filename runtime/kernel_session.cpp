@@ -61,6 +61,8 @@ std::unique_ptr<KernelSession> KernelSession::start(const bpf::Translation& tran
     ks->bridge_->push(); // the first event sees the globals' initial values
     if (!ks->loader_->attach(runStats, error))
         return nullptr;
+    for (const std::string& w : ks->loader_->attachWarnings())
+        rt.out.message("warning", "WARNING: " + w + "\n");
     if (verbose)
         std::fprintf(stderr, "Pass 5: %zu BPF links attached in %lldreal ms.\n", ks->loader_->attachedCount(),
                      (long long)ms());

@@ -29,6 +29,10 @@ struct BtfMember {
     uint32_t bitfieldSize = 0;
 };
 
+// The kernel's BTF as a file to read: a copy in the cache directory made
+// once per boot, or /sys/kernel/btf/vmlinux itself where none can be made.
+std::string vmlinuxBtfPath();
+
 class Btf {
 public:
     // The kernel's BTF, loaded once; null when the kernel has none.

@@ -34,6 +34,7 @@ private slots:
     void toggleComment();
     void autoIndentAndBraces();
     void loadAndSave();
+    void invalidUtf8KeepsItsBytes();
     void positions();
 };
 
@@ -230,6 +231,36 @@ void TestScriptEditor::loadAndSave() {
     QCOMPARE(other.text(), editor.text());
     QVERIFY(!other.isModified());
     QVERIFY(!other.loadFile(dir.filePath("missing.stp")));
+}
+
+void TestScriptEditor::invalidUtf8KeepsItsBytes() {
+    // A script with bytes that are not UTF-8 (a Latin-1 comment, a binary
+    // string): opening and saving it changed them to U+FFFD, and the
+    // diagnostics after them pointed a few columns off.
+    QTemporaryDir dir;
+    QString path = dir.filePath("latin1.stp");
+    const QByteArray bytes("# caf\xe9 \xff\xfe\nprobe begin { println(\"\xc3(\") $ }\n");
+    {
+        QFile f(path);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(bytes);
+    }
+    ScriptEditor editor;
+    QVERIFY(editor.loadFile(path));
+    QCOMPARE(QByteArray::fromStdString(editor.utf8Text()), bytes);
+    QVERIFY(!editor.isModified());
+    auto* runner = new DiagnosticsRunner(&editor);
+    runner->runNow();
+    QTRY_VERIFY_WITH_TIMEOUT(runner->hasResult(), 5000);
+    QVERIFY(!editor.diagnostics().isEmpty());
+    const ScriptDiagnostic& d = editor.diagnostics().front();
+    QCOMPARE(d.line, 2);
+    QCOMPARE(editor.positionAt(d.line, d.col), posOf(editor, "$ }"));
+    QString copy = dir.filePath("copy.stp");
+    QVERIFY(editor.saveFile(copy));
+    QFile saved(copy);
+    QVERIFY(saved.open(QIODevice::ReadOnly));
+    QCOMPARE(saved.readAll(), bytes);
 }
 
 void TestScriptEditor::positions() {
