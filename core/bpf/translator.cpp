@@ -2048,24 +2048,15 @@ std::string Translator::handlerStart(const ResolvedProbe& p, bool setProbe) {
 
 // One BPF program running a probe's handler. A TaskIter program runs it for
 // each process that exists, with a ctx laid out as the probe's tracepoint's.
-std::string Translator::genProgram(const ResolvedProbe& p, const ProgramSpec& spec,
+// A typed tracepoint whose handler reads none of its arguments runs as a raw
+// tracepoint: the same event, but libbpf need not read the kernel's BTF (5 MB)
+// to attach it, which was a third of a cached start's time.
+std::string Translator::genProgram(const ResolvedProbe& p, ProgramSpec& spec,
                                    const std::function<std::string()>& entryRestore) {
     resetSlots();
     std::string restore = entryRestore(); // takes its slots first
     std::ostringstream body;
-    const AttachSpec& a = spec.attach;
-    std::string ctxType = a.kind == AttachSpec::Kind::TpBtf || a.kind == AttachSpec::Kind::RawTracepoint ? "__u64 *" : "void *";
-    std::string where;
-    if (a.kind == AttachSpec::Kind::Uprobe) {
-        char offset[32];
-        std::snprintf(offset, sizeof offset, "%llx", (unsigned long long)a.offset);
-        where = " (uprobe at file offset 0x" + std::string(offset) + ")";
-    }
-    if (a.kind == AttachSpec::Kind::TaskIter)
-        where = " (once for each process that exists at start-up)";
-    body << "/* " << spec.pointText << " <- " << p.derivation << where << " */\nSEC(\"" << a.section() << "\")\nint "
-         << spec.function << "(" << (a.kind == AttachSpec::Kind::TaskIter ? std::string("void *__it") : ctxType + "ctx")
-         << ")\n{\n";
+    AttachSpec& a = spec.attach;
     if (a.kind == AttachSpec::Kind::TaskIter) {
         // struct bpf_iter__task { meta; task; }: the task, or NULL at the end.
         // Processes only: thread-group leaders with an address space.
@@ -2090,7 +2081,23 @@ std::string Translator::genProgram(const ResolvedProbe& p, const ProgramSpec& sp
     genHandler(p, restore, body, 1);
     body << "tap_out:\n\treturn 0;\n}\n\n";
     keepSlotHighWater();
-    return body.str();
+    if (a.kind == AttachSpec::Kind::TpBtf && !readsContext(body.str(), functionUsesContext_))
+        a.kind = AttachSpec::Kind::RawTracepoint;
+
+    std::string ctxType = a.kind == AttachSpec::Kind::TpBtf || a.kind == AttachSpec::Kind::RawTracepoint ? "__u64 *" : "void *";
+    std::string where;
+    if (a.kind == AttachSpec::Kind::Uprobe) {
+        char offset[32];
+        std::snprintf(offset, sizeof offset, "%llx", (unsigned long long)a.offset);
+        where = " (uprobe at file offset 0x" + std::string(offset) + ")";
+    }
+    if (a.kind == AttachSpec::Kind::TaskIter)
+        where = " (once for each process that exists at start-up)";
+    std::ostringstream header;
+    header << "/* " << spec.pointText << " <- " << p.derivation << where << " */\nSEC(\"" << a.section() << "\")\nint "
+           << spec.function << "(" << (a.kind == AttachSpec::Kind::TaskIter ? std::string("void *__it") : ctxType + "ctx")
+           << ")\n{\n";
+    return header.str() + body.str();
 }
 
 void Translator::resetSlots() {

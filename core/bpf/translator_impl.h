@@ -225,7 +225,7 @@ private:
     // Generating a handler shared by several points: what differs between
     // them is read at run time (probefunc() from the probe table).
     bool sharedHandler_ = false;
-    std::string genProgram(const ResolvedProbe& p, const ProgramSpec& spec,
+    std::string genProgram(const ResolvedProbe& p, ProgramSpec& spec,
                            const std::function<std::string()>& entryRestore);
     static int histSlots(const GlobalMap& g);
     static std::string arrayOverflow(const GlobalMap& g);
