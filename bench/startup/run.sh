@@ -3,7 +3,9 @@
 # script's begin has printed "ready", its kernel probes attached first. Four scripts: a tracepoint, a uprobe, timer.ms with
 # task context (a perf clock event in the kernel) and timer.profile. tstap's
 # compiled object is cached (one run before the rounds); the median of
-# ROUNDS runs is reported, and tstap/bpftrace for each.
+# ROUNDS runs is reported, and tstap/bpftrace for each; also the CPU time
+# of a whole run (user + system, start to exit), which a busy machine does
+# not blur as it does the time to "ready".
 # Usage (as root): bench/startup/run.sh [-r ROUNDS] [-t TSTAP] [-u UPROBE_BINARY]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -25,7 +27,7 @@ uprog=$(realpath "$uprog")
 # detaching) is not start-up.
 median_ms() {
     python3 - "$rounds" "$@" <<'PY'
-import statistics, subprocess, sys, time
+import os, statistics, subprocess, sys, time
 rounds, cmd = int(sys.argv[1]), sys.argv[2:]
 def once():
     t0 = time.monotonic()
@@ -34,12 +36,13 @@ def once():
     for line in p.stdout:
         if ready is None and "ready" in line:
             ready = time.monotonic() - t0
-    p.wait()
+    _, _, usage = os.wait4(p.pid, 0)
     if ready is None:
         sys.exit("start-up: no 'ready' from: " + " ".join(cmd))
-    return ready * 1000
+    return ready * 1000, (usage.ru_utime + usage.ru_stime) * 1000
 once()  # fills tstap's object cache
-print("%.0f" % statistics.median(once() for _ in range(rounds)))
+runs = [once() for _ in range(rounds)]
+print("%.0f %.0f" % (statistics.median(r[0] for r in runs), statistics.median(r[1] for r in runs)))
 PY
 }
 
@@ -53,12 +56,17 @@ bt[timer]=$(median_ms bpftrace -e 'interval:ms:100 { @n[pid] = count(); } BEGIN 
 tap[profile]=$(median_ms "$tstap" -e 'global n; probe timer.profile { n++ } probe begin { println("ready"); exit() }')
 bt[profile]=$(median_ms bpftrace -e 'profile:hz:99 { @n = count(); } BEGIN { printf("ready\n"); exit(); }')
 
-echo "start-up, launch until begin printed \"ready\" with the probes attached, median of $rounds runs, ms (tstap's object cached):"
-printf '  %-8s %7s %9s %7s\n' script tstap bpftrace ratio
+echo "start-up, launch until begin printed \"ready\" with the probes attached, median of $rounds runs (tstap's object cached):"
+printf '  %-8s %9s %12s %7s %10s %13s %9s\n' script "tstap ms" "bpftrace ms" ratio "tstap cpu" "bpftrace cpu" "cpu ratio"
+ratio() { python3 -c "print('%.2f' % ($1 / max($2, 1)))"; }
 for k in tp uprobe timer profile; do
-    printf '  %-8s %7s %9s %7s\n' "$k" "${tap[$k]}" "${bt[$k]}" \
-        "$(python3 -c "print('%.2f' % (${tap[$k]} / max(${bt[$k]}, 1)))")"
+    read -r tw tc <<<"${tap[$k]}"
+    read -r bw bc <<<"${bt[$k]}"
+    printf '  %-8s %9s %12s %7s %10s %13s %9s\n' "$k" "$tw" "$bw" "$(ratio "$tw" "$bw")" "$tc" "$bc" "$(ratio "$tc" "$bc")"
 done
 echo "  target: tstap at most half of bpftrace on each"
-echo "RESULT startup tp_ms=${tap[tp]} uprobe_ms=${tap[uprobe]} timer_ms=${tap[timer]} profile_ms=${tap[profile]}" \
-     "bpftrace_tp_ms=${bt[tp]} bpftrace_uprobe_ms=${bt[uprobe]} bpftrace_timer_ms=${bt[timer]} bpftrace_profile_ms=${bt[profile]}"
+result="RESULT startup"
+for k in tp uprobe timer profile; do result+=" ${k}_ms=${tap[$k]%% *}"; done
+for k in tp uprobe timer profile; do result+=" bpftrace_${k}_ms=${bt[$k]%% *}"; done
+for k in tp uprobe timer profile; do result+=" ${k}_cpu_ms=${tap[$k]##* } bpftrace_${k}_cpu_ms=${bt[$k]##* }"; done
+echo "$result"
