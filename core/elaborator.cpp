@@ -6,6 +6,7 @@
 #include "dwarf/dwarf_index.h"
 #include "elf/elf_binary.h"
 #include "kernel/kernel_types.h"
+#include "similar_names.h"
 #include "user/user_providers.h"
 
 #include <algorithm>
@@ -243,7 +244,8 @@ bool Elaborator::resolvePoint(const ProbePoint& point, std::vector<Derivation>& 
                 resolvePoint(expanded, inner, depth + 1, innerError);
                 if (inner.empty() && !target->optional) {
                     if (error.empty())
-                        error = innerError.empty() ? "probe point mismatch" : innerError;
+                        error = (innerError.empty() ? "probe point mismatch" : innerError) + " in '" +
+                                expanded.str() + "', the expansion of '" + name->str() + "'";
                     continue;
                 }
                 for (Derivation& d : inner) {
@@ -267,6 +269,67 @@ bool Elaborator::resolvePoint(const ProbePoint& point, std::vector<Derivation>& 
     for (auto& m : registry_.match(point, error))
         out.push_back({m.provider, std::move(m.point), {}, {}, {}, false});
     return out.size() > before;
+}
+
+Elaborator::PointMismatch Elaborator::findMismatch(const ProbePoint& point) const {
+    // Every name path the session knows: the aliases' names and the providers' shapes.
+    std::vector<std::vector<std::string>> paths;
+    for (const AliasDecl* alias : aliases_)
+        for (const ProbePoint* name : alias->names) {
+            std::vector<std::string> path;
+            for (const ProbePointComponent& c : name->components)
+                path.push_back(c.functor);
+            paths.push_back(std::move(path));
+        }
+    for (const auto& provider : registry_.providers())
+        for (const ProbePattern& pattern : registry_.patternsOf(*provider)) {
+            std::vector<std::string> path;
+            for (const PatternComponent& c : pattern.components)
+                path.push_back(c.functor);
+            paths.push_back(std::move(path));
+        }
+    auto knownPrefix = [&](const std::vector<std::string>& path) {
+        size_t k = 0;
+        while (k < point.components.size() && k < path.size() && point.components[k].functor != "**" &&
+               componentMatches(point.components[k].functor, path[k]))
+            ++k;
+        return k;
+    };
+    PointMismatch m;
+    for (const auto& path : paths)
+        m.component = std::max(m.component, knownPrefix(path));
+    if (m.component < point.components.size())
+        for (const auto& path : paths)
+            if (path.size() > m.component && knownPrefix(path) == m.component)
+                m.known.push_back(path[m.component]);
+    return m;
+}
+
+// The error names the component that matched nothing ('opne' in
+// syscall.opne, not 'syscall'), with the known names like it; a point whose
+// every component is known but that fails as a whole (an argument out of
+// range, an alias whose expansion fails) is named by its last component.
+//
+// Within a family this implementation has, a known name like the unknown
+// one is most likely what was meant, so it wins over the explanation of
+// points it lacks (scheduler.ctxswich is no kprobe alias, it is
+// scheduler.ctxswitch); a family it lacks altogether (ioblock) keeps the
+// explanation.
+void Elaborator::reportUnresolvedPoint(const ProbePoint& point, std::string reason) {
+    if (point.components.empty()) {
+        diags_.error(Phase::Semantic, reason.empty() ? "probe point mismatch" : reason, point.loc, "probe point");
+        return;
+    }
+    PointMismatch m = findMismatch(point);
+    size_t at = std::min(m.component, point.components.size() - 1);
+    const ProbePointComponent& component = point.components[at];
+    if (reason.empty() || reason == "probe point mismatch") {
+        std::string similar = similarSuffix(component.functor, m.known);
+        std::string hint = unavailableFamilyHint(point);
+        reason = !hint.empty() && (similar.empty() || m.component == 0) ? hint : "probe point mismatch" + similar;
+    }
+    diags_.error(Phase::Semantic, reason, component.loc.valid() ? component.loc : point.loc,
+                 "identifier '" + component.functor + "'");
 }
 
 void Elaborator::deriveProbes() {
@@ -315,23 +378,16 @@ void Elaborator::deriveProbesFrom(FileAst* f) {
                 std::vector<Derivation> found;
                 std::string error;
                 resolvePoint(*point, found, 0, error);
-                if (found.empty() && (error.empty() || error == "probe point mismatch")) {
-                    std::string hint = unavailableFamilyHint(*point);
-                    if (!hint.empty())
-                        error = hint;
-                }
                 if (found.empty()) {
                     if (point->optional) {
+                        if (error.empty() || error == "probe point mismatch")
+                            if (std::string hint = unavailableFamilyHint(*point); !hint.empty())
+                                error = hint;
                         if (droppedOptional_.empty() && !error.empty())
                             droppedOptional_ = point->str() + ": " + error;
                         continue;
                     }
-                    std::string subject = point->components.empty()
-                                              ? std::string("probe point")
-                                              : "identifier '" + point->components[0].functor + "'";
-                    diags_.error(Phase::Semantic, "while resolving probe point", point->loc, subject)
-                        .notes.push_back({Severity::Error, Phase::Semantic,
-                                          error.empty() ? "probe point mismatch" : error, {}, {}, {}});
+                    reportUnresolvedPoint(*point, error);
                     continue;
                 }
                 for (Derivation& d : found) {
@@ -441,6 +497,7 @@ void Elaborator::resolveSymbol(SymbolExpr* s, Scope& scope, int arity, bool writ
     for (VarDecl* l : *scope.locals)
         if (l->name == s->name) {
             s->decl = l;
+            (write ? l->written : l->read) = true;
             if (arity > 0)
                 diags_.error(Phase::Semantic,
                              "unresolved arity-" + std::to_string(arity) + " global array " +
@@ -464,11 +521,12 @@ void Elaborator::resolveSymbol(SymbolExpr* s, Scope& scope, int arity, bool writ
     if (arity > 0) {
         diags_.error(Phase::Semantic,
                      "unresolved arity-" + std::to_string(arity) + " global array " + s->name +
-                         ", missing global declaration?",
+                         ", missing global declaration?" + similarSuffix(s->name, variableNames(scope)),
                      s->loc, describeExpr(s));
         return;
     }
     auto* local = program_->arena.make<VarDecl>();
+    (write ? local->written : local->read) = true;
     local->scope = VarDecl::Scope::Local;
     local->name = s->name;
     local->loc = s->loc;
@@ -476,6 +534,31 @@ void Elaborator::resolveSymbol(SymbolExpr* s, Scope& scope, int arity, bool writ
     local->file = scope.file;
     scope.locals->push_back(local);
     s->decl = local;
+}
+
+std::vector<std::string> Elaborator::variableNames(const Scope& scope) const {
+    std::vector<std::string> names;
+    for (const auto& [name, global] : userGlobals_)
+        names.push_back(name);
+    if (scope.function)
+        for (const VarDecl* p : scope.function->params)
+            names.push_back(p->name);
+    for (const VarDecl* l : *scope.locals)
+        if (l->written)
+            names.push_back(l->name);
+    return names;
+}
+
+// A local of the script that is read but never assigned reads 0 or "": most
+// often a misspelt variable, so stap warns and names the ones it resembles.
+void Elaborator::warnNeverAssigned(const Scope& scope) {
+    for (const VarDecl* l : *scope.locals) {
+        bool inScript = std::find(scriptFiles_.begin(), scriptFiles_.end(), l->file) != scriptFiles_.end();
+        if (!l->read || l->written || !inScript || !warnedNeverAssigned_.insert({l->loc.file, l->loc.line, l->loc.col}).second)
+            continue;
+        diags_.warning("never-assigned local variable '" + l->name + "'" + similarSuffix(l->name, variableNames(scope)),
+                       l->loc, "identifier '" + l->name + "'");
+    }
 }
 
 bool Elaborator::targetResolves(const Expr* e, const Scope& scope, std::string* error) {
@@ -692,8 +775,8 @@ bool Elaborator::castResolves(Expr* e, const Scope& scope, std::string* error) {
     }
     if (problem.empty() && !c->pureAddress && scope.probe && scope.probe->site == ProbeSite::UserSpace &&
         !(!scope.probe->point.components.empty() && scope.probe->point.components[0].functor == "timer"))
-        problem = "@cast reads kernel memory, which probe '" + scope.probe->point.str() +
-                  "' cannot do: it runs in the user-space executor (use it in a kernel probe)";
+        problem = "@cast reads kernel memory, which probe " + scope.probe->quoted() +
+                  " cannot do: it runs in the user-space executor (use it in a kernel probe)";
     if (!problem.empty()) {
         if (error)
             *error = problem;
@@ -703,6 +786,18 @@ bool Elaborator::castResolves(Expr* e, const Scope& scope, std::string* error) {
     return true;
 }
 
+std::vector<std::string> Elaborator::visibleFunctionNames(const FileAst* from) const {
+    std::vector<std::string> names;
+    for (const auto* functions : {&userFunctions_, &libraryFunctions_})
+        for (const auto& [name, overloads] : *functions)
+            for (const FunctionDecl* f : overloads)
+                if (!f->isPrivate || f->file == from) {
+                    names.push_back(name);
+                    break;
+                }
+    return names;
+}
+
 FunctionDecl* Elaborator::resolveCall(CallExpr* c, Scope& scope) {
     const std::vector<FunctionDecl*>* candidates = nullptr;
     if (auto it = userFunctions_.find(c->name); it != userFunctions_.end())
@@ -710,7 +805,8 @@ FunctionDecl* Elaborator::resolveCall(CallExpr* c, Scope& scope) {
     else if (auto it = libraryFunctions_.find(c->name); it != libraryFunctions_.end())
         candidates = &it->second;
     if (!candidates) {
-        diags_.error(Phase::Semantic, "unresolved function " + c->name, c->loc, describeExpr(c));
+        diags_.error(Phase::Semantic, "unresolved function " + c->name + similarSuffix(c->name, visibleFunctionNames(scope.file)),
+                     c->loc, describeExpr(c));
         return nullptr;
     }
     FunctionDecl* best = nullptr;
@@ -724,7 +820,8 @@ FunctionDecl* Elaborator::resolveCall(CallExpr* c, Scope& scope) {
             best = f;
     }
     if (!visible) { // only another file's private functions have this name
-        diags_.error(Phase::Semantic, "unresolved function " + c->name, c->loc, describeExpr(c));
+        diags_.error(Phase::Semantic, "unresolved function " + c->name + similarSuffix(c->name, visibleFunctionNames(scope.file)),
+                     c->loc, describeExpr(c));
         return nullptr;
     }
     if (!best) {
@@ -1011,6 +1108,7 @@ void Elaborator::resolveSymbolsInProbes(size_t from) {
             resolveStmt(rp.body->body[i], scope);
         }
         scope.inAliasPart = false;
+        warnNeverAssigned(scope);
         if (rp.condition) {
             Scope condScope = scope;
             std::vector<VarDecl*> none;
@@ -1043,6 +1141,7 @@ void Elaborator::resolveFunctions() {
         scope.function = fn;
         scope.locals = &fn->locals;
         resolveStmt(fn->body, scope);
+        warnNeverAssigned(scope);
     }
     pruneUnreachableFunctions();
 }

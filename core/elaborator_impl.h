@@ -7,6 +7,7 @@
 #include <map>
 #include <set>
 #include <string>
+#include <tuple>
 #include <unordered_map>
 #include <vector>
 
@@ -48,6 +49,15 @@ private:
     };
     bool resolvePoint(const ProbePoint& point, std::vector<Derivation>& out, int depth,
                       std::string& error);
+    // Where an unresolved point stops naming anything: the component no
+    // alias or provider knows after the ones before it, and the names known
+    // there (for "similar:"). Past the last component when every one is known.
+    struct PointMismatch {
+        size_t component = 0;
+        std::vector<std::string> known;
+    };
+    PointMismatch findMismatch(const ProbePoint& point) const;
+    void reportUnresolvedPoint(const ProbePoint& point, std::string reason);
     void resolveSymbolsInProbes(size_t from = 0);
     void resolveFunctions();
     std::string droppedOptional_; // why the first optional point resolved to nothing
@@ -59,6 +69,12 @@ private:
     void resolveSymbol(SymbolExpr* s, Scope& scope, int arity, bool write);
     VarDecl* lookupGlobal(const std::string& name, FileAst* from);
     FunctionDecl* resolveCall(CallExpr* c, Scope& scope);
+    // Names a call from `from` can reach, for "similar:" after an unresolved one.
+    std::vector<std::string> visibleFunctionNames(const FileAst* from) const;
+    // The variables a name in `scope` could have meant, for "similar:".
+    std::vector<std::string> variableNames(const Scope& scope) const;
+    void warnNeverAssigned(const Scope& scope);
+    std::set<std::tuple<FileId, uint32_t, uint32_t>> warnedNeverAssigned_; // once per place, not per derived probe
     void noteArity(VarDecl* v, int arity, SourceLoc loc, const std::string& name);
     bool targetResolves(const Expr* e, const Scope& scope, std::string* error = nullptr);
     bool castResolves(Expr* e, const Scope& scope, std::string* error = nullptr);

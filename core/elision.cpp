@@ -244,7 +244,7 @@ void Elaborator::elide() {
     std::vector<ResolvedProbe> kept;
     for (ResolvedProbe& rp : program_->probes) {
         if (isEmpty(rp.body)) {
-            diags_.warning("Probe '" + rp.point.str() + "' has been elided", rp.loc, "keyword");
+            diags_.warning("Probe " + rp.quoted() + " has been elided", rp.loc, "keyword");
             continue;
         }
         kept.push_back(std::move(rp));

@@ -29,6 +29,12 @@ struct ResolvedProbe {
     ConcretePoint entryPoint;
     std::vector<ContextVar> entryContext;
     SourceLoc loc;
+    // For messages, quoted: 'kernel.trace("sched:sched_switch")' or, through
+    // an alias, 'kernel.trace("sched:sched_switch")' (the expansion of 'scheduler.ctxswitch').
+    std::string quoted() const {
+        std::string own = "'" + point.str() + "'";
+        return viaAlias ? own + " (the expansion of '" + derivation + "')" : own;
+    }
 };
 
 struct Program {

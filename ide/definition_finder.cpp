@@ -276,6 +276,14 @@ std::vector<std::string> enclosingProbePoints(std::string_view text, int pos) {
     return out;
 }
 
+std::vector<std::string> scriptProbePoints(std::string_view text) {
+    std::vector<std::string> out;
+    for (const HeaderPoint& p : headerPoints(text, scanTokens(text)))
+        if (!p.aliasName)
+            out.push_back(p.point);
+    return out;
+}
+
 DefinitionTarget findDefinition(std::string_view text, int pos, const ScriptAnalysis& analysis,
                                 const CatalogueSnapshotPtr& snapshot) {
     DefinitionTarget target;

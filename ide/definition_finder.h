@@ -46,4 +46,8 @@ std::string probePointAt(std::string_view text, int pos);
 // `pos` (found from tokens alone, so it works on scripts that do not parse).
 std::vector<std::string> enclosingProbePoints(std::string_view text, int pos);
 
+// Every probe point of the script's probe headers (not the names aliases
+// define), as enclosingProbePoints() spells them; from tokens alone.
+std::vector<std::string> scriptProbePoints(std::string_view text);
+
 } // namespace tapide

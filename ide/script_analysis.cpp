@@ -1,6 +1,8 @@
 #include "script_analysis.h"
 
+#include "definition_finder.h"
 #include "frontend.h"
+#include "listing.h"
 #include "token_scan.h"
 
 #include <chrono>
@@ -75,6 +77,38 @@ ScriptDiagnostic convert(const tap::Diagnostic& d, const tap::SourceManager& sm,
     for (const tap::Diagnostic& n : d.notes)
         out.notes.push_back(convert(n, sm, script));
     return out;
+}
+
+// Elaborates `probe POINT? {}` for each point (the handler kept, as the
+// listing does) and notes where each resolved one runs.
+QHash<QString, bool> pointSites(const std::vector<std::string>& points) {
+    QHash<QString, bool> sites;
+    std::string script;
+    std::vector<std::string> batch;
+    std::vector<tap::ConcreteComponent> components;
+    for (const std::string& p : points)
+        if (tap::splitProbePoint(p, components) && !components.empty() && components[0].functor != "timer") {
+            script += "probe " + p + "? {}\n";
+            batch.push_back(p);
+        }
+    if (batch.empty())
+        return sites;
+    tap::CompileOptions options;
+    options.unoptimized = true;
+    options.contextVariables = false;
+    tap::Frontend fe(options);
+    fe.addScriptText("<points>", script);
+    if (!fe.parse())
+        return sites;
+    fe.elaborate();
+    const auto& decls = fe.scriptFiles()[0]->probes;
+    for (const tap::ResolvedProbe& rp : fe.program().probes)
+        for (size_t i = 0; i < decls.size() && i < batch.size(); ++i)
+            if (decls[i] == rp.decl) {
+                bool& kernel = sites[QString::fromStdString(batch[i])];
+                kernel = kernel || rp.site == tap::ProbeSite::Kernel;
+            }
+    return sites;
 }
 
 int offsetOf(const TokenScan& scan, const tap::SourceLoc& loc, int size) {
@@ -153,7 +187,7 @@ ScriptAnalysis analyseScript(const std::string& text, const QString& fileName, q
                 for (const tap::ResolvedProbe& rp : fe.program().probes) {
                     if (rp.decl != p)
                         continue;
-                    s.kernel = s.kernel || rp.site == tap::ProbeSite::Kernel;
+                    s.kernel = s.kernel.value_or(false) || rp.site == tap::ProbeSite::Kernel;
                     for (const tap::ContextVar& cv : rp.context) {
                         QString name = QString::fromStdString(cv.name);
                         bool seen = false;
@@ -222,6 +256,8 @@ ScriptAnalysis analyseScript(const std::string& text, const QString& fileName, q
                 if (v.name == QString::fromStdString(g->name) && g->file == ast)
                     v.type = varType(g);
     }
+    if (!elaborated)
+        a.pointRunsInKernel = pointSites(scriptProbePoints(text));
     a.elapsedMs = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
     return a;
 }

@@ -4,6 +4,7 @@
 // probe runs in the kernel). Plain function, run on a worker thread.
 #pragma once
 
+#include <QHash>
 #include <QMetaType>
 #include <QString>
 #include <QVector>
@@ -45,7 +46,7 @@ struct ScopeInfo {
     QVector<VarInfo> aliasLocals; // probes via a tapset alias: the variables its prologue sets
     QVector<VarInfo> params;  // functions: the parameters, in order
     QString returnType;    // functions
-    bool kernel = false;   // probe handler runs in the kernel
+    std::optional<bool> kernel; // the handler runs in the kernel; unknown when no point of it resolved
 };
 
 struct ScriptAnalysis {
@@ -57,6 +58,12 @@ struct ScriptAnalysis {
     QVector<VarInfo> globals;
     QVector<ScopeInfo> scopes; // probes, aliases and functions of the script, in file order
     std::optional<bool> hasKernelProbes; // unknown when pass 2 failed
+    // While the script does not elaborate: whether each probe point of its
+    // headers (spelt as enclosingProbePoints() spells it) runs in the
+    // kernel, from the point elaborated on its own. Points that resolve to
+    // nothing are missing, and so are timers (where a timer runs depends on
+    // its handler).
+    QHash<QString, bool> pointRunsInKernel;
     double elapsedMs = 0;
 
     int errorCount() const;

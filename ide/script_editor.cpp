@@ -226,7 +226,8 @@ void ScriptEditor::setAnalysis(const ScriptAnalysis& analysis) {
                     fill(s.aliasLocals, old.aliasLocals);
                     if (s.returnType.isEmpty())
                         s.returnType = old.returnType;
-                    s.kernel = s.kernel || old.kernel;
+                    if (!s.kernel)
+                        s.kernel = old.kernel;
                 }
     }
     applyDiagnostics();

@@ -23,6 +23,20 @@ void addUnique(QVector<VarInfo>& into, const VarInfo& v) {
     into.push_back(v);
 }
 
+// Where a probe with these points runs, from the points elaborated on
+// their own while the script does not elaborate; unknown unless every point
+// resolved there.
+std::optional<bool> siteOfPoints(const ScriptAnalysis& analysis, const std::vector<std::string>& points) {
+    std::optional<bool> kernel;
+    for (const std::string& p : points) {
+        auto it = analysis.pointRunsInKernel.find(QString::fromStdString(withoutSpace(p)));
+        if (it == analysis.pointRunsInKernel.end())
+            return std::nullopt;
+        kernel = kernel.value_or(false) || *it;
+    }
+    return kernel;
+}
+
 } // namespace
 
 VariableHints variableHintsAt(const ScriptAnalysis& analysis, int pos, const CatalogueSnapshotPtr& snapshot,
@@ -44,6 +58,7 @@ VariableHints variableHintsAt(const ScriptAnalysis& analysis, int pos, const Cat
             names << QString::fromStdString(p);
         h.kind = VariableHints::Probe;
         h.title = "probe " + names.join(", ");
+        h.kernel = siteOfPoints(analysis, points);
         for (const QString& point : names)
             for (const VarInfo& v : probePointVariables(snapshot, point.toStdString())) {
                 h.fromCatalogue = true;
@@ -66,6 +81,8 @@ VariableHints variableHintsAt(const ScriptAnalysis& analysis, int pos, const Cat
         break;
     }
     h.kernel = scope->kernel;
+    if (!h.kernel && scope->kind == ScopeInfo::Probe)
+        h.kernel = siteOfPoints(analysis, splitProbePoints(scope->name.toStdString()));
     h.context = scope->context;
     h.aliasVars = scope->aliasLocals;
     h.locals = scope->locals;
@@ -170,9 +187,9 @@ void VariableHintsDock::show(const VariableHints& h) {
                                 : tr("<i>Open a script to see the variables of the probe under the cursor.</i>"));
         return;
     }
-    QString where = h.kind == VariableHints::Function ? QString()
-                    : h.kernel                        ? tr(" — runs in the kernel")
-                                                      : tr(" — runs in user space");
+    QString where = h.kind == VariableHints::Function || !h.kernel ? QString()
+                    : *h.kernel                                       ? tr(" — runs in the kernel")
+                                                                      : tr(" — runs in user space");
     QString note = h.fromCatalogue ? tr("<br><small>from the catalogue: the script does not elaborate yet</small>")
                                    : QString();
     title_->setText("<b><tt>" + h.title.toHtmlEscaped() + "</tt></b>" + where + note);

@@ -15,6 +15,7 @@
 #include <QTimer>
 
 #include <functional>
+#include <optional>
 
 class QLabel;
 class QTreeWidget;
@@ -27,7 +28,7 @@ class ScriptEditor;
 struct VariableHints {
     enum Kind { Nothing, Probe, Alias, Function } kind = Nothing;
     QString title;             // "probe syscall.read" / "function fmt"
-    bool kernel = false;       // the handler runs in the kernel
+    std::optional<bool> kernel; // the handler runs in the kernel; unknown before its points resolve
     bool fromCatalogue = false; // pass 2 did not type it: the catalogue's view
     QVector<VarInfo> context;  // $variables
     QVector<VarInfo> aliasVars; // set by the alias prologue

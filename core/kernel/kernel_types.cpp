@@ -1,5 +1,7 @@
 #include "kernel_types.h"
 
+#include "similar_names.h"
+
 #include <linux/capability.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -110,8 +112,10 @@ std::string checkBtfTarget(const Btf& btf, int32_t type, const TargetExpr& targe
         int32_t st = btf.strip(composite);
         auto m = btf.member(st, c.name);
         if (!m) {
-            std::string sname = btf.declare(st);
-            return "unable to find member '" + c.name + "' for " + sname;
+            std::vector<std::string> members;
+            for (const auto& each : btf.members(st))
+                members.push_back(each.name);
+            return "unable to find member '" + c.name + "' for " + btf.declare(st) + similarSuffix(c.name, members);
         }
         cur = m->type;
         bitfield = m->bitfieldSize != 0;

@@ -3,10 +3,12 @@
 // the text tstap prints; fixing it clears them. Analysis runs off the UI
 // thread. Also toggle comment, load/save, and positions.
 #include "diagnostics_runner.h"
+#include "problems_dock.h"
 #include "script_analysis.h"
 #include "script_editor.h"
 
 #include <QTemporaryDir>
+#include <QTreeWidget>
 #include <QThread>
 #include <QtTest>
 
@@ -31,6 +33,7 @@ private slots:
     void warningsAreMarked();
     void annotationsKeepTheirStyle();
     void hoverShowsTheDiagnosticText();
+    void unknownProbePointMarksTheComponent();
     void toggleComment();
     void autoIndentAndBraces();
     void loadAndSave();
@@ -159,6 +162,34 @@ void TestScriptEditor::hoverShowsTheDiagnosticText() {
     QVERIFY2(hover.contains("Eliding assignment"), qPrintable(hover));
     QVERIFY(hover.contains("h.stp:1:"));
     QVERIFY(editor.hoverTextAt(0).isEmpty());
+}
+
+// Issue 14, item 12: the squiggle was under 'scheduler' (the first
+// component), the Problems line said only "while resolving probe point" and
+// the reason hid in a collapsed child; nothing suggested the right name.
+void TestScriptEditor::unknownProbePointMarksTheComponent() {
+    const std::string text = "probe scheduler.ctxswich {\n  println(1)\n}\n";
+    ScriptEditor editor;
+    editor.setText(QString::fromStdString(text));
+    ScriptAnalysis a = analyseScript(text, "u.stp");
+    a.generation = editor.generation();
+    editor.setAnalysis(a);
+    QCOMPARE(a.errorCount(), 1);
+    const ScriptDiagnostic& d = a.diagnostics.front();
+    auto [start, end] = editor.diagnosticRange(d);
+    QCOMPARE(QString::fromStdString(text.substr(size_t(start), size_t(end - start))), QString("ctxswich"));
+    QCOMPARE(indicatorAt(editor, editor.errorIndicator(), posOf(editor, "ctxswich")), 1);
+    QCOMPARE(indicatorAt(editor, editor.errorIndicator(), posOf(editor, "scheduler")), 0);
+
+    ProblemsDock dock;
+    dock.setDiagnostics(&editor, "u.stp", a.diagnostics);
+    QTreeWidgetItem* item = dock.tree()->topLevelItem(0);
+    QCOMPARE(item->text(0), QString("semantic error: probe point mismatch (similar: ctxswitch) near identifier 'ctxswich'"));
+    QCOMPARE(item->childCount(), 0);
+    QCOMPARE(item->text(2), QString("1:17"));
+    // The same text tstap prints.
+    QVERIFY2(d.text.startsWith("semantic error: probe point mismatch (similar: ctxswitch): identifier 'ctxswich' at u.stp:1:17\n"),
+             qPrintable(d.text));
 }
 
 void TestScriptEditor::toggleComment() {

@@ -55,6 +55,7 @@ private slots:
     void probeUnderTheCursor();
     void functionAndOutside();
     void catalogueWhileBroken();
+    void whereItRunsWhileBroken();
     void dockFollowsTheCursor();
 
 private:
@@ -82,7 +83,7 @@ void TestVariableHints::probeUnderTheCursor() {
         VariableHints h = variableHintsAt(a, pos, snapshot_);
         QCOMPARE(h.kind, VariableHints::Probe);
         QCOMPARE(h.title, QString("probe syscall.read"));
-        QVERIFY(h.kernel);
+        QCOMPARE(h.kernel, std::optional<bool>(true));
         QVERIFY(!h.fromCatalogue);
         QString type;
         QVERIFY2(hasVar(h.context, "$fd", &type), qPrintable(QString::number(h.context.size())));
@@ -99,7 +100,7 @@ void TestVariableHints::probeUnderTheCursor() {
     QCOMPARE(timer.kind, VariableHints::Probe);
     QCOMPARE(timer.title, QString("probe timer.s(1)"));
     QVERIFY(timer.context.isEmpty());
-    QVERIFY(!timer.kernel);
+    QCOMPARE(timer.kernel, std::optional<bool>(false));
 }
 
 void TestVariableHints::functionAndOutside() {
@@ -126,6 +127,44 @@ void TestVariableHints::catalogueWhileBroken() {
     QVERIFY(hasVar(h.context, "$prev"));
     // Without the text, nothing is known there.
     QCOMPARE(variableHintsAt(a, int(text.find("x =")), snapshot_).kind, VariableHints::Nothing);
+}
+
+// Issue 14, item 9: while the script did not elaborate, every probe
+// "runs in user space", kernel.trace(...) and scheduler.ctxswitch included.
+void TestVariableHints::whereItRunsWhileBroken() {
+    struct Case {
+        std::string script;
+        std::optional<bool> kernel;
+        QString said;
+    };
+    const Case cases[] = {
+        {"probe kernel.trace(\"sched:sched_switch\") {\n    x = \n", true, "runs in the kernel"},
+        {"probe scheduler.ctxswitch {\n    x = \n", true, "runs in the kernel"},
+        {"probe scheduler.ctxswitch {\n    x = 1\n}\nprobe begin { println(nosuch()) }\n", true, "runs in the kernel"},
+        {"probe begin {\n    x = \n", false, "runs in user space"},
+        // Half typed: nothing resolves yet, so nothing is claimed.
+        {"probe scheduler.ctxsw {\n    x = 1\n}\n", std::nullopt, ""},
+        {"probe kernel.trace(\"sched:sched_sw {\n    x = \n", std::nullopt, ""},
+    };
+    for (const Case& c : cases) {
+        ScriptAnalysis a = analyseScript(c.script, "where.stp");
+        QVERIFY(!a.elaborated);
+        int pos = int(c.script.find("x ="));
+        VariableHints h = variableHintsAt(a, pos, snapshot_, c.script);
+        QCOMPARE(h.kind, VariableHints::Probe);
+        QVERIFY2(h.kernel == c.kernel, c.script.c_str());
+
+        ScriptEditor editor;
+        editor.setText(QString::fromStdString(c.script));
+        a.generation = editor.generation();
+        editor.setAnalysis(a);
+        editor.setCurrentPosition(pos);
+        VariableHintsDock dock;
+        dock.setSnapshotSource([this] { return snapshot_; });
+        dock.setEditor(&editor);
+        QString title = dock.titleText();
+        QVERIFY2(c.said.isEmpty() ? !title.contains("runs in") : title.contains(c.said), qPrintable(title));
+    }
 }
 
 void TestVariableHints::dockFollowsTheCursor() {

@@ -56,6 +56,7 @@ private slots:
     void semanticErrorWithNoteLikeStap();
     void elisionWarningsLikeStap();
     void probeResolutionErrorLikeStap();
+    void misspeltNamesSuggestSimilarOnes();
     void arityMismatchNote();
 };
 
@@ -297,12 +298,34 @@ void DiagnosticsTest::elisionWarningsLikeStap() {
 }
 
 void DiagnosticsTest::probeResolutionErrorLikeStap() {
-    QCOMPARE(run("probe foo {}"), QString("semantic error: while resolving probe point: identifier 'foo' at <input>:1:7\n"
+    QCOMPARE(run("probe foo {}"), QString("semantic error: probe point mismatch: identifier 'foo' at <input>:1:7\n"
                                           "        source: probe foo {}\n"
                                           "                      ^\n"
-                                          "\n"
-                                          "semantic error: probe point mismatch\n"
                                           "\n"));
+    // The caret is under the component nothing knows, with the names like it.
+    QCOMPARE(run("probe timer.mss(1) {}"),
+             QString("semantic error: probe point mismatch (similar: ms, msec): identifier 'mss' at <input>:1:13\n"
+                     "        source: probe timer.mss(1) {}\n"
+                     "                            ^\n"
+                     "\n"));
+}
+
+void DiagnosticsTest::misspeltNamesSuggestSimilarOnes() {
+    QVERIFY(run("probe begin { println(strlne(\"a\")) }")
+                .startsWith("semantic error: unresolved function strlne (similar: strlen): identifier 'strlne' at "
+                            "<input>:1:23\n"));
+    QVERIFY(run("global count\nprobe begin { count = 1; println(coutn) }")
+                .startsWith("WARNING: never-assigned local variable 'coutn' (similar: count): identifier 'coutn' at "
+                            "<input>:2:34\n"));
+    QVERIFY(run("global count\nprobe begin { counts[1] = 1 }")
+                .startsWith("semantic error: unresolved arity-1 global array counts, missing global declaration? "
+                            "(similar: count): identifier 'counts' at <input>:2:15\n"));
+    // An alias's expansion is named as such.
+    QVERIFY(run("probe my.a = timer.ms(0) {}\nprobe my.a { println(1) }")
+                .startsWith("semantic error: interval value out of range (1, 86400000) in 'timer.ms(0)', the expansion "
+                            "of 'my.a': identifier 'a' at <input>:2:10\n"));
+    QVERIFY(run("probe my.a = begin {}\nprobe my.a {}")
+                .startsWith("WARNING: Probe 'begin' (the expansion of 'my.a') has been elided: keyword at <input>:2:1\n"));
 }
 
 void DiagnosticsTest::arityMismatchNote() {

@@ -213,7 +213,8 @@ void ElaboratorTest::aliasTargetOptionalAndSufficient() {
     // A non-optional unknown target is an error for the alias's user.
     auto bad = elaborate("probe my.a = nosuch { }\nprobe my.a { println(1) }");
     QVERIFY(!bad->ok);
-    QCOMPARE(bad->errors().value(0), QString("2:7 while resolving probe point [identifier 'my']"));
+    QCOMPARE(bad->errors().value(0),
+             QString("2:10 probe point mismatch in 'nosuch', the expansion of 'my.a' [identifier 'a']"));
 }
 
 void ElaboratorTest::aliasTargetCondition() {
@@ -263,7 +264,7 @@ void ElaboratorTest::wildcards() {
     auto r = elaborate("probe " + point.toStdString() + " { println(1) }");
     if (expected.isEmpty()) {
         QVERIFY(!r->ok);
-        QCOMPARE(r->errors().value(0), QString("1:7 while resolving probe point [identifier 'timer']"));
+        QCOMPARE(r->errors().value(0).section(' ', 1, 3), QString("probe point mismatch"));
         return;
     }
     QCOMPARE(r->errors(), QStringList());
@@ -314,14 +315,13 @@ void ElaboratorTest::beginEndPriority() {
 void ElaboratorTest::unknownProbePoint() {
     auto r = elaborate("probe begin { println(1) }\nprobe  kernel.nosuch(\"x\") { println(2) }");
     QVERIFY(!r->ok);
-    QCOMPARE(r->errors(), QStringList({"2:8 while resolving probe point [identifier 'kernel']",
-                                       "  note 0:0 probe point mismatch []"}));
+    QCOMPARE(r->errors(), QStringList({"2:15 probe point mismatch [identifier 'nosuch']"}));
     // A suffix no family has.
     auto suffix = elaborate("probe begin(1).foo { println(1) }");
-    QCOMPARE(suffix->errors().value(0), QString("1:7 while resolving probe point [identifier 'begin']"));
+    QCOMPARE(suffix->errors().value(0), QString("1:16 probe point mismatch [identifier 'foo']"));
     // Every unknown point is reported, not just the first.
     auto two = elaborate("probe foo { println(1) }\nprobe bar { println(2) }");
-    QCOMPARE(two->errors().filter("while resolving").size(), 2);
+    QCOMPARE(two->errors().filter("probe point mismatch").size(), 2);
 }
 
 void ElaboratorTest::providerChecksArguments_data() {
@@ -355,8 +355,8 @@ void ElaboratorTest::providerChecksArguments() {
         QCOMPARE(r->points(), QStringList({point}));
         return;
     }
-    QCOMPARE(r->errors(), QStringList({"1:7 while resolving probe point [identifier 'timer']",
-                                       "  note 0:0 " + note + " []"}));
+    QCOMPARE(r->errors().size(), 1);
+    QVERIFY2(r->errors()[0].contains(" " + note + " [identifier '"), qPrintable(r->errors()[0]));
 }
 
 void ElaboratorTest::derivationText() {
