@@ -46,6 +46,7 @@ LanguageServer::LanguageServer(std::function<void(const QByteArray&)> send, QStr
 }
 
 LanguageServer::~LanguageServer() {
+    indexer_.disconnect(this); // nothing is sent after `exit`
     analysisPool_.waitForDone();
     indexer_.waitForFinished();
 }

@@ -16,13 +16,22 @@ int main(int argc, char** argv) {
     taplsp::LanguageServer server(
         [](const QByteArray& body) { taplsp::writeMessage(STDOUT_FILENO, body); }, tstap);
     server.setCacheFile(tapide::CatalogueCache::defaultPath());
-    QObject::connect(&server, &taplsp::LanguageServer::exitRequested, &app,
-                     &QCoreApplication::exit);
+    // `exit` decides the status; end of input without it is an error (1).
+    bool exitRequested = false;
+    QObject::connect(&server, &taplsp::LanguageServer::exitRequested, &app, [&exitRequested](int code) {
+        exitRequested = true;
+        QCoreApplication::exit(code);
+    });
     taplsp::startReading(
         STDIN_FILENO, [&server](QByteArray body) { server.post(std::move(body)); },
-        [&app] {
+        [&app, &exitRequested] {
             QMetaObject::invokeMethod(
-                &app, [] { QCoreApplication::exit(1); }, Qt::QueuedConnection);
+                &app,
+                [&exitRequested] {
+                    if (!exitRequested)
+                        QCoreApplication::exit(1);
+                },
+                Qt::QueuedConnection);
         });
     return app.exec();
 }

@@ -354,6 +354,7 @@ void TestLanguageServer::overPipes() {
     std::string rest = frameMessage(R"({"jsonrpc":"2.0","id":2,"method":"shutdown"})") +
                        frameMessage(R"({"jsonrpc":"2.0","method":"exit"})");
     server.write(rest.c_str());
+    server.closeWriteChannel(); // end of input right after `exit` leaves its status alone
     QVERIFY(server.waitForFinished(20000));
     QCOMPARE(server.exitStatus(), QProcess::NormalExit);
     QCOMPARE(server.exitCode(), 0);
