@@ -13,6 +13,7 @@ const char* usageText() {
            "   or: tstap [options] -l PROBE               List matching probes.\n"
            "   or: tstap [options] -L PROBE               List matching probes and variables.\n"
            "   or: tstap --probe-capabilities [--json]    Report what this machine can trace.\n"
+           "   or: tstap --language-server                Serve editors (LSP on stdin/stdout).\n"
            "\n"
            "Options (stap-compatible):\n"
            "   --         end of translator options, script options follow\n"
@@ -87,6 +88,7 @@ std::string parseCommandLine(int argc, char** argv, CliOptions& o) {
             else if (a == "--json") o.json = true;
             else if (a == "--no-global-var-display") o.noGlobalDisplay = true;
             else if (a == "--probe-capabilities") o.probeCapabilities = true;
+            else if (a == "--language-server") o.languageServer = true;
             else if (a.rfind("--compatible=", 0) == 0) o.compatible = a.substr(13);
             else return "unrecognized option '" + a + "'";
             continue;
@@ -191,7 +193,7 @@ std::string parseCommandLine(int argc, char** argv, CliOptions& o) {
             }
         }
     }
-    if (o.showHelp || o.showVersion || o.listPattern || o.probeCapabilities)
+    if (o.showHelp || o.showVersion || o.listPattern || o.probeCapabilities || o.languageServer)
         return {};
     if (o.scriptText) {
         o.scriptArgs = positional;

@@ -27,6 +27,8 @@ struct CliOptions {
     bool bulk = false, json = false, hitReport = false, noGlobalDisplay = false;
     // --probe-capabilities: report what this machine can trace (text, or JSON with --json).
     bool probeCapabilities = false;
+    // --language-server: speak the Language Server Protocol on stdin/stdout.
+    bool languageServer = false;
 };
 
 // Parses argv; returns an error message, or "" on success.

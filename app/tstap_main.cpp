@@ -14,8 +14,11 @@
 
 #include <sys/resource.h>
 #include <sys/time.h>
+#include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
+#include <cstring>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
@@ -93,6 +96,21 @@ void printDiagnostics(Frontend& fe, const CliOptions& cli) {
     }
 }
 
+// The language server is a Qt Core program of its own (lsp/), so that tstap
+// itself stays free of Qt: it lives in ../libexec/tapstudio next to tstap,
+// installed or in the build tree, and learns which tstap to run for -p3.
+int runLanguageServer() {
+    std::error_code ec;
+    std::filesystem::path self = std::filesystem::read_symlink("/proc/self/exe", ec);
+    std::filesystem::path server = self.parent_path() / "../libexec/tapstudio/tstap-language-server";
+    std::string serverPath = server.lexically_normal().string(), selfPath = self.string();
+    char* args[] = {serverPath.data(), const_cast<char*>("--tstap"), selfPath.data(), nullptr};
+    execv(serverPath.c_str(), args);
+    std::cerr << "tstap: cannot start the language server " << serverPath << ": " << std::strerror(errno)
+              << " (it is built with the IDE, which needs Qt 6)\n";
+    return 1;
+}
+
 } // namespace
 
 int main(int argc, char** argv) {
@@ -110,6 +128,8 @@ int main(int argc, char** argv) {
         std::cout << "TapStudio tstap " << kTstapVersion << " (SystemTap 4.8 language)\n";
         return 0;
     }
+    if (cli.languageServer)
+        return runLanguageServer();
     if (cli.probeCapabilities) {
         rt::CapabilityReport report = rt::probeCapabilities(kTstapVersion);
         if (cli.json)

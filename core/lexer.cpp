@@ -1,5 +1,7 @@
 #include "lexer.h"
 
+#include "language_words.h"
+
 #include <cctype>
 
 namespace tap {
@@ -48,42 +50,9 @@ std::string_view opText(Op op) {
 }
 
 Kw keywordOf(std::string_view s) {
-    switch (s.size()) {
-    case 2:
-        if (s == "if") return Kw::If;
-        if (s == "in") return Kw::In;
-        break;
-    case 3:
-        if (s == "for") return Kw::For;
-        if (s == "try") return Kw::Try;
-        break;
-    case 4:
-        if (s == "else") return Kw::Else;
-        if (s == "next") return Kw::Next;
-        if (s == "long") return Kw::Long;
-        break;
-    case 5:
-        if (s == "probe") return Kw::Probe;
-        if (s == "limit") return Kw::Limit;
-        if (s == "while") return Kw::While;
-        if (s == "break") return Kw::Break;
-        if (s == "catch") return Kw::Catch;
-        break;
-    case 6:
-        if (s == "global") return Kw::Global;
-        if (s == "return") return Kw::Return;
-        if (s == "delete") return Kw::Delete;
-        if (s == "string") return Kw::String;
-        break;
-    case 7:
-        if (s == "private") return Kw::Private;
-        if (s == "foreach") return Kw::Foreach;
-        break;
-    case 8:
-        if (s == "function") return Kw::Function;
-        if (s == "continue") return Kw::Continue;
-        break;
-    }
+    for (const KeywordSpelling& k : keywordSpellings())
+        if (k.text == s)
+            return k.kw;
     return Kw::None;
 }
 

@@ -1,5 +1,7 @@
 #include "parser.h"
 
+#include "language_words.h"
+
 #include <cerrno>
 #include <cstdlib>
 #include <deque>
@@ -26,17 +28,11 @@ namespace {
 struct ParseError {};
 
 PrintKind printKindOf(std::string_view name, bool& isPrint) {
-    isPrint = true;
-    if (name == "printf") return PrintKind::Printf;
-    if (name == "sprintf") return PrintKind::Sprintf;
-    if (name == "print") return PrintKind::Print;
-    if (name == "println") return PrintKind::Println;
-    if (name == "printd") return PrintKind::Printd;
-    if (name == "printdln") return PrintKind::Printdln;
-    if (name == "sprint") return PrintKind::Sprint;
-    if (name == "sprintln") return PrintKind::Sprintln;
-    if (name == "sprintd") return PrintKind::Sprintd;
-    if (name == "sprintdln") return PrintKind::Sprintdln;
+    for (const PrintFunction& p : printFunctions())
+        if (p.name == name) {
+            isPrint = true;
+            return p.kind;
+        }
     isPrint = false;
     return PrintKind::Print;
 }

@@ -938,8 +938,17 @@ SignatureHelp CompletionEngine::signatureAt(std::string_view text, int cursor, c
     return h;
 }
 
-QString CompletionEngine::hoverAt(std::string_view text, int pos, const ScriptAnalysis& analysis,
-                                  const CatalogueSnapshotPtr& snapshot) const {
+QString HoverDoc::html() const {
+    if (title.isEmpty())
+        return {};
+    QString out = "<b><tt>" + title.toHtmlEscaped() + "</tt></b>";
+    if (!body.isEmpty())
+        out += "<br>" + body.toHtmlEscaped().replace("\n", "<br>");
+    return out;
+}
+
+HoverDoc CompletionEngine::hoverDocAt(std::string_view text, int pos, const ScriptAnalysis& analysis,
+                                      const CatalogueSnapshotPtr& snapshot) const {
     TokenScan scan = scanTokens(text);
     const ScannedToken* tok = nullptr;
     size_t index = 0;
@@ -952,12 +961,7 @@ QString CompletionEngine::hoverAt(std::string_view text, int pos, const ScriptAn
     }
     if (!tok || tok->kind != Tok::Ident || tok->kw != Kw::None)
         return {};
-    auto html = [](const QString& title, const QString& body) {
-        QString out = "<b><tt>" + title.toHtmlEscaped() + "</tt></b>";
-        if (!body.isEmpty())
-            out += "<br>" + body.toHtmlEscaped().replace("\n", "<br>");
-        return out;
-    };
+    auto doc = [tok](const QString& title, const QString& body) { return HoverDoc{title, body, tok->start, tok->end}; };
     const std::string& name = tok->text;
     if (name[0] == '$') {
         CompletionContext ctx = contextAt(text, tok->start);
@@ -966,7 +970,7 @@ QString CompletionEngine::hoverAt(std::string_view text, int pos, const ScriptAn
         scopeVariables(ctx, analysis, snapshot, targets, locals, isFunction);
         for (const VarInfo& v : targets)
             if (v.name == qs(name))
-                return html(v.name + " : " + (v.type.isEmpty() ? "?" : v.type),
+                return doc(v.name + " : " + (v.type.isEmpty() ? "?" : v.type),
                             "context variable of " + qs(ctx.header));
         return {};
     }
@@ -974,7 +978,7 @@ QString CompletionEngine::hoverAt(std::string_view text, int pos, const ScriptAn
     if (call) {
         for (const BuiltinDoc& b : kPrintBuiltins)
             if (name == b.name)
-                return html(b.signature, b.doc);
+                return doc(b.signature, b.doc);
         if (snapshot && snapshot->library) {
             auto overloads = snapshot->library->overloads(name);
             if (!overloads.empty()) {
@@ -987,7 +991,7 @@ QString CompletionEngine::hoverAt(std::string_view text, int pos, const ScriptAn
                     body += "\n" + qs(p) + ": " + qs(d);
                 if (!f->doc.description.empty())
                     body += "\n\n" + qs(f->doc.description);
-                return html(sigs.join("\n"), body);
+                return doc(sigs.join("\n"), body);
             }
         }
     }
@@ -1008,12 +1012,12 @@ QString CompletionEngine::hoverAt(std::string_view text, int pos, const ScriptAn
             QString body = qs(a->doc.summary);
             for (const auto& [p, d] : a->doc.params)
                 body += "\n" + qs(p) + ": " + qs(d);
-            return html("probe " + qs(a->point) + " = " + qs(a->target), body);
+            return doc("probe " + qs(a->point) + " = " + qs(a->target), body);
         }
     }
     for (const VarInfo& g : analysis.globals)
         if (g.name == qs(name))
-            return html("global " + g.name + (g.type.isEmpty() ? "" : " : " + g.type), {});
+            return doc("global " + g.name + (g.type.isEmpty() ? "" : " : " + g.type), {});
     return {};
 }
 

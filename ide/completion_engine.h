@@ -92,6 +92,16 @@ struct SignatureHelp {
     int callStart = -1;         // byte offset of the `(`
 };
 
+// What hover shows about a name: a title (a signature, a declaration) and
+// plain-text documentation, for the token at [start, end).
+struct HoverDoc {
+    QString title;
+    QString body;
+    int start = -1, end = -1;
+    bool empty() const { return title.isEmpty(); }
+    QString html() const; // for a tooltip; "" when empty
+};
+
 class CompletionEngine {
 public:
     static CompletionContext contextAt(std::string_view text, int cursor);
@@ -100,9 +110,14 @@ public:
                               const CatalogueSnapshotPtr& snapshot, size_t limit = 300);
     SignatureHelp signatureAt(std::string_view text, int cursor, const ScriptAnalysis& analysis,
                               const CatalogueSnapshotPtr& snapshot) const;
-    // HTML for a tooltip about the word at `pos`, or "".
+    // What to show about the word at `pos` (empty when nothing is known).
+    HoverDoc hoverDocAt(std::string_view text, int pos, const ScriptAnalysis& analysis,
+                        const CatalogueSnapshotPtr& snapshot) const;
+    // hoverDocAt() as HTML for a tooltip, or "".
     QString hoverAt(std::string_view text, int pos, const ScriptAnalysis& analysis,
-                    const CatalogueSnapshotPtr& snapshot) const;
+                    const CatalogueSnapshotPtr& snapshot) const {
+        return hoverDocAt(text, pos, analysis, snapshot).html();
+    }
 
     // "kernel.trace(\"a.b\").return" -> kernel, trace("a.b"), return
     static std::vector<std::string> splitPoint(std::string_view point);

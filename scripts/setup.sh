@@ -11,6 +11,7 @@ packages=(
   libbpf-dev libdw-dev libelf-dev bpftool libarchive-dev
   systemtap systemtap-doc systemtap-sdt-dev
   xvfb xauth
+  neovim libkf5syntaxhighlighting-tools lintian
 )
 
 missing=()

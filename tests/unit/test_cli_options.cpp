@@ -68,6 +68,7 @@ private slots:
     void globalSets();
     void runTimeOptions();
     void probeCapabilities();
+    void languageServer();
     void numericValues_data();
     void numericValues();
     void missingValue_data();
@@ -307,6 +308,15 @@ void CliOptionsTest::probeCapabilities() {
     QVERIFY(json.o.probeCapabilities && json.o.json);
     QVERIFY(!parse({"s.stp"}).o.probeCapabilities);
     QCOMPARE(parse({"--probe-capabilities=yes"}).error, QString("unrecognized option '--probe-capabilities=yes'"));
+}
+
+void CliOptionsTest::languageServer() {
+    // Needs no script; off unless given.
+    Parsed p = parse({"--language-server"});
+    QCOMPARE(p.error, QString());
+    QVERIFY(p.o.languageServer);
+    QVERIFY(!p.o.scriptFile);
+    QVERIFY(!parse({"s.stp"}).o.languageServer);
 }
 
 void CliOptionsTest::numericValues_data() {

@@ -4,6 +4,7 @@
 // and locations (also as stap reports them), error recovery, and the AST
 // details the printed form does not show.
 #include "ast_printer.h"
+#include "language_words.h"
 #include "parser.h"
 
 #include <QtTest>
@@ -70,6 +71,7 @@ private slots:
     void errors_data();
     void errors();
     void recoveryReportsEveryError();
+    void everyListedAtOperatorIsParsed();
     void recoveryInsideNestedBlocks();
     void recoveryKeepsDeclarationsAfterBrokenFunction();
     void errorLocationsAcrossLines();
@@ -788,6 +790,16 @@ void ParserTest::errors() {
     for (const Diagnostic& d : p->diags.all())
         QCOMPARE(d.phase, Phase::Parse);
     QVERIFY(p->ast != nullptr); // a tree even for a broken file
+}
+
+void ParserTest::everyListedAtOperatorIsParsed() {
+    // The editors' syntax files list these: each must be one the parser takes.
+    for (std::string_view op : atOperators()) {
+        auto p = parse("probe begin { x = " + std::string(op) + "(");
+        for (const QString& e : p->errors())
+            QVERIFY2(!e.contains("unknown operator"), qPrintable(e));
+    }
+    QVERIFY(parse("probe begin { x = @nonesuch(")->errors().first().contains("unknown operator"));
 }
 
 void ParserTest::recoveryReportsEveryError() {
