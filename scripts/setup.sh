@@ -11,6 +11,7 @@ packages=(
   libbpf-dev libdw-dev libelf-dev bpftool libarchive-dev
   systemtap systemtap-doc systemtap-sdt-dev
   xvfb xauth
+  qemu-system-x86 busybox-static xz-utils
 )
 
 missing=()

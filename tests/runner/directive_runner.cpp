@@ -10,12 +10,16 @@
 //   STDERR_CONTAINS: text               (a line of stderr must contain it)
 //   STATUS: 1                           (exit status, default 0)
 //   TIMEOUT: 10                         (seconds, default 10)
-//   REQUIRES: root | bpf | syscall:NAME (the kernel has it) | NAME-of-a-program-on-PATH
+//   REQUIRES: root | bpf | syscall:NAME (the kernel has it) | attach:KIND (tstap can attach
+//             that kind here: kprobe, fentry, ... as --probe-capabilities says) |
+//             NAME-of-a-program-on-PATH
 //
-// Usage: directive_runner [--define NAME=VALUE]... TSTAP FILE...
+// Usage: directive_runner [--define NAME=VALUE]... [--no-skip] TSTAP FILE...
+// --no-skip: a test whose requirement is unmet fails (where all must run).
 // @NAME@ in PROG, OPTS, ARGS and the expected outputs is replaced by VALUE (e.g. @WORKLOAD@, the
 // test workload program). Prints one line per failure with a diff, then a
-// summary; exits 1 if any test failed.
+// summary; exits 1 if any test failed. TAPSTUDIO_TIMEOUT_SCALE=N multiplies
+// every timeout (an emulated machine is slower).
 #include "command_line.h"
 
 #include <fcntl.h>
@@ -25,6 +29,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstring>
 #include <fstream>
 #include <iostream>
@@ -225,11 +230,21 @@ bool kernelHasSyscall(const std::string& name) {
     return false;
 }
 
-std::string unmet(const Test& t) {
+// The attach kinds `TSTAP --probe-capabilities --json` found working, asked once.
+std::string attachCapabilities(const std::string& tstap) {
+    static std::string report = run({tstap, "--probe-capabilities", "--json"}, 60).out;
+    return report;
+}
+
+std::string unmet(const Test& t, const std::string& tstap) {
     for (const std::string& r : t.requires_) {
         if (r == "root" || r == "bpf") {
             if (geteuid() != 0)
                 return "needs root";
+        } else if (r.starts_with("attach:")) {
+            std::string kind = r.substr(7);
+            if (attachCapabilities(tstap).find("{\"name\":\"" + kind + "\",\"ok\":true") == std::string::npos)
+                return "needs " + kind + " attachment, which this kernel refuses";
         } else if (r.starts_with("syscall:")) {
             if (!kernelHasSyscall(r.substr(8)))
                 return "needs a kernel with the " + r.substr(8) + " system call";
@@ -259,17 +274,26 @@ std::string substitute(std::string s, const std::map<std::string, std::string>& 
 int main(int argc, char** argv) {
     std::map<std::string, std::string> defines;
     int first = 1;
-    while (first + 1 < argc && std::string(argv[first]) == "--define") {
-        std::string d = argv[first + 1];
-        size_t eq = d.find('=');
-        defines[d.substr(0, eq)] = eq == std::string::npos ? "" : d.substr(eq + 1);
-        first += 2;
+    bool noSkip = false;
+    for (;; ++first) {
+        std::string option = first < argc ? argv[first] : "";
+        if (option == "--no-skip") {
+            noSkip = true;
+        } else if (option == "--define" && first + 1 < argc) {
+            std::string d = argv[++first];
+            size_t eq = d.find('=');
+            defines[d.substr(0, eq)] = eq == std::string::npos ? "" : d.substr(eq + 1);
+        } else {
+            break;
+        }
     }
     if (argc - first < 2) {
-        std::cerr << "usage: directive_runner [--define NAME=VALUE]... TSTAP FILE...\n";
+        std::cerr << "usage: directive_runner [--define NAME=VALUE]... [--no-skip] TSTAP FILE...\n";
         return 2;
     }
     std::string tstap = argv[first];
+    const char* scaleText = std::getenv("TAPSTUDIO_TIMEOUT_SCALE");
+    int timeoutScale = scaleText ? std::max(1, std::atoi(scaleText)) : 1;
     int passed = 0, failed = 0, skipped = 0;
     for (int i = first + 1; i < argc; ++i) {
         std::string error;
@@ -279,7 +303,12 @@ int main(int argc, char** argv) {
             return 2;
         }
         for (Test& t : tests) {
-            std::string why = unmet(t);
+            std::string why = unmet(t, tstap);
+            if (!why.empty() && noSkip) {
+                ++failed;
+                std::cout << "FAIL " << t.file << ":" << t.line << " " << t.name << " (" << why << ")\n";
+                continue;
+            }
             if (!why.empty()) {
                 ++skipped;
                 std::cout << "SKIP " << t.file << ":" << t.line << " " << t.name << " (" << why << ")\n";
@@ -297,10 +326,10 @@ int main(int argc, char** argv) {
             t.stderrText = substitute(t.stderrText, defines);
             for (std::string& c : t.stderrContains)
                 c = substitute(c, defines);
-            Result r = run(cmd, t.timeout);
+            Result r = run(cmd, t.timeout * timeoutScale);
             std::string problems;
             if (r.timedOut)
-                problems += "  timed out after " + std::to_string(t.timeout) + " s\n";
+                problems += "  timed out after " + std::to_string(t.timeout * timeoutScale) + " s\n";
             if (r.status != t.status)
                 problems += "  exit status " + std::to_string(r.status) + ", expected " +
                             std::to_string(t.status) + "\n";
