@@ -1,4 +1,5 @@
 #include "btf.h"
+#include "kernel/kernel_facts.h"
 
 #include <bpf/btf.h>
 
@@ -9,7 +10,8 @@ namespace tap::kernel {
 
 Btf* Btf::vmlinux() {
     static Btf* instance = [] () -> Btf* {
-        struct btf* b = btf__load_vmlinux_btf();
+        struct btf* b = otherKernel() ? btf__parse(kernelFile("/sys/kernel/btf/vmlinux").c_str(), nullptr)
+                                      : btf__load_vmlinux_btf();
         if (!b)
             return nullptr;
         return new Btf(b);
