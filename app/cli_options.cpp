@@ -30,6 +30,8 @@ const char* usageText() {
            "   -D NM=VAL  set a limit, e.g. -D MAXSTRINGLEN=1024\n"
            "   -G VAR=VAL set a global variable's initial value\n"
            "   -e SCRIPT  run the given script\n"
+           "   -r DIR     translate and compile (-p3, -p4) for the kernel whose facts\n"
+           "              scripts/kernel-facts.sh wrote into DIR on that machine\n"
            "   -o FILE    send output to FILE\n"
            "   -b         bulk (per-CPU) output\n"
            "   -c CMD     start the probes, run CMD, and exit when it finishes\n"
@@ -159,6 +161,10 @@ std::string parseCommandLine(int argc, char** argv, CliOptions& o) {
                 if (!value(v)) return missing;
                 if (o.scriptText) return "Only one script can be given on the command line.";
                 o.scriptText = v;
+                break;
+            case 'r':
+                if (!value(v)) return missing;
+                o.kernelFacts = v;
                 break;
             case 'o':
                 if (!value(v)) return missing;

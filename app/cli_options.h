@@ -19,6 +19,7 @@ struct CliOptions {
     std::vector<std::pair<std::string, std::string>> defines;
     std::vector<std::pair<std::string, std::string>> globalSets;
     std::optional<std::string> compatible; // --compatible=VERSION: what systemtap_v says
+    std::optional<std::string> kernelFacts; // -r DIR: compile for the kernel described there
     bool guru = false, noWarnings = false, warningsAsErrors = false, unoptimized = false;
     // Run-time options (pass 5), accepted now and used by the runtime.
     std::optional<std::string> outputFile, command, listPattern;

@@ -11,6 +11,8 @@
 #include "bpf/translation.h"
 #include "command_line.h"
 #include "elf/elf_binary.h"
+#include "kernel/kernel_facts.h"
+#include "kernel/providers.h"
 
 #include <sys/resource.h>
 #include <sys/time.h>
@@ -139,6 +141,18 @@ int main(int argc, char** argv) {
         return 0;
     }
 
+    if (cli.kernelFacts) {
+        if (cli.lastPass == 5 && !cli.listPattern) {
+            std::cerr << "tstap: -r compiles for another kernel, which cannot run here: stop at -p4 (run the "
+                         "script there with the same cache to use the object)\n";
+            return 1;
+        }
+        if (std::string why = kernel::useKernelFacts(*cli.kernelFacts); !why.empty()) {
+            std::cerr << "tstap: -r: " << why << "\n";
+            return 1;
+        }
+    }
+
     CompileOptions options;
     options.includeDirs = cli.includeDirs;
     options.scriptArgs = cli.scriptArgs;
@@ -197,6 +211,10 @@ int main(int argc, char** argv) {
         std::cerr << "Pass 2: analyzed script: " << fe.program().probes.size() << " probes, "
                   << fe.program().functions.size() << " functions, "
                   << fe.program().globals.size() << " globals in " << timer.text() << "\n";
+    if (cli.verbose && ok)
+        for (const ResolvedProbe& p : fe.program().probes)
+            if (p.provider && p.provider->family() == "kernel.function")
+                std::cerr << "Pass 2: " << p.point.str() << ": " << kernel::kernelFunctionMechanism(p.point) << "\n";
     printDiagnostics(fe, cli);
     if (!ok) {
         std::cerr << "Pass 2: analysis failed.  [man error::pass2]\n";

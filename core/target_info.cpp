@@ -1,4 +1,5 @@
 #include "target_info.h"
+#include "kernel/kernel_facts.h"
 
 #include <sys/utsname.h>
 #include <zlib.h>
@@ -61,9 +62,9 @@ std::map<std::string, std::string> parseConfig(const std::string& text) {
 
 std::string TargetInfo::kernelConfig(const std::string& name) const {
     if (!config_) {
-        std::string text = readGzip("/proc/config.gz");
+        std::string text = readGzip(kernel::kernelFile("/proc/config.gz").c_str());
         if (text.empty()) {
-            std::ifstream in("/boot/config-" + kernelRelease);
+            std::ifstream in(kernel::kernelFile("/boot/config-" + kernelRelease));
             std::ostringstream ss;
             ss << in.rdbuf();
             text = ss.str();
@@ -77,10 +78,9 @@ std::string TargetInfo::kernelConfig(const std::string& name) const {
 TargetInfo TargetInfo::forRunningKernel() {
     TargetInfo info;
     struct utsname u {};
-    if (uname(&u) == 0) {
-        info.kernelRelease = u.release;
+    if (uname(&u) == 0)
         info.arch = stapArchName(u.machine);
-    }
+    info.kernelRelease = kernel::kernelRelease();
     std::string base = info.kernelRelease;
     size_t dash = base.find('-');
     if (dash != std::string::npos)

@@ -1,4 +1,5 @@
 #include "bpf_compile.h"
+#include "kernel/kernel_facts.h"
 
 #include <bpf/libbpf.h>
 #include <sys/stat.h>
@@ -66,11 +67,9 @@ std::string clangIdentity() {
 // Identifies the kernel's types: a compiled object's CO-RE relocations are
 // resolved at load time, but the cache key still changes with the kernel.
 std::string kernelIdentity() {
-    struct utsname u {};
-    uname(&u);
     struct stat st {};
-    stat("/sys/kernel/btf/vmlinux", &st);
-    return std::string(u.release) + "/" + std::to_string(st.st_size);
+    stat(kernel::kernelFile("/sys/kernel/btf/vmlinux").c_str(), &st);
+    return kernel::kernelRelease() + "/" + std::to_string(st.st_size);
 }
 
 std::string machineIncludeDir() {

@@ -1,6 +1,7 @@
 #include "btf.h"
 
 #include "cache_directory.h"
+#include "kernel/kernel_facts.h"
 
 #include <bpf/btf.h>
 #include <unistd.h>
@@ -56,7 +57,8 @@ std::string vmlinuxBtfPath() {
 
 Btf* Btf::vmlinux() {
     static Btf* instance = [] () -> Btf* {
-        struct btf* b = btf__parse_raw(vmlinuxBtfPath().c_str());
+        struct btf* b = otherKernel() ? btf__parse(kernelFile("/sys/kernel/btf/vmlinux").c_str(), nullptr)
+                                      : btf__parse_raw(vmlinuxBtfPath().c_str());
         if (!b)
             return nullptr;
         return new Btf(b);

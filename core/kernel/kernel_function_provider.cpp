@@ -10,6 +10,7 @@
 // tracepoint or tapset alias that covers the same event. Without privileges
 // nothing can be tried: the points resolve (the kernel may allow them) and
 // pass 5 reports what the kernel says.
+#include "kernel/kernel_facts.h"
 #include "kernel/kernel_types.h"
 #include "kernel/providers.h"
 
@@ -28,7 +29,9 @@
 #include <fstream>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <set>
+#include <sstream>
 
 namespace tap::kernel {
 
@@ -59,13 +62,19 @@ const KernelSupport& kernelSupport() {
         KernelSupport k;
         // Tests and code generation for other kernels: TAPSTUDIO_ASSUME_KERNEL_PROBES
         // = "fentry", "kprobe", "fentry,kprobe" or "none" instead of asking this kernel.
-        if (const char* assume = std::getenv("TAPSTUDIO_ASSUME_KERNEL_PROBES")) {
-            std::string a = assume;
+        // Another kernel's facts (tstap -r) say what it allowed in their file "attach".
+        std::string attach;
+        if (otherKernel())
+            std::getline(std::ifstream(kernelFile("/attach")), attach);
+        const char* assume = std::getenv("TAPSTUDIO_ASSUME_KERNEL_PROBES");
+        if (assume || otherKernel()) {
+            std::string a = assume ? assume : attach;
             bool fentry = a.find("fentry") != std::string::npos, kprobe = a.find("kprobe") != std::string::npos;
             k.fentry = fentry ? Support::Yes : Support::No;
             k.kprobe = kprobe ? Support::Yes : Support::No;
-            k.fentryWhy = "fentry programs (TAPSTUDIO_ASSUME_KERNEL_PROBES)";
-            k.kprobeWhy = "kprobes (TAPSTUDIO_ASSUME_KERNEL_PROBES)";
+            std::string said = assume ? "TAPSTUDIO_ASSUME_KERNEL_PROBES" : "the facts of " + kernelRelease();
+            k.fentryWhy = "fentry programs (" + said + ")";
+            k.kprobeWhy = "kprobes (" + said + ")";
             return k;
         }
         if (!havePrivileges())
@@ -251,16 +260,41 @@ std::string suggestionFor(const std::string& fn) {
     return "use a kernel.trace(\"...\") tracepoint (tstap -l 'kernel.trace(\"*\")' lists them)";
 }
 
-// Text symbols from /proc/kallsyms: vmlinux functions and, per module, its own.
-struct Kallsyms {
-    std::vector<std::string> kernel;
-    std::map<std::string, std::vector<std::string>> modules;
+// The kernel's functions as its own lists give them: text symbols from
+// kallsyms (vmlinux's and each module's) by their source name, a compiler
+// clone (finish_task_switch.isra.0, .constprop.N, .part.N) under the name
+// of the function it was made from (a .cold part is no entry); the
+// functions ftrace can trace (fentry attaches only there); the kprobe
+// blacklist (kprobes refuse those).
+struct KernelFunctions {
+    using Symbols = std::map<std::string, std::vector<std::string>>; // name -> kallsyms symbols
+    Symbols kernel;
+    std::map<std::string, Symbols> modules;
+    std::vector<std::string> kernelNames; // sorted
+    std::map<std::string, std::vector<std::string>> moduleNames;
+    std::optional<std::set<std::string>> traceable, blacklisted; // unknown when unreadable
 };
-const Kallsyms& kallsyms() {
-    static Kallsyms k = [] {
-        Kallsyms out;
-        std::ifstream in("/proc/kallsyms");
-        std::string addr, type, name, module;
+
+std::optional<std::set<std::string>> readNames(const std::string& path, int field) {
+    std::ifstream in(path);
+    if (!in)
+        return std::nullopt;
+    std::set<std::string> names;
+    std::string line;
+    while (std::getline(in, line)) {
+        std::istringstream words(line);
+        std::string word;
+        for (int i = 0; i <= field && words >> word; ++i)
+            if (i == field)
+                names.insert(word);
+    }
+    return names;
+}
+
+const KernelFunctions& kernelFunctions() {
+    static KernelFunctions k = [] {
+        KernelFunctions out;
+        std::ifstream in(kernelFile("/proc/kallsyms"));
         std::string line;
         while (std::getline(in, line)) {
             size_t a = line.find(' '), b = line.find(' ', a + 1);
@@ -270,25 +304,36 @@ const Kallsyms& kallsyms() {
             if (t != 't' && t != 'T')
                 continue;
             size_t tab = line.find('\t', b + 1);
-            name = line.substr(b + 1, tab == std::string::npos ? std::string::npos : tab - b - 1);
-            if (name.find('.') != std::string::npos) // foo.cold, foo.isra.0
+            std::string symbol = line.substr(b + 1, tab == std::string::npos ? std::string::npos : tab - b - 1);
+            if (symbol.find(".cold") != std::string::npos)
                 continue;
+            std::string name = symbol.substr(0, symbol.find('.'));
             if (tab == std::string::npos) {
-                out.kernel.push_back(name);
+                out.kernel[name].push_back(symbol);
             } else {
-                module = line.substr(tab + 1);
+                std::string module = line.substr(tab + 1);
                 if (module.size() > 2 && module.front() == '[')
                     module = module.substr(1, module.size() - 2);
-                out.modules[module].push_back(name);
+                out.modules[module][name].push_back(symbol);
             }
         }
-        auto tidy = [](std::vector<std::string>& v) {
-            std::sort(v.begin(), v.end());
-            v.erase(std::unique(v.begin(), v.end()), v.end());
+        // The function's own symbol first, then its clones in order.
+        auto tidy = [](KernelFunctions::Symbols& symbols, std::vector<std::string>& names) {
+            for (auto& [name, list] : symbols) {
+                std::sort(list.begin(), list.end(), [&](const std::string& x, const std::string& y) {
+                    return std::make_pair(x != name, x) < std::make_pair(y != name, y);
+                });
+                list.erase(std::unique(list.begin(), list.end()), list.end());
+                names.push_back(name);
+            }
         };
-        tidy(out.kernel);
-        for (auto& [m, v] : out.modules)
-            tidy(v);
+        tidy(out.kernel, out.kernelNames);
+        for (auto& [m, symbols] : out.modules)
+            tidy(symbols, out.moduleNames[m]);
+        std::string tracing = Tracefs::root();
+        if (!tracing.empty())
+            out.traceable = readNames(tracing + "/available_filter_functions", 0);
+        out.blacklisted = readNames(kernelFile("/sys/kernel/debug/kprobes/blacklist"), 1);
         return out;
     }();
     return k;
@@ -324,32 +369,123 @@ Point parse(const ConcretePoint& p) {
     return out;
 }
 
-class KernelFunctionProvider : public ProbeProvider {
-    // Which mechanism serves a point: fentry (typed), kprobe, or none.
-    static AttachSpec::Kind mechanism(const Point& p) {
-        const KernelSupport& k = kernelSupport();
-        bool fentryOk = k.fentry != Support::No && !p.kprobeFamily && !p.statement && p.module.empty();
-        if (fentryOk && (k.fentry == Support::Yes || k.kprobe != Support::Yes))
-            return AttachSpec::Kind::Fentry;
-        if (k.kprobe != Support::No)
-            return AttachSpec::Kind::Kprobe;
-        return AttachSpec::Kind::None;
-    }
+bool inBtf(const std::string& function) {
+    Btf* btf = Btf::vmlinux();
+    return btf && std::binary_search(btf->functionNames().begin(), btf->functionNames().end(), function);
+}
 
-    static std::vector<std::string> functions(const Point& p, AttachSpec::Kind how) {
-        std::vector<std::string> out;
-        const std::vector<std::string>* names = nullptr;
+// How a point is probed: fentry/fexit (typed by BTF) where the kernel allows
+// it on the function, else a kprobe on its symbol (or its compiler clone's),
+// else, for an entry the kernel lets neither probe, the tracepoint of the
+// same event when it carries the function's parameters. None says why.
+struct Plan {
+    AttachSpec::Kind kind = AttachSpec::Kind::None;
+    std::string target;               // the symbol, address or tracepoint
+    std::vector<int> tracepointArgs;  // TpBtf: the argument of each parameter
+    std::vector<std::string> refused; // "fentry: ...", "kprobes: ..." for the ways not taken
+};
+
+// The tracepoint that reports what `function` does, and its argument for
+// each of the function's parameters (matched by type, in order).
+bool tracepointInstead(const std::string& function, Plan& plan) {
+    Btf* btf = Btf::vmlinux();
+    auto params = btf ? btf->functionParams(function) : std::nullopt;
+    if (!params)
+        return false;
+    for (const Suggestion& s : kSuggestions) {
+        if (function != s.function)
+            continue;
+        std::string name = std::string(s.tracepoint).substr(std::string(s.tracepoint).find(':') + 1);
+        auto args = btf->tracepointParams(name);
+        if (!args || !traceInfo(s.tracepoint))
+            return false;
+        std::vector<int> mapping;
+        size_t next = 0;
+        for (const BtfParam& param : *params) {
+            while (next < args->size() && btf->strip((*args)[next].type) != btf->strip(param.type))
+                ++next;
+            if (next == args->size())
+                return false;
+            mapping.push_back(int(next++));
+        }
+        plan.kind = AttachSpec::Kind::TpBtf;
+        plan.target = name;
+        plan.tracepointArgs = std::move(mapping);
+        return true;
+    }
+    return false;
+}
+
+Plan planFor(const Point& p) {
+    const KernelSupport& k = kernelSupport();
+    const KernelFunctions& f = kernelFunctions();
+    Plan plan;
+    if (p.statement && p.address) {
+        char buf[32];
+        std::snprintf(buf, sizeof buf, "0x%llx", static_cast<unsigned long long>(*p.address));
+        plan.target = buf;
+        if (k.kprobe != Support::No)
+            plan.kind = AttachSpec::Kind::Kprobe;
+        else
+            plan.refused.push_back("kprobes: the kernel refuses " + k.kprobeWhy);
+        return plan;
+    }
+    std::string function = p.statement ? p.statementSpec.substr(0, p.statementSpec.find('@')) : p.function;
+    const KernelFunctions::Symbols& table = p.module.empty() ? f.kernel : [&]() -> const KernelFunctions::Symbols& {
+        static const KernelFunctions::Symbols none;
+        auto it = f.modules.find(p.module);
+        return it == f.modules.end() ? none : it->second;
+    }();
+    auto symbols = table.find(function);
+    bool ownSymbol = symbols != table.end() && symbols->second.front() == function;
+    bool kallsymsRead = !f.kernel.empty();
+
+    if (!p.kprobeFamily && !p.statement && p.module.empty()) {
+        if (k.fentry == Support::No)
+            plan.refused.push_back("fentry: the kernel refuses " + k.fentryWhy);
+        else if (!inBtf(function))
+            plan.refused.push_back("fentry: the kernel's BTF does not describe it");
+        else if (kallsymsRead && !ownSymbol)
+            plan.refused.push_back("fentry: only its compiler clone " + symbols->second.front() + " exists");
+        else if (f.traceable && !f.traceable->count(function))
+            plan.refused.push_back("fentry: ftrace cannot trace it (notrace)");
+        else {
+            plan.kind = AttachSpec::Kind::Fentry;
+            plan.target = function;
+            return plan;
+        }
+    }
+    if (k.kprobe == Support::No) {
+        plan.refused.push_back("kprobes: the kernel refuses " + k.kprobeWhy);
+    } else if (symbols == table.end() && kallsymsRead) {
+        plan.refused.push_back("kprobes: kallsyms has no symbol " + function);
+    } else {
+        std::string symbol = symbols == table.end() ? function : symbols->second.front();
+        if (f.blacklisted && f.blacklisted->count(symbol)) {
+            plan.refused.push_back("kprobes: " + symbol + " is on the kernel's kprobe blacklist");
+        } else {
+            plan.kind = AttachSpec::Kind::Kprobe;
+            plan.target = symbol;
+            return plan;
+        }
+    }
+    if (!p.kprobeFamily && !p.statement && !p.isReturn && p.module.empty())
+        tracepointInstead(function, plan);
+    return plan;
+}
+
+class KernelFunctionProvider : public ProbeProvider {
+    static std::vector<std::string> functions(const Point& p) {
+        const KernelFunctions& f = kernelFunctions();
+        const std::vector<std::string>* names = &f.kernelNames;
         static const std::vector<std::string> none;
         if (!p.module.empty()) {
-            auto it = kallsyms().modules.find(p.module);
-            names = it == kallsyms().modules.end() ? &none : &it->second;
-        } else if (how == AttachSpec::Kind::Fentry && Btf::vmlinux()) {
+            auto it = f.moduleNames.find(p.module);
+            names = it == f.moduleNames.end() ? &none : &it->second;
+        } else if (names->empty() && Btf::vmlinux()) { // kallsyms unreadable: BTF names
             names = &Btf::vmlinux()->functionNames();
-        } else {
-            names = &kallsyms().kernel;
-            if (names->empty() && Btf::vmlinux()) // kallsyms unreadable: BTF names
-                names = &Btf::vmlinux()->functionNames();
         }
+        std::vector<std::string> out;
         for (const std::string& n : *names)
             if (componentMatches(p.function, n))
                 out.push_back(n);
@@ -382,16 +518,12 @@ public:
     std::string check(const ConcretePoint& point) const override {
         Point p = parse(point);
         const KernelSupport& k = kernelSupport();
-        AttachSpec::Kind how = mechanism(p);
-        if (how == AttachSpec::Kind::None) {
+        std::string what = p.function.empty() ? p.statementSpec : p.function;
+        if (k.kprobe == Support::No && (k.fentry == Support::No || p.kprobeFamily)) {
             std::string refused;
             if (k.fentry == Support::No && !p.kprobeFamily)
-                refused = k.fentryWhy;
-            if (!refused.empty())
-                refused += " and ";
-            refused += k.kprobeWhy;
-            std::string what = p.function.empty() ? p.statementSpec : p.function;
-            return "this kernel refuses " + refused + ", which " + point.str() + " needs; " +
+                refused = k.fentryWhy + " and ";
+            return "this kernel refuses " + refused + k.kprobeWhy + ", which " + point.str() + " needs; " +
                    suggestionFor(what);
         }
         if (p.statement) {
@@ -399,26 +531,38 @@ public:
                 return "kernel.statement(\"" + p.statementSpec +
                        "\") needs kernel debuginfo (DWARF line tables), which TapStudio does not read for the "
                        "kernel; probe the function instead";
-            if (p.address && !p.kprobeFamily && point.components.size() == 3)
-                return {}; // kernel.statement(ADDR).absolute: the runtime checks guru mode
             if (p.address)
-                return {};
-            p.function = p.statementSpec.substr(0, p.statementSpec.find('@'));
+                return {}; // kernel.statement(ADDR).absolute: the runtime checks guru mode
+            p.function = what.substr(0, what.find('@'));
         }
-        if (!p.module.empty() && !std::filesystem::exists("/sys/module/" + p.module))
+        if (!p.module.empty() && !std::filesystem::exists(kernelFile("/sys/module/" + p.module)))
             return "module '" + p.module + "' is not loaded";
-        if (functions(p, how).empty())
+        std::vector<std::string> found = functions(p);
+        if (found.empty())
             return "no kernel function matches \"" + p.function + "\"" +
                    (p.module.empty() ? std::string() : " in module '" + p.module + "'");
-        return {};
+        if (p.function.find_first_of("*?[") != std::string::npos)
+            return {};
+        Plan plan = planFor(p);
+        if (plan.kind != AttachSpec::Kind::None)
+            return {};
+        std::string why;
+        for (const std::string& r : plan.refused)
+            why += (why.empty() ? "" : "; ") + r;
+        return point.str() + " cannot be probed on this kernel (" + why + "); " + suggestionFor(p.function);
     }
 
     std::vector<ConcretePoint> expand(const ConcretePoint& point) const override {
         Point p = parse(point);
         if (p.statement || p.function.find_first_of("*?[") == std::string::npos)
             return {point};
+        // A wildcard leaves out the functions nothing can probe, as stap does.
         std::vector<ConcretePoint> out;
-        for (const std::string& f : functions(p, mechanism(p))) {
+        for (const std::string& f : functions(p)) {
+            Point one = p;
+            one.function = f;
+            if (planFor(one).kind == AttachSpec::Kind::None)
+                continue;
             ConcretePoint c = point;
             for (ConcreteComponent& x : c.components)
                 if (x.functor == "function")
@@ -432,23 +576,34 @@ public:
         Point p = parse(point);
         std::vector<ContextVar> vars;
         Btf* btf = Btf::vmlinux();
-        // kprobe.* points have no $variables in stap (no debuginfo used).
+        // kprobe.* points have no $variables in stap (no debuginfo used) but
+        // the return value, a long.
+        if (p.kprobeFamily && p.isReturn) {
+            ContextVar r;
+            r.name = "$return";
+            r.cType = "long";
+            r.argIndex = 0;
+            r.isSigned = true;
+            vars.push_back(r);
+        }
         if (!btf || !p.module.empty() || p.function.empty() || p.statement || p.kprobeFamily)
             return vars;
         int32_t ret = 0;
         auto params = btf->functionParams(p.function, &ret);
-        if (!params)
+        Plan plan = planFor(p);
+        // A clone's arguments are not the source's (the compiler dropped or
+        // reordered them): it offers none.
+        if (!params || (plan.kind == AttachSpec::Kind::Kprobe && plan.target != p.function))
             return vars;
-        AttachSpec::Kind how = mechanism(p);
         for (size_t i = 0; i < params->size(); ++i) {
-            if (how == AttachSpec::Kind::Kprobe && i >= 6)
+            if (plan.kind == AttachSpec::Kind::Kprobe && i >= 6)
                 break; // PT_REGS_PARM1..6
-            vars.push_back(btfVariable(*btf, (*params)[i].name, (*params)[i].type, int(i)));
+            int index = plan.kind == AttachSpec::Kind::TpBtf ? plan.tracepointArgs[i] : int(i);
+            vars.push_back(btfVariable(*btf, (*params)[i].name, (*params)[i].type, index));
         }
-        if (p.isReturn && ret != 0) {
-            ContextVar r = btfVariable(*btf, "return", ret, how == AttachSpec::Kind::Fentry ? int(params->size()) : 0);
-            vars.push_back(r);
-        }
+        if (p.isReturn && ret != 0)
+            vars.push_back(
+                btfVariable(*btf, "return", ret, plan.kind == AttachSpec::Kind::Fentry ? int(params->size()) : 0));
         return vars;
     }
 
@@ -460,16 +615,11 @@ public:
 
     AttachSpec attach(const ConcretePoint& point) const override {
         Point p = parse(point);
+        Plan plan = planFor(p);
         AttachSpec a;
-        a.kind = mechanism(p);
+        a.kind = plan.kind;
         a.isReturn = p.isReturn;
-        if (p.statement && p.address) {
-            char buf[32];
-            std::snprintf(buf, sizeof buf, "0x%llx", static_cast<unsigned long long>(*p.address));
-            a.target = buf;
-        } else {
-            a.target = p.statement ? p.statementSpec.substr(0, p.statementSpec.find('@')) : p.function;
-        }
+        a.target = plan.target;
         return a;
     }
 
@@ -479,6 +629,17 @@ public:
 } // namespace
 
 std::unique_ptr<ProbeProvider> makeKernelFunctionProvider() { return std::make_unique<KernelFunctionProvider>(); }
+
+std::string kernelFunctionMechanism(const ConcretePoint& point) {
+    Plan plan = planFor(parse(point));
+    std::string how = plan.kind == AttachSpec::Kind::Fentry ? std::string(parse(point).isReturn ? "fexit" : "fentry")
+                    : plan.kind == AttachSpec::Kind::Kprobe ? std::string(parse(point).isReturn ? "kretprobe" : "kprobe") + " on " + plan.target
+                    : plan.kind == AttachSpec::Kind::TpBtf  ? "tracepoint " + plan.target
+                                                            : std::string("nothing");
+    for (const std::string& r : plan.refused)
+        how += "; " + r;
+    return how;
+}
 
 // A one-line summary of what this kernel allows, for `tstap -v` and tests.
 std::string kernelFunctionSupport() {

@@ -31,6 +31,10 @@ std::unique_ptr<ProbeProvider> makeKernelFunctionProvider();
 // "kprobe", "fentry,kprobe", "none") overrides it (tests, code generation
 // for other kernels).
 std::string kernelFunctionSupport();
+// How a kernel.function (kprobe.function, ...) point is probed, for -v:
+// "fentry", "kprobe on finish_task_switch.isra.0; fentry: ...", with why
+// the ways before it were not taken.
+std::string kernelFunctionMechanism(const ConcretePoint& point);
 
 // A tracepoint with its variables (BTF arguments, or record fields).
 struct TraceInfo {

@@ -1,4 +1,5 @@
 #include "tracefs.h"
+#include "kernel/kernel_facts.h"
 
 #include <fnmatch.h>
 #include <sys/mount.h>
@@ -23,8 +24,10 @@ std::string Tracefs::root() {
     static std::string found = [] {
         std::error_code ec;
         for (const char* dir : {"/sys/kernel/tracing", "/sys/kernel/debug/tracing"})
-            if (fs::exists(std::string(dir) + "/events", ec))
-                return std::string(dir);
+            if (fs::exists(kernelFile(dir) + "/events", ec))
+                return kernelFile(dir);
+        if (otherKernel())
+            return std::string();
         if (geteuid() == 0 && fs::is_directory("/sys/kernel/tracing", ec) &&
             mount("nodev", "/sys/kernel/tracing", "tracefs", 0, nullptr) == 0)
             return std::string("/sys/kernel/tracing");

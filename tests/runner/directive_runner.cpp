@@ -10,12 +10,21 @@
 //   STDERR_CONTAINS: text               (a line of stderr must contain it)
 //   STATUS: 1                           (exit status, default 0)
 //   TIMEOUT: 10                         (seconds, default 10)
-//   REQUIRES: root | bpf | syscall:NAME (the kernel has it) | NAME-of-a-program-on-PATH
+//   REQUIRES: root | bpf | syscall:NAME (the kernel has it) | attach:KIND (tstap can attach
+//             that kind here: kprobe, fentry, ... as --probe-capabilities says) |
+//             !attach:KIND (it cannot) | NAME-of-a-program-on-PATH
 //
-// Usage: directive_runner [--define NAME=VALUE]... TSTAP FILE...
+// Usage: directive_runner [--define NAME=VALUE]... [--no-skip] [--only REQUIREMENT]
+//                         [--compile-for DIR] TSTAP FILE...
+// --no-skip: a test whose requirement is unmet fails (where all must run).
+// --only REQUIREMENT: only the tests that require it (e.g. bpf).
+// --compile-for DIR: compiles each test's program for the kernel whose facts
+// are in DIR (tstap -r DIR -p4) into the object cache instead of running it,
+// so that running it there finds the object (tests/vm/).
 // @NAME@ in PROG, OPTS, ARGS and the expected outputs is replaced by VALUE (e.g. @WORKLOAD@, the
 // test workload program). Prints one line per failure with a diff, then a
-// summary; exits 1 if any test failed.
+// summary; exits 1 if any test failed. TAPSTUDIO_TIMEOUT_SCALE=N multiplies
+// every timeout (an emulated machine is slower).
 #include "command_line.h"
 
 #include <fcntl.h>
@@ -25,6 +34,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstring>
 #include <fstream>
 #include <iostream>
@@ -225,11 +235,24 @@ bool kernelHasSyscall(const std::string& name) {
     return false;
 }
 
-std::string unmet(const Test& t) {
+// The attach kinds `TSTAP --probe-capabilities --json` found working, asked once.
+std::string attachCapabilities(const std::string& tstap) {
+    static std::string report = run({tstap, "--probe-capabilities", "--json"}, 60).out;
+    return report;
+}
+
+std::string unmet(const Test& t, const std::string& tstap) {
     for (const std::string& r : t.requires_) {
         if (r == "root" || r == "bpf") {
             if (geteuid() != 0)
                 return "needs root";
+        } else if (r.starts_with("attach:") || r.starts_with("!attach:")) {
+            bool wanted = r[0] != '!';
+            std::string kind = r.substr(wanted ? 7 : 8);
+            bool works = attachCapabilities(tstap).find("{\"name\":\"" + kind + "\",\"ok\":true") != std::string::npos;
+            if (works != wanted)
+                return wanted ? "needs " + kind + " attachment, which this kernel refuses"
+                              : "is about kernels refusing " + kind + " attachment, which this one allows";
         } else if (r.starts_with("syscall:")) {
             if (!kernelHasSyscall(r.substr(8)))
                 return "needs a kernel with the " + r.substr(8) + " system call";
@@ -256,20 +279,45 @@ std::string substitute(std::string s, const std::map<std::string, std::string>& 
     return s;
 }
 
+// tstap (with options of the runner's own first) running a test's program.
+std::vector<std::string> command(const Test& t, std::vector<std::string> tstap,
+                                 const std::map<std::string, std::string>& defines) {
+    for (const std::string& o : shellWords(substitute(t.opts, defines)))
+        tstap.push_back(o);
+    tstap.push_back("-e");
+    tstap.push_back(substitute(t.prog, defines));
+    for (const std::string& a : shellWords(substitute(t.args, defines)))
+        tstap.push_back(a);
+    return tstap;
+}
+
 int main(int argc, char** argv) {
     std::map<std::string, std::string> defines;
     int first = 1;
-    while (first + 1 < argc && std::string(argv[first]) == "--define") {
-        std::string d = argv[first + 1];
-        size_t eq = d.find('=');
-        defines[d.substr(0, eq)] = eq == std::string::npos ? "" : d.substr(eq + 1);
-        first += 2;
+    bool noSkip = false;
+    std::string only, compileFor;
+    for (;; ++first) {
+        std::string option = first < argc ? argv[first] : "";
+        if (option == "--no-skip") {
+            noSkip = true;
+        } else if ((option == "--only" || option == "--compile-for") && first + 1 < argc) {
+            (option == "--only" ? only : compileFor) = argv[++first];
+        } else if (option == "--define" && first + 1 < argc) {
+            std::string d = argv[++first];
+            size_t eq = d.find('=');
+            defines[d.substr(0, eq)] = eq == std::string::npos ? "" : d.substr(eq + 1);
+        } else {
+            break;
+        }
     }
     if (argc - first < 2) {
-        std::cerr << "usage: directive_runner [--define NAME=VALUE]... TSTAP FILE...\n";
+        std::cerr << "usage: directive_runner [--define NAME=VALUE]... [--no-skip] [--only REQUIREMENT] "
+                     "[--compile-for DIR] TSTAP FILE...\n";
         return 2;
     }
     std::string tstap = argv[first];
+    const char* scaleText = std::getenv("TAPSTUDIO_TIMEOUT_SCALE");
+    int timeoutScale = scaleText ? std::max(1, std::atoi(scaleText)) : 1;
     int passed = 0, failed = 0, skipped = 0;
     for (int i = first + 1; i < argc; ++i) {
         std::string error;
@@ -279,28 +327,33 @@ int main(int argc, char** argv) {
             return 2;
         }
         for (Test& t : tests) {
-            std::string why = unmet(t);
+            if (!only.empty() && std::find(t.requires_.begin(), t.requires_.end(), only) == t.requires_.end())
+                continue;
+            if (!compileFor.empty()) {
+                (run(command(t, {tstap, "-r", compileFor, "-p4"}, defines), 120).status == 0 ? passed : failed)++;
+                continue;
+            }
+            std::string why = unmet(t, tstap);
+            if (!why.empty() && noSkip) {
+                ++failed;
+                std::cout << "FAIL " << t.file << ":" << t.line << " " << t.name << " (" << why << ")\n";
+                continue;
+            }
             if (!why.empty()) {
                 ++skipped;
                 std::cout << "SKIP " << t.file << ":" << t.line << " " << t.name << " (" << why << ")\n";
                 continue;
             }
-            std::vector<std::string> cmd{tstap};
-            for (const std::string& o : shellWords(substitute(t.opts, defines)))
-                cmd.push_back(o);
-            cmd.push_back("-e");
-            cmd.push_back(substitute(t.prog, defines));
-            for (const std::string& a : shellWords(substitute(t.args, defines)))
-                cmd.push_back(a);
+            std::vector<std::string> cmd = command(t, {tstap}, defines);
             t.expect = substitute(t.expect, defines);
             t.expectRegex = substitute(t.expectRegex, defines);
             t.stderrText = substitute(t.stderrText, defines);
             for (std::string& c : t.stderrContains)
                 c = substitute(c, defines);
-            Result r = run(cmd, t.timeout);
+            Result r = run(cmd, t.timeout * timeoutScale);
             std::string problems;
             if (r.timedOut)
-                problems += "  timed out after " + std::to_string(t.timeout) + " s\n";
+                problems += "  timed out after " + std::to_string(t.timeout * timeoutScale) + " s\n";
             if (r.status != t.status)
                 problems += "  exit status " + std::to_string(r.status) + ", expected " +
                             std::to_string(t.status) + "\n";
@@ -315,6 +368,8 @@ int main(int argc, char** argv) {
             }
             if (t.hasStderr && r.err != t.stderrText)
                 problems += showDiff("stderr", t.stderrText, r.err);
+            else if (r.status != t.status && t.stderrContains.empty())
+                problems += showDiff("stderr", "", r.err);
             for (const std::string& c : t.stderrContains)
                 if (r.err.find(c) == std::string::npos)
                     problems += "  stderr lacks \"" + c + "\"\n" + showDiff("stderr", "", r.err);
@@ -325,6 +380,10 @@ int main(int argc, char** argv) {
                 std::cout << "FAIL " << t.file << ":" << t.line << " " << t.name << "\n" << problems;
             }
         }
+    }
+    if (!compileFor.empty()) { // a test may be meant to fail before pass 5
+        std::cout << "compiled for " << compileFor << ": " << passed << ", not compiled: " << failed << "\n";
+        return 0;
     }
     std::cout << "directive tests: " << passed << " passed, " << failed << " failed, " << skipped
               << " skipped\n";

@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# Prepares what tests/vm/run-in-vm.sh boots: Debian's current stock kernel
+# (the package linux-image-amd64 depends on, fetched with apt once) and an
+# initramfs of busybox-static, the virtio 9p modules and tests/vm/guest-init.
+# Everything is cached in VM_DIR (default build/vm); prints the kernel's
+# release. Exits 77 when qemu or busybox-static is missing (scripts/setup.sh
+# installs them).
+set -euo pipefail
+work=
+trap '[ -z "$work" ] || rm -rf "$work"' EXIT
+here=$(cd "$(dirname "$0")" && pwd)
+vm_dir=${TAPSTUDIO_VM_DIR:-$here/../../build/vm}
+mkdir -p "$vm_dir"
+vm_dir=$(cd "$vm_dir" && pwd)
+
+for need in qemu-system-x86 busybox-static; do
+  if ! dpkg-query -W -f='${Status}' "$need" 2>/dev/null | grep -q "install ok installed"; then
+    echo "prepare: $need is not installed (scripts/setup.sh installs it)" >&2
+    exit 77
+  fi
+done
+busybox=/bin/busybox # static: it runs in the initramfs alone
+
+# The virtio PCI transport and 9p are modules in Debian's generic image,
+# loaded in this order.
+modules=(virtio_ring virtio virtio_pci_modern_dev virtio_pci_legacy_dev virtio_pci netfs fscache 9pnet 9pnet_virtio 9p)
+
+package=$(apt-cache depends linux-image-amd64 2>/dev/null | awk '/Depends: linux-image-[0-9]/ {print $2; exit}')
+if [ -z "$package" ]; then # no apt metadata: the newest kernel already fetched
+  package=$(ls -d "$vm_dir"/linux-image-*/ 2>/dev/null | sort -V | tail -1 | xargs -r basename)
+  [ -n "$package" ] || { echo "prepare: apt knows no linux-image-amd64 and none is cached in $vm_dir" >&2; exit 1; }
+fi
+kernel_dir=$vm_dir/$package
+release=${package#linux-image-}
+
+if [ ! -f "$kernel_dir/vmlinux" ]; then
+  echo "prepare: fetching $package" >&2
+  work=$(mktemp -d "$vm_dir/fetch.XXXXXX")
+  (cd "$work" && apt-get download -q "$package" >&2 2>/dev/null) ||
+    (cd "$work" && apt-get download -q "$package" >&2)
+  dpkg-deb -x "$work"/"$package"_*.deb "$work/root"
+  mkdir -p "$work/kernel/modules"
+  # The uncompressed ELF image boots directly (PVH): decompressing the
+  # bzImage under emulation took longer than the kernel's own boot.
+  vmlinuz=$work/root/boot/vmlinuz-$release
+  xz_at=$(LC_ALL=C grep -obUaP '\xfd7zXZ\x00' "$vmlinuz" | awk -F: 'NR == 1 {print $1}')
+  [ -n "$xz_at" ] || { echo "prepare: $vmlinuz holds no xz-compressed kernel" >&2; exit 1; }
+  tail -c +$((xz_at + 1)) "$vmlinuz" >"$work/vmlinux.xz"
+  xz -dc --single-stream "$work/vmlinux.xz" >"$work/kernel/vmlinux"
+  cp "$work/root/boot/config-$release" "$work/kernel/config"
+  for m in "${modules[@]}"; do
+    ko=$(find "$work/root/lib/modules/$release" -name "$m.ko")
+    [ -n "$ko" ] || { echo "prepare: $package has no module $m" >&2; exit 1; }
+    cp "$ko" "$work/kernel/modules/"
+  done
+  rm -rf "$kernel_dir"
+  mv "$work/kernel" "$kernel_dir"
+  rm -rf "$work"
+fi
+
+# The initramfs is rebuilt when the init script or busybox changes.
+initramfs=$kernel_dir/initramfs.cpio.gz
+if [ ! -f "$initramfs" ] || [ "$here/guest-init" -nt "$initramfs" ] || [ "$busybox" -nt "$initramfs" ]; then
+  work=$(mktemp -d "$vm_dir/initramfs.XXXXXX")
+  mkdir -p "$work"/{bin,dev,proc,sys,newroot,modules}
+  cp "$busybox" "$work/bin/busybox"
+  cp "$here/guest-init" "$work/init"
+  chmod 755 "$work/init"
+  for m in "${modules[@]}"; do
+    cp "$kernel_dir/modules/$m.ko" "$work/modules/"
+  done
+  printf '%s\n' "${modules[@]}" >"$work/modules/order"
+  (cd "$work" && find . | "$busybox" cpio -o -H newc 2>/dev/null | gzip -1) >"$initramfs.tmp"
+  mv "$initramfs.tmp" "$initramfs"
+  rm -rf "$work"
+fi
+echo "$release"

@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# tests/vm/run-tests.sh DIRECTIVE_RUNNER [RUNNER OPTION]... TSTAP FILE...
+#
+# Runs directive tests in one boot of the VM (run-in-vm.sh), their programs
+# compiled on this machine first: clang in the emulated guest takes ~20 s a
+# program. The guest's kernel facts (scripts/kernel-facts.sh) are read there
+# once and kept in build/vm/facts/RELEASE; `directive_runner --compile-for`
+# compiles each test for them (tstap -r) into build/vm/cache, the object
+# cache the guest's tstap reads and writes. Exits 77 without qemu.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+repo=$(cd "$here/../.." && pwd)
+export TAPSTUDIO_VM_DIR=${TAPSTUDIO_VM_DIR:-$repo/build/vm}
+runner=$1
+shift
+args=("$@")
+tstap=
+for a in "${args[@]}"; do # the first argument naming tstap
+  case $a in */tstap) tstap=$a; break ;; esac
+done
+[ -n "$tstap" ] || { echo "run-tests: no tstap among the arguments" >&2; exit 2; }
+
+release=$("$here/prepare.sh") || exit $?
+facts=$TAPSTUDIO_VM_DIR/facts/$release
+if [ ! -f "$facts/release" ] || [ "$repo/scripts/kernel-facts.sh" -nt "$facts/release" ]; then
+  echo "run-tests: reading the facts of kernel $release in the guest" >&2
+  TAPSTUDIO_VM_SHARE=$TAPSTUDIO_VM_DIR/facts "$here/run-in-vm.sh" "$repo/scripts/kernel-facts.sh" "$facts" "$tstap"
+  # Debian's kernel keeps its configuration in /boot, which the guest lacks.
+  cp "$TAPSTUDIO_VM_DIR/linux-image-$release/config" "$facts/boot/config-$release"
+fi
+
+export TAPSTUDIO_CACHE=$TAPSTUDIO_VM_DIR/cache
+mkdir -p "$TAPSTUDIO_CACHE"
+"$runner" --compile-for "$facts" "${args[@]}"
+TAPSTUDIO_VM_SHARE=$TAPSTUDIO_CACHE TAPSTUDIO_TIMEOUT_SCALE=${TAPSTUDIO_TIMEOUT_SCALE:-6} \
+  "$here/run-in-vm.sh" "$runner" "${args[@]}"
