@@ -319,7 +319,8 @@ const KernelFunctions& kernelFunctions() {
         }
         // The function's own symbol first, then its clones in order.
         auto tidy = [](KernelFunctions::Symbols& symbols, std::vector<std::string>& names) {
-            for (auto& [name, list] : symbols) {
+            for (auto& [function, list] : symbols) {
+                const std::string& name = function; // clang 14 cannot capture a structured binding
                 std::sort(list.begin(), list.end(), [&](const std::string& x, const std::string& y) {
                     return std::make_pair(x != name, x) < std::make_pair(y != name, y);
                 });
