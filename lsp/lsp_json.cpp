@@ -157,9 +157,6 @@ QJsonObject completionItemJson(const tapide::CompletionItem& item,
         out["insertTextFormat"] = 2;
     }
     out["textEdit"] = QJsonObject{{"range", rangeJson(doc, start, end)}, {"newText", newText}};
-    if (item.retrigger)
-        out["command"] =
-            QJsonObject{{"title", "complete"}, {"command", "editor.action.triggerSuggest"}};
     return out;
 }
 

@@ -115,6 +115,7 @@ class TestLanguageServer : public QObject {
     void diagnosticsAreTstapsText();
     void incrementalChangesAreAnalysed();
     void completion();
+    void targetVariablesWithTypes();
     void hoverAndSignature();
     void definitionAndSymbols();
     void cancellation();
@@ -225,6 +226,29 @@ void TestLanguageServer::completion() {
     QCOMPARE(edit["range"]["end"]["character"].toInt(), 17);
 }
 
+void TestLanguageServer::targetVariablesWithTypes() {
+    if (!QDir("/sys/kernel/tracing/events/sched").exists())
+        QSKIP("no sched tracepoints in tracefs");
+    Client c(cache());
+    c.initialize();
+    QString uri = "file:///tmp/vars.stp";
+    std::string text = "probe kernel.trace(\"sched:sched_switch\") { x = $pr }\n";
+    c.open(uri, text);
+    int at = int(text.find("$pr")) + 3;
+    QJsonObject prev;
+    for (int tries = 0; tries < 100 && prev.isEmpty(); ++tries) {
+        const QJsonObject r = c.call("textDocument/completion", Client::at(uri, 0, at));
+        for (const QJsonValue& item : r["result"]["items"].toArray())
+            if (item["label"].toString().startsWith("$prev ")) prev = item.toObject();
+        if (prev.isEmpty()) QTest::qWait(50); // the probe index is still being read
+    }
+    QVERIFY(!prev.isEmpty());
+    QVERIFY2(prev["label"].toString().contains("task_struct"),
+             qPrintable(prev["label"].toString()));
+    QCOMPARE(std::as_const(prev)["textEdit"]["newText"].toString(), QString("$prev"));
+    QCOMPARE(prev["kind"].toInt(), 5);
+}
+
 void TestLanguageServer::hoverAndSignature() {
     Client c(cache());
     c.initialize();
@@ -259,6 +283,14 @@ void TestLanguageServer::definitionAndSymbols() {
     const QJsonObject tapset = c.call("textDocument/definition", Client::at(uri, 2, 38));
     QString file = tapset["result"]["uri"].toString();
     QVERIFY2(file.startsWith("file:///") && file.endsWith(".stp") && file != uri, qPrintable(file));
+
+    // A tapset alias goes to its tapset.
+    c.open("file:///tmp/alias.stp", "probe scheduler.ctxswitch { }\n");
+    c.diagnostics("file:///tmp/alias.stp", 1);
+    const QJsonObject alias =
+        c.call("textDocument/definition", Client::at("file:///tmp/alias.stp", 0, 12));
+    QVERIFY2(alias["result"]["uri"].toString().endsWith("/linux/scheduler.stp"),
+             qPrintable(alias["result"]["uri"].toString()));
 
     const QJsonArray symbols = c.call("textDocument/documentSymbol",
                                       {{"textDocument", QJsonObject{{"uri", uri}}}})["result"]
