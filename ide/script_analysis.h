@@ -16,7 +16,7 @@ namespace tapide {
 
 struct ScriptDiagnostic {
     bool error = true; // else a warning
-    QString phase;     // "parse", "semantic", ""
+    QString phase;     // "parse", "semantic", "run-time" (reported by a run), ""
     QString file;      // as the script was named, or a tapset path
     bool inScript = true; // located in the analysed script itself
     int line = 0, col = 0; // 1-based; col in bytes
@@ -26,6 +26,9 @@ struct ScriptDiagnostic {
     QVector<ScriptDiagnostic> notes;
     // The first line of `text`: "parse error: expected ..."
     QString headline() const;
+    // The line shown under the script line: the headline, which a run-time
+    // one starts with "run-time error: " instead of tstap's "ERROR: ".
+    QString annotation() const;
 };
 
 struct VarInfo {
