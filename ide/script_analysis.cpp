@@ -204,9 +204,12 @@ ScriptAnalysis analyseScript(const std::string& text, const QString& fileName, q
                         bool seen = false;
                         for (const VarInfo& v : s.context)
                             seen = seen || v.name == name;
-                        if (!seen)
+                        if (!seen) {
                             s.context.push_back({name, cv.cType.empty() ? typeText(cv.type)
                                                                         : QString::fromStdString(cv.cType)});
+                            s.context.back().userTypes = cv.userTypes;
+                            s.context.back().userType = cv.userType;
+                        }
                     }
                     for (const tap::VarDecl* l : rp.locals) {
                         QString name = QString::fromStdString(l->name);

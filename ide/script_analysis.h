@@ -12,6 +12,10 @@
 #include <optional>
 #include <string>
 
+namespace tap {
+class UserTypeTable;
+}
+
 namespace tapide {
 
 struct ScriptDiagnostic {
@@ -35,6 +39,10 @@ struct VarInfo {
     QString name;
     QString type; // "long", "string", "long[string]", "stats", "struct task_struct*", "" if unknown
     int line = 0, col = 0; // where it is declared in the script (1-based), 0 when unknown or elsewhere
+    // A program's $variable (DWARF): its type in the binary's type table,
+    // which lives as long as the process (for the members after `->`).
+    const tap::UserTypeTable* userTypes = nullptr;
+    int userType = -1;
 };
 
 struct ScopeInfo {
