@@ -1,5 +1,7 @@
 #include "completion_engine.h"
 
+#include "member_completion.h"
+
 #include "probe_text.h"
 
 #include "elf_symbols.h"
@@ -33,6 +35,7 @@ QString completionKindName(CompletionKind kind) {
     case CompletionKind::ProbePoint: return "probe point";
     case CompletionKind::Tracepoint: return "tracepoint";
     case CompletionKind::Snippet: return "snippet";
+    case CompletionKind::Member: return "member";
     }
     return {};
 }
@@ -752,6 +755,46 @@ void CompletionEngine::addBodyItems(std::string_view text, const CompletionConte
     (void)isFunction;
 }
 
+void CompletionEngine::addMemberItems(std::string_view text, const CompletionContext& ctx,
+                                      const ScriptAnalysis& analysis, const CatalogueSnapshotPtr& snapshot,
+                                      CompletionResult& r) {
+    MemberChain chain = memberChainBefore(text, ctx.replaceStart);
+    if (chain.variable.empty()) {
+        r.emptyReason = "members are listed after a $variable's ->";
+        return;
+    }
+    QVector<VarInfo> targets, locals;
+    bool isFunction = false;
+    scopeVariables(ctx, analysis, snapshot, targets, locals, isFunction);
+    const VarInfo* variable = nullptr;
+    for (const VarInfo& v : targets)
+        if (v.name.toStdString() == chain.variable)
+            variable = &v;
+    if (!variable) {
+        r.emptyReason = QString("this probe has no %1").arg(QString::fromStdString(chain.variable));
+        return;
+    }
+    bool programPoint = false;
+    for (const std::string& point : splitProbePoints(withoutSpace(ctx.header)))
+        programPoint = programPoint || !programPointBinary(point).isEmpty();
+    if (programPoint && !variable->userTypes) {
+        r.emptyReason = "a program's struct members are known once the script elaborates";
+        return;
+    }
+    MemberCompletion members = membersOf(*variable, chain);
+    for (CompletionItem& it : members.items) {
+        int score = fuzzyScore(ctx.prefix, it.name.toStdString());
+        if (score < 0)
+            continue;
+        it.score = score;
+        r.items.push_back(it);
+    }
+    if (r.items.isEmpty())
+        r.emptyReason = !members.emptyReason.isEmpty() ? members.emptyReason
+                        : members.items.isEmpty()      ? QString("the struct has no members")
+                                                       : QString("no member matches '%1'").arg(QString::fromStdString(ctx.prefix));
+}
+
 CompletionResult CompletionEngine::complete(std::string_view text, int cursor, const ScriptAnalysis& analysis,
                                             const CatalogueSnapshotPtr& snapshot, size_t limit) {
     CompletionResult r;
@@ -799,8 +842,10 @@ CompletionResult CompletionEngine::complete(std::string_view text, int cursor, c
         addBinaryFunctionItems(ctx, r.items, r.pendingBinary);
         break;
     case CompletionContextKind::Body:
-        if (ctx.afterArrow)
-            return r; // struct fields: not known here yet
+        if (ctx.afterArrow) {
+            addMemberItems(text, ctx, analysis, snapshot, r);
+            break;
+        }
         addBodyItems(text, ctx, analysis, snapshot, r.items);
         // A program's $variables come with its table: load it if needed.
         for (const std::string& point : splitProbePoints(withoutSpace(ctx.header)))
@@ -815,7 +860,7 @@ CompletionResult CompletionEngine::complete(std::string_view text, int cursor, c
             return kindRank(a.kind) < kindRank(b.kind);
         return a.label < b.label;
     });
-    if (size_t(r.items.size()) > limit)
+    if (size_t(r.items.size()) > limit && !ctx.afterArrow) // a struct's members are all listed
         r.items.resize(int(limit));
     return r;
 }

@@ -9,6 +9,7 @@
 //   probe process("/bin/ls").function("|   the binary's function symbols (elf_symbols.h)
 //   probe begin { |          locals, $variables, globals, functions, keywords
 //   probe begin { $|         the $variables of the enclosing probe, with types
+//   $prev->|                 the struct's members (BTF, or the program's DWARF)
 //   top level |              probe, global, function, private, @define, snippets
 #pragma once
 
@@ -38,6 +39,7 @@ enum class CompletionKind {
     ProbePoint,
     Tracepoint,
     Snippet,
+    Member, // a struct member after ->
 };
 QString completionKindName(CompletionKind kind);
 
@@ -81,6 +83,8 @@ struct CompletionResult {
     // Inside process("PATH").function("|") whose symbols are not read yet: the
     // resolved binary. The caller loads it (loadElfFunctionsAsync) and completes again.
     QString pendingBinary;
+    // No items: why ("struct task_struct has no member 'x'"), shown in their place.
+    QString emptyReason;
 };
 
 struct SignatureHelp {
@@ -139,6 +143,9 @@ private:
     // process("PATH").function("|"): the binary's functions, or `pending` = the binary to read.
     static void addBinaryFunctionItems(const CompletionContext& ctx, QVector<CompletionItem>& out,
                                        QString& pending);
+    // After `$var->a->`: the members of what it points to.
+    void addMemberItems(std::string_view text, const CompletionContext& ctx, const ScriptAnalysis& analysis,
+                        const CatalogueSnapshotPtr& snapshot, CompletionResult& r);
     void addBodyItems(std::string_view text, const CompletionContext& ctx, const ScriptAnalysis& analysis,
                       const CatalogueSnapshotPtr& snapshot, QVector<CompletionItem>& out);
 

@@ -54,6 +54,8 @@ ScriptEditor* DocumentTabs::addEditor(ScriptEditor* editor) {
     connect(completion, &EditorCompletion::itemHighlighted, this, &DocumentTabs::statusMessage);
     connect(runner, &DiagnosticsRunner::analysisReady, this,
             [this, editor](const ScriptAnalysis& a) { emit analysisReady(editor, a); });
+    connect(editor, &ScriptEditor::runTimeDiagnosticsChanged, this,
+            [this, editor] { emit runTimeDiagnosticsChanged(editor); });
     connect(editor, &QsciScintilla::modificationChanged, this, [this, editor](bool m) {
         updateTabTitle(editor);
         emit modificationChanged(editor, m);

@@ -53,6 +53,7 @@ public:
 signals:
     void currentEditorChanged(tapide::ScriptEditor* editor);
     void analysisReady(tapide::ScriptEditor* editor, const tapide::ScriptAnalysis& analysis);
+    void runTimeDiagnosticsChanged(tapide::ScriptEditor* editor);
     void editorClosing(tapide::ScriptEditor* editor);
     void modificationChanged(tapide::ScriptEditor* editor, bool modified);
     void fileOpened(const QString& path);

@@ -29,6 +29,7 @@ QColor kindColor(CompletionKind k) {
     case CompletionKind::ProbePoint: return QColor("#388e3c");
     case CompletionKind::Tracepoint: return QColor("#ef6c00");
     case CompletionKind::Snippet: return QColor("#546e7a");
+    case CompletionKind::Member: return QColor("#00695c");
     }
     return Qt::gray;
 }
@@ -47,6 +48,7 @@ QChar kindLetter(CompletionKind k) {
     case CompletionKind::ProbePoint: return 'p';
     case CompletionKind::Tracepoint: return 't';
     case CompletionKind::Snippet: return 's';
+    case CompletionKind::Member: return 'm';
     }
     return '?';
 }
@@ -71,7 +73,7 @@ int utf8Length(const QString& s) { return int(s.toUtf8().size()); }
 
 EditorCompletion::EditorCompletion(ScriptEditor* editor, SnapshotSource snapshot)
     : QObject(editor), editor_(editor), snapshot_(std::move(snapshot)) {
-    for (int k = 0; k <= int(CompletionKind::Snippet); ++k)
+    for (int k = 0; k <= int(CompletionKind::Member); ++k)
         editor->registerImage(kImageBase + k, icons::badge(kindLetter(CompletionKind(k)), kindColor(CompletionKind(k)), 14));
     editor->SendScintilla(QsciScintillaBase::SCI_AUTOCSETTYPESEPARATOR, (unsigned long)kTypeSeparator);
     editor->SendScintilla(QsciScintillaBase::SCI_AUTOCSETORDER, (unsigned long)QsciScintillaBase::SC_ORDER_CUSTOM);
@@ -131,6 +133,9 @@ int EditorCompletion::complete(bool explicitRequest) {
     if (items.isEmpty() || (!explicitRequest && trivial)) {
         if (editor_->isListActive())
             editor_->cancelList();
+        // Asked for (or right after `->`): say why nothing is offered.
+        if (items.isEmpty() && !last_.emptyReason.isEmpty() && (explicitRequest || last_.context.afterArrow))
+            showNotice(tr("No suggestions: %1").arg(last_.emptyReason));
         return 0;
     }
     if (last_.partial)
@@ -151,6 +156,12 @@ int EditorCompletion::complete(bool explicitRequest) {
     if (!items.isEmpty())
         selectionChanged(items.front().label.toUtf8().constData(), kListId);
     return int(items.size());
+}
+
+void EditorCompletion::showNotice(const QString& text) {
+    notice_ = text;
+    QByteArray bytes = text.toUtf8();
+    editor_->SendScintilla(QsciScintillaBase::SCI_CALLTIPSHOW, (unsigned long)editor_->currentPosition(), bytes.constData());
 }
 
 const CompletionItem* EditorCompletion::itemForLabel(const QString& label) const {
@@ -282,6 +293,11 @@ void EditorCompletion::charAdded(int ch) {
     }
     if (active)
         editor_->cancelList();
+    int pos = editor_->currentPosition();
+    if (ch == '>' && pos >= 2 && editor_->SendScintilla(QsciScintillaBase::SCI_GETCHARAT, (unsigned long)(pos - 2)) == '-') {
+        complete(false); // a struct's members
+        return;
+    }
     if (ch == '.' || ch == ' ' || ch == '"' || ch == '(') {
         CompletionContext ctx = CompletionEngine::contextAt(editor_->utf8Text(), editor_->currentPosition());
         bool probeContext = ctx.kind == CompletionContextKind::ProbePoint ||

@@ -31,6 +31,8 @@ public:
     const SignatureHelp& signature() const { return signature_; }
 
     const CompletionResult& lastResult() const { return last_; }
+    // The last "No suggestions: ..." shown in a call tip where the list would be.
+    QString notice() const { return notice_; }
     bool listActive() const;
     // Inserts an item as if it had been chosen from the list.
     void apply(const CompletionItem& item);
@@ -46,6 +48,7 @@ private:
     void listSelected(int id, const QString& text);
     void selectionChanged(const char* selection, int id);
     const CompletionItem* itemForLabel(const QString& label) const;
+    void showNotice(const QString& text);
 
     // Reads a binary's symbols off the UI thread, then completes again.
     void loadBinary(const QString& path, bool explicitRequest);
@@ -56,6 +59,7 @@ private:
     CompletionEngine engine_;
     CompletionResult last_;
     SignatureHelp signature_;
+    QString notice_;
     bool applying_ = false;
 };
 

@@ -22,6 +22,7 @@
 #include "listing.h"
 
 #include <QCommandLinkButton>
+#include <QDir>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QFutureWatcher>
@@ -126,6 +127,9 @@ IdePerspective::IdePerspective(QWidget* parent) : Perspective("ide", tr("IDE"), 
     connect(documents_, &DocumentTabs::analysisReady, this, [this](ScriptEditor* e, const ScriptAnalysis& a) {
         problems_->setDiagnostics(e, e->displayName(), a.diagnostics);
     });
+    connect(documents_, &DocumentTabs::runTimeDiagnosticsChanged, this, [this](ScriptEditor* e) {
+        problems_->setRunTimeDiagnostics(e, e->displayName(), e->runTimeDiagnostics());
+    });
     connect(documents_, &DocumentTabs::editorClosing, this, [this](ScriptEditor* e) {
         problems_->removeDocument(e);
         QTimer::singleShot(0, this, &IdePerspective::updateCentral);
@@ -140,6 +144,20 @@ IdePerspective::IdePerspective(QWidget* parent) : Perspective("ide", tr("IDE"), 
     connect(console_, &RunDock::locationActivated, this,
             [this](const QString& file, int line, int col) { showLocation(file, line, col); });
     connect(console_, &RunDock::runningChanged, this, [this] { emit runningChanged(anyRunning()); });
+    connect(console_, &RunDock::runStarted, this, [this](const QString& script) {
+        if (ScriptEditor* e = documents_->editorForPath(script))
+            e->clearRunTimeDiagnostics();
+    });
+    connect(console_, &RunDock::runTimeDiagnostic, this, [this](const QString& script, const ScriptDiagnostic& d) {
+        ScriptEditor* e = documents_->editorForPath(script);
+        if (!e)
+            return;
+        // tstap names the file as it was given, relative to the script's folder.
+        QDir folder = QFileInfo(script).absoluteDir();
+        ScriptDiagnostic shown = d;
+        shown.inScript = QFileInfo(folder.absoluteFilePath(d.file)) == QFileInfo(script);
+        e->addRunTimeDiagnostic(shown);
+    });
     connect(catalogue_, &ProbeCatalogueDock::insertRequested, this, &IdePerspective::insertProbe);
     connect(catalogue_, &ProbeCatalogueDock::openLocation, this,
             [this](const QString& file, int line) { showLocation(file, line, 1); });

@@ -17,7 +17,8 @@ enum Role { DocumentRole = Qt::UserRole + 1, FileRole, LineRole, ColRole, ErrorR
 
 QTreeWidgetItem* makeItem(const ScriptDiagnostic& d, QObject* document, const QString& documentName) {
     auto* item = new QTreeWidgetItem;
-    QString kind = d.error ? (d.phase.isEmpty() ? "error" : d.phase + " error") : "warning";
+    QString kind = d.error ? (d.phase.isEmpty() ? "error" : d.phase + " error")
+                           : (d.phase == "run-time" ? "run-time warning" : "warning");
     QString message = kind + ": " + d.message;
     if (!d.subject.isEmpty())
         message += " near " + d.subject;
@@ -71,7 +72,17 @@ ProblemsDock::ProblemsDock(QWidget* parent) : QDockWidget(tr("Problems"), parent
 
 void ProblemsDock::setDiagnostics(QObject* document, const QString& documentName,
                                   const QVector<ScriptDiagnostic>& diagnostics) {
-    removeDocument(document);
+    replace(items_, document, documentName, diagnostics);
+}
+
+void ProblemsDock::setRunTimeDiagnostics(QObject* document, const QString& documentName,
+                                         const QVector<ScriptDiagnostic>& diagnostics) {
+    replace(runTimeItems_, document, documentName, diagnostics);
+}
+
+void ProblemsDock::replace(Entries& entries, QObject* document, const QString& documentName,
+                           const QVector<ScriptDiagnostic>& diagnostics) {
+    remove(entries, document);
     QList<QTreeWidgetItem*> list;
     for (const ScriptDiagnostic& d : diagnostics) {
         QTreeWidgetItem* item = makeItem(d, document, documentName);
@@ -80,7 +91,7 @@ void ProblemsDock::setDiagnostics(QObject* document, const QString& documentName
     }
     tree_->addTopLevelItems(list);
     if (!list.isEmpty()) {
-        items_[document] = list;
+        entries[document] = list;
         if (!watched_.contains(document)) {
             watched_.insert(document);
             connect(document, &QObject::destroyed, this, [this, document] {
@@ -93,15 +104,20 @@ void ProblemsDock::setDiagnostics(QObject* document, const QString& documentName
 }
 
 void ProblemsDock::removeDocument(QObject* document) {
-    auto it = items_.find(document);
-    if (it == items_.end())
+    remove(items_, document);
+    remove(runTimeItems_, document);
+    updateTitle();
+}
+
+void ProblemsDock::remove(Entries& entries, QObject* document) {
+    auto it = entries.find(document);
+    if (it == entries.end())
         return;
     for (QTreeWidgetItem* item : *it) {
         (item->data(0, ErrorRole).toBool() ? errors_ : warnings_)--;
         delete item;
     }
-    items_.erase(it);
-    updateTitle();
+    entries.erase(it);
 }
 
 void ProblemsDock::activate(int row) {

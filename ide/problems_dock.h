@@ -1,6 +1,6 @@
 // The Problems view: the errors and warnings of every open script (from the
-// analysis while typing), with the text tstap prints; activating one jumps
-// to its line.
+// analysis while typing, and what its last run reported, marked run-time),
+// with the text tstap prints; activating one jumps to its line.
 #pragma once
 
 #include "script_analysis.h"
@@ -24,6 +24,9 @@ public:
     // Replaces the entries of `document` (any QObject identifying an open script).
     void setDiagnostics(QObject* document, const QString& documentName,
                         const QVector<ScriptDiagnostic>& diagnostics);
+    // Replaces what the last run of `document` reported (phase "run-time").
+    void setRunTimeDiagnostics(QObject* document, const QString& documentName,
+                               const QVector<ScriptDiagnostic>& diagnostics);
     void removeDocument(QObject* document);
 
     int errorCount() const { return errors_; }
@@ -37,12 +40,16 @@ signals:
     void locationActivated(QObject* document, const QString& file, int line, int col);
 
 private:
+    using Entries = QHash<QObject*, QList<QTreeWidgetItem*>>;
+    void replace(Entries& entries, QObject* document, const QString& documentName,
+                 const QVector<ScriptDiagnostic>& diagnostics);
+    void remove(Entries& entries, QObject* document);
     void itemActivated(QTreeWidgetItem* item);
     void updateTitle();
 
     QTreeWidget* tree_;
     QLabel* summary_;
-    QHash<QObject*, QList<QTreeWidgetItem*>> items_;
+    Entries items_, runTimeItems_;
     QSet<QObject*> watched_;
     int errors_ = 0, warnings_ = 0;
 };

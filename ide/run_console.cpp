@@ -27,6 +27,19 @@ QString elapsedText(qint64 ms) {
     return QString("%1:%2").arg(s / 60, 2, 10, QChar('0')).arg(s % 60, 2, 10, QChar('0'));
 }
 
+ScriptDiagnostic runTimeDiagnosticOf(const RunEvent& e) {
+    ScriptDiagnostic d;
+    d.error = e.error;
+    d.phase = "run-time";
+    d.file = e.file;
+    d.line = e.line;
+    d.col = e.col;
+    d.message = e.message;
+    d.subject = e.object.value("subject").toString();
+    d.text = e.text;
+    return d;
+}
+
 } // namespace
 
 RunConsole::RunConsole(QWidget* parent) : QWidget(parent) {
@@ -161,6 +174,8 @@ void RunConsole::handleEvent(const RunEvent& e) {
         }
         errorCount_ += e.error;
         append(e.text.endsWith('\n') ? e.text : e.text + "\n", e.error ? Style::Error : Style::Warning, loc);
+        if (e.line > 0 && e.object.value("phase").toString() == "run-time")
+            emit runTimeDiagnostic(runTimeDiagnosticOf(e));
         break;
     }
     case RunEvent::Drops:

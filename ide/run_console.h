@@ -5,6 +5,7 @@
 #pragma once
 
 #include "run_protocol.h"
+#include "script_analysis.h"
 #include "run_session.h"
 #include "theme.h"
 
@@ -62,6 +63,9 @@ public:
 
 signals:
     void locationActivated(const QString& file, int line, int col);
+    // An error or warning the run reported at a script location (a
+    // division by zero), phase "run-time".
+    void runTimeDiagnostic(const tapide::ScriptDiagnostic& diagnostic);
     void runningChanged(bool running);
     void runFinished(int exitCode);
 

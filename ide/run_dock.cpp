@@ -35,6 +35,8 @@ RunConsole* RunDock::addConsole(const QString& title) {
     auto* console = new RunConsole(tabs_);
     console->applyTheme(theme_, fontSize_);
     connect(console, &RunConsole::locationActivated, this, &RunDock::locationActivated);
+    connect(console, &RunConsole::runTimeDiagnostic, this,
+            [this, console](const ScriptDiagnostic& d) { emit runTimeDiagnostic(console->scriptPath(), d); });
     connect(console, &RunConsole::runningChanged, this, [this, console] {
         updateTab(console);
         emit runningChanged();
@@ -48,6 +50,7 @@ RunConsole* RunDock::startRun(const RunOptions& options) {
     ++runCounter_;
     QString title = QString("%1 #%2").arg(QFileInfo(options.script).fileName()).arg(runCounter_);
     RunConsole* console = addConsole(title);
+    emit runStarted(options.script);
     console->start(options);
     updateTab(console);
     show();

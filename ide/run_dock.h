@@ -3,6 +3,7 @@
 #pragma once
 
 #include "run_session.h"
+#include "script_analysis.h"
 #include "theme.h"
 
 #include <QDockWidget>
@@ -35,6 +36,10 @@ public:
 signals:
     void locationActivated(const QString& file, int line, int col);
     void runningChanged();
+    // A run of `script` starts (its earlier run-time diagnostics are stale),
+    // and what a run of it reports at a script location.
+    void runStarted(const QString& script);
+    void runTimeDiagnostic(const QString& script, const tapide::ScriptDiagnostic& diagnostic);
 
 private:
     void closeTab(int index);

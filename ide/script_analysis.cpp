@@ -6,6 +6,7 @@
 #include "token_scan.h"
 
 #include <chrono>
+#include <cstring>
 #include <map>
 
 namespace tapide {
@@ -13,6 +14,16 @@ namespace tapide {
 QString ScriptDiagnostic::headline() const {
     int nl = text.indexOf('\n');
     return nl < 0 ? text : text.left(nl);
+}
+
+QString ScriptDiagnostic::annotation() const {
+    if (phase != "run-time")
+        return headline();
+    QString line = headline();
+    for (const char* prefix : {"ERROR: ", "WARNING: "})
+        if (line.startsWith(prefix))
+            line = line.mid(int(strlen(prefix)));
+    return (error ? "run-time error: " : "run-time warning: ") + line;
 }
 
 int ScriptAnalysis::errorCount() const {
@@ -193,9 +204,12 @@ ScriptAnalysis analyseScript(const std::string& text, const QString& fileName, q
                         bool seen = false;
                         for (const VarInfo& v : s.context)
                             seen = seen || v.name == name;
-                        if (!seen)
+                        if (!seen) {
                             s.context.push_back({name, cv.cType.empty() ? typeText(cv.type)
                                                                         : QString::fromStdString(cv.cType)});
+                            s.context.back().userTypes = cv.userTypes;
+                            s.context.back().userType = cv.userType;
+                        }
                     }
                     for (const tap::VarDecl* l : rp.locals) {
                         QString name = QString::fromStdString(l->name);

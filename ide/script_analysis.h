@@ -12,11 +12,15 @@
 #include <optional>
 #include <string>
 
+namespace tap {
+class UserTypeTable;
+}
+
 namespace tapide {
 
 struct ScriptDiagnostic {
     bool error = true; // else a warning
-    QString phase;     // "parse", "semantic", ""
+    QString phase;     // "parse", "semantic", "run-time" (reported by a run), ""
     QString file;      // as the script was named, or a tapset path
     bool inScript = true; // located in the analysed script itself
     int line = 0, col = 0; // 1-based; col in bytes
@@ -26,12 +30,19 @@ struct ScriptDiagnostic {
     QVector<ScriptDiagnostic> notes;
     // The first line of `text`: "parse error: expected ..."
     QString headline() const;
+    // The line shown under the script line: the headline, which a run-time
+    // one starts with "run-time error: " instead of tstap's "ERROR: ".
+    QString annotation() const;
 };
 
 struct VarInfo {
     QString name;
     QString type; // "long", "string", "long[string]", "stats", "struct task_struct*", "" if unknown
     int line = 0, col = 0; // where it is declared in the script (1-based), 0 when unknown or elsewhere
+    // A program's $variable (DWARF): its type in the binary's type table,
+    // which lives as long as the process (for the members after `->`).
+    const tap::UserTypeTable* userTypes = nullptr;
+    int userType = -1;
 };
 
 struct ScopeInfo {

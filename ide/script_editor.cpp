@@ -72,7 +72,10 @@ ScriptEditor::ScriptEditor(QWidget* parent) : QsciScintilla(parent), lexer_(new 
     // decided on styled text so that braces in strings and comments do not count.
     lexer_->setAutoIndentStyle(QsciScintilla::AiMaintain);
     connect(this, &QsciScintillaBase::SCN_CHARADDED, this, &ScriptEditor::smartIndent);
-    connect(this, &QsciScintilla::textChanged, this, [this] { ++generation_; });
+    connect(this, &QsciScintilla::textChanged, this, [this] {
+        ++generation_;
+        clearRunTimeDiagnostics(); // their lines were the text that ran
+    });
     connect(this, &QsciScintilla::linesChanged, this, &ScriptEditor::updateMarginWidth);
     connect(this, &QsciScintillaBase::SCN_DWELLSTART, this, &ScriptEditor::showHover);
     connect(this, &QsciScintillaBase::SCN_DWELLEND, this, [] { QToolTip::hideText(); });
@@ -234,6 +237,22 @@ void ScriptEditor::setAnalysis(const ScriptAnalysis& analysis) {
     emit analysisChanged();
 }
 
+void ScriptEditor::addRunTimeDiagnostic(const ScriptDiagnostic& diagnostic) {
+    runTimeDiagnostics_.push_back(diagnostic);
+    applyDiagnostics();
+    emit runTimeDiagnosticsChanged();
+}
+
+void ScriptEditor::clearRunTimeDiagnostics() {
+    if (runTimeDiagnostics_.isEmpty())
+        return;
+    runTimeDiagnostics_.clear();
+    applyDiagnostics();
+    emit runTimeDiagnosticsChanged();
+}
+
+QVector<ScriptDiagnostic> ScriptEditor::shownDiagnostics() const { return analysis_.diagnostics + runTimeDiagnostics_; }
+
 void ScriptEditor::applyDiagnostics() {
     int length = int(SendScintilla(SCI_GETLENGTH));
     for (int ind : {errorIndicator_, warningIndicator_}) {
@@ -245,14 +264,14 @@ void ScriptEditor::applyDiagnostics() {
     clearAnnotations();
     const EditorColors& colors = editorColors(theme_);
     std::map<int, QStringList> errorsByLine, warningsByLine;
-    for (const ScriptDiagnostic& d : analysis_.diagnostics) {
+    for (const ScriptDiagnostic& d : shownDiagnostics()) {
         if (!d.inScript || d.line <= 0)
             continue;
         auto [start, end] = diagnosticRange(d);
         SendScintilla(SCI_SETINDICATORCURRENT, (unsigned long)(d.error ? errorIndicator_ : warningIndicator_));
         SendScintilla(SCI_INDICATORFILLRANGE, (unsigned long)start, long(std::max(1, end - start)));
         markerAdd(d.line - 1, d.error ? errorMarker_ : warningMarker_);
-        (d.error ? errorsByLine : warningsByLine)[d.line - 1] << d.headline();
+        (d.error ? errorsByLine : warningsByLine)[d.line - 1] << d.annotation();
     }
     if (!inline_)
         return;
@@ -279,7 +298,7 @@ void ScriptEditor::applyDiagnostics() {
 
 QVector<ScriptDiagnostic> ScriptEditor::diagnosticsAt(int pos) const {
     QVector<ScriptDiagnostic> out;
-    for (const ScriptDiagnostic& d : analysis_.diagnostics) {
+    for (const ScriptDiagnostic& d : shownDiagnostics()) {
         if (!d.inScript || d.line <= 0)
             continue;
         auto [start, end] = diagnosticRange(d);

@@ -54,6 +54,13 @@ public:
     int errorIndicator() const { return errorIndicator_; }
     int warningIndicator() const { return warningIndicator_; }
 
+    // What the last run of this text reported at its lines (phase
+    // "run-time"), shown like the analysis's diagnostics until the text
+    // changes or the script runs again.
+    void addRunTimeDiagnostic(const ScriptDiagnostic& diagnostic);
+    void clearRunTimeDiagnostics();
+    const QVector<ScriptDiagnostic>& runTimeDiagnostics() const { return runTimeDiagnostics_; }
+
     void setInlineDiagnostics(bool on);
     bool inlineDiagnostics() const { return inline_; }
 
@@ -71,6 +78,7 @@ public slots:
 
 signals:
     void analysisChanged();
+    void runTimeDiagnosticsChanged();
     // Ctrl+click: go to the definition of what is at byte offset `pos`.
     void definitionRequested(int pos);
 
@@ -90,6 +98,9 @@ private:
     quint64 generation_ = 1;
     ScriptAnalysis analysis_;
     ScriptAnalysis lastElaborated_; // types to keep while the text does not elaborate
+    QVector<ScriptDiagnostic> runTimeDiagnostics_;
+    // The analysis's diagnostics and the run's, as the editor marks them.
+    QVector<ScriptDiagnostic> shownDiagnostics() const;
     bool inline_ = true;
     ThemeKind theme_ = ThemeKind::Light;
     int errorIndicator_ = -1, warningIndicator_ = -1;

@@ -82,18 +82,22 @@ public:
         appendJson(line);
         maybeFlush();
     }
-    // An error or warning for the user: stderr in text mode.
+    // An error or warning of the run for the user: stderr in text mode;
+    // --json marks it "phase":"run-time" (pass 1-2 diagnostics carry theirs).
     void message(std::string_view severity, std::string_view text, const std::string& file = {}, uint32_t line = 0,
-                 uint32_t col = 0, std::string_view msg = {}) {
+                 uint32_t col = 0, std::string_view msg = {}, std::string_view subject = {}) {
         if (!json_) {
             flush();
             std::fwrite(text.data(), 1, text.size(), stderr);
             return;
         }
-        std::string obj = "{\"t\":\"diag\",\"severity\":" + quote(severity);
+        std::string obj = "{\"t\":\"diag\",\"severity\":" + quote(severity) + ",\"phase\":\"run-time\"";
         if (!file.empty())
             obj += ",\"file\":" + quote(file) + ",\"line\":" + std::to_string(line) + ",\"col\":" + std::to_string(col);
-        obj += ",\"msg\":" + quote(msg.empty() ? text : msg) + ",\"text\":" + quote(text) + "}\n";
+        obj += ",\"msg\":" + quote(msg.empty() ? text : msg);
+        if (!subject.empty())
+            obj += ",\"subject\":" + quote(subject);
+        obj += ",\"text\":" + quote(text) + "}\n";
         appendJson(obj);
         flush();
     }

@@ -908,7 +908,7 @@ bool CompiledProgram::run(const CompiledProbe& probe, Runtime& rt, int64_t actio
         rt.out.flush();
         std::string text = formatRuntimeError(e, *rt.sources);
         rt.out.message("error", text, e.loc.valid() ? rt.sources->name(e.loc.file) : std::string(), e.loc.line, e.loc.col,
-                       e.message);
+                       e.message, e.subject);
         ++rt.errors;
         ok = false;
     }

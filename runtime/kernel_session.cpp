@@ -157,7 +157,7 @@ void KernelSession::onError(const bpf::ErrorSite& site, int64_t value, const std
         message.replace(at, 4, std::to_string(value));
     std::string line = formatRuntimeError({message, site.loc, site.subject}, *rt_.sources);
     rt_.out.message("error", line, site.loc.valid() ? rt_.sources->name(site.loc.file) : std::string(), site.loc.line,
-                    site.loc.col, message);
+                    site.loc.col, message, site.subject);
     ++rt_.errors;
     // Past MAXERRORS the handlers on other CPUs stop at once, instead of
     // filling the ring buffer while the session shuts down.

@@ -64,6 +64,7 @@ private slots:
     void editorList();
     void editorApplyAndCallTip();
     void familyContinues();
+    void membersAfterArrow();
     void latency();
 };
 
@@ -274,6 +275,70 @@ void TestCompletion::hover() {
     QString global = engine.hoverAt(text, int(text.find("g = ")), a, fullSnapshot());
     QVERIFY2(global.contains("global g"), qPrintable(global));
     QVERIFY(engine.hoverAt(text, int(text.find("{")), a, fullSnapshot()).isEmpty());
+}
+
+// Issue 14, item 16: nothing at all after `->`, not even "no suggestions".
+void TestCompletion::membersAfterArrow() {
+    if (fullSnapshot()->tracepoints.empty())
+        QSKIP("no tracefs on this machine");
+    CompletionEngine engine;
+    auto complete = [&](const char* script, const ScriptAnalysis& analysis) {
+        Probe p = withCursor(script);
+        return engine.complete(p.text, p.cursor, analysis, fullSnapshot());
+    };
+    ScriptAnalysis none;
+    // A kernel $variable: the struct's members from BTF, with their C types.
+    CompletionResult r = complete("probe kernel.trace(\"sched:sched_switch\") { x = $prev->|", none);
+    QStringList got = labels(r);
+    QVERIFY2(got.contains("pid : pid_t") && got.contains("comm : char [16]") && got.contains("mm : struct mm_struct *"),
+             qPrintable(got.mid(0, 30).join(" | ")));
+    QCOMPARE(r.items.front().kind, CompletionKind::Member);
+    QCOMPARE(r.items.front().insert, r.items.front().name);
+    r = complete("probe scheduler.ctxswitch { x = $next->co|", none);
+    QVERIFY(labels(r).contains("comm : char [16]"));
+    QVERIFY(!labels(r).contains("pid : pid_t"));
+    // Through members.
+    r = complete("probe kernel.trace(\"sched:sched_switch\") { x = $prev->mm->|", none);
+    QVERIFY2(labels(r).contains("pgd : pgd_t *"), qPrintable(labels(r).mid(0, 30).join(" | ")));
+    // Nothing to offer, and why.
+    r = complete("probe kernel.trace(\"sched:sched_switch\") { x = $prev->pid->|", none);
+    QVERIFY(r.items.isEmpty());
+    QCOMPARE(r.emptyReason, QString("$prev->pid is a pid_t, not a struct or a pointer to one"));
+    r = complete("probe kernel.trace(\"sched:sched_switch\") { x = $prev->nosuch->|", none);
+    QCOMPARE(r.emptyReason, QString("struct task_struct has no member 'nosuch'"));
+    r = complete("probe begin { x = $prev->|", none);
+    QCOMPARE(r.emptyReason, QString("this probe has no $prev"));
+
+    // A program's $variable: the members from its DWARF, once the script elaborated.
+    const std::string header = "probe process(\"" TAP_UPROG_O0 "\").function(\"point_sum\")";
+    ScriptAnalysis good = analyseScript(header + " { println($p->x) }\n", "t.stp");
+    QVERIFY(good.elaborated);
+    auto names = [](const CompletionResult& result) {
+        QStringList out;
+        for (const CompletionItem& i : result.items)
+            out << i.name;
+        return out;
+    };
+    r = complete((header + " { x = $p->|").c_str(), good);
+    QCOMPARE(names(r), QStringList({"label", "next", "tag", "x", "y"})); // by name, as every list
+    QVERIFY2(labels(r).contains("x : int"), qPrintable(labels(r).join(" | ")));
+    r = complete((header + " { x = $p->next->ta|").c_str(), good);
+    QCOMPARE(names(r), QStringList({"tag"}));
+    r = complete((header + " { x = $p->|").c_str(), none);
+    QCOMPARE(r.emptyReason, QString("a program's struct members are known once the script elaborates"));
+
+    // The editor says so where the list would be.
+    DocumentTabs tabs([] { return fullSnapshot(); });
+    tabs.resize(800, 500);
+    tabs.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&tabs));
+    ScriptEditor* e = tabs.newDocument("probe kernel.trace(\"sched:sched_switch\") {\n    x = $prev->pid\n}\n");
+    e->setCursorPosition(1, 18);
+    EditorCompletion* c = tabs.completionFor(e);
+    QTest::keyClicks(e, "->");
+    QCOMPARE(c->notice(), QString("No suggestions: $prev->pid is a pid_t, not a struct or a pointer to one"));
+    QVERIFY(e->SendScintilla(QsciScintillaBase::SCI_CALLTIPACTIVE));
+    e->setModified(false);
 }
 
 void TestCompletion::editorList() {

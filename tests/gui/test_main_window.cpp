@@ -31,6 +31,7 @@
 #include <QStackedWidget>
 #include <QTemporaryDir>
 #include <QToolBar>
+#include <QTreeWidget>
 #include <QPlainTextEdit>
 #include <QtTest>
 
@@ -57,6 +58,7 @@ private slots:
     void runWithGraphsFromTheIde();
     void saveAsModuleFromTheGraphPerspective();
     void problemsJumpToTheLine();
+    void runTimeErrorsInTheMarginAndProblems();
 };
 
 void TestMainWindow::initTestCase() {
@@ -474,6 +476,59 @@ void TestMainWindow::problemsJumpToTheLine() {
     int line, index;
     e->getCursorPosition(&line, &index);
     QCOMPARE(line, 2);
+    e->setModified(false);
+}
+
+// Issue 14, item 10: a division by zero at line 9 gave a console link but
+// no margin marker and no Problems entry.
+void TestMainWindow::runTimeErrorsInTheMarginAndProblems() {
+    if (qEnvironmentVariable("TAPSTUDIO_TSTAP").isEmpty())
+        QSKIP("tstap is not built");
+    QTemporaryDir dir;
+    QString path = dir.filePath("divide.stp");
+    QFile f(path);
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    f.write("global zero\n"
+            "probe begin {\n"
+            "    printf(\"start\\n\")\n"
+            "}\n"
+            "\n"
+            "probe timer.ms(10) {\n"
+            "    one = 1\n"
+            "    zero = one - 1\n"
+            "    printf(\"%d\\n\", 10 / zero)\n"
+            "    exit()\n"
+            "}\n");
+    f.close();
+    MainWindow w;
+    w.show();
+    w.openFiles({path});
+    ScriptEditor* e = w.ide()->currentEditor();
+    QVERIFY(e);
+    ProblemsDock* problems = w.ide()->problems();
+    QTRY_VERIFY_WITH_TIMEOUT(e->analysis().elaborated, 10000);
+    QCOMPARE(problems->errorCount(), 0);
+    w.action("run.run")->trigger();
+    RunDock* dock = w.ide()->console();
+    QTRY_VERIFY_WITH_TIMEOUT(dock->currentConsole() && dock->currentConsole()->finished(), 20000);
+    QVERIFY2(dock->currentConsole()->plainText().contains("division by 0"), qPrintable(dock->currentConsole()->plainText()));
+
+    QCOMPARE(e->runTimeDiagnostics().size(), 1);
+    QVERIFY(e->markersAtLine(8) != 0); // line 9
+    int slash = int(e->utf8Text().find("/ zero"));
+    QCOMPARE(int(e->SendScintilla(QsciScintillaBase::SCI_INDICATORVALUEAT, (unsigned long)e->errorIndicator(), long(slash))), 1);
+    QVERIFY(e->annotation(8).startsWith("run-time error: division by 0 near operator '/'"));
+    QCOMPARE(problems->errorCount(), 1);
+    QTreeWidgetItem* item = problems->tree()->topLevelItem(0);
+    QCOMPARE(item->text(0), QString("run-time error: division by 0 near operator '/'"));
+    QCOMPARE(item->text(2), QString("9:23"));
+    QVERIFY(e->hoverTextAt(slash).contains("division by 0"));
+
+    // Editing the text that ran takes them away (their lines were that text's).
+    e->insertAt("\n", 0, 0);
+    QCOMPARE(e->runTimeDiagnostics().size(), 0);
+    QCOMPARE(problems->errorCount(), 0);
+    QCOMPARE(e->markersAtLine(9), 0u);
     e->setModified(false);
 }
 

@@ -14,6 +14,7 @@ private slots:
     void entries();
     void activation();
     void documentsAreSeparate();
+    void runTimeEntriesOutliveTheAnalysis();
 };
 
 void TestProblemsDock::entries() {
@@ -66,6 +67,27 @@ void TestProblemsDock::documentsAreSeparate() {
     QCOMPARE(dock.errorCount(), 1);
     QCOMPARE(dock.tree()->topLevelItemCount(), 1);
     QCOMPARE(dock.tree()->topLevelItem(0)->text(1), QString("two.stp"));
+}
+
+void TestProblemsDock::runTimeEntriesOutliveTheAnalysis() {
+    ProblemsDock dock;
+    QObject doc;
+    ScriptDiagnostic d;
+    d.phase = "run-time";
+    d.file = "/tmp/r.stp";
+    d.line = 9;
+    d.col = 23;
+    d.message = "division by 0";
+    d.subject = "operator '/'";
+    d.text = "ERROR: division by 0 near operator '/' at /tmp/r.stp:9:23\n";
+    dock.setRunTimeDiagnostics(&doc, "r.stp", {d});
+    QCOMPARE(dock.tree()->topLevelItem(0)->text(0), QString("run-time error: division by 0 near operator '/'"));
+    // A new analysis of the same text replaces its own entries only.
+    dock.setDiagnostics(&doc, "r.stp", analyseScript("probe begin { x = 1 + }\n", "/tmp/r.stp").diagnostics);
+    QCOMPARE(dock.errorCount(), 2);
+    dock.setRunTimeDiagnostics(&doc, "r.stp", {});
+    QCOMPARE(dock.errorCount(), 1);
+    QVERIFY(dock.tree()->topLevelItem(0)->text(0).startsWith("parse error"));
 }
 
 QTEST_MAIN(TestProblemsDock)
