@@ -1041,9 +1041,13 @@ std::string Translator::genStatAdd(Expr* target, Expr* value) {
     code += "if (__s) { if (__s->count == 0 || " + x + " < __s->min) __s->min = " + x + "; if (__s->count == 0 || " + x +
             " > __s->max) __s->max = " + x + "; __s->count++; __s->sum += " + x + "; __s->sumsq += (__u64)" + x + " * (__u64)" + x + "; ";
     if (g.histKind == 1) {
+        // The bucket is masked behind a barrier, as below: clang dropped the
+        // mask after the clamps, and 6.1's verifier then found the
+        // sign-extended index unbounded.
         code += "{ __u64 __m = " + x + " < 0 ? -(__u64)" + x + " : (__u64)" + x + "; int __b = 64; if (" + x +
                 " != 0) { int __bits = tap_bits(__m); __b = " + x + " < 0 ? 64 - __bits : 64 + __bits; } " +
-                "if (__b > 127) __b = 127; if (__b < 0) __b = 0; __s->hist[__b & 127]++; } ";
+                "if (__b > 127) __b = 127; if (__b < 0) __b = 0; __u64 __i = (__u64)__b; barrier_var(__i); "
+                "__s->hist[__i & 127]++; } ";
     } else if (g.histKind == 2) {
         // The index is masked to the array's (power of two) length, behind
         // a barrier: clang would otherwise fold the clamp into a test of the

@@ -15,8 +15,9 @@
 //             !attach:KIND (it cannot) | NAME-of-a-program-on-PATH
 //
 // Usage: directive_runner [--define NAME=VALUE]... [--no-skip] [--only REQUIREMENT]
-//                         [--compile-for DIR] TSTAP FILE...
+//                         [--compile-for DIR] [--progress] TSTAP FILE...
 // --no-skip: a test whose requirement is unmet fails (where all must run).
+// --progress: names each test before it runs (a run that hangs shows where).
 // --only REQUIREMENT: only the tests that require it (e.g. bpf).
 // --compile-for DIR: compiles each test's program for the kernel whose facts
 // are in DIR (tstap -r DIR -p4) into the object cache instead of running it,
@@ -294,12 +295,14 @@ std::vector<std::string> command(const Test& t, std::vector<std::string> tstap,
 int main(int argc, char** argv) {
     std::map<std::string, std::string> defines;
     int first = 1;
-    bool noSkip = false;
+    bool noSkip = false, progress = false;
     std::string only, compileFor;
     for (;; ++first) {
         std::string option = first < argc ? argv[first] : "";
         if (option == "--no-skip") {
             noSkip = true;
+        } else if (option == "--progress") {
+            progress = true;
         } else if ((option == "--only" || option == "--compile-for") && first + 1 < argc) {
             (option == "--only" ? only : compileFor) = argv[++first];
         } else if (option == "--define" && first + 1 < argc) {
@@ -312,7 +315,7 @@ int main(int argc, char** argv) {
     }
     if (argc - first < 2) {
         std::cerr << "usage: directive_runner [--define NAME=VALUE]... [--no-skip] [--only REQUIREMENT] "
-                     "[--compile-for DIR] TSTAP FILE...\n";
+                     "[--compile-for DIR] [--progress] TSTAP FILE...\n";
         return 2;
     }
     std::string tstap = argv[first];
@@ -344,6 +347,8 @@ int main(int argc, char** argv) {
                 std::cout << "SKIP " << t.file << ":" << t.line << " " << t.name << " (" << why << ")\n";
                 continue;
             }
+            if (progress)
+                std::cout << "RUN " << t.file << ":" << t.line << " " << t.name << std::endl;
             std::vector<std::string> cmd = command(t, {tstap}, defines);
             t.expect = substitute(t.expect, defines);
             t.expectRegex = substitute(t.expectRegex, defines);
@@ -377,7 +382,7 @@ int main(int argc, char** argv) {
                 ++passed;
             } else {
                 ++failed;
-                std::cout << "FAIL " << t.file << ":" << t.line << " " << t.name << "\n" << problems;
+                std::cout << "FAIL " << t.file << ":" << t.line << " " << t.name << "\n" << problems << std::flush;
             }
         }
     }
