@@ -12,7 +12,8 @@
 //   TIMEOUT: 10                         (seconds, default 10)
 //   REQUIRES: root | bpf | syscall:NAME (the kernel has it) | attach:KIND (tstap can attach
 //             that kind here: kprobe, fentry, ... as --probe-capabilities says) |
-//             !attach:KIND (it cannot) | NAME-of-a-program-on-PATH
+//             !attach:KIND (it cannot) | kernel:X.Y (the running kernel is at least
+//             that release) | NAME-of-a-program-on-PATH
 //
 // Usage: directive_runner [--define NAME=VALUE]... [--no-skip] [--only REQUIREMENT]
 //                         [--compile-for DIR] [--progress] TSTAP FILE...
@@ -31,6 +32,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/utsname.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -254,6 +256,14 @@ std::string unmet(const Test& t, const std::string& tstap) {
             if (works != wanted)
                 return wanted ? "needs " + kind + " attachment, which this kernel refuses"
                               : "is about kernels refusing " + kind + " attachment, which this one allows";
+        } else if (r.starts_with("kernel:")) {
+            utsname u{};
+            uname(&u);
+            int major = 0, minor = 0, wantMajor = 0, wantMinor = 0;
+            std::sscanf(u.release, "%d.%d", &major, &minor);
+            std::sscanf(r.c_str() + 7, "%d.%d", &wantMajor, &wantMinor);
+            if (std::make_pair(major, minor) < std::make_pair(wantMajor, wantMinor))
+                return "needs Linux " + r.substr(7) + " or later";
         } else if (r.starts_with("syscall:")) {
             if (!kernelHasSyscall(r.substr(8)))
                 return "needs a kernel with the " + r.substr(8) + " system call";

@@ -6,7 +6,9 @@
 # program. The guest's kernel facts (scripts/kernel-facts.sh) are read there
 # once and kept in build/vm/facts/RELEASE; `directive_runner --compile-for`
 # compiles each test for them (tstap -r) into build/vm/cache, the object
-# cache the guest's tstap reads and writes. Exits 77 without qemu.
+# cache the guest's tstap reads and writes. build/vm/last-run.log keeps the
+# run's output with a line per test started (a hang shows where). Exits 77
+# without qemu.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
@@ -33,5 +35,13 @@ fi
 export TAPSTUDIO_CACHE=$TAPSTUDIO_VM_DIR/cache
 mkdir -p "$TAPSTUDIO_CACHE"
 "$runner" --compile-for "$facts" "${args[@]}"
+status=0
 TAPSTUDIO_VM_SHARE=$TAPSTUDIO_CACHE TAPSTUDIO_TIMEOUT_SCALE=${TAPSTUDIO_TIMEOUT_SCALE:-6} \
-  "$here/run-in-vm.sh" "$runner" "${args[@]}"
+  "$here/run-in-vm.sh" "$runner" --progress "${args[@]}" >"$TAPSTUDIO_VM_DIR/last-run.log" || status=$?
+grep -v '^RUN ' "$TAPSTUDIO_VM_DIR/last-run.log" || true
+# The tests of tests/vm/ are there for this kernel: none may skip.
+if grep -q "^SKIP $here/" "$TAPSTUDIO_VM_DIR/last-run.log"; then
+  echo "run-tests: tests meant for this kernel were skipped" >&2
+  [ $status -ne 0 ] || status=1
+fi
+exit $status
