@@ -986,8 +986,11 @@ std::string Translator::genArrayWrite(IndexExpr* i, Op op, Expr* value, bool pos
     std::string code = "({ " + t + " = " + val + "; " + key + "__s64 *__v = bpf_map_lookup_elem(&" + g.mapName + ", " + keyRef + "); ";
     if ((op == Op::AddAssign || op == Op::SubAssign) && g.perCpuCounter) {
         std::string d = op == Op::SubAssign ? "-" + t : t;
+        // Full is an update that failed with the key still absent (another
+        // CPU may have added it): the error differs by kernel (E2BIG here,
+        // another on 6.1 for per-CPU maps).
         code += "if (__v) *__v += " + d + "; else if (bpf_map_update_elem(&" + g.mapName + ", " + keyRef + ", &" + t +
-                ", BPF_NOEXIST) == -7) " + overflow + " 0LL; })";
+                ", BPF_NOEXIST) && !bpf_map_lookup_elem(&" + g.mapName + ", " + keyRef + ")) " + overflow + " 0LL; })";
         return code;
     }
     if (op == Op::AddAssign || op == Op::SubAssign) {
@@ -1040,7 +1043,8 @@ std::string Translator::genStatAdd(Expr* target, Expr* value) {
     } else {
         code += key + stype + " *__s = bpf_map_lookup_elem(&" + g.mapName + ", &f->key_" + v->name + "); if (!__s) { " +
                 "TAP_ZERO(&f->stat_" + v->name + "); if (bpf_map_update_elem(&" +
-                g.mapName + ", &f->key_" + v->name + ", &f->stat_" + v->name + ", BPF_NOEXIST) == -7) " +
+                g.mapName + ", &f->key_" + v->name + ", &f->stat_" + v->name + ", BPF_NOEXIST) && !bpf_map_lookup_elem(&" +
+                g.mapName + ", &f->key_" + v->name + ")) " +
                 fail(arrayOverflow(g), target->loc,
                      "identifier '" + v->name + "'") +
                 " __s = bpf_map_lookup_elem(&" + g.mapName + ", &f->key_" + v->name + "); } ";
