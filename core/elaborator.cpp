@@ -183,7 +183,7 @@ std::string unavailableFamilyHint(const ProbePoint& point) {
                                   : "; use kprocess." + second);
     if (f == "vfs" || f == "generic")
         return "probe point mismatch: '" + name + kprobes +
-               "use the system-call probes (syscall.read, syscall.write, ...) or kernel.trace(\"...\") tracepoints";
+               "use vfs.read, vfs.write (and their .return), the system-call probes (syscall.read, syscall.write, ...) or kernel.trace(\"...\") tracepoints";
     if (f == "ioblock")
         return "probe point mismatch: '" + name + kprobes +
                "use ioblock_trace.request / ioblock_trace.end (block tracepoints)";

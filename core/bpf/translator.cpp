@@ -587,7 +587,15 @@ std::string Translator::genTarget(Expr* e) {
     if (var->isUser())
         return genUserTarget(t, *var);
     std::string expr;
-    if (var->argIndex >= 0) {
+    if (var->argIndex >= 0 && currentAttach_.kind == AttachSpec::Kind::Kprobe) {
+        // A kprobe's context is the registers: the arguments by the calling
+        // convention, a kretprobe's return value in the return register.
+        static const char* const argumentRegisters[] = {"di", "si", "dx", "cx", "r8", "r9"};
+        if (var->argIndex >= 6)
+            error("a kprobe reads only the first 6 arguments, from registers", e->loc);
+        std::string reg = var->name == "$return" ? "ax" : argumentRegisters[var->argIndex];
+        expr = "((__s64)" + userRegister(reg, e->loc) + ")";
+    } else if (var->argIndex >= 0) {
         expr = "((__s64)((__u64 *)ctx)[" + std::to_string(var->argIndex) + "])";
     } else if (var->offset >= 0) {
         std::string at = "((char *)ctx + " + std::to_string(var->offset) + ")";
@@ -978,8 +986,11 @@ std::string Translator::genArrayWrite(IndexExpr* i, Op op, Expr* value, bool pos
     std::string code = "({ " + t + " = " + val + "; " + key + "__s64 *__v = bpf_map_lookup_elem(&" + g.mapName + ", " + keyRef + "); ";
     if ((op == Op::AddAssign || op == Op::SubAssign) && g.perCpuCounter) {
         std::string d = op == Op::SubAssign ? "-" + t : t;
+        // Full is an update that failed with the key still absent (another
+        // CPU may have added it): the error differs by kernel (E2BIG here,
+        // another on 6.1 for per-CPU maps).
         code += "if (__v) *__v += " + d + "; else if (bpf_map_update_elem(&" + g.mapName + ", " + keyRef + ", &" + t +
-                ", BPF_NOEXIST) == -7) " + overflow + " 0LL; })";
+                ", BPF_NOEXIST) && !bpf_map_lookup_elem(&" + g.mapName + ", " + keyRef + ")) " + overflow + " 0LL; })";
         return code;
     }
     if (op == Op::AddAssign || op == Op::SubAssign) {
@@ -1032,7 +1043,8 @@ std::string Translator::genStatAdd(Expr* target, Expr* value) {
     } else {
         code += key + stype + " *__s = bpf_map_lookup_elem(&" + g.mapName + ", &f->key_" + v->name + "); if (!__s) { " +
                 "TAP_ZERO(&f->stat_" + v->name + "); if (bpf_map_update_elem(&" +
-                g.mapName + ", &f->key_" + v->name + ", &f->stat_" + v->name + ", BPF_NOEXIST) == -7) " +
+                g.mapName + ", &f->key_" + v->name + ", &f->stat_" + v->name + ", BPF_NOEXIST) && !bpf_map_lookup_elem(&" +
+                g.mapName + ", &f->key_" + v->name + ")) " +
                 fail(arrayOverflow(g), target->loc,
                      "identifier '" + v->name + "'") +
                 " __s = bpf_map_lookup_elem(&" + g.mapName + ", &f->key_" + v->name + "); } ";
@@ -1041,9 +1053,13 @@ std::string Translator::genStatAdd(Expr* target, Expr* value) {
     code += "if (__s) { if (__s->count == 0 || " + x + " < __s->min) __s->min = " + x + "; if (__s->count == 0 || " + x +
             " > __s->max) __s->max = " + x + "; __s->count++; __s->sum += " + x + "; __s->sumsq += (__u64)" + x + " * (__u64)" + x + "; ";
     if (g.histKind == 1) {
+        // The bucket is masked behind a barrier, as below: clang dropped the
+        // mask after the clamps, and 6.1's verifier then found the
+        // sign-extended index unbounded.
         code += "{ __u64 __m = " + x + " < 0 ? -(__u64)" + x + " : (__u64)" + x + "; int __b = 64; if (" + x +
                 " != 0) { int __bits = tap_bits(__m); __b = " + x + " < 0 ? 64 - __bits : 64 + __bits; } " +
-                "if (__b > 127) __b = 127; if (__b < 0) __b = 0; __s->hist[__b & 127]++; } ";
+                "if (__b > 127) __b = 127; if (__b < 0) __b = 0; __u64 __i = (__u64)__b; barrier_var(__i); "
+                "__s->hist[__i & 127]++; } ";
     } else if (g.histKind == 2) {
         // The index is masked to the array's (power of two) length, behind
         // a barrier: clang would otherwise fold the clamp into a test of the
@@ -1345,8 +1361,8 @@ std::string Translator::functionWithLinkage(const FunctionDecl* fn, const std::s
     if (large && numbersOnly && !context) {
         globalFunctions_.insert(fn);
         std::string result = fn->returnType == Type::String ? "0" : retSlot;
-        return "TAP_GLOBAL __s64 " + name + "(struct tap_frame *f" + params + ")\n{\n" + subprogramStart() + inner +
-               "tap_fn_out:\n\treturn " + result + ";\n}\n\n";
+        return "TAP_GLOBAL __s64 " + name + "(" + (params.empty() ? "void" : params.substr(2)) + ")\n{\n" +
+               subprogramStart() + inner + "tap_fn_out:\n\treturn " + result + ";\n}\n\n";
     }
     std::string linkage = large && fn->params.size() <= 2 ? "static __noinline " : "static __always_inline ";
     std::string ret = fn->returnType == Type::String ? "char *" : "__s64";
@@ -1355,10 +1371,13 @@ std::string Translator::functionWithLinkage(const FunctionDecl* fn, const std::s
 }
 
 // The start of a BPF global function. The verifier types its arguments from
-// the prototype alone: it takes the frame and finds the scalar globals
-// itself; the context cannot be passed, so the caller made sure it is not read.
+// the prototype alone: it finds this CPU's frame (the caller's) and the
+// scalar globals itself, as map values: a frame passed in is plain memory
+// to the verifier, which 6.1's refuses as a map key ("R2 type=mem"). The
+// context cannot be passed, so the caller made sure it is not read.
 std::string Translator::subprogramStart() const {
-    return std::string("\tvoid *ctx = 0; /* not read */\n\t__u32 __zero = 0;\n") +
+    return std::string("\tvoid *ctx = 0; /* not read */\n\t__u32 __cpu = bpf_get_smp_processor_id(), __zero = 0;\n"
+                       "\tstruct tap_frame *f = bpf_map_lookup_elem(&tap_frames, &__cpu);\n") +
            (out_.scalarsSize ? "\tstruct tap_scalars *g = bpf_map_lookup_elem(&tap_scalars_map, &__zero);\n"
                                "\tif (!f || !g)\n\t\treturn 0;\n"
                              : "\tstruct tap_scalars *g = 0; /* no scalar globals */\n\tif (!f)\n\t\treturn 0;\n");
@@ -1435,7 +1454,8 @@ std::string Translator::genCall(CallExpr* c) {
     if (globalFunctions_.count(f)) {
         std::string retSlot = it->second.substr(it->second.find('\x01') + 1);
         std::string result = f->returnType == Type::String ? retSlot : "__ret";
-        return "({ __s64 __ret = " + name + "(f" + args + "); if (f->abort) " + propagate() + " " + result + "; })";
+        return "({ __s64 __ret = " + name + "(" + (args.empty() ? "" : args.substr(2)) + "); if (f->abort) " +
+               propagate() + " " + result + "; })";
     }
     std::string call = name + "(f, ctx, g" + args + ")";
     std::string t = f->returnType == Type::String ? "char *__ret" : "__s64 __ret";
@@ -2325,9 +2345,9 @@ std::string Translator::handlerSubprogram(const std::string& handler) {
         return handler;
     auto [it, added] = handlerSubprograms_.try_emplace(handler, "tap_handler_" + std::to_string(handlerSubprograms_.size()));
     if (added)
-        funcs_ << "TAP_GLOBAL int " << it->second << "(struct tap_frame *f)\n{\n"
+        funcs_ << "TAP_GLOBAL int " << it->second << "(void)\n{\n"
                << subprogramStart() << handler << "tap_out:\n\treturn 0;\n}\n\n";
-    return "\t" + it->second + "(f);\n";
+    return "\t" + it->second + "();\n";
 }
 
 std::string Translator::genSyscallDispatch(const SyscallDispatch& d, ProgramSpec& spec) {

@@ -276,8 +276,12 @@ std::string Translator::genStackCapture(bool user) {
         noteUserUnwinder();
         return "tap_user_stack(f)";
     }
-    return "({ if (f->stack_kind != 1) { __s64 __n = bpf_get_stack(ctx, f->stack, sizeof(f->stack), 0); "
-           "f->stack_count = __n < 0 ? 0 : (__s64)((__u64)__n / 8); f->stack_kind = 1; } f->stack_count; })";
+    // A raw tracepoint's stack starts in the BPF program, bpf_trace_runN and
+    // __bpf_trace_EVENT: stap's starts where the tracepoint fired.
+    bool raw = currentAttach_.kind == AttachSpec::Kind::TpBtf || currentAttach_.kind == AttachSpec::Kind::RawTracepoint;
+    return std::string("({ if (f->stack_kind != 1) { __s64 __n = bpf_get_stack(ctx, f->stack, sizeof(f->stack), ") +
+           (raw ? "3" : "0") +
+           "); f->stack_count = __n < 0 ? 0 : (__s64)((__u64)__n / 8); f->stack_kind = 1; } f->stack_count; })";
 }
 
 // backtrace(), ubacktrace(): "0x1 0x2 " ; callers(n), ucallers(n): the first

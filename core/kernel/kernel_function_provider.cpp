@@ -370,6 +370,32 @@ Point parse(const ConcretePoint& p) {
     return out;
 }
 
+// Whether the kernel takes a kprobe on `symbol`, tried where that is
+// uncertain: kprobes refuse some functions that are on no blacklist
+// (__switch_to: EINVAL). "" when it does or cannot be asked here.
+std::string kprobeRefusal(const std::string& symbol) {
+    static std::mutex mutex;
+    static std::map<std::string, std::string> tried;
+    std::lock_guard<std::mutex> lock(mutex);
+    if (auto it = tried.find(symbol); it != tried.end())
+        return it->second;
+    std::string refusal;
+    std::ifstream pmu("/sys/bus/event_source/devices/kprobe/type");
+    int pmuType = -1;
+    if (!otherKernel() && havePrivileges() && pmu >> pmuType) {
+        perf_event_attr attr{};
+        attr.size = sizeof(attr);
+        attr.type = uint32_t(pmuType);
+        attr.config1 = reinterpret_cast<uint64_t>(symbol.c_str());
+        int fd = int(syscall(SYS_perf_event_open, &attr, -1, 0, -1, PERF_FLAG_FD_CLOEXEC));
+        if (fd >= 0)
+            close(fd);
+        else
+            refusal = "the kernel refuses a kprobe on " + symbol + " (" + errnoText(errno) + ")";
+    }
+    return tried[symbol] = refusal;
+}
+
 bool inBtf(const std::string& function) {
     Btf* btf = Btf::vmlinux();
     return btf && std::binary_search(btf->functionNames().begin(), btf->functionNames().end(), function);
@@ -462,8 +488,12 @@ Plan planFor(const Point& p) {
         plan.refused.push_back("kprobes: kallsyms has no symbol " + function);
     } else {
         std::string symbol = symbols == table.end() ? function : symbols->second.front();
+        bool traceable = !f.traceable || f.traceable->count(symbol);
+        std::string refusal;
         if (f.blacklisted && f.blacklisted->count(symbol)) {
             plan.refused.push_back("kprobes: " + symbol + " is on the kernel's kprobe blacklist");
+        } else if (!traceable && !(refusal = kprobeRefusal(symbol)).empty()) {
+            plan.refused.push_back("kprobes: " + refusal);
         } else {
             plan.kind = AttachSpec::Kind::Kprobe;
             plan.target = symbol;

@@ -12,11 +12,13 @@
 //   TIMEOUT: 10                         (seconds, default 10)
 //   REQUIRES: root | bpf | syscall:NAME (the kernel has it) | attach:KIND (tstap can attach
 //             that kind here: kprobe, fentry, ... as --probe-capabilities says) |
-//             !attach:KIND (it cannot) | NAME-of-a-program-on-PATH
+//             !attach:KIND (it cannot) | kernel:X.Y (the running kernel is at least
+//             that release) | NAME-of-a-program-on-PATH
 //
 // Usage: directive_runner [--define NAME=VALUE]... [--no-skip] [--only REQUIREMENT]
-//                         [--compile-for DIR] TSTAP FILE...
+//                         [--compile-for DIR] [--progress] TSTAP FILE...
 // --no-skip: a test whose requirement is unmet fails (where all must run).
+// --progress: names each test before it runs (a run that hangs shows where).
 // --only REQUIREMENT: only the tests that require it (e.g. bpf).
 // --compile-for DIR: compiles each test's program for the kernel whose facts
 // are in DIR (tstap -r DIR -p4) into the object cache instead of running it,
@@ -30,6 +32,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/utsname.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -253,6 +256,14 @@ std::string unmet(const Test& t, const std::string& tstap) {
             if (works != wanted)
                 return wanted ? "needs " + kind + " attachment, which this kernel refuses"
                               : "is about kernels refusing " + kind + " attachment, which this one allows";
+        } else if (r.starts_with("kernel:")) {
+            utsname u{};
+            uname(&u);
+            int major = 0, minor = 0, wantMajor = 0, wantMinor = 0;
+            std::sscanf(u.release, "%d.%d", &major, &minor);
+            std::sscanf(r.c_str() + 7, "%d.%d", &wantMajor, &wantMinor);
+            if (std::make_pair(major, minor) < std::make_pair(wantMajor, wantMinor))
+                return "needs Linux " + r.substr(7) + " or later";
         } else if (r.starts_with("syscall:")) {
             if (!kernelHasSyscall(r.substr(8)))
                 return "needs a kernel with the " + r.substr(8) + " system call";
@@ -294,12 +305,14 @@ std::vector<std::string> command(const Test& t, std::vector<std::string> tstap,
 int main(int argc, char** argv) {
     std::map<std::string, std::string> defines;
     int first = 1;
-    bool noSkip = false;
+    bool noSkip = false, progress = false;
     std::string only, compileFor;
     for (;; ++first) {
         std::string option = first < argc ? argv[first] : "";
         if (option == "--no-skip") {
             noSkip = true;
+        } else if (option == "--progress") {
+            progress = true;
         } else if ((option == "--only" || option == "--compile-for") && first + 1 < argc) {
             (option == "--only" ? only : compileFor) = argv[++first];
         } else if (option == "--define" && first + 1 < argc) {
@@ -312,7 +325,7 @@ int main(int argc, char** argv) {
     }
     if (argc - first < 2) {
         std::cerr << "usage: directive_runner [--define NAME=VALUE]... [--no-skip] [--only REQUIREMENT] "
-                     "[--compile-for DIR] TSTAP FILE...\n";
+                     "[--compile-for DIR] [--progress] TSTAP FILE...\n";
         return 2;
     }
     std::string tstap = argv[first];
@@ -344,6 +357,8 @@ int main(int argc, char** argv) {
                 std::cout << "SKIP " << t.file << ":" << t.line << " " << t.name << " (" << why << ")\n";
                 continue;
             }
+            if (progress)
+                std::cout << "RUN " << t.file << ":" << t.line << " " << t.name << std::endl;
             std::vector<std::string> cmd = command(t, {tstap}, defines);
             t.expect = substitute(t.expect, defines);
             t.expectRegex = substitute(t.expectRegex, defines);
@@ -377,7 +392,7 @@ int main(int argc, char** argv) {
                 ++passed;
             } else {
                 ++failed;
-                std::cout << "FAIL " << t.file << ":" << t.line << " " << t.name << "\n" << problems;
+                std::cout << "FAIL " << t.file << ":" << t.line << " " << t.name << "\n" << problems << std::flush;
             }
         }
     }

@@ -6,7 +6,9 @@
 # program. The guest's kernel facts (scripts/kernel-facts.sh) are read there
 # once and kept in build/vm/facts/RELEASE; `directive_runner --compile-for`
 # compiles each test for them (tstap -r) into build/vm/cache, the object
-# cache the guest's tstap reads and writes. Exits 77 without qemu.
+# cache the guest's tstap reads and writes. build/vm/last-run.log keeps the
+# run's output with a line per test started (a hang shows where). Exits 77
+# without qemu.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
@@ -24,6 +26,7 @@ release=$("$here/prepare.sh") || exit $?
 facts=$TAPSTUDIO_VM_DIR/facts/$release
 if [ ! -f "$facts/release" ] || [ "$repo/scripts/kernel-facts.sh" -nt "$facts/release" ]; then
   echo "run-tests: reading the facts of kernel $release in the guest" >&2
+  rm -rf "$facts" # here: removing files over 9p is slow in the guest
   TAPSTUDIO_VM_SHARE=$TAPSTUDIO_VM_DIR/facts "$here/run-in-vm.sh" "$repo/scripts/kernel-facts.sh" "$facts" "$tstap"
   # Debian's kernel keeps its configuration in /boot, which the guest lacks.
   cp "$TAPSTUDIO_VM_DIR/linux-image-$release/config" "$facts/boot/config-$release"
@@ -32,5 +35,13 @@ fi
 export TAPSTUDIO_CACHE=$TAPSTUDIO_VM_DIR/cache
 mkdir -p "$TAPSTUDIO_CACHE"
 "$runner" --compile-for "$facts" "${args[@]}"
+status=0
 TAPSTUDIO_VM_SHARE=$TAPSTUDIO_CACHE TAPSTUDIO_TIMEOUT_SCALE=${TAPSTUDIO_TIMEOUT_SCALE:-6} \
-  "$here/run-in-vm.sh" "$runner" "${args[@]}"
+  "$here/run-in-vm.sh" "$runner" --progress "${args[@]}" >"$TAPSTUDIO_VM_DIR/last-run.log" || status=$?
+grep -v '^RUN ' "$TAPSTUDIO_VM_DIR/last-run.log" || true
+# The tests of tests/vm/ are there for this kernel: none may skip.
+if grep -q "^SKIP $here/" "$TAPSTUDIO_VM_DIR/last-run.log"; then
+  echo "run-tests: tests meant for this kernel were skipped" >&2
+  [ $status -ne 0 ] || status=1
+fi
+exit $status
