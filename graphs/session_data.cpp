@@ -152,7 +152,7 @@ void SessionData::addStacks(const RunEvent& e) {
             break;
         }
     for (const StackSet& s : *it)
-        s.set->appendRecord(e.ts, e.stacks, s.stackArgs, value);
+        s.set->appendRecord(e.ts, e.args, e.stacks, s.stackArgs, value);
 }
 
 void SessionData::bindPrintfSet(const DataSetSpec& spec) {

@@ -95,6 +95,7 @@ class FlamePanel : public QWidget {
     QTreeView *topDownView_ = nullptr, *bottomUpView_ = nullptr;
     CallerCalleeView* callerCallee_ = nullptr;
     QFutureWatcher<FlameData> watcher_;
+    FlameData shown_; // the trees and costs the graph and tables show
     QElapsedTimer sinceTables_;
     Baseline baseline_ = Baseline::None;
     std::shared_ptr<const FlameTree> baselineTree_; // Snapshot, File

@@ -43,10 +43,10 @@ void StackDataSet::push(StackSample sample) {
     ++dropped_;
 }
 
-void StackDataSet::appendRecord(qint64 ts, const QJsonArray& recordStacks,
+void StackDataSet::appendRecord(qint64 ts, const QJsonArray& args, const QJsonArray& recordStacks,
                                 const QHash<int, bool>& userArgs, double value) {
     QMutexLocker l(&lock_);
-    push({ts, mergedStack(recordStacks, userArgs, frames_), value});
+    push({ts, mergedStack(args, recordStacks, userArgs, frames_), value});
 }
 
 void StackDataSet::appendStack(qint64 ts, const QVector<Frame>& rootFirst, double value) {

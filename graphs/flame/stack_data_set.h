@@ -23,8 +23,9 @@ class StackDataSet {
     int capacity() const;
     void setCapacity(int capacity); // keeps the newest rows that fit
 
-    void appendRecord(qint64 ts, const QJsonArray& recordStacks, const QHash<int, bool>& userArgs,
-                      double value);
+    // A printf record's arguments and stacks (see mergedStack).
+    void appendRecord(qint64 ts, const QJsonArray& args, const QJsonArray& recordStacks,
+                      const QHash<int, bool>& userArgs, double value);
     void appendStack(qint64 ts, const QVector<Frame>& rootFirst, double value);
 
     int size() const;

@@ -20,8 +20,12 @@ int FrameTable::intern(const Frame& frame) {
     return int(frames_.size() - 1);
 }
 
-QVector<int> mergedStack(const QJsonArray& recordStacks, const QHash<int, bool>& userArgs,
-                         FrameTable& frames) {
+QVector<int> mergedStack(const QJsonArray& args, const QJsonArray& recordStacks,
+                         const QHash<int, bool>& userArgs, FrameTable& frames) {
+    QVector<int> stack;
+    for (int i = 0; i < args.size(); ++i)
+        if (args[i].isString() && !userArgs.contains(i))
+            stack.push_back(frames.intern({args[i].toString().trimmed(), QString(), FrameKind::User}));
     QVector<int> user, kernel; // innermost first, as they travel
     for (const QJsonValue& v : recordStacks) {
         QJsonObject stack = v.toObject();
@@ -33,8 +37,7 @@ QVector<int> mergedStack(const QJsonArray& recordStacks, const QHash<int, bool>&
             (isUser ? user : kernel).push_back(frames.intern(frame));
         }
     }
-    QVector<int> stack;
-    stack.reserve(user.size() + kernel.size());
+    stack.reserve(stack.size() + user.size() + kernel.size());
     std::copy(user.rbegin(), user.rend(), std::back_inserter(stack));
     std::copy(kernel.rbegin(), kernel.rend(), std::back_inserter(stack));
     return stack;

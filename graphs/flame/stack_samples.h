@@ -48,10 +48,11 @@ struct StackSamples {
 };
 
 // A printf record's stacks (its "stacks" field, docs/protocol.md) merged
-// into one root-first stack: the user stack's outermost frame first, down
-// into the kernel's innermost. `kinds` maps an argument to whether it is a
-// user stack (from the formats record).
-QVector<int> mergedStack(const QJsonArray& recordStacks, const QHash<int, bool>& userArgs,
-                         FrameTable& frames);
+// into one root-first stack: the record's other strings first (a process
+// name groups its stacks), then the user stack's outermost frame, down into
+// the kernel's innermost. `userArgs` maps each stack argument to whether it
+// is a user stack (from the formats record).
+QVector<int> mergedStack(const QJsonArray& args, const QJsonArray& recordStacks,
+                         const QHash<int, bool>& userArgs, FrameTable& frames);
 
 } // namespace tapgraphs

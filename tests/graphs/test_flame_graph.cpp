@@ -75,7 +75,8 @@ void TestFlameGraph::kernelAndUserStacksMergeRootFirst() {
                            {"addr":"0xffffffff2","sym":"do_syscall_64","mod":"kernel"}]},
         {"arg":1,"frames":[{"addr":"0x7f01","sym":"read","mod":"/usr/lib/x86_64-linux-gnu/libc.so.6"},
                            {"addr":"0x4001","sym":"main","mod":"/usr/bin/cat"}]}])");
-    QVector<int> stack = mergedStack(record, {{0, false}, {1, true}}, frames);
+    QJsonArray args{"kernel text", "user text", 3};
+    QVector<int> stack = mergedStack(args, record, {{0, false}, {1, true}}, frames);
     QStringList names;
     for (int id : stack)
         names << frames.frame(id).name;
@@ -84,8 +85,15 @@ void TestFlameGraph::kernelAndUserStacksMergeRootFirst() {
     QCOMPARE(frames.frame(stack[1]).kind, FrameKind::Library);
     QCOMPARE(frames.frame(stack[2]).kind, FrameKind::Kernel);
     // The same frame again is the same id.
-    QCOMPARE(mergedStack(record, {{0, false}, {1, true}}, frames), stack);
+    QCOMPARE(mergedStack(args, record, {{0, false}, {1, true}}, frames), stack);
     QCOMPARE(frames.size(), 4);
+    // The record's other strings (a process name) are the root frames.
+    QJsonArray named{"cat\n", "kernel text", "user text", 3};
+    QJsonArray shifted = stacksField(R"([{"arg":1,"frames":[{"addr":"0xffffffff1","sym":"vfs_read","mod":"kernel"}]}])");
+    stack = mergedStack(named, shifted, {{1, false}, {2, true}}, frames);
+    QCOMPARE(stack.size(), 2);
+    QCOMPARE(frames.frame(stack[0]).name, QString("cat"));
+    QCOMPARE(frames.frame(stack[1]).name, QString("vfs_read"));
 }
 
 void TestFlameGraph::treeAddsUpAndOrdersChildrenByName() {
