@@ -16,6 +16,19 @@ QString formatLabel(const QString& format) {
 QVector<Proposal> proposeCharts(const QVector<PrintfFormat>& formats, const QString& scriptText) {
     QVector<Proposal> out;
     for (const PrintfFormat& f : formats) {
+        if (!f.stackArgs.isEmpty()) { // stacks with counts: a flame graph
+            Proposal p;
+            p.dataSet.name = QString("stacks, line %1").arg(f.line);
+            p.dataSet.source = DataSetSpec::Source::Stacks;
+            p.dataSet.formatId = f.id;
+            p.dataSet.format = f.format;
+            p.chart.dataSet = p.dataSet.name;
+            p.chart.type = ChartSpec::Type::Flame;
+            p.chart.title = QObject::tr("Flame graph");
+            p.description = QObject::tr("Flame graph of the stacks printed at line %1").arg(f.line);
+            out.push_back(p);
+            continue;
+        }
         QVector<Column> cols = columnsFromFormat(f.format, f.argTypes);
         // Columns the format leaves unnamed take the name of their argument.
         QStringList arguments = printfArguments(scriptText, f.line);

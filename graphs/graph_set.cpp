@@ -25,7 +25,8 @@ Enum valueOf(const QString& name, const std::pair<Enum, const char*> (&names)[N]
 const std::pair<DataSetSpec::Source, const char*> kSources[] = {
     {DataSetSpec::Source::Printf, "printf"},
     {DataSetSpec::Source::Regex, "regex"},
-    {DataSetSpec::Source::Histogram, "histogram"}};
+    {DataSetSpec::Source::Histogram, "histogram"},
+    {DataSetSpec::Source::Stacks, "stacks"}};
 const std::pair<ChartSpec::Type, const char*> kTypes[] = {
     {ChartSpec::Type::Line, "line"},
     {ChartSpec::Type::Area, "area"},
@@ -34,7 +35,9 @@ const std::pair<ChartSpec::Type, const char*> kTypes[] = {
     {ChartSpec::Type::Scatter, "scatter"},
     {ChartSpec::Type::Pie, "pie"},
     {ChartSpec::Type::Histogram, "histogram"},
-    {ChartSpec::Type::Table, "table"}};
+    {ChartSpec::Type::Table, "table"},
+    {ChartSpec::Type::Flame, "flame"},
+    {ChartSpec::Type::HeatMap, "heatMap"}};
 const std::pair<ChartSpec::Aggregate, const char*> kAggregates[] = {
     {ChartSpec::Aggregate::Last, "last"},
     {ChartSpec::Aggregate::Sum, "sum"},
@@ -61,13 +64,14 @@ QString chartTypeName(ChartSpec::Type type) {
 
 QJsonObject DataSetSpec::toJson() const {
     QJsonObject o{{"name", name}, {"source", nameOf(source, kSources)}};
-    if (source == Source::Printf) {
+    if (source == Source::Printf || source == Source::Stacks) {
         if (formatId >= 0) o["formatId"] = formatId;
         if (!format.isEmpty()) o["format"] = format;
     } else if (source == Source::Regex) {
         o["regex"] = regex;
-    } else if (!statistic.isEmpty()) {
-        o["statistic"] = statistic;
+    } else {
+        if (!statistic.isEmpty()) o["statistic"] = statistic;
+        if (history) o["history"] = true;
     }
     QJsonArray cols;
     for (const Column& c : columns)
@@ -89,6 +93,7 @@ DataSetSpec DataSetSpec::fromJson(const QJsonObject& o) {
     s.format = o.value("format").toString();
     s.regex = o.value("regex").toString();
     s.statistic = o.value("statistic").toString();
+    s.history = o.value("history").toBool();
     for (const QJsonValue& c : o.value("columns").toArray()) {
         QJsonObject co = c.toObject();
         s.columns.push_back(
@@ -117,6 +122,15 @@ QJsonObject ChartSpec::toJson() const {
     } else {
         o["windowSeconds"] = windowSeconds;
     }
+    if (type == Type::Flame) {
+        o["slidingWindow"] = slidingWindow;
+        o["icicle"] = icicle;
+    }
+    if (type == Type::HeatMap) {
+        o["yScale"] = yLinear ? "linear" : "log2";
+        if (yLinear) o["yBucket"] = yBucket;
+        o["colorScale"] = logColors ? "log" : "linear";
+    }
     return o;
 }
 
@@ -134,6 +148,11 @@ ChartSpec ChartSpec::fromJson(const QJsonObject& o) {
     s.aggregate = valueOf(o.value("aggregate").toString(), kAggregates);
     s.latestBatch = o.value("latestBatch").toBool(true);
     s.windowSeconds = o.value("windowSeconds").toDouble(60);
+    s.slidingWindow = o.value("slidingWindow").toBool();
+    s.icicle = o.value("icicle").toBool();
+    s.yLinear = o.value("yScale").toString() == "linear";
+    s.yBucket = o.value("yBucket").toDouble();
+    s.logColors = o.value("colorScale").toString() == "log";
     s.row = o.value("row").toInt();
     s.column = o.value("column").toInt();
     return s;

@@ -14,7 +14,7 @@
 namespace tapgraphs {
 
 struct DataSetSpec {
-    enum class Source { Printf, Regex, Histogram };
+    enum class Source { Printf, Regex, Histogram, Stacks };
     QString name;
     Source source = Source::Printf;
     int formatId = -1;       // Printf: the format id (stable for one script text) ...
@@ -24,13 +24,14 @@ struct DataSetSpec {
     QVector<Column> columns; // names (renames) and, for Regex, types
     int capacity = kDefaultCapacity;
     QVector<Filter> filters;
+    bool history = false; // Histogram: each print adds rows (heat maps) instead of replacing them
 
     QJsonObject toJson() const;
     static DataSetSpec fromJson(const QJsonObject& o);
 };
 
 struct ChartSpec {
-    enum class Type { Line, Area, Bar, StackedBar, Scatter, Pie, Histogram, Table };
+    enum class Type { Line, Area, Bar, StackedBar, Scatter, Pie, Histogram, Table, Flame, HeatMap };
     enum class Aggregate { Last, Sum, Average, Max, Count };
     QString title;
     Type type = Type::Line;
@@ -45,6 +46,15 @@ struct ChartSpec {
     Aggregate aggregate = Aggregate::Last; // bar, pie: a key's value
     bool latestBatch = true;               // bar, pie: only the rows of the last print burst
     double windowSeconds = 60;             // x range shown while following the live edge
+    // flame: the samples of the last windowSeconds only (else all so far),
+    // drawn as an icicle (root at the top) instead of a flame.
+    bool slidingWindow = false;
+    bool icicle = false;
+    // heatMap: y buckets of powers of two, or yBucket wide; colours by the
+    // log of the count.
+    bool yLinear = false;
+    double yBucket = 0;
+    bool logColors = false;
     int row = 0, column = 0;               // place in the session's grid
 
     QJsonObject toJson() const;

@@ -21,6 +21,9 @@ QVector<PrintfFormat> formatsFromRecord(const QJsonObject& record) {
             p.argTypes << a.toString();
         p.probe = f.value("probe").toString();
         p.line = f.value("line").toInt();
+        for (const QJsonValue& st : f.value("stacks").toArray())
+            p.stackArgs.insert(st.toObject().value("arg").toInt(),
+                               st.toObject().value("kind").toString() == "user");
         out.push_back(p);
     }
     return out;
@@ -40,7 +43,9 @@ void SessionData::add(const GraphSet& more) {
     if (set_.script.isEmpty()) set_.script = more.script;
     set_.charts += more.charts;
     for (const DataSetSpec& spec : more.dataSets) {
-        if (byName_.contains(spec.name) || set_.dataSet(spec.name)) continue;
+        if (byName_.contains(spec.name) || stackSetsByName_.contains(spec.name) ||
+            set_.dataSet(spec.name))
+            continue;
         set_.dataSets.push_back(spec);
         createDataSet(spec);
     }
@@ -87,8 +92,10 @@ void SessionData::createDataSet(const DataSetSpec& spec) {
         QVector<Column> cols{
             {"from", ColumnType::Long}, {"to", ColumnType::Long}, {"count", ColumnType::Long}};
         auto ds = std::make_shared<DataSet>(spec.name, cols, spec.capacity);
-        histogramSets_.push_back({spec.statistic, ds});
+        histogramSets_.push_back({spec.statistic, spec.history, ds});
         byName_.insert(spec.name, ds);
+    } else if (spec.source == DataSetSpec::Source::Stacks) {
+        bindStackSet(spec);
     } else {
         bindPrintfSet(spec);
     }
@@ -97,6 +104,11 @@ void SessionData::createDataSet(const DataSetSpec& spec) {
 std::shared_ptr<DataSet> SessionData::dataSet(const QString& name) const {
     QMutexLocker l(&lock_);
     return byName_.value(name);
+}
+
+std::shared_ptr<StackDataSet> SessionData::stackDataSet(const QString& name) const {
+    QMutexLocker l(&lock_);
+    return stackSetsByName_.value(name);
 }
 
 QVector<PrintfFormat> SessionData::formats() const {
@@ -109,18 +121,42 @@ qint64 SessionData::records() const {
     return records_;
 }
 
-void SessionData::bindPrintfSet(const DataSetSpec& spec) {
+const PrintfFormat* SessionData::boundFormat(const DataSetSpec& spec) const {
     // By format text when there is one (it survives edits of the script), the
     // id choosing among equal texts; else by id.
     const PrintfFormat* bound = nullptr;
     for (const PrintfFormat& f : formats_) {
         bool textMatches = spec.format.isEmpty() || f.format == spec.format;
-        if (textMatches && f.id == spec.formatId) {
-            bound = &f;
-            break;
-        }
+        if (textMatches && f.id == spec.formatId) return &f;
         if (!spec.format.isEmpty() && textMatches && !bound) bound = &f;
     }
+    return bound;
+}
+
+void SessionData::bindStackSet(const DataSetSpec& spec) {
+    const PrintfFormat* bound = boundFormat(spec);
+    if (!bound) return;
+    auto ds = std::make_shared<StackDataSet>(spec.name, spec.capacity);
+    stackSetsByName_.insert(spec.name, ds);
+    stacksByFormat_[bound->id].push_back({bound->stackArgs, ds});
+}
+
+void SessionData::addStacks(const RunEvent& e) {
+    auto it = stacksByFormat_.constFind(e.formatId);
+    if (it == stacksByFormat_.constEnd()) return;
+    // The value is the record's last number (samples, time blocked); 1 without one.
+    double value = 1;
+    for (qsizetype i = e.args.size() - 1; i >= 0; --i)
+        if (e.args[i].isDouble()) {
+            value = e.args[i].toDouble();
+            break;
+        }
+    for (const StackSet& s : *it)
+        s.set->appendRecord(e.ts, e.args, e.stacks, s.stackArgs, value);
+}
+
+void SessionData::bindPrintfSet(const DataSetSpec& spec) {
+    const PrintfFormat* bound = boundFormat(spec);
     if (!bound) return;
     QVector<Column> cols = columnsFromFormat(bound->format, bound->argTypes);
     for (int c = 0; c < cols.size() && c < spec.columns.size(); ++c)
@@ -133,9 +169,12 @@ void SessionData::bindPrintfSet(const DataSetSpec& spec) {
 void SessionData::bindFormats(const QVector<PrintfFormat>& formats) {
     QMutexLocker l(&lock_);
     formats_ = formats;
-    for (const DataSetSpec& spec : set_.dataSets)
+    for (const DataSetSpec& spec : set_.dataSets) {
         if (spec.source == DataSetSpec::Source::Printf && !byName_.contains(spec.name))
             bindPrintfSet(spec);
+        if (spec.source == DataSetSpec::Source::Stacks && !stackSetsByName_.contains(spec.name))
+            bindStackSet(spec);
+    }
 }
 
 void SessionData::addRegexLines(qint64 ts, const QString& text) {
@@ -165,8 +204,15 @@ void SessionData::addHistogram(const QJsonObject& record) {
         for (int c = 0; c < 3; ++c)
             rows.numbers[c].push_back(bucket.at(c).toDouble());
     }
-    for (auto& [name, set] : histogramSets_)
-        if (name.isEmpty() || name == statistic) set->replaceRows(rows);
+    for (const HistogramSet& h : histogramSets_) {
+        if (!h.statistic.isEmpty() && h.statistic != statistic) continue;
+        if (!h.history) {
+            h.set->replaceRows(rows);
+            continue;
+        }
+        for (int r = 0; r < rows.rowCount(); ++r)
+            h.set->appendArgs(ts, QJsonArray{rows.numbers[0][r], rows.numbers[1][r], rows.numbers[2][r]});
+    }
 }
 
 void SessionData::handle(const RunEvent& e) {
@@ -181,6 +227,7 @@ void SessionData::handle(const RunEvent& e) {
         if (it != byFormat_.constEnd())
             for (const auto& ds : *it)
                 ds->appendArgs(e.ts, e.args);
+        addStacks(e);
         addRegexLines(e.ts, e.text);
         return;
     }

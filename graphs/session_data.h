@@ -7,6 +7,7 @@
 
 #include "data_set.h"
 #include "graph_set.h"
+#include "stack_data_set.h"
 #include "run_protocol.h"
 
 #include <QHash>
@@ -25,6 +26,7 @@ struct PrintfFormat {
     QStringList argTypes;
     QString probe;
     int line = 0;
+    QHash<int, bool> stackArgs; // arguments that print stacks → whether a user stack
 };
 QVector<PrintfFormat> formatsFromRecord(const QJsonObject& formatsRecord);
 
@@ -42,6 +44,7 @@ class SessionData {
     void replaceChart(const ChartSpec& old, const ChartSpec& now);
     // Thread-safe: handle() may add data sets while a chart asks for one.
     std::shared_ptr<DataSet> dataSet(const QString& name) const;
+    std::shared_ptr<StackDataSet> stackDataSet(const QString& name) const;
     QVector<PrintfFormat> formats() const;
 
     void handle(const taprun::RunEvent& event);
@@ -53,6 +56,9 @@ class SessionData {
     void bindFormats(const QVector<PrintfFormat>& formats);
     void createDataSet(const DataSetSpec& spec); // under lock_
     void bindPrintfSet(const DataSetSpec& spec); // under lock_
+    void bindStackSet(const DataSetSpec& spec);  // under lock_
+    const PrintfFormat* boundFormat(const DataSetSpec& spec) const;
+    void addStacks(const taprun::RunEvent& printf); // under lock_
     void addRegexLines(qint64 ts, const QString& text);
     void addHistogram(const QJsonObject& record);
 
@@ -66,7 +72,18 @@ class SessionData {
         std::shared_ptr<DataSet> set;
     };
     QVector<RegexSet> regexSets_;
-    QVector<std::pair<QString, std::shared_ptr<DataSet>>> histogramSets_; // statistic name, set
+    struct HistogramSet {
+        QString statistic;
+        bool history;
+        std::shared_ptr<DataSet> set;
+    };
+    QVector<HistogramSet> histogramSets_;
+    struct StackSet {
+        QHash<int, bool> stackArgs;
+        std::shared_ptr<StackDataSet> set;
+    };
+    QHash<int, QVector<StackSet>> stacksByFormat_;
+    QHash<QString, std::shared_ptr<StackDataSet>> stackSetsByName_;
     QVector<PrintfFormat> formats_;
     qint64 records_ = 0;
 };

@@ -2,6 +2,8 @@
 
 #include "chart_dialog.h"
 #include "chart_panel.h"
+#include "flame_panel.h"
+#include "heat_map_panel.h"
 #include "csv_export.h"
 #include "data_set_dialog.h"
 #include "filters.h"
@@ -129,6 +131,14 @@ QList<TablePanel*> SessionPage::tables() const {
     return findChildren<TablePanel*>();
 }
 
+QList<FlamePanel*> SessionPage::flameGraphs() const {
+    return findChildren<FlamePanel*>();
+}
+
+QList<HeatMapPanel*> SessionPage::heatMaps() const {
+    return findChildren<HeatMapPanel*>();
+}
+
 void SessionPage::addCharts(const GraphSet& set) {
     session_->data()->add(set);
     createPanels(set.charts);
@@ -165,6 +175,9 @@ QWidget* SessionPage::makePanel(const ChartSpec& spec) {
     const DataSetSpec* ds = data->graphSet().dataSet(spec.dataSet);
     DataSetSpec dataSpec = ds ? *ds : DataSetSpec{};
     auto find = [data, name = spec.dataSet] { return data->dataSet(name); };
+    if (spec.type == ChartSpec::Type::Flame)
+        return new FlamePanel(spec, [data, name = spec.dataSet] { return data->stackDataSet(name); });
+    if (spec.type == ChartSpec::Type::HeatMap) return new HeatMapPanel(spec, dataSpec, find);
     if (spec.type == ChartSpec::Type::Table) {
         auto* table = new TablePanel(spec, dataSpec, find);
         connect(table, &TablePanel::editRequested, this, [this, table] { editChart(table); });
@@ -176,6 +189,8 @@ QWidget* SessionPage::makePanel(const ChartSpec& spec) {
 }
 
 ChartSpec SessionPage::specOf(QWidget* panel) {
+    if (auto* flame = qobject_cast<FlamePanel*>(panel)) return flame->spec();
+    if (auto* heat = qobject_cast<HeatMapPanel*>(panel)) return heat->spec();
     auto* chart = qobject_cast<ChartPanel*>(panel);
     return chart ? chart->spec() : static_cast<TablePanel*>(panel)->spec();
 }
@@ -296,6 +311,10 @@ void SessionPage::refresh(QWidget* panel) {
         c->refresh();
     else if (auto* t = qobject_cast<TablePanel*>(panel))
         t->refresh();
+    else if (auto* f = qobject_cast<FlamePanel*>(panel))
+        f->refresh();
+    else if (auto* h = qobject_cast<HeatMapPanel*>(panel))
+        h->refresh();
 }
 
 void SessionPage::setStatus(const QString& status) {

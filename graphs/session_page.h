@@ -19,6 +19,8 @@ class QAction;
 namespace tapgraphs {
 
 class ChartPanel;
+class FlamePanel;
+class HeatMapPanel;
 class TablePanel;
 
 class SessionPage : public QMainWindow {
@@ -35,6 +37,8 @@ class SessionPage : public QMainWindow {
     QString scriptPath() const { return scriptPath_; }
     QList<ChartPanel*> charts() const;
     QList<TablePanel*> tables() const;
+    QList<FlamePanel*> flameGraphs() const;
+    QList<HeatMapPanel*> heatMaps() const;
     void addCharts(const GraphSet& set); // new data sets and charts, during the run too
     void setPaused(bool paused);
     bool paused() const;

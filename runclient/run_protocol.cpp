@@ -195,6 +195,7 @@ RunEvent RunProtocol::parseLine(const QByteArray& rawLine) {
                 e.kind = RunEvent::Printf;
                 e.formatId = o.value("id").toInt(-1);
                 e.args = o.value("args").toArray();
+                e.stacks = o.value("stacks").toArray();
                 e.text = o.value("text").toString();
             } else if (t == "out") {
                 e.kind = RunEvent::Out;

@@ -24,6 +24,7 @@ struct RunEvent {
     // printf
     int formatId = -1;
     QJsonArray args;
+    QJsonArray stacks; // the frames of the stacks it prints (docs/protocol.md)
     // started / pass / drops / stopped
     int probes = 0, pass = 0;
     double ms = 0;

@@ -64,9 +64,10 @@ public:
                    fields + "}\n");
         maybeFlush();
     }
-    // A printf: its format id and typed values travel with the text.
+    // A printf: its format id and typed values travel with the text;
+    // `stacks` is printedStacksField() of the stacks it prints.
     void printfRecord(uint32_t id, const std::vector<std::string_view>& strings, const std::vector<int64_t>& longs,
-                      const std::vector<bool>& isString, std::string_view text) {
+                      const std::vector<bool>& isString, std::string_view text, std::string_view stacks = {}) {
         if (!json_) {
             buffer_.append(text);
             maybeFlush();
@@ -78,7 +79,9 @@ public:
                 line += ",";
             line += isString[i] ? quote(strings[i]) : std::to_string(longs[i]);
         }
-        line += "],\"text\":" + quote(text) + "}\n";
+        line += "]";
+        line += stacks;
+        line += ",\"text\":" + quote(text) + "}\n";
         appendJson(line);
         maybeFlush();
     }

@@ -6,6 +6,7 @@
 #include "exec_stmts.h"
 
 #include <map>
+#include <optional>
 #include <set>
 #include <unordered_map>
 
@@ -221,6 +222,21 @@ std::vector<CompiledFunction*> Compiler::overloadsOf(CallExpr* c) {
     return out;
 }
 
+// The tapset's functions that print a list of stack addresses as text
+// (" 0x… : symbol+0x…/0x… [module]" lines): whether the list is the user stack.
+static std::optional<bool> printedStack(const Expr* e) {
+    if (e->kind != ExprKind::Call)
+        return std::nullopt;
+    auto* c = static_cast<const CallExpr*>(e);
+    if (c->args.size() != 1)
+        return std::nullopt;
+    if (c->name == "sprint_stack" || c->name == "sprint_syms")
+        return false;
+    if (c->name == "sprint_ustack" || c->name == "sprint_usyms")
+        return true;
+    return std::nullopt;
+}
+
 PrintArgs Compiler::compilePrint(PrintExpr* p) {
     PrintArgs pa;
     pa.kind = p->printKind;
@@ -271,6 +287,15 @@ PrintArgs Compiler::compilePrint(PrintExpr* p) {
         }
         if (a->type == Type::Stats)
             error("printing a whole statistic is not supported; print its @count, @sum, ... instead", a->loc);
+        if (std::optional<bool> user = printedStack(a); user && p->printKind == PrintKind::Printf) {
+            StackArgument stack{pa.args.isString.size(), *user};
+            pa.stacks.push_back(stack);
+            (*formats_)[pa.formatId].stacks.push_back(stack);
+            pa.args.isString.push_back(true);
+            pa.args.longs.push_back(nullptr);
+            pa.args.strings.push_back(compileS(static_cast<CallExpr*>(a)->args[0]));
+            continue;
+        }
         bool str = isStringType(a->type);
         pa.args.isString.push_back(str);
         pa.args.longs.push_back(str ? nullptr : compileL(a));

@@ -122,11 +122,23 @@ int64_t Output::elapsed() const {
     return int64_t(ts.tv_sec) * 1000000000 + ts.tv_nsec - startNs_;
 }
 
+void PrintArgs::evalArgs(Ctx& c, ArgValues& v, std::vector<PrintedStack>* printed) const {
+    args.eval(c, v);
+    Runtime& rt = *c.rt;
+    for (const StackArgument& stack : stacks) {
+        PrintedStack p{stack.arg, rt.symbols->frames(stack.user, rt.symbolProcess(), v.s[stack.arg], true)};
+        v.s[stack.arg] = rt.symbols->formatFrames(p.frames, Symbolizer::Style::Syms, size_t(rt.limits.maxStringLen - 1));
+        if (printed)
+            printed->push_back(std::move(p));
+    }
+}
+
 void PrintArgs::emit(Ctx& c, const SourceLoc& loc) const {
     Output& out = c.rt->out;
     if (kind == PrintKind::Printf && out.json()) {
         ArgValues v;
-        args.eval(c, v);
+        std::vector<PrintedStack> printed;
+        evalArgs(c, v, &printed);
         std::vector<FormatArg> fa(args.isString.size());
         std::vector<std::string_view> strings(fa.size());
         std::vector<int64_t> longs(fa.size(), 0);
@@ -140,7 +152,7 @@ void PrintArgs::emit(Ctx& c, const SourceLoc& loc) const {
         std::string error = formatInto(text, pieces, fa);
         if (!error.empty())
             fail(loc, error, "identifier 'printf'");
-        out.printfRecord(formatId, strings, longs, args.isString, text);
+        out.printfRecord(formatId, strings, longs, args.isString, text, printedStacksField(printed));
         return;
     }
     if (out.json()) {
@@ -163,7 +175,7 @@ void PrintArgs::emit(Ctx& c, const SourceLoc& loc) const {
 void PrintArgs::render(Ctx& c, std::string& out, const SourceLoc& loc) const {
     if (kind == PrintKind::Printf || kind == PrintKind::Sprintf) {
         ArgValues v;
-        args.eval(c, v);
+        evalArgs(c, v, nullptr);
         std::vector<FormatArg> fa(args.isString.size());
         for (size_t i = 0; i < fa.size(); ++i) {
             if (args.isString[i])

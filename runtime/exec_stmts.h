@@ -2,6 +2,7 @@
 #pragma once
 
 #include "exec_nodes.h"
+#include "stack_json.h"
 
 namespace tap::rt {
 
@@ -72,6 +73,12 @@ struct PrintArgs {
     std::vector<HistogramShape> histShapes;
     std::vector<SourceLoc> histLocs; // where each @hist_* is, for "empty aggregate"
     uint32_t formatId = 0; // printf: its id in the --json "formats" table
+    // printf arguments that print a stack (sprint_stack(list), ...): the
+    // argument's node gives the hex list, named here; its frames travel in
+    // the --json record.
+    std::vector<StackArgument> stacks;
+    // Evaluates the arguments, naming the stacks (into `printed` when given).
+    void evalArgs(Ctx& c, ArgValues& v, std::vector<PrintedStack>* printed) const;
     // Prints to the session's output (a printf record in JSON mode).
     void emit(Ctx& c, const SourceLoc& loc) const;
     void render(Ctx& c, std::string& out, const SourceLoc& loc) const;

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "exec.h"
+#include "stack_json.h"
 #include "program.h"
 
 #include <memory>
@@ -35,6 +36,7 @@ struct FormatInfo {
     uint32_t id = 0;
     std::string format;
     std::vector<bool> argIsString;
+    std::vector<StackArgument> stacks;
     std::string probe;
     SourceLoc loc;
 };

@@ -4,6 +4,7 @@
 
 #include "bpf_compile.h"
 #include "format.h"
+#include "stack_json.h"
 
 #include <chrono>
 #include <cstring>
@@ -83,6 +84,7 @@ void KernelSession::onPrintf(const bpf::PrintfSite& site, const char* data, size
     std::vector<FormatArg> args(site.argIsString.size());
     const std::vector<bool>& isString = site.argIsText;
     std::vector<std::string> named; // texts of symbol arguments, which args point into
+    std::vector<PrintedStack> stacks;
     if (!site.symbolArgs.empty())
         named.reserve(args.size());
     int64_t pid = 0;
@@ -102,8 +104,13 @@ void KernelSession::onPrintf(const bpf::PrintfSite& site, const char* data, size
             size_t limit = s.limited ? size_t(rt_.limits.maxStringLen - 1) : std::string::npos;
             // A probe's own address is the kernel's when in its (upper) half.
             bool user = s.source == bpf::SymbolArg::Source::ProbeAddress ? args[i].number >= 0 : s.user();
-            named.push_back(s.stack() ? symbols.formatStack(user, int(pid), args[i].text, s.style, limit)
-                                      : symbols.formatAddress(user, int(pid), uint64_t(args[i].number), s.style));
+            if (s.stack() && s.limited) { // a stack's text: its frames travel too (--json)
+                stacks.push_back({i, symbols.frames(user, int(pid), args[i].text)});
+                named.push_back(symbols.formatFrames(stacks.back().frames, s.style, limit));
+            } else {
+                named.push_back(s.stack() ? symbols.formatStack(user, int(pid), args[i].text, s.style, limit)
+                                          : symbols.formatAddress(user, int(pid), uint64_t(args[i].number), s.style));
+            }
             if (named.back().size() > limit)
                 named.back().resize(limit);
             args[i].text = named.back();
@@ -120,7 +127,8 @@ void KernelSession::onPrintf(const bpf::PrintfSite& site, const char* data, size
             strings[i] = args[i].text;
             longs[i] = args[i].number;
         }
-        rt_.out.printfRecord(kKernelFormatBase + site.id, strings, longs, isString, text);
+        rt_.out.printfRecord(kKernelFormatBase + site.id, strings, longs, isString, text,
+                             rt_.out.json() ? printedStacksField(stacks) : std::string());
         return;
     }
     default: {

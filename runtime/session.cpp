@@ -3,6 +3,7 @@
 #include "executor.h"
 #include "command_line.h"
 #include "kernel_session.h"
+#include "stack_json.h"
 
 #include "elf/elf_binary.h"
 
@@ -250,27 +251,31 @@ int runSession(const Program& program, const SourceManager& sources, const Sessi
         std::string formats = "{\"t\":\"formats\",\"formats\":[";
         bool first = true;
         auto add = [&](uint32_t id, const std::string& fmt, const std::vector<bool>& isString, const std::string& probe,
-                       SourceLoc loc) {
+                       SourceLoc loc, const std::vector<StackArgument>& stacks) {
             formats += std::string(first ? "" : ",") + "{\"id\":" + std::to_string(id) + ",\"fmt\":" + Output::quote(fmt) +
                        ",\"args\":[";
             for (size_t i = 0; i < isString.size(); ++i)
                 formats += std::string(i ? "," : "") + (isString[i] ? "\"string\"" : "\"long\"");
-            formats += "],\"probe\":" + Output::quote(probe);
+            formats += "]" + stackArgumentsField(stacks) + ",\"probe\":" + Output::quote(probe);
             if (loc.valid())
                 formats += ",\"file\":" + Output::quote(sources.name(loc.file)) + ",\"line\":" + std::to_string(loc.line);
             formats += "}";
             first = false;
         };
         for (const FormatInfo& f : cp->formats())
-            add(f.id, f.format, f.argIsString, f.probe, f.loc);
+            add(f.id, f.format, f.argIsString, f.probe, f.loc, f.stacks);
         if (options.kernel)
             for (const bpf::PrintfSite& site : options.kernel->printfs)
                 if (site.kind == PrintKind::Printf) {
                     std::string fmt;
                     for (const FormatPiece& piece : site.pieces)
                         fmt += piece.conv == FormatPiece::Conv::Literal ? piece.text : "%?";
+                    std::vector<StackArgument> stacks;
+                    for (size_t i = 0; i < site.symbolArgs.size(); ++i)
+                        if (site.symbolArgs[i].stack() && site.symbolArgs[i].limited)
+                            stacks.push_back({i, site.symbolArgs[i].user()});
                     add(kKernelFormatBase + site.id, site.format.empty() ? fmt : site.format, site.argIsText, site.probe,
-                        site.loc);
+                        site.loc, stacks);
                 }
         rt.out.event(formats + "]}");
         rt.out.event("{\"t\":\"started\",\"probes\":" + std::to_string(cp->probes().size() + (kernel ? kernel->attached() : 0)) +

@@ -336,7 +336,11 @@ std::string Symbolizer::formatAddress(bool userAddress, int pid, uint64_t addres
 }
 
 std::string Symbolizer::formatStack(bool userAddresses, int pid, std::string_view hexList, Style style, size_t limit) {
-    std::string out;
+    return formatFrames(frames(userAddresses, pid, hexList), style, limit);
+}
+
+std::vector<StackFrame> Symbolizer::frames(bool userAddresses, int pid, std::string_view hexList, bool anyProcess) {
+    std::vector<StackFrame> out;
     size_t at = 0;
     while (at < hexList.size()) {
         size_t end = hexList.find(' ', at);
@@ -349,9 +353,26 @@ std::string Symbolizer::formatStack(bool userAddresses, int pid, std::string_vie
         uint64_t address = 0;
         if (token.empty() || std::from_chars(token.data(), token.data() + token.size(), address, 16).ec != std::errc())
             continue;
-        std::string line = formatAddress(userAddresses, pid, address, style);
-        if (style == Style::Hex)
-            line += ' ';
+        SymbolInfo info = !userAddresses ? kernel(address)
+                          : anyProcess   ? userAnywhere(pid, address)
+                                         : user(pid, address);
+        out.push_back({address, std::move(info)});
+    }
+    return out;
+}
+
+std::string Symbolizer::formatFrames(const std::vector<StackFrame>& frames, Style style, size_t limit) {
+    std::string out;
+    for (const StackFrame& f : frames) {
+        std::string line;
+        if (style == Style::Hex) {
+            line = hex(f.address) + ' ';
+        } else {
+            SymbolInfo info = f.symbol;
+            if (needsSourceLine(style))
+                addSourceLine(info);
+            line = format(info, f.address, style);
+        }
         if (out.size() + line.size() > limit)
             break;
         out += line;

@@ -32,6 +32,12 @@ struct SymbolInfo {
     int line = 0;
 };
 
+// One frame of a named stack: the address and what contains it.
+struct StackFrame {
+    uint64_t address = 0;
+    SymbolInfo symbol;
+};
+
 class Symbolizer {
 public:
     using Style = bpf::SymbolArg::Style;
@@ -75,6 +81,10 @@ public:
     // A list of hex addresses ("0x1 0x2 ...", as backtrace() makes them),
     // one formatted line each; at most `limit` bytes (whole lines only).
     std::string formatStack(bool user, int pid, std::string_view hexList, Style style, size_t limit);
+    // The same list named frame by frame, innermost first. `anyProcess`:
+    // user addresses are looked up as userAnywhere() does (no probe context).
+    std::vector<StackFrame> frames(bool user, int pid, std::string_view hexList, bool anyProcess = false);
+    std::string formatFrames(const std::vector<StackFrame>& frames, Style style, size_t limit);
 
 private:
     struct Mapping {
