@@ -53,9 +53,11 @@ void CompletionDocPopup::showFor(const CompletionItem& item, const QRect& list) 
     label_->setFixedWidth(kWidth);
     adjustSize();
     // Right of the list, else left of it, below, above: the first place the
-    // screen has room for, never over the list.
-    QScreen* screen = QGuiApplication::screenAt(list.center());
-    QRect room = screen ? screen->availableGeometry() : QRect(list.topLeft(), QSize(1 << 20, 1 << 20));
+    // editor's window has room for, never over the list.
+    QWidget* window = parentWidget()->window();
+    QRect room(window->mapToGlobal(QPoint(0, 0)), window->size());
+    if (QScreen* screen = QGuiApplication::screenAt(list.center()))
+        room &= screen->availableGeometry();
     const QPoint places[] = {
         {list.right() + 3, list.top()},
         {list.left() - 2 - width(), list.top()},
