@@ -3,7 +3,7 @@
 //   tapstudio [FILE.stp ...]
 //   tapstudio --screenshot out.png [--delay MS] [--perspective ide|graph|dashboard] [--theme light|dark]
 //             [--size WxH] [--folder DIR] [--cursor LINE:COL] [--dock NAME] [--generated-code] [--run]
-//             [--console-height PX] FILE
+//             [--console-height PX] [--complete] FILE
 //   tapstudio --perspective graph --run SCRIPT... [--graph-set FILE.json]... [--side-by-side]
 //             [--screenshot OUT.png] [--quit-after SECONDS]
 //   tapstudio --perspective dashboard [--run-modules ID,ID,...] [--select-modules ID,...]
@@ -12,6 +12,7 @@
 #include "dashboard_perspective.h"
 #include "module_browser.h"
 #include "document_tabs.h"
+#include "editor_completion.h"
 #include "graph_perspective.h"
 #include "graph_set.h"
 #include "functions_dock.h"
@@ -26,6 +27,7 @@
 
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QPainter>
 #include <QPixmap>
 #include <QTabWidget>
 #include <QTimer>
@@ -53,6 +55,8 @@ struct DocOptions {
     QCommandLineOption selectModules{"select-modules", "With --perspective dashboard: select these modules.", "IDS"};
     QCommandLineOption dashboardTab{"dashboard-tab", "With --perspective dashboard: show module, running or system.",
                                     "TAB"};
+    QCommandLineOption complete{"complete", "Open the completion list at the cursor shortly before --screenshot "
+                                            "(the picture then shows the list and its doc panel)."};
 };
 
 void describe(QCommandLineParser& parser, QCommandLineOption& screenshot, QCommandLineOption& delay,
@@ -64,7 +68,7 @@ void describe(QCommandLineParser& parser, QCommandLineOption& screenshot, QComma
     parser.addPositionalArgument("files", "Scripts to open.", "[FILE...]");
     parser.addOptions({screenshot, delay, perspective, theme, size, doc.folder, doc.cursor, doc.dock, doc.generated,
                        doc.run, doc.graphSet, doc.sideBySide, doc.quitAfter, doc.consoleHeight, doc.runModules,
-                       doc.selectModules, doc.dashboardTab});
+                       doc.selectModules, doc.dashboardTab, doc.complete});
 }
 
 } // namespace
@@ -189,8 +193,23 @@ int main(int argc, char** argv) {
         dashboard->tabs()->setCurrentIndex(index);
     }
 
-    auto finish = [&window, path = parser.value(screenshot)] {
-        if (!path.isEmpty() && !window.grab().save(path))
+    if (parser.isSet(doc.complete))
+        QTimer::singleShot(std::max(0, parser.value(delay).toInt() - 1000), ide, [ide] {
+            if (tapide::ScriptEditor* e = ide->currentEditor())
+                ide->documents()->completionFor(e)->complete(false);
+        });
+    // The window with the windows over it (the completion list, its doc
+    // panel): each is a window of its own that grab() leaves out.
+    auto picture = [&window] {
+        QPixmap shot = window.grab();
+        QPainter painter(&shot);
+        for (QWidget* w : QApplication::allWidgets())
+            if (w != &window && w->isWindow() && w->isVisible() && (w->windowType() == Qt::Popup || w->windowType() == Qt::ToolTip))
+                painter.drawPixmap(w->mapToGlobal(QPoint(0, 0)) - window.mapToGlobal(QPoint(0, 0)), w->grab());
+        return shot;
+    };
+    auto finish = [&window, picture, path = parser.value(screenshot)] {
+        if (!path.isEmpty() && !picture().save(path))
             std::fprintf(stderr, "tapstudio: could not write %s\n", qPrintable(path));
         window.close();
         QApplication::quit();

@@ -1,11 +1,15 @@
 #include "editor_completion.h"
 
+#include "completion_doc_popup.h"
+
 #include "elf_symbols.h"
 #include "icons.h"
 #include "script_editor.h"
 
+#include <QApplication>
 #include <QFutureWatcher>
 #include <QGuiApplication>
+#include <QListWidget>
 #include <QScreen>
 #include <QTimer>
 
@@ -72,7 +76,7 @@ int utf8Length(const QString& s) { return int(s.toUtf8().size()); }
 } // namespace
 
 EditorCompletion::EditorCompletion(ScriptEditor* editor, SnapshotSource snapshot)
-    : QObject(editor), editor_(editor), snapshot_(std::move(snapshot)) {
+    : QObject(editor), editor_(editor), snapshot_(std::move(snapshot)), docPopup_(new CompletionDocPopup(editor)) {
     for (int k = 0; k <= int(CompletionKind::Member); ++k)
         editor->registerImage(kImageBase + k, icons::badge(kindLetter(CompletionKind(k)), kindColor(CompletionKind(k)), 14));
     editor->SendScintilla(QsciScintillaBase::SCI_AUTOCSETTYPESEPARATOR, (unsigned long)kTypeSeparator);
@@ -85,6 +89,7 @@ EditorCompletion::EditorCompletion(ScriptEditor* editor, SnapshotSource snapshot
     connect(editor, &QsciScintilla::userListActivated, this, &EditorCompletion::listSelected);
     connect(editor, &QsciScintillaBase::SCN_AUTOCSELECTIONCHANGE, this,
             [this](const char* selection, int id, int) { selectionChanged(selection, id); });
+    connect(editor, &QsciScintillaBase::SCN_AUTOCCANCELLED, docPopup_, &QWidget::hide);
     connect(editor, &QsciScintilla::cursorPositionChanged, this, [this] {
         if (signature_.valid && !applying_)
             updateSignature();
@@ -133,6 +138,7 @@ int EditorCompletion::complete(bool explicitRequest) {
     if (items.isEmpty() || (!explicitRequest && trivial)) {
         if (editor_->isListActive())
             editor_->cancelList();
+        docPopup_->hide();
         // Asked for (or right after `->`): say why nothing is offered.
         if (items.isEmpty() && !last_.emptyReason.isEmpty() && (explicitRequest || last_.context.afterArrow))
             showNotice(tr("No suggestions: %1").arg(last_.emptyReason));
@@ -178,6 +184,7 @@ const CompletionItem* EditorCompletion::itemForLabel(const QString& label) const
 void EditorCompletion::listSelected(int id, const QString& text) {
     if (id != kListId)
         return;
+    docPopup_->hide();
     if (const CompletionItem* it = itemForLabel(text)) {
         CompletionItem copy = *it;
         apply(copy);
@@ -187,9 +194,22 @@ void EditorCompletion::listSelected(int id, const QString& text) {
 void EditorCompletion::selectionChanged(const char* selection, int id) {
     if (id != kListId || !selection)
         return;
-    if (const CompletionItem* it = itemForLabel(QString::fromUtf8(selection)))
+    if (const CompletionItem* it = itemForLabel(QString::fromUtf8(selection))) {
         emit itemHighlighted(it->label + (it->detail.isEmpty() || it->label.contains(it->detail) ? QString()
                                                                                                : "  —  " + it->detail));
+        docPopup_->showFor(*it, listGeometry());
+    }
+}
+
+QRect EditorCompletion::listGeometry() const {
+    QList<QListWidget*> lists = editor_->findChildren<QListWidget*>();
+    for (QWidget* top : QApplication::topLevelWidgets())
+        if (auto* list = qobject_cast<QListWidget*>(top))
+            lists << list;
+    for (QListWidget* list : lists)
+        if (list->isVisible())
+            return QRect(list->mapToGlobal(QPoint(0, 0)), list->size());
+    return {};
 }
 
 void EditorCompletion::apply(const CompletionItem& item) {

@@ -13,6 +13,7 @@
 
 namespace tapide {
 
+class CompletionDocPopup;
 class ScriptEditor;
 
 class EditorCompletion : public QObject {
@@ -33,6 +34,10 @@ public:
     const CompletionResult& lastResult() const { return last_; }
     // The last "No suggestions: ..." shown in a call tip where the list would be.
     QString notice() const { return notice_; }
+    // The documentation panel beside the list (for the selected item).
+    CompletionDocPopup* docPopup() const { return docPopup_; }
+    // The completion list's place on the screen (QScintilla's own popup), or an empty rect.
+    QRect listGeometry() const;
     bool listActive() const;
     // Inserts an item as if it had been chosen from the list.
     void apply(const CompletionItem& item);
@@ -60,6 +65,7 @@ private:
     CompletionResult last_;
     SignatureHelp signature_;
     QString notice_;
+    CompletionDocPopup* docPopup_;
     bool applying_ = false;
 };
 

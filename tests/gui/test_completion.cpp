@@ -4,6 +4,7 @@
 // keywords; nothing in comments and plain strings), fuzzy ranking, signature
 // help, hover docs, and the list in a live editor.
 #include "catalogue_indexer.h"
+#include "completion_doc_popup.h"
 #include "completion_engine.h"
 #include "elf_symbols.h"
 #include "document_tabs.h"
@@ -65,6 +66,7 @@ private slots:
     void editorApplyAndCallTip();
     void familyContinues();
     void membersAfterArrow();
+    void docBesideTheList();
     void latency();
 };
 
@@ -338,6 +340,38 @@ void TestCompletion::membersAfterArrow() {
     QTest::keyClicks(e, "->");
     QCOMPARE(c->notice(), QString("No suggestions: $prev->pid is a pid_t, not a struct or a pointer to one"));
     QVERIFY(e->SendScintilla(QsciScintillaBase::SCI_CALLTIPACTIVE));
+    e->setModified(false);
+}
+
+// Issue 14, item 15: the doc of the selected item was one line in the
+// status bar; it is a panel beside the list that follows the selection.
+void TestCompletion::docBesideTheList() {
+    DocumentTabs tabs([] { return fullSnapshot(); });
+    tabs.resize(900, 500);
+    tabs.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&tabs));
+    ScriptEditor* e = tabs.newDocument("probe begin {\n    x = \n}\n");
+    e->setCursorPosition(1, 8);
+    EditorCompletion* c = tabs.completionFor(e);
+    QTest::keyClicks(e, "subs"); // substr and its kin: tapset functions with docs
+    QTRY_VERIFY(c->listActive());
+    CompletionDocPopup* doc = c->docPopup();
+    QTRY_VERIFY(doc->isVisible());
+    const CompletionItem& first = c->lastResult().items.front();
+    QVERIFY(!first.doc.isEmpty());
+    QVERIFY2(doc->text().contains(first.label.toHtmlEscaped()), qPrintable(doc->text()));
+    QVERIFY2(doc->text().contains(first.doc.section('\n', 0, 0).toHtmlEscaped()), qPrintable(doc->text()));
+    // Beside the list, not over it.
+    QRect list = c->listGeometry();
+    QVERIFY(list.isValid());
+    QRect panel(doc->mapToGlobal(QPoint(0, 0)), doc->size());
+    QVERIFY2(!panel.intersects(list), qPrintable(QString("list %1,%2 %3x%4, doc %5,%6 %7x%8")
+                                                    .arg(list.x()).arg(list.y()).arg(list.width()).arg(list.height())
+                                                    .arg(panel.x()).arg(panel.y()).arg(panel.width()).arg(panel.height())));
+    // The list closes: so does the doc.
+    QTest::keyClick(e, Qt::Key_Escape);
+    QVERIFY(!c->listActive());
+    QTRY_VERIFY(!doc->isVisible());
     e->setModified(false);
 }
 
