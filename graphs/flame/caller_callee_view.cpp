@@ -33,7 +33,7 @@ class FunctionCostModel : public QAbstractTableModel {
         const FunctionCost& c = costs_[index.row()];
         const Frame& f = frames_[c.frame];
         if (role == Qt::DisplayRole)
-            return index.column() == 0 ? QVariant(f.name) : index.column() == 1 ? c.self : c.total;
+            return index.column() == 0 ? f.name : valueText(index.column() == 1 ? c.self : c.total);
         if (role == Qt::DecorationRole && index.column() == 0) return kindColor(f.kind, f.name);
         if (role == Qt::ToolTipRole && index.column() == 0) return f.module;
         if (role == Qt::TextAlignmentRole && index.column() > 0)
@@ -114,7 +114,7 @@ void CallerCalleeView::showEdges() {
         table->setRowCount(int(sorted.size()));
         for (int r = 0; r < sorted.size(); ++r) {
             table->setItem(r, 0, new QTableWidgetItem(model_->frames()[sorted[r].first].name));
-            auto* value = new QTableWidgetItem(QString::number(sorted[r].second));
+            auto* value = new QTableWidgetItem(valueText(sorted[r].second));
             value->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
             table->setItem(r, 1, value);
         }

@@ -58,8 +58,9 @@ QTreeView* treeView(FlameTreeModel* model, const QString& name) {
     view->setObjectName(name);
     view->setModel(model);
     view->setUniformRowHeights(true);
-    view->header()->setSectionResizeMode(FlameTreeModel::Function, QHeaderView::Stretch);
     view->header()->setStretchLastSection(false);
+    view->header()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    view->header()->setSectionResizeMode(FlameTreeModel::Function, QHeaderView::Stretch);
     return view;
 }
 
@@ -74,6 +75,7 @@ FlamePanel::FlamePanel(const ChartSpec& spec, std::function<std::shared_ptr<Stac
     buildControls();
     connect(&watcher_, &QFutureWatcher<FlameData>::finished, this, [this] { draw(watcher_.result()); });
     connect(view_, &FlameView::searchShareChanged, this, &FlamePanel::updateShare);
+    if (spec_.comparePrevious) compareWithPreviousWindow();
 }
 
 FlamePanel::~FlamePanel() {
@@ -232,7 +234,7 @@ void FlamePanel::draw(const FlameData& d) {
         callerCallee_->setCosts(d.costs, d.tree->frames());
     }
     std::shared_ptr<StackDataSet> ds = dataSet_();
-    QString text = tr("%1 samples in %2 stacks").arg(d.tree->total()).arg(d.rows);
+    QString text = tr("%1 in %2 stacks").arg(valueText(d.tree->total())).arg(d.rows);
     if (ds && ds->dropped() > 0) text += tr(" (%1 older stacks dropped from the ring)").arg(ds->dropped());
     if (view_->differential()) text += tr(" — red: grew, blue: shrank against the baseline");
     status_->setText(text);
@@ -258,12 +260,14 @@ void FlamePanel::setIcicle(bool icicle) {
 
 void FlamePanel::compareWithPreviousWindow() {
     baseline_ = Baseline::PreviousWindow;
+    spec_.comparePrevious = true;
     baselineTree_.reset();
     if (!spec_.slidingWindow) setSlidingWindow(true, spec_.windowSeconds);
     compare_->setCurrentIndex(1);
 }
 
 void FlamePanel::compareWithSnapshot() {
+    spec_.comparePrevious = false;
     baselineTree_ = view_->tree();
     baseline_ = Baseline::Snapshot;
     compare_->setCurrentIndex(2);
@@ -274,12 +278,14 @@ bool FlamePanel::compareWithFile(const QString& foldedPath, QString* error) {
     if (!readFoldedFile(foldedPath, samples, error)) return false;
     baselineTree_ = std::make_shared<FlameTree>(FlameTree::build(samples));
     baseline_ = Baseline::File;
+    spec_.comparePrevious = false;
     compare_->setCurrentIndex(3);
     return true;
 }
 
 void FlamePanel::stopComparing() {
     baseline_ = Baseline::None;
+    spec_.comparePrevious = false;
     baselineTree_.reset();
     compare_->setCurrentIndex(0);
 }

@@ -62,8 +62,8 @@ QVariant FlameTreeModel::data(const QModelIndex& index, int role) const {
     if (role == Qt::DisplayRole) {
         switch (index.column()) {
         case Function: return tree_->name(node);
-        case Total: return n.total;
-        case Self: return n.self;
+        case Total: return valueText(n.total);
+        case Self: return valueText(n.self);
         case Percent:
             return tree_->total() > 0 ? QString::number(100 * n.total / tree_->total(), 'f', 2) + " %"
                                       : QString();

@@ -3,8 +3,14 @@
 #include <QJsonObject>
 
 #include <algorithm>
+#include <cmath>
 
 namespace tapgraphs {
+
+QString valueText(double value) {
+    return value == std::floor(value) && std::abs(value) < 1e15 ? QString::number(qint64(value))
+                                                                 : QString::number(value, 'f', 2);
+}
 
 FrameKind userFrameKind(const QString& module) {
     QString file = module.mid(module.lastIndexOf('/') + 1);

@@ -370,6 +370,7 @@ void TestFlameGraph::graphSetKeepsFlameFields() {
     c.slidingWindow = true;
     c.windowSeconds = 10;
     c.icicle = true;
+    c.comparePrevious = true;
     set.charts << c;
     GraphSet back = GraphSet::fromJson(set.toJson());
     QCOMPARE(back.dataSets[0].source, DataSetSpec::Source::Stacks);
@@ -378,6 +379,7 @@ void TestFlameGraph::graphSetKeepsFlameFields() {
     QVERIFY(back.charts[0].slidingWindow);
     QVERIFY(back.charts[0].icicle);
     QCOMPARE(back.charts[0].windowSeconds, 10.0);
+    QVERIFY(back.charts[0].comparePrevious);
 }
 
 void TestFlameGraph::realProfileFoldsIntoTheTree() {
