@@ -10,7 +10,7 @@
 namespace tapgraphs {
 
 namespace {
-constexpr int kLeft = 110, kBottom = 24, kTop = 6, kRight = 8;
+constexpr int kBottom = 24, kTop = 6, kRight = 8;
 
 QString seconds(qint64 ns) {
     return QString::number(double(ns) / 1e9, 'f', ns % 1000000000 ? 1 : 0) + " s";
@@ -46,8 +46,16 @@ QColor HeatMapView::colorOf(double count) const {
     return QColor::fromHsvF(float((1 - t) * 55 / 360.0), float(0.25 + 0.75 * t), float(1 - 0.45 * t));
 }
 
+int HeatMapView::leftMargin() const {
+    // Wide enough for the widest bucket's range (the top one), and the unit.
+    QFontMetrics fm(font());
+    int widest = fm.horizontalAdvance(unit_);
+    if (grid_.buckets > 0) widest = std::max(widest, fm.horizontalAdvance(grid_.scale.label(grid_.firstBucket + grid_.buckets - 1)));
+    return std::max(60, widest + 12);
+}
+
 QRect HeatMapView::plotArea() const {
-    return rect().adjusted(kLeft, kTop, -kRight, -kBottom);
+    return rect().adjusted(leftMargin(), kTop, -kRight, -kBottom);
 }
 
 QRect HeatMapView::cellRect(int column, int row) const {
@@ -95,13 +103,13 @@ void HeatMapView::paintEvent(QPaintEvent*) {
     p.setPen(palette().color(QPalette::WindowText));
     QFontMetrics fm(font());
     int every = std::max(1, int(std::ceil(double(fm.height()) * grid_.buckets / std::max(1, area.height()))));
+    const int left = area.left();
     for (int r = 0; r < grid_.buckets; r += every) {
         QRect cell = cellRect(0, r);
-        QRect label(0, cell.center().y() - fm.height() / 2, kLeft - 6, fm.height());
-        p.drawText(label, Qt::AlignRight | Qt::AlignVCenter,
-                   fm.elidedText(grid_.scale.label(grid_.firstBucket + r), Qt::ElideLeft, kLeft - 8));
+        QRect label(0, cell.center().y() - fm.height() / 2, left - 6, fm.height());
+        p.drawText(label, Qt::AlignRight | Qt::AlignVCenter, grid_.scale.label(grid_.firstBucket + r));
     }
-    if (!unit_.isEmpty()) p.drawText(QRect(0, 0, kLeft - 6, kTop + fm.height()), Qt::AlignRight, unit_);
+    if (!unit_.isEmpty()) p.drawText(QRect(0, 0, left - 6, kTop + fm.height()), Qt::AlignRight, unit_);
     int labelWidth = fm.horizontalAdvance("000.0 s") + 12;
     int columnsPerLabel = std::max(1, int(std::ceil(double(labelWidth) * grid_.columns / std::max(1, area.width()))));
     for (int c = 0; c < grid_.columns; c += columnsPerLabel) {
