@@ -87,8 +87,9 @@ CallerCalleeView::CallerCalleeView(QWidget* parent)
 
 QString CallerCalleeView::selected() const {
     QModelIndex current = functions_->currentIndex();
-    return current.isValid() ? model_->data(model_->index(current.row(), 0), Qt::DisplayRole).toString()
-                             : QString();
+    return current.isValid()
+               ? model_->data(model_->index(current.row(), 0), Qt::DisplayRole).toString()
+               : QString();
 }
 
 void CallerCalleeView::setCosts(const QVector<FunctionCost>& costs, const QVector<Frame>& frames) {
@@ -110,7 +111,8 @@ void CallerCalleeView::showEdges() {
     int row = functions_->currentIndex().row();
     auto fill = [this](QTableWidget* table, const QHash<int, double>& edges) {
         QVector<std::pair<int, double>> sorted(edges.keyValueBegin(), edges.keyValueEnd());
-        std::sort(sorted.begin(), sorted.end(), [](auto& a, auto& b) { return a.second > b.second; });
+        std::sort(sorted.begin(), sorted.end(),
+                  [](auto& a, auto& b) { return a.second > b.second; });
         table->setRowCount(int(sorted.size()));
         for (int r = 0; r < sorted.size(); ++r) {
             table->setItem(r, 0, new QTableWidgetItem(model_->frames()[sorted[r].first].name));
