@@ -125,6 +125,7 @@ QJsonObject ChartSpec::toJson() const {
     if (type == Type::Flame) {
         o["slidingWindow"] = slidingWindow;
         o["icicle"] = icicle;
+        if (comparePrevious) o["baseline"] = "previousWindow";
     }
     if (type == Type::HeatMap) {
         o["yScale"] = yLinear ? "linear" : "log2";
@@ -150,6 +151,7 @@ ChartSpec ChartSpec::fromJson(const QJsonObject& o) {
     s.windowSeconds = o.value("windowSeconds").toDouble(60);
     s.slidingWindow = o.value("slidingWindow").toBool();
     s.icicle = o.value("icicle").toBool();
+    s.comparePrevious = o.value("baseline").toString() == "previousWindow";
     s.yLinear = o.value("yScale").toString() == "linear";
     s.yBucket = o.value("yBucket").toDouble();
     s.logColors = o.value("colorScale").toString() == "log";

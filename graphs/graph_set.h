@@ -48,8 +48,10 @@ struct ChartSpec {
     double windowSeconds = 60;             // x range shown while following the live edge
     // flame: the samples of the last windowSeconds only (else all so far),
     // drawn as an icicle (root at the top) instead of a flame.
+    // comparePrevious: a differential view of the window against the one before.
     bool slidingWindow = false;
     bool icicle = false;
+    bool comparePrevious = false;
     // heatMap: y buckets of powers of two, or yBucket wide; colours by the
     // log of the count.
     bool yLinear = false;

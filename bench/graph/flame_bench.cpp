@@ -31,9 +31,21 @@ namespace {
 constexpr int kBurstsPerSecond = 10;
 constexpr int kSecondsFeeding = 5;
 constexpr int kSecondsAfter = 3;
-const char* const kRoot[] = {"_start", "__libc_start_main", "main", "run", "dispatch", "handle",
-                             "process", "step", "evaluate", "apply", "visit", "walk",
-                             "entry_SYSCALL_64", "do_syscall_64", "ksys_read"};
+const char* const kRoot[] = {"_start",
+                             "__libc_start_main",
+                             "main",
+                             "run",
+                             "dispatch",
+                             "handle",
+                             "process",
+                             "step",
+                             "evaluate",
+                             "apply",
+                             "visit",
+                             "walk",
+                             "entry_SYSCALL_64",
+                             "do_syscall_64",
+                             "ksys_read"};
 
 // One record: a kernel stack of the common root's last 3 frames and the
 // stack's 5 levels, a user stack of the rest (innermost first, as they travel).
@@ -48,9 +60,11 @@ QByteArray record(qint64 ts, int stack) {
     for (int i = 12; i < 15; ++i)
         frame(kernel, kRoot[i], "kernel");
     for (int level = 0, rest = stack; level < 5; ++level, rest /= 10)
-        frame(kernel, "level" + QByteArray::number(level) + "_fn" + QByteArray::number(rest % 10), "kernel");
-    return R"({"t":"printf","ts":)" + QByteArray::number(ts) + R"(,"id":0,"args":["","",1],"stacks":[{"arg":0,"frames":[)" +
-           kernel + R"(]},{"arg":1,"frames":[)" + user + R"(]}],"text":""})" + "\n";
+        frame(kernel, "level" + QByteArray::number(level) + "_fn" + QByteArray::number(rest % 10),
+              "kernel");
+    return R"({"t":"printf","ts":)" + QByteArray::number(ts) +
+           R"(,"id":0,"args":["","",1],"stacks":[{"arg":0,"frames":[)" + kernel +
+           R"(]},{"arg":1,"frames":[)" + user + R"(]}],"text":""})" + "\n";
 }
 
 // Times every event the UI thread delivers: the slowest says what a stall was.
@@ -116,15 +130,17 @@ int main(int argc, char** argv) {
     page.resize(1400, 900);
     page.show();
     std::shared_ptr<SessionData> data = page.session()->data();
-    data->feed(R"({"t":"formats","formats":[{"id":0,"fmt":"%s%s%d\n","args":["string","string","long"],)"
-               R"("stacks":[{"arg":0,"kind":"kernel"},{"arg":1,"kind":"user"}]}]})"
-               "\n");
+    data->feed(
+        R"({"t":"formats","formats":[{"id":0,"fmt":"%s%s%d\n","args":["string","string","long"],)"
+        R"("stacks":[{"arg":0,"kind":"kernel"},{"arg":1,"kind":"user"}]}]})"
+        "\n");
 
     // The reader: a burst of stacks every 100 ms, as a script printing its table.
     std::atomic<int> fed{0};
     QThread* reader = QThread::create([&] {
         lowerThisThreadsPriority(); // as a session's reader does
-        const int bursts = kBurstsPerSecond * kSecondsFeeding, perBurst = (total + bursts - 1) / bursts;
+        const int bursts = kBurstsPerSecond * kSecondsFeeding,
+                  perBurst = (total + bursts - 1) / bursts;
         QElapsedTimer clock;
         clock.start();
         for (int b = 0; b < bursts; ++b) {
@@ -167,11 +183,14 @@ int main(int argc, char** argv) {
     delete reader;
 
     const FlameTree& tree = *panel->view()->tree();
-    std::printf("stacks %d fed in %d bursts a second; the last tree: %.0f samples, %d nodes; %d redraws\n",
-                fed.load(), kBurstsPerSecond, tree.total(), tree.size(), redraws);
+    std::printf(
+        "stacks %d fed in %d bursts a second; the last tree: %.0f samples, %d nodes; %d redraws\n",
+        fed.load(), kBurstsPerSecond, tree.total(), tree.size(), redraws);
     std::printf("slowest UI event: %.1f ms wall, %.1f ms of it on the CPU (event type %s)\n",
-                double(app.slowestNs) / 1e6, double(app.slowestCpuNs) / 1e6, qPrintable(app.slowest));
+                double(app.slowestNs) / 1e6, double(app.slowestCpuNs) / 1e6,
+                qPrintable(app.slowest));
     std::printf("target: stall < 50 ms\n");
-    std::printf("RESULT flame stacks=%d max_stall_ms=%.0f\n", int(tree.total()), double(maxStallNs) / 1e6);
+    std::printf("RESULT flame stacks=%d max_stall_ms=%.0f\n", int(tree.total()),
+                double(maxStallNs) / 1e6);
     return tree.total() >= fed ? 0 : 1; // the last tree must hold every stack
 }

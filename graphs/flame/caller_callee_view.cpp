@@ -33,7 +33,7 @@ class FunctionCostModel : public QAbstractTableModel {
         const FunctionCost& c = costs_[index.row()];
         const Frame& f = frames_[c.frame];
         if (role == Qt::DisplayRole)
-            return index.column() == 0 ? QVariant(f.name) : index.column() == 1 ? c.self : c.total;
+            return index.column() == 0 ? f.name : valueText(index.column() == 1 ? c.self : c.total);
         if (role == Qt::DecorationRole && index.column() == 0) return kindColor(f.kind, f.name);
         if (role == Qt::ToolTipRole && index.column() == 0) return f.module;
         if (role == Qt::TextAlignmentRole && index.column() > 0)
@@ -87,8 +87,9 @@ CallerCalleeView::CallerCalleeView(QWidget* parent)
 
 QString CallerCalleeView::selected() const {
     QModelIndex current = functions_->currentIndex();
-    return current.isValid() ? model_->data(model_->index(current.row(), 0), Qt::DisplayRole).toString()
-                             : QString();
+    return current.isValid()
+               ? model_->data(model_->index(current.row(), 0), Qt::DisplayRole).toString()
+               : QString();
 }
 
 void CallerCalleeView::setCosts(const QVector<FunctionCost>& costs, const QVector<Frame>& frames) {
@@ -110,11 +111,12 @@ void CallerCalleeView::showEdges() {
     int row = functions_->currentIndex().row();
     auto fill = [this](QTableWidget* table, const QHash<int, double>& edges) {
         QVector<std::pair<int, double>> sorted(edges.keyValueBegin(), edges.keyValueEnd());
-        std::sort(sorted.begin(), sorted.end(), [](auto& a, auto& b) { return a.second > b.second; });
+        std::sort(sorted.begin(), sorted.end(),
+                  [](auto& a, auto& b) { return a.second > b.second; });
         table->setRowCount(int(sorted.size()));
         for (int r = 0; r < sorted.size(); ++r) {
             table->setItem(r, 0, new QTableWidgetItem(model_->frames()[sorted[r].first].name));
-            auto* value = new QTableWidgetItem(QString::number(sorted[r].second));
+            auto* value = new QTableWidgetItem(valueText(sorted[r].second));
             value->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
             table->setItem(r, 1, value);
         }

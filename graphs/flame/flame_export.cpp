@@ -101,15 +101,16 @@ QString flameSvg(const FlameTree& tree, const QString& title, int width) {
     const int rowHeight = 16, top = 24;
     const int rows = tree.depth() + 1;
     const int height = top + rows * rowHeight + 4;
-    QString out = QString("<?xml version=\"1.0\" standalone=\"no\"?>\n"
-                          "<svg xmlns=\"http://www.w3.org/2000/svg\" version=\"1.1\" width=\"%1\" "
-                          "height=\"%2\" viewBox=\"0 0 %1 %2\" font-family=\"Verdana,sans-serif\" "
-                          "font-size=\"11\">\n<rect width=\"100%\" height=\"100%\" fill=\"#ffffff\"/>\n"
-                          "<text x=\"%3\" y=\"16\" text-anchor=\"middle\" font-size=\"14\">%4</text>\n")
-                      .arg(width)
-                      .arg(height)
-                      .arg(width / 2)
-                      .arg(title.toHtmlEscaped());
+    QString out =
+        QString("<?xml version=\"1.0\" standalone=\"no\"?>\n"
+                "<svg xmlns=\"http://www.w3.org/2000/svg\" version=\"1.1\" width=\"%1\" "
+                "height=\"%2\" viewBox=\"0 0 %1 %2\" font-family=\"Verdana,sans-serif\" "
+                "font-size=\"11\">\n<rect width=\"100%\" height=\"100%\" fill=\"#ffffff\"/>\n"
+                "<text x=\"%3\" y=\"16\" text-anchor=\"middle\" font-size=\"14\">%4</text>\n")
+            .arg(width)
+            .arg(height)
+            .arg(width / 2)
+            .arg(title.toHtmlEscaped());
     const double total = tree.total();
     for (const FlameTree::Box& b : tree.layout(0, 0.5 / width)) {
         double x = b.x0 * width, w = (b.x1 - b.x0) * width;
@@ -129,10 +130,11 @@ QString flameSvg(const FlameTree& tree, const QString& title, int width) {
                    .arg(frameColor(tree, b.node).name());
         int fits = int((w - 6) / 7); // characters at about 7 px each
         if (fits >= 3)
-            out += QString("<text x=\"%1\" y=\"%2\">%3</text>")
-                       .arg(x + 3, 0, 'f', 1)
-                       .arg(y + rowHeight - 4)
-                       .arg((name.size() <= fits ? name : name.left(fits - 2) + "..").toHtmlEscaped());
+            out +=
+                QString("<text x=\"%1\" y=\"%2\">%3</text>")
+                    .arg(x + 3, 0, 'f', 1)
+                    .arg(y + rowHeight - 4)
+                    .arg((name.size() <= fits ? name : name.left(fits - 2) + "..").toHtmlEscaped());
         out += "</g>\n";
     }
     return out + "</svg>\n";

@@ -50,7 +50,8 @@ QVector<QStringList> expandedPaths(QTreeView* view, FlameTreeModel* model) {
 
 void expandPaths(QTreeView* view, FlameTreeModel* model, const QVector<QStringList>& paths) {
     for (const QStringList& path : paths)
-        if (int node = model->tree().findPath(path); node > 0) view->expand(model->indexOfNode(node));
+        if (int node = model->tree().findPath(path); node > 0)
+            view->expand(model->indexOfNode(node));
 }
 
 QTreeView* treeView(FlameTreeModel* model, const QString& name) {
@@ -58,22 +59,26 @@ QTreeView* treeView(FlameTreeModel* model, const QString& name) {
     view->setObjectName(name);
     view->setModel(model);
     view->setUniformRowHeights(true);
-    view->header()->setSectionResizeMode(FlameTreeModel::Function, QHeaderView::Stretch);
     view->header()->setStretchLastSection(false);
+    view->header()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    view->header()->setSectionResizeMode(FlameTreeModel::Function, QHeaderView::Stretch);
     return view;
 }
 
 } // namespace
 
-FlamePanel::FlamePanel(const ChartSpec& spec, std::function<std::shared_ptr<StackDataSet>()> dataSet,
-                       QWidget* parent)
+FlamePanel::FlamePanel(const ChartSpec& spec,
+                       std::function<std::shared_ptr<StackDataSet>()> dataSet, QWidget* parent)
     : QWidget(parent), spec_(spec), dataSet_(std::move(dataSet)), view_(new FlameView),
       topDown_(new FlameTreeModel(this)), bottomUp_(new FlameTreeModel(this)) {
     setObjectName("FlamePanel");
-    view_->setOrientation(spec_.icicle ? FlameView::Orientation::Icicle : FlameView::Orientation::Flame);
+    view_->setOrientation(spec_.icicle ? FlameView::Orientation::Icicle
+                                       : FlameView::Orientation::Flame);
     buildControls();
-    connect(&watcher_, &QFutureWatcher<FlameData>::finished, this, [this] { draw(watcher_.result()); });
+    connect(&watcher_, &QFutureWatcher<FlameData>::finished, this,
+            [this] { draw(watcher_.result()); });
     connect(view_, &FlameView::searchShareChanged, this, &FlamePanel::updateShare);
+    if (spec_.comparePrevious) compareWithPreviousWindow();
 }
 
 FlamePanel::~FlamePanel() {
@@ -123,16 +128,19 @@ void FlamePanel::buildControls() {
     exportButton->setPopupMode(QToolButton::InstantPopup);
     exportButton->setMenu(new QMenu(exportButton));
     exportButton->menu()->addAction(tr("Folded stacks…"), this, [this] {
-        QString path = QFileDialog::getSaveFileName(this, tr("Export folded stacks"),
-                                                    spec_.title + ".folded", tr("Folded stacks (*.folded *.txt)"));
+        QString path =
+            QFileDialog::getSaveFileName(this, tr("Export folded stacks"), spec_.title + ".folded",
+                                         tr("Folded stacks (*.folded *.txt)"));
         QString error;
-        if (!path.isEmpty() && !exportFolded(path, &error)) QMessageBox::warning(this, tr("Export"), error);
+        if (!path.isEmpty() && !exportFolded(path, &error))
+            QMessageBox::warning(this, tr("Export"), error);
     });
     exportButton->menu()->addAction(tr("SVG…"), this, [this] {
-        QString path = QFileDialog::getSaveFileName(this, tr("Export flame graph"), spec_.title + ".svg",
-                                                    tr("SVG (*.svg)"));
+        QString path = QFileDialog::getSaveFileName(this, tr("Export flame graph"),
+                                                    spec_.title + ".svg", tr("SVG (*.svg)"));
         QString error;
-        if (!path.isEmpty() && !exportSvg(path, &error)) QMessageBox::warning(this, tr("Export"), error);
+        if (!path.isEmpty() && !exportSvg(path, &error))
+            QMessageBox::warning(this, tr("Export"), error);
     });
     status_ = new QLabel;
     status_->setObjectName("FlameStatus");
@@ -177,7 +185,8 @@ void FlamePanel::refresh() {
     if (watcher_.isRunning()) return; // the last refresh is still computing: skip this one
     std::shared_ptr<StackDataSet> ds = dataSet_();
     if (!ds) return;
-    bool tables = tables_->isVisible() && (!sinceTables_.isValid() || sinceTables_.elapsed() >= kTablesEveryMs);
+    bool tables = tables_->isVisible() &&
+                  (!sinceTables_.isValid() || sinceTables_.elapsed() >= kTablesEveryMs);
     if (tables) sinceTables_.restart();
     const qint64 windowNs = spec_.slidingWindow ? qint64(spec_.windowSeconds * 1e9) : 0;
     watcher_.setFuture(QtConcurrent::run(
@@ -232,8 +241,9 @@ void FlamePanel::draw(const FlameData& d) {
         callerCallee_->setCosts(d.costs, d.tree->frames());
     }
     std::shared_ptr<StackDataSet> ds = dataSet_();
-    QString text = tr("%1 samples in %2 stacks").arg(d.tree->total()).arg(d.rows);
-    if (ds && ds->dropped() > 0) text += tr(" (%1 older stacks dropped from the ring)").arg(ds->dropped());
+    QString text = tr("%1 in %2 stacks").arg(valueText(d.tree->total())).arg(d.rows);
+    if (ds && ds->dropped() > 0)
+        text += tr(" (%1 older stacks dropped from the ring)").arg(ds->dropped());
     if (view_->differential()) text += tr(" — red: grew, blue: shrank against the baseline");
     status_->setText(text);
     QtConcurrent::run(chartPool(), [old = std::move(old)] { lowerThisThreadsPriority(); });
@@ -258,12 +268,14 @@ void FlamePanel::setIcicle(bool icicle) {
 
 void FlamePanel::compareWithPreviousWindow() {
     baseline_ = Baseline::PreviousWindow;
+    spec_.comparePrevious = true;
     baselineTree_.reset();
     if (!spec_.slidingWindow) setSlidingWindow(true, spec_.windowSeconds);
     compare_->setCurrentIndex(1);
 }
 
 void FlamePanel::compareWithSnapshot() {
+    spec_.comparePrevious = false;
     baselineTree_ = view_->tree();
     baseline_ = Baseline::Snapshot;
     compare_->setCurrentIndex(2);
@@ -274,23 +286,30 @@ bool FlamePanel::compareWithFile(const QString& foldedPath, QString* error) {
     if (!readFoldedFile(foldedPath, samples, error)) return false;
     baselineTree_ = std::make_shared<FlameTree>(FlameTree::build(samples));
     baseline_ = Baseline::File;
+    spec_.comparePrevious = false;
     compare_->setCurrentIndex(3);
     return true;
 }
 
 void FlamePanel::stopComparing() {
     baseline_ = Baseline::None;
+    spec_.comparePrevious = false;
     baselineTree_.reset();
     compare_->setCurrentIndex(0);
 }
 
 void FlamePanel::chooseBaseline(int index) {
     switch (index) {
-    case 1: compareWithPreviousWindow(); break;
-    case 2: compareWithSnapshot(); break;
+    case 1:
+        compareWithPreviousWindow();
+        break;
+    case 2:
+        compareWithSnapshot();
+        break;
     case 3: {
-        QString path = QFileDialog::getOpenFileName(this, tr("Baseline: folded stacks"), {},
-                                                    tr("Folded stacks (*.folded *.txt);;All files (*)"));
+        QString path =
+            QFileDialog::getOpenFileName(this, tr("Baseline: folded stacks"), {},
+                                         tr("Folded stacks (*.folded *.txt);;All files (*)"));
         QString error;
         if (path.isEmpty())
             stopComparing();
@@ -300,7 +319,8 @@ void FlamePanel::chooseBaseline(int index) {
         }
         break;
     }
-    default: stopComparing();
+    default:
+        stopComparing();
     }
     refresh();
 }

@@ -132,13 +132,16 @@ QVector<double> FlameTree::baseTotals(const FlameTree& base) const {
     QHash<QString, int> baseChild; // base parent id + '\x1f' + module + '\x1f' + name
     for (int id = 1; id < base.size(); ++id) {
         const Frame& f = base.frames_[base.nodes_[id].frame];
-        baseChild.insert(QString::number(base.nodes_[id].parent) + QChar(0x1f) + f.module + QChar(0x1f) + f.name, id);
+        baseChild.insert(QString::number(base.nodes_[id].parent) + QChar(0x1f) + f.module +
+                             QChar(0x1f) + f.name,
+                         id);
     }
     for (int id = 1; id < size(); ++id) { // parents come before their children
         int parent = inBase[nodes_[id].parent];
         if (parent < 0) continue;
         const Frame& f = frames_[nodes_[id].frame];
-        int match = baseChild.value(QString::number(parent) + QChar(0x1f) + f.module + QChar(0x1f) + f.name, -1);
+        int match = baseChild.value(
+            QString::number(parent) + QChar(0x1f) + f.module + QChar(0x1f) + f.name, -1);
         inBase[id] = match;
         if (match >= 0) out[id] = base.nodes_[match].total;
     }

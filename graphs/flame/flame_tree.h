@@ -16,7 +16,7 @@ namespace tapgraphs {
 struct FlameNode {
     int frame = -1; // into frames(); -1 for the root
     int parent = -1;
-    int depth = 0;  // the root's is 0
+    int depth = 0; // the root's is 0
     double total = 0, self = 0;
     QVector<int> children; // ordered by name
 };
@@ -37,8 +37,8 @@ class FlameTree {
     double total() const { return nodes_[0].total; }
     QString name(int id) const; // "all" for the root
     const Frame* frameOf(int id) const { return id > 0 ? &frames_[nodes_[id].frame] : nullptr; }
-    QStringList path(int id) const; // names from below the root down to the node
-    int depth() const;              // the deepest node's
+    QStringList path(int id) const;               // names from below the root down to the node
+    int depth() const;                            // the deepest node's
     int findPath(const QStringList& names) const; // -1 when no such node
 
     // What to draw with `focus` zoomed to the full width: its ancestors full

@@ -61,12 +61,16 @@ QVariant FlameTreeModel::data(const QModelIndex& index, int role) const {
     const FlameNode& n = tree_->node(node);
     if (role == Qt::DisplayRole) {
         switch (index.column()) {
-        case Function: return tree_->name(node);
-        case Total: return n.total;
-        case Self: return n.self;
+        case Function:
+            return tree_->name(node);
+        case Total:
+            return valueText(n.total);
+        case Self:
+            return valueText(n.self);
         case Percent:
-            return tree_->total() > 0 ? QString::number(100 * n.total / tree_->total(), 'f', 2) + " %"
-                                      : QString();
+            return tree_->total() > 0
+                       ? QString::number(100 * n.total / tree_->total(), 'f', 2) + " %"
+                       : QString();
         }
     }
     if (role == Qt::DecorationRole && index.column() == Function) return frameColor(*tree_, node);
@@ -80,10 +84,14 @@ QVariant FlameTreeModel::data(const QModelIndex& index, int role) const {
 QVariant FlameTreeModel::headerData(int section, Qt::Orientation orientation, int role) const {
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole) return {};
     switch (section) {
-    case Function: return tr("Function");
-    case Total: return tr("Total");
-    case Self: return tr("Self");
-    case Percent: return tr("Of all");
+    case Function:
+        return tr("Function");
+    case Total:
+        return tr("Total");
+    case Self:
+        return tr("Self");
+    case Percent:
+        return tr("Of all");
     }
     return {};
 }

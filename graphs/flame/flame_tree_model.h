@@ -20,7 +20,7 @@ class FlameTreeModel : public QAbstractItemModel {
 
     void setTree(std::shared_ptr<const FlameTree> tree);
     int nodeOf(const QModelIndex& index) const; // 0 (the root) for an invalid index
-    QModelIndex indexOfNode(int node) const;     // invalid for the root
+    QModelIndex indexOfNode(int node) const;    // invalid for the root
     const FlameTree& tree() const { return *tree_; }
 
     QModelIndex index(int row, int column, const QModelIndex& parent = {}) const override;

@@ -82,8 +82,9 @@ void FlameView::resizeEvent(QResizeEvent*) {
 
 QRectF FlameView::rectOf(const FlameTree::Box& b) const {
     const double w = width() - 2 * kMargin;
-    double y = orientation_ == Orientation::Icicle ? kMargin + b.depth * kRowHeight
-                                                   : height() - kMargin - (b.depth + 1) * kRowHeight;
+    double y = orientation_ == Orientation::Icicle
+                   ? kMargin + b.depth * kRowHeight
+                   : height() - kMargin - (b.depth + 1) * kRowHeight;
     return QRectF(kMargin + b.x0 * w, y, (b.x1 - b.x0) * w, kRowHeight - 1);
 }
 
@@ -142,16 +143,17 @@ QString FlameView::toolTipFor(int node) const {
     QString tip = QString("<b>%1</b>").arg(tree_->name(node).toHtmlEscaped());
     if (const Frame* f = tree_->frameOf(node); f && !f->module.isEmpty())
         tip += QString("<br>%1").arg(f->module.toHtmlEscaped());
-    tip += tr("<br>%1 samples, %2% of all").arg(n.total).arg(all > 0 ? 100 * n.total / all : 0, 0, 'f', 2);
+    tip += tr("<br>%1 samples, %2% of all")
+               .arg(valueText(n.total))
+               .arg(all > 0 ? 100 * n.total / all : 0, 0, 'f', 2);
     if (focus_ != 0)
-        tip += tr(", %1% of the zoomed frame").arg(zoomed > 0 ? 100 * n.total / zoomed : 0, 0, 'f', 2);
-    if (n.self > 0) tip += tr("<br>%1 in the function itself").arg(n.self);
+        tip +=
+            tr(", %1% of the zoomed frame").arg(zoomed > 0 ? 100 * n.total / zoomed : 0, 0, 'f', 2);
+    if (n.self > 0) tip += tr("<br>%1 in the function itself").arg(valueText(n.self));
     if (!baseTotals_.isEmpty()) {
         double delta = n.total - baseTotals_[node];
         tip += tr("<br>%1%2 against the baseline (%3)")
-                   .arg(delta > 0 ? "+" : "")
-                   .arg(delta)
-                   .arg(baseTotals_[node]);
+                   .arg(delta > 0 ? "+" : "", valueText(delta), valueText(baseTotals_[node]));
     }
     return tip;
 }

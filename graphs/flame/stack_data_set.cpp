@@ -23,7 +23,8 @@ void StackDataSet::setCapacity(int capacity) {
     capacity_ = std::max(1, capacity);
     int first = std::max(0, size_ - capacity_);
     dropped_ += first;
-    ring_.assign(std::make_move_iterator(rows.begin() + first), std::make_move_iterator(rows.end()));
+    ring_.assign(std::make_move_iterator(rows.begin() + first),
+                 std::make_move_iterator(rows.end()));
     head_ = 0;
     size_ = int(ring_.size());
 }
@@ -80,7 +81,9 @@ qint64 StackDataSet::lastTime() const {
 
 StackSamples StackDataSet::snapshot(qint64 fromNs) const {
     QMutexLocker l(&lock_);
-    auto at = [this](int row) -> const StackSample& { return ring_[size_t((head_ + row) % capacity_)]; };
+    auto at = [this](int row) -> const StackSample& {
+        return ring_[size_t((head_ + row) % capacity_)];
+    };
     int lo = 0, hi = size_; // the first row at or after fromNs (rows come in time order)
     while (lo < hi) {
         int mid = (lo + hi) / 2;

@@ -3,8 +3,14 @@
 #include <QJsonObject>
 
 #include <algorithm>
+#include <cmath>
 
 namespace tapgraphs {
+
+QString valueText(double value) {
+    return value == std::floor(value) && std::abs(value) < 1e15 ? QString::number(qint64(value))
+                                                                : QString::number(value, 'f', 2);
+}
 
 FrameKind userFrameKind(const QString& module) {
     QString file = module.mid(module.lastIndexOf('/') + 1);
@@ -25,7 +31,8 @@ QVector<int> mergedStack(const QJsonArray& args, const QJsonArray& recordStacks,
     QVector<int> stack;
     for (int i = 0; i < args.size(); ++i)
         if (args[i].isString() && !userArgs.contains(i))
-            stack.push_back(frames.intern({args[i].toString().trimmed(), QString(), FrameKind::User}));
+            stack.push_back(
+                frames.intern({args[i].toString().trimmed(), QString(), FrameKind::User}));
     QVector<int> user, kernel; // innermost first, as they travel
     for (const QJsonValue& v : recordStacks) {
         QJsonObject stack = v.toObject();

@@ -35,6 +35,9 @@ class FrameTable {
     QHash<QString, int> ids_; // module + '\x1f' + name
 };
 
+// A value as people read it: whole numbers in full (samples, microseconds).
+QString valueText(double value);
+
 struct StackSample {
     qint64 time = 0;    // ns since the session started
     QVector<int> stack; // frame ids, root (outermost) first

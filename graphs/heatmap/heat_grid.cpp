@@ -23,8 +23,9 @@ double HeatScale::high(int bucket) const {
 
 QString HeatScale::label(int bucket) const {
     double lo = low(bucket), hi = high(bucket);
-    return lo >= hi ? QString::number(lo, 'g', 12)
-                    : QString("%1 – %2").arg(QString::number(lo, 'g', 12), QString::number(hi, 'g', 12));
+    return lo >= hi
+               ? QString::number(lo, 'g', 12)
+               : QString("%1 – %2").arg(QString::number(lo, 'g', 12), QString::number(hi, 'g', 12));
 }
 
 namespace {
@@ -40,7 +41,8 @@ HeatGrid gridOf(const QVector<Cell>& cells, const HeatScale& scale, qint64 colum
     HeatGrid g;
     g.scale = scale;
     g.columnNs = std::max<qint64>(1, columnNs);
-    g.startNs = fromNs - ((fromNs % g.columnNs) + g.columnNs) % g.columnNs; // columns on multiples of their width
+    g.startNs = fromNs - ((fromNs % g.columnNs) + g.columnNs) %
+                             g.columnNs; // columns on multiples of their width
     g.columns = toNs > g.startNs ? int((toNs - g.startNs + g.columnNs - 1) / g.columnNs) : 0;
     int lo = 0, hi = -1;
     for (const Cell& c : cells) {
@@ -77,7 +79,8 @@ HeatGrid histogramGrid(const Table& table, const HeatScale& scale, qint64 column
     QVector<Cell> cells;
     for (int r = 0; r < table.rowCount(); ++r)
         if (table.time[r] >= fromNs && table.time[r] < toNs && table.number(2, r) > 0)
-            cells.push_back({table.time[r], scale.bucketOf(table.number(0, r)), table.number(2, r)});
+            cells.push_back(
+                {table.time[r], scale.bucketOf(table.number(0, r)), table.number(2, r)});
     return gridOf(cells, scale, columnNs, fromNs, toNs);
 }
 

@@ -98,7 +98,8 @@ void HeatMapPanel::showCell(int column, int row) {
                 last_.grid.scale.bucketOf(t.number(0, r)) == last_.grid.firstBucket + row)
                 rows.push_back(r);
     } else {
-        rows = rowsInCell(t, std::max(0, t.columnIndex(spec_.values.value(0))), last_.grid, column, row);
+        rows = rowsInCell(t, std::max(0, t.columnIndex(spec_.values.value(0))), last_.grid, column,
+                          row);
     }
     cellRows_->clear();
     QStringList headers{tr("time (s)")};
@@ -110,7 +111,8 @@ void HeatMapPanel::showCell(int column, int row) {
     cellRows_->setRowCount(shown);
     for (int i = 0; i < shown; ++i) {
         int r = rows[rows.size() - 1 - i]; // newest first
-        cellRows_->setItem(i, 0, new QTableWidgetItem(QString::number(double(t.time[r]) / 1e9, 'f', 6)));
+        cellRows_->setItem(i, 0,
+                           new QTableWidgetItem(QString::number(double(t.time[r]) / 1e9, 'f', 6)));
         for (int c = 0; c < t.columns.size(); ++c)
             cellRows_->setItem(i, c + 1, new QTableWidgetItem(t.text(c, r)));
     }

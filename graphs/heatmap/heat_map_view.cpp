@@ -10,7 +10,7 @@
 namespace tapgraphs {
 
 namespace {
-constexpr int kLeft = 110, kBottom = 24, kTop = 6, kRight = 8;
+constexpr int kBottom = 24, kTop = 6, kRight = 8;
 
 QString seconds(qint64 ns) {
     return QString::number(double(ns) / 1e9, 'f', ns % 1000000000 ? 1 : 0) + " s";
@@ -43,27 +43,42 @@ QColor HeatMapView::colorOf(double count) const {
     t = std::clamp(t, 0.0, 1.0);
     // Pale yellow for one event up to dark red for the most: light enough
     // against a dark window, dark enough against a light one.
-    return QColor::fromHsvF(float((1 - t) * 55 / 360.0), float(0.25 + 0.75 * t), float(1 - 0.45 * t));
+    return QColor::fromHsvF(float((1 - t) * 55 / 360.0), float(0.25 + 0.75 * t),
+                            float(1 - 0.45 * t));
+}
+
+int HeatMapView::leftMargin() const {
+    // Wide enough for the widest bucket's range (the top one), and the unit.
+    QFontMetrics fm(font());
+    int widest = fm.horizontalAdvance(unit_);
+    if (grid_.buckets > 0)
+        widest = std::max(
+            widest, fm.horizontalAdvance(grid_.scale.label(grid_.firstBucket + grid_.buckets - 1)));
+    return std::max(60, widest + 12);
 }
 
 QRect HeatMapView::plotArea() const {
-    return rect().adjusted(kLeft, kTop, -kRight, -kBottom);
+    return rect().adjusted(leftMargin(), kTop, -kRight, -kBottom);
 }
 
 QRect HeatMapView::cellRect(int column, int row) const {
     if (grid_.columns <= 0 || grid_.buckets <= 0) return {};
     QRect area = plotArea();
     double w = double(area.width()) / grid_.columns, h = double(area.height()) / grid_.buckets;
-    int x0 = area.left() + int(std::round(column * w)), x1 = area.left() + int(std::round((column + 1) * w));
-    int y1 = area.bottom() + 1 - int(std::round(row * h)), y0 = area.bottom() + 1 - int(std::round((row + 1) * h));
+    int x0 = area.left() + int(std::round(column * w)),
+        x1 = area.left() + int(std::round((column + 1) * w));
+    int y1 = area.bottom() + 1 - int(std::round(row * h)),
+        y0 = area.bottom() + 1 - int(std::round((row + 1) * h));
     return QRect(QPoint(x0, y0), QPoint(x1 - 1, y1 - 1));
 }
 
 bool HeatMapView::cellAt(const QPoint& pos, int* column, int* row) const {
     QRect area = plotArea();
     if (!area.contains(pos) || grid_.columns <= 0 || grid_.buckets <= 0) return false;
-    *column = std::min(grid_.columns - 1, int(double(pos.x() - area.left()) * grid_.columns / area.width()));
-    *row = std::min(grid_.buckets - 1, int(double(area.bottom() - pos.y()) * grid_.buckets / area.height()));
+    *column = std::min(grid_.columns - 1,
+                       int(double(pos.x() - area.left()) * grid_.columns / area.width()));
+    *row = std::min(grid_.buckets - 1,
+                    int(double(area.bottom() - pos.y()) * grid_.buckets / area.height()));
     return true;
 }
 
@@ -94,16 +109,20 @@ void HeatMapView::paintEvent(QPaintEvent*) {
     // Axis labels: as many bucket ranges as fit, and the time of a few columns.
     p.setPen(palette().color(QPalette::WindowText));
     QFontMetrics fm(font());
-    int every = std::max(1, int(std::ceil(double(fm.height()) * grid_.buckets / std::max(1, area.height()))));
+    int every = std::max(
+        1, int(std::ceil(double(fm.height()) * grid_.buckets / std::max(1, area.height()))));
+    const int left = area.left();
     for (int r = 0; r < grid_.buckets; r += every) {
         QRect cell = cellRect(0, r);
-        QRect label(0, cell.center().y() - fm.height() / 2, kLeft - 6, fm.height());
+        QRect label(0, cell.center().y() - fm.height() / 2, left - 6, fm.height());
         p.drawText(label, Qt::AlignRight | Qt::AlignVCenter,
-                   fm.elidedText(grid_.scale.label(grid_.firstBucket + r), Qt::ElideLeft, kLeft - 8));
+                   grid_.scale.label(grid_.firstBucket + r));
     }
-    if (!unit_.isEmpty()) p.drawText(QRect(0, 0, kLeft - 6, kTop + fm.height()), Qt::AlignRight, unit_);
+    if (!unit_.isEmpty())
+        p.drawText(QRect(0, 0, left - 6, kTop + fm.height()), Qt::AlignRight, unit_);
     int labelWidth = fm.horizontalAdvance("000.0 s") + 12;
-    int columnsPerLabel = std::max(1, int(std::ceil(double(labelWidth) * grid_.columns / std::max(1, area.width()))));
+    int columnsPerLabel =
+        std::max(1, int(std::ceil(double(labelWidth) * grid_.columns / std::max(1, area.width()))));
     for (int c = 0; c < grid_.columns; c += columnsPerLabel) {
         QRect cell = cellRect(c, 0);
         p.drawText(QRect(cell.left(), area.bottom() + 4, labelWidth, fm.height()), Qt::AlignLeft,
@@ -122,7 +141,8 @@ bool HeatMapView::event(QEvent* e) {
         auto* help = static_cast<QHelpEvent*>(e);
         int column, row;
         if (cellAt(help->pos(), &column, &row))
-            QToolTip::showText(help->globalPos(), toolTipFor(column, row), this, cellRect(column, row));
+            QToolTip::showText(help->globalPos(), toolTipFor(column, row), this,
+                               cellRect(column, row));
         else
             QToolTip::hideText();
         return true;

@@ -38,6 +38,7 @@ class HeatMapView : public QWidget {
 
   private:
     QRect plotArea() const;
+    int leftMargin() const;
     HeatGrid grid_;
     bool logColors_ = false;
     QString unit_;

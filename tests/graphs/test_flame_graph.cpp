@@ -4,6 +4,7 @@
 // view drawing and zooming on a click, the live panel with a sliding
 // window, and a real `tstap --json` profile folded into a tree whose
 // counts add up to the samples printed.
+#include "app_paths.h"
 #include "caller_callee_view.h"
 #include "flame_colors.h"
 #include "flame_export.h"
@@ -12,7 +13,6 @@
 #include "flame_tree_model.h"
 #include "flame_view.h"
 #include "function_costs.h"
-#include "app_paths.h"
 #include "run_session.h"
 #include "session_data.h"
 
@@ -89,7 +89,8 @@ void TestFlameGraph::kernelAndUserStacksMergeRootFirst() {
     QCOMPARE(frames.size(), 4);
     // The record's other strings (a process name) are the root frames.
     QJsonArray named{"cat\n", "kernel text", "user text", 3};
-    QJsonArray shifted = stacksField(R"([{"arg":1,"frames":[{"addr":"0xffffffff1","sym":"vfs_read","mod":"kernel"}]}])");
+    QJsonArray shifted = stacksField(
+        R"([{"arg":1,"frames":[{"addr":"0xffffffff1","sym":"vfs_read","mod":"kernel"}]}])");
     stack = mergedStack(named, shifted, {{1, false}, {2, true}}, frames);
     QCOMPARE(stack.size(), 2);
     QCOMPARE(frames.frame(stack[0]).name, QString("cat"));
@@ -128,7 +129,7 @@ void TestFlameGraph::zoomLaysOutTheFocusFullWidth() {
     QVector<FlameTree::Box> zoomed = t.layout(work, 0);
     QCOMPARE(boxOf(zoomed, work).x0, 0.0);
     QCOMPARE(boxOf(zoomed, work).x1, 1.0);
-    QCOMPARE(boxOf(zoomed, main).x1, 1.0); // an ancestor: full width
+    QCOMPARE(boxOf(zoomed, main).x1, 1.0);                               // an ancestor: full width
     QCOMPARE(boxOf(zoomed, t.findPath({"main", "work", "a"})).x1, 0.25); // children by name
     QCOMPARE(boxOf(zoomed, t.findPath({"main", "work", "b"})).x0, 0.25);
     QCOMPARE(boxOf(zoomed, t.findPath({"main", "work", "b"})).x1, 1.0);
@@ -180,7 +181,8 @@ void TestFlameGraph::functionCostsCountRecursionOnce() {
         return FunctionCost{};
     };
     QCOMPARE(costs.size(), 3);
-    QCOMPARE(s.frames[costs[0].frame].name, QString("fib")); // largest self first (5 = 5, more total)
+    QCOMPARE(s.frames[costs[0].frame].name,
+             QString("fib")); // largest self first (5 = 5, more total)
     FunctionCost fib = costOf("fib");
     QCOMPARE(fib.self, 5.0);
     QCOMPARE(fib.total, 5.0); // not 4 * 3 + 1
@@ -194,8 +196,11 @@ void TestFlameGraph::functionCostsCountRecursionOnce() {
 
 void TestFlameGraph::foldedStacksReadBack() {
     StackDataSet ds("stacks", 100);
-    ds.appendStack(0, {{"main", "/bin/x", FrameKind::User}, {"read", "/lib/libc.so.6", FrameKind::Library},
-                       {"vfs_read", "kernel", FrameKind::Kernel}}, 7);
+    ds.appendStack(0,
+                   {{"main", "/bin/x", FrameKind::User},
+                    {"read", "/lib/libc.so.6", FrameKind::Library},
+                    {"vfs_read", "kernel", FrameKind::Kernel}},
+                   7);
     ds.appendStack(1, {{"main", "/bin/x", FrameKind::User}}, 2);
     FlameTree tree = FlameTree::build(ds.snapshot());
     QString text = foldedStacks(tree);
@@ -256,7 +261,8 @@ void TestFlameGraph::viewDrawsZoomsAndSearches() {
     int idle = tree->findPath({"idle"});
     QRect box = view.boxRect(idle);
     QVERIFY(box.width() > 250);
-    QCOMPARE(image.pixelColor(box.center() + QPoint(box.width() / 4, 0)).rgb(), frameColor(*tree, idle).rgb());
+    QCOMPARE(image.pixelColor(box.center() + QPoint(box.width() / 4, 0)).rgb(),
+             frameColor(*tree, idle).rgb());
     QVERIFY(view.toolTipFor(idle).contains("4 samples, 50.00% of all"));
 
     // A click on a frame zooms into it; its box is the full width.
@@ -278,7 +284,10 @@ void TestFlameGraph::viewDrawsZoomsAndSearches() {
     QCOMPARE(view.searchShare(), 5.0 / 9.0);
     QCOMPARE(share.size(), 1);
     image = view.grab().toImage();
-    QCOMPARE(image.pixelColor(view.boxRect(view.tree()->findPath({"main", "work"})).topLeft() + QPoint(2, 2)).rgb(),
+    QCOMPARE(image
+                 .pixelColor(view.boxRect(view.tree()->findPath({"main", "work"})).topLeft() +
+                             QPoint(2, 2))
+                 .rgb(),
              searchColor().rgb());
 
     view.setOrientation(FlameView::Orientation::Icicle);
@@ -370,6 +379,7 @@ void TestFlameGraph::graphSetKeepsFlameFields() {
     c.slidingWindow = true;
     c.windowSeconds = 10;
     c.icicle = true;
+    c.comparePrevious = true;
     set.charts << c;
     GraphSet back = GraphSet::fromJson(set.toJson());
     QCOMPARE(back.dataSets[0].source, DataSetSpec::Source::Stacks);
@@ -378,6 +388,7 @@ void TestFlameGraph::graphSetKeepsFlameFields() {
     QVERIFY(back.charts[0].slidingWindow);
     QVERIFY(back.charts[0].icicle);
     QCOMPARE(back.charts[0].windowSeconds, 10.0);
+    QVERIFY(back.charts[0].comparePrevious);
 }
 
 void TestFlameGraph::realProfileFoldsIntoTheTree() {
@@ -389,7 +400,8 @@ void TestFlameGraph::realProfileFoldsIntoTheTree() {
     f.write("global s\n"
             "probe timer.profile { s[backtrace(), ubacktrace()] <<< 1 }\n"
             "probe timer.ms(400) {\n"
-            "    foreach ([k, u] in s) printf(\"%s%s%d\\n\", sprint_stack(k), sprint_ustack(u), @count(s[k, u]))\n"
+            "    foreach ([k, u] in s) printf(\"%s%s%d\\n\", sprint_stack(k), sprint_ustack(u), "
+            "@count(s[k, u]))\n"
             "    exit()\n"
             "}\n");
     f.close();

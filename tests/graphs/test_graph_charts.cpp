@@ -490,7 +490,7 @@ void TestGraphCharts::wizardProposalsForTheBundledExamples() {
         while (next < scripts.size() && runs.size() < 4) {
             QString s = scripts[next++];
             QStringList args{"--json", "-T", "1"};
-            if (s.endsWith("call_tracer.stp") || s.endsWith("malloc_stacks.stp"))
+            if (s.endsWith("call_tracer.stp") || s.endsWith("malloc_stacks.stp") || s.endsWith("profile_command.stp"))
                 args << "-c" << QString(TAP_UPROG_O0) + " 1";
             auto* p = new QProcess;
             p->start(tstap(), args << s);
@@ -519,8 +519,10 @@ void TestGraphCharts::wizardProposalsForTheBundledExamples() {
             QCOMPARE(p.dataSet.formatId, f.id);
             QCOMPARE(p.dataSet.format, f.format);
             bool keyed = f.argTypes.contains("string");
-            QCOMPARE(p.chart.type, keyed ? ChartSpec::Type::Bar : ChartSpec::Type::Line);
-            QVERIFY(!p.chart.values.isEmpty());
+            QCOMPARE(p.chart.type, !f.stackArgs.isEmpty() ? ChartSpec::Type::Flame
+                                   : keyed                 ? ChartSpec::Type::Bar
+                                                           : ChartSpec::Type::Line);
+            QVERIFY(!p.chart.values.isEmpty() || p.chart.type == ChartSpec::Type::Flame);
             QCOMPARE(p.chart.dataSet, p.dataSet.name);
         }
         int histograms = int(text.count("print(@hist_"));

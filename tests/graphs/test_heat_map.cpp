@@ -80,20 +80,20 @@ void TestHeatMap::linearBuckets() {
 }
 
 void TestHeatMap::latencyRowsIntoAHandMadeGrid() {
-    Table t = latencies({kSecond / 10, kSecond / 2, 12 * kSecond / 10, 19 * kSecond / 10, 25 * kSecond / 10,
-                         26 * kSecond / 10, 40 * kSecond},
+    Table t = latencies({kSecond / 10, kSecond / 2, 12 * kSecond / 10, 19 * kSecond / 10,
+                         25 * kSecond / 10, 26 * kSecond / 10, 40 * kSecond},
                         {1, 3, 3, 100, 2, 2, 5});
     HeatGrid g = latencyGrid(t, 0, HeatScale{}, kSecond, 0, 3 * kSecond);
     QCOMPARE(g.columns, 3);
-    QCOMPARE(g.firstBucket, 1);  // latency 1
-    QCOMPARE(g.buckets, 7);      // up to 100: [64, 127]
-    QCOMPARE(picture(g), QStringList({"0 1 0",   // 64 – 127
-                                      "0 0 0",   // 32 – 63
-                                      "0 0 0",   // 16 – 31
-                                      "0 0 0",   // 8 – 15
-                                      "0 0 0",   // 4 – 7 (the row at 40 s is outside)
-                                      "1 1 2",   // 2 – 3
-                                      "1 0 0"}));// 1
+    QCOMPARE(g.firstBucket, 1);                   // latency 1
+    QCOMPARE(g.buckets, 7);                       // up to 100: [64, 127]
+    QCOMPARE(picture(g), QStringList({"0 1 0",    // 64 – 127
+                                      "0 0 0",    // 32 – 63
+                                      "0 0 0",    // 16 – 31
+                                      "0 0 0",    // 8 – 15
+                                      "0 0 0",    // 4 – 7 (the row at 40 s is outside)
+                                      "1 1 2",    // 2 – 3
+                                      "1 0 0"})); // 1
     QCOMPARE(g.maxCount, 2.0);
     // Columns start on multiples of their width, wherever the window starts.
     HeatGrid shifted = latencyGrid(t, 0, HeatScale{}, kSecond, kSecond / 2, 3 * kSecond);
@@ -124,7 +124,8 @@ void TestHeatMap::aCellsRows() {
 
 void TestHeatMap::colorsGrowWithTheCount() {
     HeatMapView view;
-    HeatGrid g = latencyGrid(latencies({0, 1, 2, 3}, {1, 1, 1, 300}), 0, HeatScale{}, kSecond, 0, kSecond);
+    HeatGrid g =
+        latencyGrid(latencies({0, 1, 2, 3}, {1, 1, 1, 300}), 0, HeatScale{}, kSecond, 0, kSecond);
     view.setGrid(g);
     QCOMPARE(view.colorOf(0), view.palette().color(QPalette::Base));
     QVERIFY(view.colorOf(3).value() < view.colorOf(1).value()); // more is darker
@@ -138,8 +139,9 @@ void TestHeatMap::viewDrawsAndAnswersClicks() {
     HeatMapView view;
     view.resize(500, 300);
     view.setUnit("us");
-    view.setGrid(latencyGrid(latencies({kSecond / 10, 12 * kSecond / 10, 13 * kSecond / 10}, {3, 100, 100}), 0,
-                             HeatScale{}, kSecond, 0, 2 * kSecond));
+    view.setGrid(
+        latencyGrid(latencies({kSecond / 10, 12 * kSecond / 10, 13 * kSecond / 10}, {3, 100, 100}),
+                    0, HeatScale{}, kSecond, 0, 2 * kSecond));
     view.show();
     QVERIFY(QTest::qWaitForWindowExposed(&view));
     const HeatGrid& g = view.grid();
@@ -148,7 +150,8 @@ void TestHeatMap::viewDrawsAndAnswersClicks() {
     QVERIFY(cell.width() > 50 && cell.height() > 10);
     QImage image = view.grab().toImage();
     QCOMPARE(image.pixelColor(cell.center()).rgb(), view.colorOf(2).rgb());
-    QCOMPARE(image.pixelColor(view.cellRect(0, top).center()).rgb(), view.palette().color(QPalette::Base).rgb());
+    QCOMPARE(image.pixelColor(view.cellRect(0, top).center()).rgb(),
+             view.palette().color(QPalette::Base).rgb());
     QVERIFY(view.toolTipFor(1, top).contains("64 – 127 us"));
     QVERIFY(view.toolTipFor(1, top).contains("<b>2</b> events"));
     QVERIFY(view.toolTipFor(1, top).startsWith("1 s – 2 s"));
@@ -175,10 +178,11 @@ void TestHeatMap::panelFromHistRecords() {
     QCOMPARE(GraphSet::fromJson(set.toJson()).dataSets[0].history, true);
     QCOMPARE(GraphSet::fromJson(set.toJson()).charts[0].type, ChartSpec::Type::HeatMap);
     SessionData data(set);
-    data.feed(R"({"t":"hist","ts":1000000000,"statistic":"lat","kind":"log","buckets":[[4,7,5],[8,15,1]]})"
-              "\n"
-              R"({"t":"hist","ts":2000000000,"statistic":"lat","kind":"log","buckets":[[8,15,3]]})"
-              "\n");
+    data.feed(
+        R"({"t":"hist","ts":1000000000,"statistic":"lat","kind":"log","buckets":[[4,7,5],[8,15,1]]})"
+        "\n"
+        R"({"t":"hist","ts":2000000000,"statistic":"lat","kind":"log","buckets":[[8,15,3]]})"
+        "\n");
     QCOMPARE(data.dataSet("lat")->size(), 3); // each print's buckets kept
     HeatMapPanel panel(c, d, [&data] { return data.dataSet("lat"); });
     panel.resize(600, 400);
