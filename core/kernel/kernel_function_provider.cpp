@@ -472,6 +472,8 @@ Plan planFor(const Point& p) {
             plan.refused.push_back("fentry: the kernel refuses " + k.fentryWhy);
         else if (!inBtf(function))
             plan.refused.push_back("fentry: the kernel's BTF does not describe it");
+        else if (kallsymsRead && symbols == table.end())
+            plan.refused.push_back("fentry: kallsyms has no symbol " + function);
         else if (kallsymsRead && !ownSymbol)
             plan.refused.push_back("fentry: only its compiler clone " + symbols->second.front() + " exists");
         else if (f.traceable && !f.traceable->count(function))
