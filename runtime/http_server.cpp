@@ -147,7 +147,7 @@ std::unique_ptr<HttpServer> HttpServer::listen(const std::string& spec, std::str
 }
 
 void HttpServer::addPollFds(std::vector<pollfd>& fds) const {
-    if (connections_.size() < kMaxConnections) fds.push_back({listenFd_, POLLIN, 0});
+    fds.push_back({listenFd_, POLLIN, 0});
     for (const Connection& c : connections_)
         fds.push_back({c.fd, POLLIN, 0});
 }
@@ -170,9 +170,15 @@ void HttpServer::serve(const std::vector<pollfd>& ready,
 }
 
 void HttpServer::accept() {
-    while (connections_.size() < kMaxConnections) {
+    for (;;) {
         int fd = accept4(listenFd_, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
         if (fd < 0) return;
+        // Clients that connect and say nothing cannot lock the others out:
+        // the oldest connection makes room for the newest.
+        if (connections_.size() >= kMaxConnections) {
+            close(connections_.front().fd);
+            connections_.erase(connections_.begin());
+        }
         connections_.push_back({fd, {}});
     }
 }
