@@ -41,6 +41,8 @@ const char* usageText() {
            "   -l PROBE   list probe points matching PROBE\n"
            "   -L PROBE   list probe points and their variables\n"
            "   --json     machine-readable output, one JSON object per line\n"
+           "   --http [ADDR:]PORT  serve the script's procfs files at /procfs/NAME and\n"
+           "              its prometheus probe at /metrics (ADDR defaults to 127.0.0.1)\n"
            "   --no-global-var-display  do not print unread globals at exit\n"
            "   --probe-capabilities  try each attach kind (tracepoint, kprobe, uprobe, ...) and\n"
            "              report them with the kernel, privileges and tstap's cache\n"
@@ -92,6 +94,11 @@ std::string parseCommandLine(int argc, char** argv, CliOptions& o) {
             else if (a == "--probe-capabilities") o.probeCapabilities = true;
             else if (a == "--language-server") o.languageServer = true;
             else if (a.rfind("--compatible=", 0) == 0) o.compatible = a.substr(13);
+            else if (a.rfind("--http=", 0) == 0) o.http = a.substr(7);
+            else if (a == "--http") {
+                if (i + 1 >= argc) return "option '--http' requires an argument";
+                o.http = argv[++i];
+            }
             else return "unrecognized option '" + a + "'";
             continue;
         }

@@ -25,6 +25,7 @@ struct CliOptions {
     std::optional<std::string> outputFile, command, listPattern;
     bool listVariables = false;
     std::optional<long> targetPid, timeoutSeconds;
+    std::optional<std::string> http; // --http [ADDR:]PORT
     bool bulk = false, json = false, hitReport = false, noGlobalDisplay = false;
     // --probe-capabilities: report what this machine can trace (text, or JSON with --json).
     bool probeCapabilities = false;

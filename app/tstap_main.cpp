@@ -277,6 +277,7 @@ int main(int argc, char** argv) {
     session.command = cli.command;
     session.targetPid = cli.targetPid;
     session.timeoutSeconds = cli.timeoutSeconds;
+    session.http = cli.http;
     session.noGlobalDisplay = cli.noGlobalDisplay;
     session.globalSets = cli.globalSets;
     session.scriptName = cli.scriptFile ? *cli.scriptFile : "<input>";

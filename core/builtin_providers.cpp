@@ -124,6 +124,7 @@ ProbeRegistry ProbeRegistry::withBuiltinProviders() {
     r.add(std::make_unique<SessionProvider>("error", "when the session ends after an error", true));
     r.add(std::make_unique<SessionProvider>("never", "never (for checking a handler)", false));
     r.add(std::make_unique<TimerProvider>());
+    r.add(makeProcfsProvider());
     return r;
 }
 

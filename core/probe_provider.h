@@ -179,7 +179,7 @@ public:
     // A provider's patterns(), asked of it once (syscall.* has ~1500).
     const std::vector<ProbePattern>& patternsOf(const ProbeProvider& provider) const;
 
-    // begin, end, error, never, timer.*
+    // begin, end, error, never, timer.*, procfs.*
     static ProbeRegistry withBuiltinProviders();
 
 private:
@@ -188,6 +188,8 @@ private:
     std::shared_ptr<PatternCache> patternCache_;
     const std::vector<ProbePattern>& patternsOf(size_t provider) const;
 };
+
+std::unique_ptr<ProbeProvider> makeProcfsProvider();
 
 // Builtins that read the task a probe interrupted (pid(), execname(), ...):
 // a timer handler that calls one runs in the kernel, on a perf clock event.

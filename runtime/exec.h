@@ -200,6 +200,11 @@ struct Runtime {
     std::vector<std::string> stringStack;
     size_t longTop = 0, stringTop = 0;
 
+    // $value of the procfs probe that runs (procfs handlers never nest) and
+    // its maxsize.
+    std::string procfsValue;
+    size_t procfsValueLimit = 0;
+
     bool exitRequested = false;
     int64_t errors = 0, skipped = 0;
     int64_t target = 0;

@@ -497,6 +497,13 @@ LNode* Compiler::compileL(Expr* e) {
     error("unsupported expression", loc);
 }
 
+// The $value of a procfs probe: the only string context variable a
+// user-space probe has (the elaborator accepts it nowhere else).
+static bool isProcfsValue(const Expr* e) {
+    return e->kind == ExprKind::Target && e->type == Type::String &&
+           static_cast<const TargetExpr*>(e)->name == "$value" && static_cast<const TargetExpr*>(e)->components.empty();
+}
+
 SNode* Compiler::compileS(Expr* e) {
     SourceLoc loc = e->loc;
     switch (e->kind) {
@@ -543,6 +550,8 @@ SNode* Compiler::compileS(Expr* e) {
             n->v = compileS(a->value);
             return n;
         }
+        if (isProcfsValue(a->target))
+            return S<AssignProcfsValueS>(loc, append, compileS(a->value));
         error("cannot assign to this expression in user space", loc);
     }
     case ExprKind::Call: {
@@ -557,8 +566,11 @@ SNode* Compiler::compileS(Expr* e) {
         n->p = compilePrint(static_cast<PrintExpr*>(e));
         return n;
     }
-    case ExprKind::Entry:
     case ExprKind::Target:
+        if (isProcfsValue(e))
+            return S<ProcfsValueS>(loc);
+        [[fallthrough]];
+    case ExprKind::Entry:
     case ExprKind::Cast:
     case ExprKind::AtVar:
     case ExprKind::Autocast:

@@ -246,6 +246,29 @@ struct TernaryS : SNode {
     TernaryS(LNode* c, SNode* x, SNode* y) : cond(c), a(x), b(y) {}
     std::string eval(Ctx& c) override { return cond->eval(c) ? a->eval(c) : b->eval(c); }
 };
+// $value of the procfs probe that runs: what a reader gets, or what a
+// writer wrote. It holds up to the probe's maxsize bytes, not MAXSTRINGLEN.
+struct ProcfsValueS : SNode {
+    std::string eval(Ctx& c) override { return c.rt->procfsValue; }
+};
+
+struct AssignProcfsValueS : SNode {
+    bool append;
+    SNode* v;
+    AssignProcfsValueS(bool app, SNode* x) : append(app), v(x) {}
+    std::string eval(Ctx& c) override {
+        std::string x = v->eval(c);
+        std::string& value = c.rt->procfsValue;
+        if (append)
+            value += x;
+        else
+            value = std::move(x);
+        if (value.size() > c.rt->procfsValueLimit)
+            value.resize(c.rt->procfsValueLimit);
+        return value;
+    }
+};
+
 struct AssignVarS : SNode {
     VarRef ref;
     bool append;

@@ -2,7 +2,9 @@
 
 #include "executor.h"
 #include "command_line.h"
+#include "http_server.h"
 #include "kernel_session.h"
+#include "procfs_endpoints.h"
 #include "stack_json.h"
 
 #include "elf/elf_binary.h"
@@ -99,6 +101,23 @@ int runSession(const Program& program, const SourceManager& sources, const Sessi
             rt.out.message("error", "ERROR: " + problem + "\n");
             return 1;
         }
+    }
+
+    // The endpoint listens before anything runs, so that a -c command can
+    // reach it and a port in use fails the session at once.
+    ProcfsEndpoints procfs(cp->probes(), rt.limits);
+    std::unique_ptr<HttpServer> http;
+    if (options.http) {
+        std::string problem;
+        http = HttpServer::listen(*options.http, problem);
+        if (!http) {
+            rt.out.message("error", "ERROR: " + problem + "\nPass 5: run failed.  [man error::pass5]\n");
+            return 1;
+        }
+        rt.out.message("info", "tstap: serving " + http->url() + "/metrics and " + http->url() + "/procfs/NAME\n");
+    } else if (!procfs.empty()) {
+        rt.out.message("warning", "WARNING: procfs probes run only when their files are read or written: "
+                                  "serve them with --http [ADDRESS:]PORT\n");
     }
 
     // Signals arrive through a signalfd so the timer loop can wait on them.
@@ -321,8 +340,14 @@ int runSession(const Program& program, const SourceManager& sources, const Sessi
         if (wake > now) {
             rt.out.flush();
             int64_t waitMs = wake == INT64_MAX ? -1 : (wake - now + 999999) / 1000000;
-            pollfd pfds[2] = {{sigfd, POLLIN, 0}, {kernel ? kernel->pollFd() : -1, POLLIN, 0}};
-            int n = poll(pfds, kernel ? 2 : 1, waitMs > INT32_MAX ? INT32_MAX : int(waitMs));
+            std::vector<pollfd> pfds = {{sigfd, POLLIN, 0}, {kernel ? kernel->pollFd() : -1, POLLIN, 0}};
+            if (http)
+                http->addPollFds(pfds);
+            int n = poll(pfds.data(), pfds.size(), waitMs > INT32_MAX ? INT32_MAX : int(waitMs));
+            if (n > 0 && http)
+                http->serve(pfds, [&](const HttpRequest& request) {
+                    return procfs.answer(request, rt, [&](const CompiledProbe* p) { runProbe(p, rt.limits.maxAction); });
+                });
             if (n > 0 && kernel && (pfds[1].revents & POLLIN)) {
                 kernel->consume();
                 if (rt.errors > rt.limits.maxErrors)

@@ -27,6 +27,7 @@ struct SessionOptions {
     int verbose = 0;
     bool json = false; // --json: docs/protocol.md
     bool hitReport = false; // -t
+    std::optional<std::string> http; // --http [ADDR:]PORT: serve procfs files and /metrics
 };
 
 // Runs the session; returns the process exit status.

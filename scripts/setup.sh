@@ -11,7 +11,7 @@ packages=(
   libbpf-dev libdw-dev libelf-dev bpftool libarchive-dev
   systemtap systemtap-doc systemtap-sdt-dev
   xvfb xauth
-  neovim libkf5syntaxhighlighting-tools lintian
+  neovim libkf5syntaxhighlighting-tools lintian curl prometheus
   qemu-system-x86 busybox-static xz-utils
 )
 

@@ -374,6 +374,9 @@ void CliOptionsTest::longOptions() {
     QCOMPARE(*p.o.compatible, std::string("3.0"));
     QVERIFY(parse({"--help"}).o.showHelp);
     QVERIFY(parse({"--version"}).o.showVersion);
+    QCOMPARE(*parse({"--http", "9400", "s.stp"}).o.http, std::string("9400"));
+    QCOMPARE(*parse({"s.stp", "--http=[::1]:0"}).o.http, std::string("[::1]:0"));
+    QCOMPARE(parse({"s.stp", "--http"}).error, QString("option '--http' requires an argument"));
 }
 
 void CliOptionsTest::noScriptNeeded_data() {
@@ -399,7 +402,7 @@ void CliOptionsTest::usageMentionsEveryOption() {
     const QString usage = usageText();
     for (const char* o : {"-p NUM", "-v", "-w", "-W", "-u", "-g", "-I DIR", "-D NM=VAL", "-G VAR=VAL", "-e SCRIPT",
                           "-o FILE", "-b", "-c CMD", "-x PID", "-T SEC", "-t", "-l PROBE", "-L PROBE", "--json",
-                          "--no-global-var-display", "--probe-capabilities", "--"})
+                          "--http [ADDR:]PORT", "--no-global-var-display", "--probe-capabilities", "--"})
         QVERIFY2(usage.contains(o), o);
 }
 
