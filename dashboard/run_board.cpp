@@ -3,7 +3,9 @@
 #include "raw_output_dialog.h"
 
 #include "chart_panel.h"
-#include "table_panel.h"
+#include "chart_widgets.h"
+#include "flame_panel.h"
+#include "heat_map_panel.h"
 
 #include <QEvent>
 #include <QFrame>
@@ -85,12 +87,7 @@ ModuleRun* RunBoard::start(const Module& module, const RunSettings& settings) {
     runs_ << run;
     std::shared_ptr<tapgraphs::SessionData> data = run->data();
     for (const tapgraphs::ChartSpec& spec : module.graphSet.charts) {
-        const tapgraphs::DataSetSpec* ds = module.graphSet.dataSet(spec.dataSet);
-        tapgraphs::DataSetSpec dataSpec = ds ? *ds : tapgraphs::DataSetSpec{};
-        auto find = [data, name = spec.dataSet] { return data->dataSet(name); };
-        QWidget* widget = spec.type == tapgraphs::ChartSpec::Type::Table
-                              ? static_cast<QWidget*>(new tapgraphs::TablePanel(spec, dataSpec, find))
-                              : static_cast<QWidget*>(new tapgraphs::ChartPanel(spec, dataSpec, find));
+        QWidget* widget = tapgraphs::makeChartWidget(spec, data);
         auto* card = new QFrame;
         card->setObjectName("ChartCard");
         card->setFrameShape(QFrame::StyledPanel);
@@ -213,8 +210,7 @@ void RunBoard::updateRow(ModuleRun* run) {
     if (!active) // the last rows reach the charts
         for (const Panel& p : panels_)
             if (p.run == run) QTimer::singleShot(0, p.widget, [w = p.widget] {
-                    if (auto* c = qobject_cast<tapgraphs::ChartPanel*>(w)) c->refresh();
-                    else if (auto* t = qobject_cast<tapgraphs::TablePanel*>(w)) t->refresh();
+                    tapgraphs::refreshChartWidget(w);
                 });
 }
 
@@ -228,14 +224,17 @@ void RunBoard::relayout() {
         order << &p;
     std::stable_sort(order.begin(), order.end(),
                      [](const Panel* a, const Panel* b) { return a->indexInModule < b->indexInModule; });
-    // A histogram's bucket labels need the width: it takes a whole row, the
-    // next one that starts, so the grid has no holes.
+    // A histogram's bucket labels, a flame graph's frames and a heat map's
+    // time axis need the width: such a chart takes a whole row, the next one
+    // that starts, so the grid has no holes.
     int row = 0, column = 0;
     QList<const Panel*> waitingWide;
     auto placeWide = [&](const Panel* p) { gridLayout_->addWidget(p->card, row++, 0, 1, columns); };
     for (const Panel* p : order) {
         auto* chart = qobject_cast<tapgraphs::ChartPanel*>(p->widget);
-        if (chart && chart->spec().type == tapgraphs::ChartSpec::Type::Histogram && columns > 1) {
+        bool wide = (chart && chart->spec().type == tapgraphs::ChartSpec::Type::Histogram) ||
+                    qobject_cast<tapgraphs::FlamePanel*>(p->widget) || qobject_cast<tapgraphs::HeatMapPanel*>(p->widget);
+        if (wide && columns > 1) {
             column == 0 ? placeWide(p) : waitingWide.append(p);
             continue;
         }
@@ -266,8 +265,7 @@ bool RunBoard::eventFilter(QObject* watched, QEvent* event) {
 
 void RunBoard::refreshAll() {
     for (Panel& p : panels_) {
-        if (auto* c = qobject_cast<tapgraphs::ChartPanel*>(p.widget)) c->refresh();
-        else if (auto* t = qobject_cast<tapgraphs::TablePanel*>(p.widget)) t->refresh();
+        tapgraphs::refreshChartWidget(p.widget);
         p.lastRefresh.start();
     }
 }
@@ -280,8 +278,7 @@ void RunBoard::tick() {
         bool active = p.run->state() != ModuleRun::State::Finished && p.run->state() != ModuleRun::State::Failed;
         if (!active || (p.lastRefresh.isValid() && p.lastRefresh.elapsed() < p.run->module().manifest.refreshMs))
             continue;
-        if (auto* c = qobject_cast<tapgraphs::ChartPanel*>(p.widget)) c->refresh();
-        else if (auto* t = qobject_cast<tapgraphs::TablePanel*>(p.widget)) t->refresh();
+        tapgraphs::refreshChartWidget(p.widget);
         p.lastRefresh.start();
         ++refreshed;
         next_ = (next_ + n + 1) % panels_.size();

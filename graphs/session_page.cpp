@@ -2,6 +2,7 @@
 
 #include "chart_dialog.h"
 #include "chart_panel.h"
+#include "chart_widgets.h"
 #include "flame_panel.h"
 #include "heat_map_panel.h"
 #include "csv_export.h"
@@ -171,21 +172,12 @@ void SessionPage::createPanels(QVector<ChartSpec> charts) {
 }
 
 QWidget* SessionPage::makePanel(const ChartSpec& spec) {
-    std::shared_ptr<SessionData> data = session_->data();
-    const DataSetSpec* ds = data->graphSet().dataSet(spec.dataSet);
-    DataSetSpec dataSpec = ds ? *ds : DataSetSpec{};
-    auto find = [data, name = spec.dataSet] { return data->dataSet(name); };
-    if (spec.type == ChartSpec::Type::Flame)
-        return new FlamePanel(spec, [data, name = spec.dataSet] { return data->stackDataSet(name); });
-    if (spec.type == ChartSpec::Type::HeatMap) return new HeatMapPanel(spec, dataSpec, find);
-    if (spec.type == ChartSpec::Type::Table) {
-        auto* table = new TablePanel(spec, dataSpec, find);
+    QWidget* panel = makeChartWidget(spec, session_->data());
+    if (auto* table = qobject_cast<TablePanel*>(panel))
         connect(table, &TablePanel::editRequested, this, [this, table] { editChart(table); });
-        return table;
-    }
-    auto* chart = new ChartPanel(spec, dataSpec, find);
-    connect(chart, &ChartPanel::editRequested, this, [this, chart] { editChart(chart); });
-    return chart;
+    else if (auto* chart = qobject_cast<ChartPanel*>(panel))
+        connect(chart, &ChartPanel::editRequested, this, [this, chart] { editChart(chart); });
+    return panel;
 }
 
 ChartSpec SessionPage::specOf(QWidget* panel) {
@@ -307,14 +299,7 @@ void SessionPage::refreshNext() {
 }
 
 void SessionPage::refresh(QWidget* panel) {
-    if (auto* c = qobject_cast<ChartPanel*>(panel))
-        c->refresh();
-    else if (auto* t = qobject_cast<TablePanel*>(panel))
-        t->refresh();
-    else if (auto* f = qobject_cast<FlamePanel*>(panel))
-        f->refresh();
-    else if (auto* h = qobject_cast<HeatMapPanel*>(panel))
-        h->refresh();
+    refreshChartWidget(panel);
 }
 
 void SessionPage::setStatus(const QString& status) {

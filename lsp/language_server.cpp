@@ -157,9 +157,12 @@ bool LanguageServer::answer(const Request& r) {
         return true;
     }
     // Names of the script's own locals and globals come from its analysis,
-    // tapset functions and aliases from the library: wait for the first of each.
+    // tapset functions and aliases from the library: wait for both, the
+    // analysis of the text as it is now (an older one's positions and probe
+    // points are another text's: a completion just after an edit was empty).
     tapide::CatalogueSnapshotPtr snapshot = indexer_.snapshot();
-    if (!doc->hasAnalysis || !snapshot->library) return false;
+    if (!doc->hasAnalysis || doc->analysis.generation != doc->generation || !snapshot->library)
+        return false;
     if (r.method == "textDocument/completion") {
         std::optional<QJsonValue> result = completion(*doc, r.params);
         if (!result) return false;

@@ -5,6 +5,7 @@
 // every module must have received rows. Needs root (kernel probes).
 #include "module_library.h"
 #include "module_run.h"
+#include "stack_data_set.h"
 
 #include <QFile>
 #include <QNetworkDatagram>
@@ -124,8 +125,15 @@ void TestBundledModules::everyModuleFillsEveryChart() {
         QVERIFY2(run->state() == ModuleRun::State::Finished,
                  qPrintable(m.manifest.id + ": " + run->statusText() + "\n" + run->output()->all().right(2000)));
         for (const tapgraphs::ChartSpec& chart : m.graphSet.charts) {
-            std::shared_ptr<tapgraphs::DataSet> ds = run->data()->dataSet(chart.dataSet);
-            if (!ds || ds->received() == 0) empty << QString("%1: chart '%2'").arg(m.manifest.id, chart.title);
+            bool filled = false;
+            if (chart.type == tapgraphs::ChartSpec::Type::Flame) {
+                std::shared_ptr<tapgraphs::StackDataSet> stacks = run->data()->stackDataSet(chart.dataSet);
+                filled = stacks && stacks->received() > 0;
+            } else {
+                std::shared_ptr<tapgraphs::DataSet> ds = run->data()->dataSet(chart.dataSet);
+                filled = ds && ds->received() > 0;
+            }
+            if (!filled) empty << QString("%1: chart '%2'").arg(m.manifest.id, chart.title);
         }
     }
     QVERIFY2(empty.isEmpty(), qPrintable("no rows for\n" + empty.join('\n')));

@@ -14,6 +14,8 @@
 
 #include "app_paths.h"
 #include "chart_panel.h"
+#include "flame_panel.h"
+#include "stack_data_set.h"
 #include "table_panel.h"
 
 #include <QJsonArray>
@@ -56,6 +58,7 @@ class TestDashboardWidget : public QObject {
     void initTestCase();
     void browserSearch();
     void twoModulesAtOnceAndStopOne();
+    void flameGraphModuleDraws();
     void saveAsModule_();
     void systemViewMatchesTstap();
     void modulesNeedingMissingCapabilitiesAreMarked();
@@ -93,6 +96,29 @@ void TestDashboardWidget::browserSearch() {
     b->select({"irqs"});
     QCOMPARE(w.details()->shownId(), QString("irqs"));
     QVERIFY(w.details()->summary()->toPlainText().contains("Interrupts and softirqs"));
+}
+
+void TestDashboardWidget::flameGraphModuleDraws() {
+    // A module's flame graph draws on the board as in the Graph perspective
+    // (the board made line and bar charts and tables only).
+    if (!root_) QSKIP("kernel probes need root");
+    DashboardWidget w;
+    w.resize(1280, 800);
+    w.show();
+    w.browser()->select({"cpu-flame-graph"});
+    w.runSelected();
+    QCOMPARE(w.board()->runs().size(), 1);
+    ModuleRun* run = w.board()->runs().front();
+    QList<QWidget*> panels = w.board()->panelsOf(run);
+    QCOMPARE(panels.size(), 1);
+    auto* flame = qobject_cast<tapgraphs::FlamePanel*>(panels.front());
+    QVERIFY(flame);
+    QSignalSpy drawn(flame, &tapgraphs::FlamePanel::drawn);
+    QTRY_VERIFY_WITH_TIMEOUT(run->state() == ModuleRun::State::Running, 120000);
+    QTRY_VERIFY_WITH_TIMEOUT(run->data()->stackDataSet("on-CPU stacks")->received() > 0, 20000);
+    QTRY_VERIFY_WITH_TIMEOUT(drawn.count() > 0, 20000);
+    w.board()->stopAll();
+    QTRY_VERIFY_WITH_TIMEOUT(run->state() == ModuleRun::State::Finished, 20000);
 }
 
 void TestDashboardWidget::twoModulesAtOnceAndStopOne() {
