@@ -13,6 +13,7 @@
 #include "flame_panel.h"
 #include "flame_view.h"
 #include "session_page.h"
+#include "timed_application.h"
 
 #include <QApplication>
 #include <QElapsedTimer>
@@ -66,43 +67,6 @@ QByteArray record(qint64 ts, int stack) {
            R"(,"id":0,"args":["","",1],"stacks":[{"arg":0,"frames":[)" + kernel +
            R"(]},{"arg":1,"frames":[)" + user + R"(]}],"text":""})" + "\n";
 }
-
-// Times every event the UI thread delivers: the slowest says what a stall was.
-class TimedApplication : public QApplication {
-  public:
-    using QApplication::QApplication;
-    bool notify(QObject* receiver, QEvent* event) override {
-        if (depth_++ > 0) { // nested deliveries count in their outer event
-            bool r = QApplication::notify(receiver, event);
-            --depth_;
-            return r;
-        }
-        QElapsedTimer t;
-        t.start();
-        qint64 cpu0 = threadCpuNs();
-        int type = event->type(); // the event may be gone afterwards
-        QString name = receiver->metaObject()->className();
-        bool r = QApplication::notify(receiver, event);
-        --depth_;
-        if (t.nsecsElapsed() > slowestNs) {
-            slowestNs = t.nsecsElapsed();
-            slowestCpuNs = threadCpuNs() - cpu0;
-            slowest = QString("%1 to %2").arg(type).arg(name);
-        }
-        return r;
-    }
-    qint64 slowestNs = 0, slowestCpuNs = 0; // wall time, and the UI thread's CPU time in it
-    QString slowest;
-
-    static qint64 threadCpuNs() {
-        timespec ts;
-        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-        return qint64(ts.tv_sec) * 1'000'000'000 + ts.tv_nsec;
-    }
-
-  private:
-    int depth_ = 0;
-};
 
 GraphSet benchSet() {
     DataSetSpec stacks;

@@ -10,6 +10,7 @@
 //   graph_bench [-n ROWS] (default 5,000,000)
 #include "background_priority.h"
 #include "session_page.h"
+#include "timed_application.h"
 
 #include <QApplication>
 #include <QElapsedTimer>
@@ -27,45 +28,6 @@ using namespace tapgraphs;
 namespace {
 
 constexpr int kChunkRows = 20000;
-
-// Times every event the UI thread delivers: the slowest says what a stall was.
-class TimedApplication : public QApplication {
-  public:
-    using QApplication::QApplication;
-    bool notify(QObject* receiver, QEvent* event) override {
-        if (depth_++ > 0) { // nested deliveries count in their outer event
-            bool r = QApplication::notify(receiver, event);
-            --depth_;
-            return r;
-        }
-        QElapsedTimer t;
-        t.start();
-        qint64 cpu0 = threadCpuNs();
-        int type = event->type(); // the event may be gone afterwards
-        bool r = QApplication::notify(receiver, event);
-        qint64 ns = t.nsecsElapsed(), cpu = threadCpuNs() - cpu0;
-        --depth_;
-        if (ns > slowestNs) {
-            slowestNs = ns;
-            slowestCpuNs = cpu;
-            slowest = QString("%1 to %2").arg(type).arg(receiver->metaObject()->className());
-        }
-        maxCpuNs = std::max(maxCpuNs, cpu);
-        return r;
-    }
-    qint64 slowestNs = 0, slowestCpuNs = 0; // wall time, and the UI thread's CPU time in it
-    qint64 maxCpuNs = 0;                    // the most CPU time one event took
-    QString slowest;
-
-    static qint64 threadCpuNs() {
-        timespec ts;
-        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-        return qint64(ts.tv_sec) * 1'000'000'000 + ts.tv_nsec;
-    }
-
-  private:
-    int depth_ = 0;
-};
 
 double rssMb() {
     QFile f("/proc/self/status");
