@@ -302,15 +302,17 @@ Token Lexer::lexOne(Input& in) {
 
     std::string_view rest = in.text.substr(in.pos);
     t.kind = Tok::Op;
+    // The first character rules out most operators without a comparison
+    // (the lexer reads every tapset at each start).
     for (auto& s : kOps3)
-        if (rest.substr(0, 3) == s.text) {
+        if (c == s.text[0] && rest.substr(0, 3) == s.text) {
             t.op = s.op;
             t.text = rest.substr(0, 3);
             advance(in, 3);
             return t;
         }
     for (auto& s : kOps2)
-        if (rest.substr(0, 2) == s.text) {
+        if (c == s.text[0] && rest.substr(0, 2) == s.text) {
             t.op = s.op;
             t.text = rest.substr(0, 2);
             advance(in, 2);

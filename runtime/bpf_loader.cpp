@@ -132,7 +132,7 @@ bpf_object* BpfLoader::openAndLoad(const std::string& objectPath, bool withLog, 
     // User backtraces: the rules' map is as long as the files' rules.
     if (bpf_map* unwindRows = bpf_object__find_map_by_name(object, "tap_unwind_rows")) {
         if (!unwind)
-            unwind = buildUnwindTables(unwindFiles_);
+            unwind = buildUnwindTables(unwindFiles_ ? unwindFiles_() : std::vector<std::string>{});
         bpf_map__set_max_entries(unwindRows, uint32_t(std::max<size_t>(unwind->rows.size(), 1)));
     }
     refused = bpf_object__load(object) != 0 ? errno : 0;

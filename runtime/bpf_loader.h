@@ -39,7 +39,7 @@ public:
 
     // The programs and libraries whose call frame rules user backtraces
     // unwind with (before load()).
-    void setUnwindFiles(std::vector<std::string> files) { unwindFiles_ = std::move(files); }
+    void setUnwindFiles(std::function<std::vector<std::string>()> files) { unwindFiles_ = std::move(files); }
     // Opens and loads the object. A verifier rejection is reported against
     // the script line the failing code came from; `keepLog` asks for the
     // verifier's log of an accepted object too (verifierLog()).
@@ -82,7 +82,7 @@ private:
     bpf_object* openAndLoad(const std::string& objectPath, bool withLog, std::optional<UnwindTables>& unwind, int& refused,
                             std::string& error);
     std::string refusal(int err) const;
-    std::vector<std::string> unwindFiles_;
+    std::function<std::vector<std::string>()> unwindFiles_; // asked only when a program unwinds
     static int onRecord(void* self, void* data, size_t size);
     int record(const char* data, size_t size);
 

@@ -45,7 +45,7 @@ std::unique_ptr<KernelSession> KernelSession::start(const bpf::Translation& tran
     h.error = [self](const bpf::ErrorSite& s, int64_t v, const std::string& t) { self->onError(s, v, t); };
     h.exit = [&rt] { rt.exitRequested = true; };
     ks->loader_ = std::make_unique<BpfLoader>(translation, h);
-    ks->loader_->setUnwindFiles(rt.symbols->candidatePrograms());
+    ks->loader_->setUnwindFiles([&rt] { return rt.symbols->candidatePrograms(); });
     t0 = std::chrono::steady_clock::now();
     if (!ks->loader_->load(object.path, target, verbose >= 3, error)) {
         if (verbose)

@@ -394,6 +394,7 @@ int runSession(const Program& program, const SourceManager& sources, const Sessi
     }
 
     if (kernel) {
+        rt.out.flush(); // what ran so far is shown without waiting for the kernel's handlers to drain
         kernel->stop();
         if (rt.errors > rt.limits.maxErrors)
             failed = true;

@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <fstream>
 #include <sstream>
+#include <utility>
 
 namespace tap::rt {
 
@@ -79,8 +80,14 @@ void Symbolizer::addCandidateProgram(const std::string& path) {
     if (std::find(candidates_.begin(), candidates_.end(), path) != candidates_.end())
         return;
     candidates_.push_back(path);
-    for (std::string& library : elf::neededLibraries(path))
-        candidates_.push_back(std::move(library));
+    programsToExpand_.push_back(path);
+}
+
+void Symbolizer::addNeededLibraries() {
+    for (const std::string& program : std::exchange(programsToExpand_, {}))
+        for (std::string& library : elf::neededLibraries(program))
+            if (std::find(candidates_.begin(), candidates_.end(), library) == candidates_.end())
+                candidates_.push_back(std::move(library));
 }
 
 void Symbolizer::addCandidateProcess(int pid) {
@@ -95,6 +102,7 @@ std::string Symbolizer::pathOf(int pid, const std::string& buildId) {
     auto known = pathOfBuildId_.find(buildId);
     if (known != pathOfBuildId_.end())
         return known->second;
+    addNeededLibraries();
     std::vector<std::string> files = candidates_;
     for (const Mapping& m : mappings(pid, 0))
         if (!m.path.empty() && m.path[0] == '/')

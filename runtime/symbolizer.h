@@ -63,8 +63,9 @@ public:
     // it loaded with dlopen too.
     void addCandidateProcess(int pid);
     // Those programs and libraries (user backtraces unwind with their rules).
-    std::vector<std::string> candidatePrograms() const {
+    std::vector<std::string> candidatePrograms() {
         std::lock_guard lock(mutex_);
+        addNeededLibraries();
         return candidates_;
     }
     // The process user addresses belong to when the caller has none (an end
@@ -110,6 +111,10 @@ private:
     std::map<int, std::set<uint64_t>> misses_; // addresses no mapping of the process holds
     std::map<int, std::vector<Module>> modules_;
     std::vector<std::string> candidates_;
+    // Programs whose libraries are not yet among the candidates: reading
+    // them costs milliseconds of start-up, and most sessions never ask.
+    std::vector<std::string> programsToExpand_;
+    void addNeededLibraries();
     std::map<std::string, std::string> pathOfBuildId_;
     std::string pathOf(int pid, const std::string& buildId);
     bool symbolize(const std::string& path, uint64_t fileOffset, SymbolInfo& info);

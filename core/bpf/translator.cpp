@@ -2157,10 +2157,6 @@ std::vector<Translator::SyscallDispatch> Translator::syscallDispatches(std::set<
     // Below this, a few tracepoints cost less than seeing every call.
     constexpr size_t kMinimumCalls = 16;
     std::vector<SyscallDispatch> out;
-    kernel::Btf* btf = kernel::Btf::vmlinux();
-    int32_t threadInfo = btf ? btf->findType("struct thread_info") : -1;
-    if (threadInfo <= 0 || !btf->member(btf->strip(threadInfo), "status"))
-        return out; // 32-bit calls could not be told apart (below)
     std::map<std::pair<const ProbeDecl*, bool>, SyscallDispatch> byProbe;
     std::map<std::pair<const ProbeDecl*, bool>, std::vector<std::pair<const ResolvedProbe*, std::string>>> unnumbered;
     for (const ResolvedProbe& p : program_.probes) {
@@ -2184,6 +2180,14 @@ std::vector<Translator::SyscallDispatch> Translator::syscallDispatches(std::set<
         else
             unnumbered[{p.decl, isExit}].push_back({&p, a.target});
     }
+    if (std::none_of(byProbe.begin(), byProbe.end(), [&](const auto& entry) {
+            return entry.second.cases.size() >= kMinimumCalls;
+        }))
+        return out; // and no reading of the kernel's BTF, which costs milliseconds of start-up
+    kernel::Btf* btf = kernel::Btf::vmlinux();
+    int32_t threadInfo = btf ? btf->findType("struct thread_info") : -1;
+    if (threadInfo <= 0 || !btf->member(btf->strip(threadInfo), "status"))
+        return out; // 32-bit calls could not be told apart (below)
     for (auto& [key, d] : byProbe) {
         std::set<long> numbers;
         for (const auto& [number, p] : d.cases)
@@ -2509,7 +2513,8 @@ void Translator::run() {
         // asks for it: each program forgets the last hit's.
         << "#define TAP_HIT_START(f) " << (stackUsed_ ? "((f)->stack_kind = 0)" : "((void)0)") << "\n\n";
     // Kernel structs: only the members the script reads, relocated by CO-RE.
-    kernel::Btf* btf = kernel::Btf::vmlinux();
+    // Reading the kernel's BTF costs milliseconds of start-up: only then.
+    kernel::Btf* btf = kernelStructs_.empty() ? nullptr : kernel::Btf::vmlinux();
     // A member that embeds a named struct or union is declared with that
     // type (CO-RE matches a member's type by kind and name: a char array in
     // its place does not relocate), so that type is defined first, with the
