@@ -397,15 +397,11 @@ void Elaborator::deriveProbesFrom(FileAst* f) {
                     rp.derivation = derivation.str();
                     rp.decl = p;
                     rp.loc = p->loc;
-                    if (options_.contextVariables)
-                        rp.context = d.provider->contextVariables(d.point);
                     rp.isReturn = d.provider->isReturnProbe(d.point);
                     if (rp.isReturn)
                         if (auto entry = d.provider->entryPoint(d.point)) {
                             rp.hasEntryPoint = true;
                             rp.entryPoint = *entry;
-                            if (options_.contextVariables)
-                                rp.entryContext = d.provider->contextVariables(*entry);
                         }
                     rp.site = d.provider->site(d.point);
                     Arena& arena = program_->arena;
@@ -441,6 +437,11 @@ void Elaborator::deriveProbesFrom(FileAst* f) {
                                            ? arena.make<BinaryExpr>(c->loc, Op::LogAnd, rp.condition, copy)
                                            : copy;
                     }
+                    if (wantsContextVariables(rp)) {
+                        rp.context = d.provider->contextVariables(d.point);
+                        if (rp.hasEntryPoint)
+                            rp.entryContext = d.provider->contextVariables(rp.entryPoint);
+                    }
                     program_->probes.push_back(std::move(rp));
                 }
                 if (point->sufficient)
@@ -448,6 +449,18 @@ void Elaborator::deriveProbesFrom(FileAst* f) {
             }
         }
     }
+}
+
+bool Elaborator::wantsContextVariables(const ResolvedProbe& rp) const {
+    using Wanted = CompileOptions::ContextVariables;
+    if (options_.contextVariables != Wanted::Read)
+        return options_.contextVariables == Wanted::All;
+    bool names = false;
+    auto visit = [&](Expr* e) { names = names || e->kind == ExprKind::Target || e->kind == ExprKind::AtVar; };
+    walkExprs(static_cast<Stmt*>(rp.body), visit);
+    if (rp.condition)
+        walkExprs(rp.condition, visit);
+    return names;
 }
 
 // ------------------------------------------------------------------ symbols

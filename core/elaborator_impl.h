@@ -38,6 +38,8 @@ private:
     void indexDeclarations();
     void deriveProbes();
     void deriveProbesFrom(FileAst* f);
+    // Whether `rp` needs its context variables listed (CompileOptions::contextVariables).
+    bool wantsContextVariables(const ResolvedProbe& rp) const;
     void pullInTapsetProbes();
     struct Derivation {
         const ProbeProvider* provider;

@@ -22,9 +22,14 @@ struct CompileOptions {
     std::vector<std::pair<std::string, std::string>> globalSets; // -G NAME=VALUE
     bool guru = false;             // -g
     bool unoptimized = false;      // -u: no elision
-    // false: resolved probes leave out their context variables, for
-    // listings of names only (tstap -l), which would read every function's DWARF.
-    bool contextVariables = true;
+    // Which resolved probes list their context variables ($name: from BTF,
+    // DWARF or tracefs, which costs milliseconds to read).
+    enum class ContextVariables {
+        None, // listings of names only (tstap -l): every function's DWARF would be read
+        Read, // the probes whose handlers, prologues or conditions name one: what compiling needs
+        All,  // every probe (tstap -L)
+    };
+    ContextVariables contextVariables = ContextVariables::Read;
     // The executable of -c CMD / -x PID: what bare process.function(...)
     // & co. probe (in that process only), as in stap.
     std::string targetExecutable;

@@ -198,7 +198,7 @@ void listWithVariables(const CompileOptions& options, const std::vector<Candidat
     std::function<void(size_t, size_t)> run = [&](size_t first, size_t count) {
         CompileOptions o = options;
         o.unoptimized = true;
-        o.contextVariables = withVariables;
+        o.contextVariables = withVariables ? CompileOptions::ContextVariables::All : CompileOptions::ContextVariables::None;
         Frontend fe(o);
         std::string script;
         std::vector<size_t> index;
@@ -352,7 +352,7 @@ ListingResult listProbePoints(const CompileOptions& options, const std::string& 
     ListingResult result;
     CompileOptions o = options;
     o.unoptimized = true;
-    o.contextVariables = false; // this pass only loads the tapsets and matches
+    o.contextVariables = CompileOptions::ContextVariables::None; // this pass only loads the tapsets and matches
     Frontend fe(o);
     fe.addScriptText("<pattern>", "probe " + pattern + " {}\n");
     if (!fe.parse() || fe.scriptFiles().empty() || fe.scriptFiles()[0]->probes.empty()) {

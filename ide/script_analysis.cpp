@@ -106,7 +106,7 @@ QHash<QString, bool> pointSites(const std::vector<std::string>& points) {
         return sites;
     tap::CompileOptions options;
     options.unoptimized = true;
-    options.contextVariables = false;
+    options.contextVariables = tap::CompileOptions::ContextVariables::None;
     tap::Frontend fe(options);
     fe.addScriptText("<points>", script);
     if (!fe.parse())

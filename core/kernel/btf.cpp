@@ -47,8 +47,7 @@ std::string vmlinuxBtfPath() {
             return sysfs;
         }
         for (const fs::directory_entry& e : fs::directory_iterator(dir, ec)) // earlier boots' copies
-            if (e.path().filename().string().starts_with("vmlinux-") && e.path().extension() == ".btf" &&
-                e.path().string() != copy)
+            if (e.path().filename().string().starts_with("vmlinux-") && !e.path().filename().string().starts_with("vmlinux-" + bootId))
                 fs::remove(e.path(), ec);
         return copy;
     }();
@@ -67,6 +66,60 @@ Btf* Btf::vmlinux() {
 }
 
 Btf::~Btf() { btf__free(btf_); }
+
+std::vector<std::string> Btf::typedTracepoints() const {
+    std::vector<std::string> names;
+    uint32_t n = btf__type_cnt(btf_);
+    for (uint32_t id = 1; id < n; ++id) {
+        const btf_type* t = btf__type_by_id(btf_, id);
+        if (!btf_is_typedef(t))
+            continue;
+        std::string_view name = btf__name_by_offset(btf_, t->name_off);
+        if (name.starts_with("btf_trace_") && tracepointParams(std::string(name.substr(10))))
+            names.emplace_back(name.substr(10));
+    }
+    std::sort(names.begin(), names.end());
+    return names;
+}
+
+bool tracepointHasBtf(const std::string& name) {
+    static const std::vector<std::string> names = [] {
+        std::string btfPath = otherKernel() ? "" : vmlinuxBtfPath();
+        bool perBoot = btfPath.ends_with(".btf");
+        std::string indexPath = perBoot ? btfPath.substr(0, btfPath.size() - 4) + ".tracepoints" : "";
+        std::vector<std::string> out;
+        if (perBoot) {
+            std::ifstream in(indexPath);
+            for (std::string line; std::getline(in, line);)
+                out.push_back(line);
+            if (!out.empty() && out.back() == "# end") { // a whole file
+                out.pop_back();
+                return out;
+            }
+            out.clear();
+        }
+        Btf* btf = Btf::vmlinux();
+        if (!btf)
+            return out;
+        out = btf->typedTracepoints();
+        if (perBoot) {
+            // Written whole under another name first, as the BTF copy.
+            std::string partial = indexPath + "." + std::to_string(getpid());
+            {
+                std::ofstream file(partial);
+                for (const std::string& n : out)
+                    file << n << "\n";
+                file << "# end\n";
+            }
+            std::error_code ec;
+            fs::rename(partial, indexPath, ec);
+            if (ec)
+                fs::remove(partial, ec);
+        }
+        return out;
+    }();
+    return std::binary_search(names.begin(), names.end(), name);
+}
 
 namespace {
 

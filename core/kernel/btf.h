@@ -33,6 +33,12 @@ struct BtfMember {
 // once per boot, or /sys/kernel/btf/vmlinux itself where none can be made.
 std::string vmlinuxBtfPath();
 
+// Whether a tp_btf program can attach to the tracepoint NAME (BTF describes
+// its prototype), as Btf::tracepointParams says, without reading the
+// kernel's BTF at each start: the answer for every tracepoint is kept next
+// to the per-boot copy.
+bool tracepointHasBtf(const std::string& name);
+
 class Btf {
 public:
     // The kernel's BTF, loaded once; null when the kernel has none.
@@ -44,6 +50,8 @@ public:
     // `btf_trace_NAME` typedef). The argument names come from the
     // `__bpf_trace_CLASS` function of its event class.
     std::optional<std::vector<BtfParam>> tracepointParams(const std::string& tracepoint) const;
+    // The tracepoints tracepointParams() describes, sorted.
+    std::vector<std::string> typedTracepoints() const;
     // Parameters of a kernel function with BTF (fentry/fexit targets), and
     // its return type in `returnType` (0 for void).
     std::optional<std::vector<BtfParam>> functionParams(const std::string& function,

@@ -91,17 +91,19 @@ public:
         return typeKernelTarget(contextVariables(point), target, type);
     }
     ProbeSite site(const ConcretePoint&) const override { return ProbeSite::Kernel; }
+    // Without the variables' types (traceInfo), which need the kernel's BTF
+    // read: a handler that names no variable does not wait for that.
     AttachSpec attach(const ConcretePoint& point) const override {
         AttachSpec a;
-        const TraceInfo* i = info(point);
-        if (!i)
+        auto event = tracefs().event(spec(point));
+        if (!event)
             return a;
-        if (i->typed) {
+        if (tracepointHasBtf(event->name)) {
             a.kind = AttachSpec::Kind::TpBtf;
-            a.target = i->event.name;
+            a.target = event->name;
         } else {
             a.kind = AttachSpec::Kind::Tracepoint;
-            a.target = i->event.system + "/" + i->event.name;
+            a.target = event->system + "/" + event->name;
         }
         return a;
     }

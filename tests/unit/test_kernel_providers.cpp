@@ -11,6 +11,8 @@
 
 #include <bpf/libbpf.h>
 
+#include <fstream>
+
 #include <QCoreApplication>
 #include <QProcess>
 #include <QtTest>
@@ -112,6 +114,7 @@ private slots:
     void traceTypedVariables();
     void traceMemberErrors();
     void traceRecordFieldsWithoutBtf();
+    void traceAttachesWithoutReadingVariables();
     // syscall.*
     void syscallEntry();
     void syscallReturn();
@@ -290,6 +293,35 @@ void KernelProvidersTest::traceRecordFieldsWithoutBtf() {
     // __data_loc strings are addresses of their bytes (isString).
     auto loc = elaborate("probe kernel.trace(\"sched:sched_process_exec\") { println($bprm) }");
     EXPECT_OK(loc);
+}
+
+// A handler that names no variable neither lists the point's variables
+// nor reads the kernel's BTF for them (start-up): whether the tracepoint is
+// typed comes from a per-boot list kept next to the BTF copy.
+void KernelProvidersTest::traceAttachesWithoutReadingVariables() {
+    NEED_KERNEL();
+    kernel::Btf* btf = kernel::Btf::vmlinux();
+    if (!btf)
+        QSKIP("no kernel BTF");
+    for (const char* tp : {"sched_switch", "sched_wakeup", "sys_enter", "sys_enter_openat", "no_such_tracepoint_xyz"})
+        QVERIFY2(kernel::tracepointHasBtf(tp) == btf->tracepointParams(tp).has_value(), tp);
+    std::string copy = kernel::vmlinuxBtfPath();
+    if (copy.ends_with(".btf")) {
+        std::ifstream list(copy.substr(0, copy.size() - 4) + ".tracepoints");
+        std::string line, last;
+        size_t lines = 0;
+        while (std::getline(list, line))
+            last = line, ++lines;
+        QCOMPARE(last, std::string("# end"));
+        QVERIFY(lines > 100);
+    }
+    auto quiet = elaborate("global n; probe kernel.trace(\"sched_switch\") { n++ }");
+    EXPECT_OK(quiet);
+    QVERIFY(quiet->probe(0).context.empty());
+    QVERIFY(quiet->probe(0).provider->attach(quiet->probe(0).point).kind == AttachSpec::Kind::TpBtf);
+    auto reads = elaborate("global n; probe kernel.trace(\"sched_switch\") { n += $prev_state }");
+    EXPECT_OK(reads);
+    QCOMPARE(reads->probe(0).context.size(), size_t(4));
 }
 
 void KernelProvidersTest::syscallEntry() {
