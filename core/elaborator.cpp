@@ -219,6 +219,26 @@ std::string unavailableFamilyHint(const ProbePoint& point) {
 
 } // namespace
 
+// A suffix after an alias's name applies to the alias's targets only where
+// no alias of the longer name matches the point (as in stap): vfs.read.return
+// is that alias, not vfs.read's kernel.function("vfs_read") with .return,
+// which would run the handler twice.
+bool Elaborator::aliasNamesLongerPoint(const ProbePoint& point, const ProbePoint& shorter) const {
+    for (const AliasDecl* alias : aliases_)
+        for (const ProbePoint* name : alias->names) {
+            if (name->components.size() <= shorter.components.size() ||
+                matchAlias(point, *name) != int(point.components.size()))
+                continue;
+            bool extends = true;
+            for (size_t i = 0; i < shorter.components.size() && extends; ++i)
+                extends = name->components[i].functor == shorter.components[i].functor &&
+                          argEquals(name->components[i].arg, shorter.components[i].arg);
+            if (extends)
+                return true;
+        }
+    return false;
+}
+
 bool Elaborator::resolvePoint(const ProbePoint& point, std::vector<Derivation>& out, int depth,
                               std::string& error) {
     if (depth > 50) {
@@ -229,7 +249,7 @@ bool Elaborator::resolvePoint(const ProbePoint& point, std::vector<Derivation>& 
     for (AliasDecl* alias : aliases_) {
         for (ProbePoint* name : alias->names) {
             int used = matchAlias(point, *name);
-            if (used < 0)
+            if (used < 0 || (size_t(used) < point.components.size() && aliasNamesLongerPoint(point, *name)))
                 continue;
             if (alias->isPrivate && alias->file != nullptr) {
                 // A private alias is visible in its own file only; the caller's

@@ -6,8 +6,24 @@
  *   tap_workload fork N      fork N children that exit at once
  *   tap_workload syscall NR  make system call number NR once, with -1 as
  *                            its arguments (it fails, EBADF or ENOSYS)
+ *   tap_workload tcp N       connect to itself over TCP on 127.0.0.1, set
+ *                            TCP_NODELAY, send N messages of 100 bytes and
+ *                            read them back
+ *   tap_workload udp N       send N datagrams of 100 bytes to itself on
+ *                            127.0.0.1, read them back, disconnect
+ *   tap_workload signal N    send itself SIGUSR1 (handled) N times with
+ *                            kill, tkill and tgkill each, blocking and
+ *                            unblocking it around each
+ *   tap_workload memory N    map, write and unmap 4 pages N times; grow and
+ *                            shrink the heap N times
  */
+#include <arpa/inet.h>
 #include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <signal.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,10 +39,112 @@ static long now_ms(void)
 	return ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+static struct sockaddr_in loopback(int port)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(port) };
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	return a;
+}
+
+static int bound_port(int fd)
+{
+	struct sockaddr_in a;
+	socklen_t len = sizeof a;
+	getsockname(fd, (struct sockaddr *)&a, &len);
+	return ntohs(a.sin_port);
+}
+
+static int tcp_messages(long n)
+{
+	char buf[100] = { 0 };
+	struct sockaddr_in any = loopback(0);
+	int server = socket(AF_INET, SOCK_STREAM, 0);
+	if (bind(server, (struct sockaddr *)&any, sizeof any) || listen(server, 1))
+		return 1;
+	struct sockaddr_in to = loopback(bound_port(server));
+	int client = socket(AF_INET, SOCK_STREAM, 0);
+	if (connect(client, (struct sockaddr *)&to, sizeof to))
+		return 1;
+	int peer = accept(server, NULL, NULL);
+	int one = 1;
+	setsockopt(client, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+	for (long i = 0; i < n; i++) {
+		if (send(client, buf, sizeof buf, 0) != sizeof buf)
+			return 1;
+		if (recv(peer, buf, sizeof buf, MSG_WAITALL) != sizeof buf)
+			return 1;
+	}
+	close(client);
+	close(peer);
+	close(server);
+	return 0;
+}
+
+static int udp_datagrams(long n)
+{
+	char buf[100] = { 0 };
+	struct sockaddr_in any = loopback(0);
+	int fd = socket(AF_INET, SOCK_DGRAM, 0);
+	if (bind(fd, (struct sockaddr *)&any, sizeof any))
+		return 1;
+	struct sockaddr_in self = loopback(bound_port(fd));
+	if (connect(fd, (struct sockaddr *)&self, sizeof self))
+		return 1;
+	for (long i = 0; i < n; i++) {
+		if (send(fd, buf, sizeof buf, 0) != sizeof buf)
+			return 1;
+		if (recv(fd, buf, sizeof buf, 0) != sizeof buf)
+			return 1;
+	}
+	struct sockaddr unspec = { .sa_family = AF_UNSPEC };
+	connect(fd, &unspec, sizeof unspec);
+	close(fd);
+	return 0;
+}
+
+static void on_signal(int sig)
+{
+	(void)sig;
+}
+
+static void signals(long n)
+{
+	signal(SIGUSR1, on_signal);
+	sigset_t usr1;
+	sigemptyset(&usr1);
+	sigaddset(&usr1, SIGUSR1);
+	for (long i = 0; i < n; i++) {
+		sigprocmask(SIG_BLOCK, &usr1, NULL);
+		sigprocmask(SIG_UNBLOCK, &usr1, NULL);
+		kill(getpid(), SIGUSR1);
+		syscall(SYS_tkill, (long)syscall(SYS_gettid), SIGUSR1);
+		syscall(SYS_tgkill, (long)getpid(), (long)syscall(SYS_gettid), SIGUSR1);
+	}
+}
+
+static void memory(long n)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	for (long i = 0; i < n; i++) {
+		char *p = mmap(NULL, 4 * page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (p == MAP_FAILED)
+			continue;
+		for (long off = 0; off < 4 * page; off += page)
+			p[off] = 1;
+		munmap(p, 4 * page);
+	}
+	void *start = sbrk(0);
+	for (long i = 0; i < n; i++) {
+		if (brk((char *)start + 64 * page))
+			break;
+		brk(start);
+	}
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 3) {
-		fprintf(stderr, "usage: %s getppid|sleep|spin|open|fork|syscall ARG [N]\n", argv[0]);
+		fprintf(stderr, "usage: %s getppid|sleep|spin|open|fork|syscall|tcp|udp|signal|memory ARG [N]\n", argv[0]);
 		return 2;
 	}
 	const char *what = argv[1];
@@ -59,6 +177,14 @@ int main(int argc, char **argv)
 		}
 	} else if (!strcmp(what, "syscall")) {
 		syscall(atol(argv[2]), -1L, -1L, -1L, -1L, -1L, -1L);
+	} else if (!strcmp(what, "tcp")) {
+		return tcp_messages(atol(argv[2]));
+	} else if (!strcmp(what, "udp")) {
+		return udp_datagrams(atol(argv[2]));
+	} else if (!strcmp(what, "signal")) {
+		signals(atol(argv[2]));
+	} else if (!strcmp(what, "memory")) {
+		memory(atol(argv[2]));
 	} else {
 		fprintf(stderr, "unknown workload %s\n", what);
 		return 2;
