@@ -1448,10 +1448,21 @@ std::string Translator::genCall(CallExpr* c) {
         it = functions_.find(f);
     }
     std::string name = it->second.substr(0, it->second.find('\x01'));
+    bool global = globalFunctions_.count(f) > 0;
     std::string args;
-    for (size_t i = 0; i < c->args.size(); ++i)
-        args += ", " + (f->params[i]->type == Type::String ? genS(c->args[i]) : genL(c->args[i]));
-    if (globalFunctions_.count(f)) {
+    for (size_t i = 0; i < c->args.size(); ++i) {
+        if (f->params[i]->type == Type::String)
+            args += ", " + genS(c->args[i]);
+        else if (global) {
+            // The verifier lets a global function take numbers only: a
+            // kernel pointer ($bio of a tracepoint) becomes one on its way
+            // through the frame.
+            std::string slot = tempL();
+            args += ", ({ " + slot + " = " + genL(c->args[i]) + "; *(volatile __s64 *)&" + slot + "; })";
+        } else
+            args += ", " + genL(c->args[i]);
+    }
+    if (global) {
         std::string retSlot = it->second.substr(it->second.find('\x01') + 1);
         std::string result = f->returnType == Type::String ? retSlot : "__ret";
         return "({ __s64 __ret = " + name + "(" + (args.empty() ? "" : args.substr(2)) + "); if (f->abort) " +

@@ -8,14 +8,20 @@
  *                            its arguments (it fails, EBADF or ENOSYS)
  *   tap_workload tcp N       connect to itself over TCP on 127.0.0.1, set
  *                            TCP_NODELAY, send N messages of 100 bytes and
- *                            read them back
+ *                            read them back, disconnect
  *   tap_workload udp N       send N datagrams of 100 bytes to itself on
- *                            127.0.0.1, read them back, disconnect
+ *                            127.0.0.1, read them back, write and read one
+ *                            more, disconnect
  *   tap_workload signal N    send itself SIGUSR1 (handled) N times with
  *                            kill, tkill and tgkill each, blocking and
  *                            unblocking it around each
  *   tap_workload memory N    map, write and unmap 4 pages N times; grow and
- *                            shrink the heap N times
+ *                            shrink the heap N times; fork a child that
+ *                            writes to a page it shares with its parent
+ *   tap_workload pagecache PATH  read PATH, drop it from the page cache,
+ *                            read it again and drop it again
+ *   tap_workload vectors PATH N  read 2 x 16 bytes of PATH with readv and
+ *                            write them to /dev/null with writev, N times
  */
 #include <arpa/inet.h>
 #include <fcntl.h>
@@ -28,6 +34,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
+#include <sys/uio.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -74,6 +81,8 @@ static int tcp_messages(long n)
 		if (recv(peer, buf, sizeof buf, MSG_WAITALL) != sizeof buf)
 			return 1;
 	}
+	struct sockaddr unspec = { .sa_family = AF_UNSPEC };
+	connect(client, &unspec, sizeof unspec); /* tcp_disconnect */
 	close(client);
 	close(peer);
 	close(server);
@@ -96,6 +105,8 @@ static int udp_datagrams(long n)
 		if (recv(fd, buf, sizeof buf, 0) != sizeof buf)
 			return 1;
 	}
+	if (write(fd, buf, sizeof buf) != sizeof buf || read(fd, buf, sizeof buf) != sizeof buf)
+		return 1;
 	struct sockaddr unspec = { .sa_family = AF_UNSPEC };
 	connect(fd, &unspec, sizeof unspec);
 	close(fd);
@@ -133,6 +144,16 @@ static void memory(long n)
 			p[off] = 1;
 		munmap(p, 4 * page);
 	}
+	static volatile char shared[1 << 16];
+	shared[0] = 1; /* the page is the parent's before fork */
+	pid_t child = fork();
+	if (child == 0) {
+		shared[0] = 2; /* a copy-on-write fault */
+		_exit(0);
+	}
+	if (child > 0)
+		waitpid(child, NULL, 0);
+	(void)shared[0]; /* still 1 here: the child wrote its own copy */
 	void *start = sbrk(0);
 	for (long i = 0; i < n; i++) {
 		if (brk((char *)start + 64 * page))
@@ -141,10 +162,42 @@ static void memory(long n)
 	}
 }
 
+static int read_and_drop(const char *path)
+{
+	char buf[4096];
+	int fd = open(path, O_RDONLY);
+	if (fd < 0)
+		return 1;
+	for (int pass = 0; pass < 2; pass++) {
+		lseek(fd, 0, SEEK_SET);
+		while (read(fd, buf, sizeof buf) > 0)
+			;
+		posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED);
+	}
+	close(fd);
+	return 0;
+}
+
+static int vectors(const char *path, long n)
+{
+	char a[16], b[16];
+	struct iovec iov[2] = { { a, sizeof a }, { b, sizeof b } };
+	int in = open(path, O_RDONLY), out = open("/dev/null", O_WRONLY);
+	if (in < 0 || out < 0)
+		return 1;
+	for (long i = 0; i < n; i++) {
+		if (preadv(in, iov, 2, 0) < 0 || writev(out, iov, 2) < 0)
+			return 1;
+	}
+	close(in);
+	close(out);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 3) {
-		fprintf(stderr, "usage: %s getppid|sleep|spin|open|fork|syscall|tcp|udp|signal|memory ARG [N]\n", argv[0]);
+		fprintf(stderr, "usage: %s getppid|sleep|spin|open|fork|syscall|tcp|udp|signal|memory|pagecache|vectors ARG [N]\n", argv[0]);
 		return 2;
 	}
 	const char *what = argv[1];
@@ -185,6 +238,10 @@ int main(int argc, char **argv)
 		signals(atol(argv[2]));
 	} else if (!strcmp(what, "memory")) {
 		memory(atol(argv[2]));
+	} else if (!strcmp(what, "pagecache")) {
+		return read_and_drop(argv[2]);
+	} else if (!strcmp(what, "vectors") && argc > 3) {
+		return vectors(argv[2], atol(argv[3]));
 	} else {
 		fprintf(stderr, "unknown workload %s\n", what);
 		return 2;
