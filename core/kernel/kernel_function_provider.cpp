@@ -657,6 +657,15 @@ public:
     }
 
     bool isReturnProbe(const ConcretePoint& point) const override { return parse(point).isReturn; }
+
+    // @entry(...) in a .return probe is evaluated by a probe at the entry.
+    std::optional<ConcretePoint> entryPoint(const ConcretePoint& point) const override {
+        if (!parse(point).isReturn)
+            return std::nullopt;
+        ConcretePoint entry = point;
+        entry.components.pop_back(); // .return is the last component
+        return entry;
+    }
 };
 
 } // namespace
