@@ -646,15 +646,23 @@ public:
         // reordered them): it offers none.
         if (!params || (plan.kind == AttachSpec::Kind::Kprobe && plan.target != p.function))
             return vars;
+        // An argument takes one 8-byte slot (register), a struct of 9 to 16
+        // bytes two (sockptr_t: tcp_setsockopt's optlen is the sixth), a
+        // larger one none: it is passed in memory, which neither fentry nor
+        // kprobes offer here.
+        int slot = 0;
         for (size_t i = 0; i < params->size(); ++i) {
-            if (plan.kind == AttachSpec::Kind::Kprobe && i >= 6)
+            int64_t size = btf->size((*params)[i].type);
+            int slots = size > 16 ? 0 : size > 8 ? 2 : 1;
+            if (plan.kind == AttachSpec::Kind::Kprobe && slot + slots > 6)
                 break; // PT_REGS_PARM1..6
-            int index = plan.kind == AttachSpec::Kind::TpBtf ? plan.tracepointArgs[i] : int(i);
-            vars.push_back(btfVariable(*btf, (*params)[i].name, (*params)[i].type, index));
+            int index = plan.kind == AttachSpec::Kind::TpBtf ? plan.tracepointArgs[i] : slot;
+            if (slots > 0 || plan.kind == AttachSpec::Kind::TpBtf)
+                vars.push_back(btfVariable(*btf, (*params)[i].name, (*params)[i].type, index));
+            slot += slots;
         }
         if (p.isReturn && ret != 0)
-            vars.push_back(
-                btfVariable(*btf, "return", ret, plan.kind == AttachSpec::Kind::Fentry ? int(params->size()) : 0));
+            vars.push_back(btfVariable(*btf, "return", ret, plan.kind == AttachSpec::Kind::Fentry ? slot : 0));
         return vars;
     }
 
