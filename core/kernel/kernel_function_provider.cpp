@@ -461,6 +461,26 @@ bool tracepointInstead(const std::string& function, Plan& plan) {
     return false;
 }
 
+// The 8-byte slots (registers) an argument takes: one, two for a struct of
+// 9 to 16 bytes (sockptr_t), none for a larger one (passed in memory).
+int argumentSlots(const Btf& btf, int32_t type) {
+    int64_t size = btf.size(type);
+    return size > 16 ? 0 : size > 8 ? 2 : 1;
+}
+
+// BPF trampolines (fentry/fexit) take at most 6 argument registers before
+// Linux 6.6 (do_mmap has 8): such a function is left to kprobes.
+bool tooManyArgumentsForFentry(const std::string& function) {
+    Btf* btf = Btf::vmlinux();
+    auto params = btf ? btf->functionParams(function) : std::nullopt;
+    if (!params)
+        return false;
+    int slots = 0;
+    for (const BtfParam& param : *params)
+        slots += argumentSlots(*btf, param.type);
+    return slots > 6;
+}
+
 Plan planFor(const Point& p) {
     const KernelSupport& k = kernelSupport();
     const KernelFunctions& f = kernelFunctions();
@@ -496,6 +516,8 @@ Plan planFor(const Point& p) {
             plan.refused.push_back("fentry: only its compiler clone " + symbols->second.front() + " exists");
         else if (f.traceable && !f.traceable->count(function))
             plan.refused.push_back("fentry: ftrace cannot trace it (notrace)");
+        else if (tooManyArgumentsForFentry(function))
+            plan.refused.push_back("fentry: more than 6 argument registers");
         else {
             plan.kind = AttachSpec::Kind::Fentry;
             plan.target = function;
@@ -646,14 +668,11 @@ public:
         // reordered them): it offers none.
         if (!params || (plan.kind == AttachSpec::Kind::Kprobe && plan.target != p.function))
             return vars;
-        // An argument takes one 8-byte slot (register), a struct of 9 to 16
-        // bytes two (sockptr_t: tcp_setsockopt's optlen is the sixth), a
-        // larger one none: it is passed in memory, which neither fentry nor
-        // kprobes offer here.
+        // tcp_setsockopt's optlen is in the sixth slot (sockptr_t takes two);
+        // a struct passed in memory is offered neither by fentry nor kprobes.
         int slot = 0;
         for (size_t i = 0; i < params->size(); ++i) {
-            int64_t size = btf->size((*params)[i].type);
-            int slots = size > 16 ? 0 : size > 8 ? 2 : 1;
+            int slots = argumentSlots(*btf, (*params)[i].type);
             if (plan.kind == AttachSpec::Kind::Kprobe && slot + slots > 6)
                 break; // PT_REGS_PARM1..6
             int index = plan.kind == AttachSpec::Kind::TpBtf ? plan.tracepointArgs[i] : slot;
