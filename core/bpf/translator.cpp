@@ -2073,6 +2073,10 @@ std::string Translator::handlerStart(const ResolvedProbe& p, bool setProbe) {
                                "\tif (!f || !g)\n\t\treturn 0;\n"
                              : "\tstruct tap_scalars *g = 0; /* no scalar globals */\n\tif (!f)\n\t\treturn 0;\n") +
            "\tif (tap_stopping())\n\t\treturn 0; /* exit() was called */\n"
+           "\tif (f->busy) { /* this handler interrupted another on this CPU, whose frame it is: skipped, as in stap */\n"
+           "\t\ttap_count_skip();\n\t\treturn 0;\n\t}\n"
+           "\tf->busy = 1;\n"
+           "\tstruct tap_frame *__held __attribute__((cleanup(tap_release_frame))) = f; /* busy = 0 at any return */\n"
            "\tf->abort = 0;\n\tf->trydepth = 0;\n" +
            (setProbe ? "\tf->probe = " + std::to_string(probeIndex(p)) + ";\n" : std::string()) + "\tTAP_HIT_START(f);\n";
 }
@@ -2588,7 +2592,7 @@ void Translator::run() {
     for (const auto& [id, used] : structs)
         emit(id);
     src << maps_.str() << "\n";
-    src << "struct tap_frame {\n\t__s64 abort; /* 1 error, 2 next, 3 error for a try further up */\n\t__s64 trydepth;\n\t__s64 probe; /* the running program's index in tap_pp_table */\n\tchar errmsg[TAP_STRLEN];\n\t__s64 l[" << maxLong_ << "];\n\tchar s[" << maxString_
+    src << "struct tap_frame {\n\t__s64 busy; /* a handler runs on this CPU */\n\t__s64 abort; /* 1 error, 2 next, 3 error for a try further up */\n\t__s64 trydepth;\n\t__s64 probe; /* the running program's index in tap_pp_table */\n\tchar errmsg[TAP_STRLEN];\n\t__s64 l[" << maxLong_ << "];\n\tchar s[" << maxString_
         << "][2 * TAP_STRLEN];\n\t__s64 fl[" << std::max(fnNextLong_, 1) << "];\n\tchar fs["
         << std::max(fnNextString_, 1) << "][2 * TAP_STRLEN];\n";
     for (const auto& [member, unused] : frameKeys_)
@@ -2600,6 +2604,7 @@ void Translator::run() {
     src << "};\n"
         << "struct {\n\t__uint(type, BPF_MAP_TYPE_ARRAY);\n\t__uint(max_entries, 512);\n\t__type(key, __u32);\n"
         << "\t__type(value, struct tap_frame);\n} tap_frames TAP_MAPS;\n\n"
+        << "static __always_inline void tap_release_frame(struct tap_frame **held)\n{\n\t(*held)->busy = 0;\n}\n\n"
         << zeroingHelpers()
         << "struct tap_loopctx { struct tap_frame *f; void *ctx; struct tap_scalars *g; int done, broke; };\n\n"
         << "static __always_inline void tap_emit_error_text(__u32 id, const char *text)\n{\n"
