@@ -1886,14 +1886,16 @@ void Translator::genStmt(Stmt* s, std::ostringstream& o, int indent) {
 }
 
 // Loops run as bpf_loop() callbacks so the verifier sees a bounded program;
-// MAXACTION bounds the iterations.
+// MAXACTION bounds the iterations, and the kernel's limit of bpf_loop
+// (BPF_MAX_LOOPS, 1 << 23: more and it runs none).
 void Translator::genLoop(ForStmt* f, std::ostringstream& o, int indent) {
+    constexpr int64_t kBpfMaxLoops = int64_t(1) << 23;
     std::string pad(size_t(indent), '\t');
     int id = loops_++;
     if (f->init)
         o << pad << genEffect(f->init) << ";\n";
     o << pad << "{\n" << pad << "\tstruct tap_loopctx __lc = { .f = f, .ctx = ctx, .g = g };\n"
-      << pad << "\tbpf_loop(" << options_.maxAction << ", tap_loop_" << id << ", &__lc, 0);\n"
+      << pad << "\tbpf_loop(" << std::min(options_.maxAction, kBpfMaxLoops) << ", tap_loop_" << id << ", &__lc, 0);\n"
       << pad << "\tif (f->abort) " << propagate() << "\n"
       << pad << "\tif (!__lc.done && !__lc.broke) " << fail("MAXACTION exceeded", f->loc, "keyword") << "\n"
       << pad << "}\n";
