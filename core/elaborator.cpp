@@ -181,25 +181,24 @@ std::string unavailableFamilyHint(const ProbePoint& point) {
         return "probe point mismatch: '" + name + "' is the pre-1.0 SystemTap name of kprocess." + second +
                (second == "start" ? " (not provided here: it needs kprobes; use process.begin)"
                                   : "; use kprocess." + second);
-    if (f == "vfs" || f == "generic")
+    if (f == "generic")
         return "probe point mismatch: '" + name + kprobes +
-               "use vfs.read, vfs.write (and their .return), the system-call probes (syscall.read, syscall.write, ...) or kernel.trace(\"...\") tracepoints";
-    if (f == "ioblock")
-        return "probe point mismatch: '" + name + kprobes +
-               "use ioblock_trace.request / ioblock_trace.end (block tracepoints)";
-    if (f == "netdev")
-        return "probe point mismatch: '" + name + kprobes +
-               "use netdev.receive, netdev.transmit, netdev.hard_transmit or kernel.trace(\"net:*\")";
-    if (f == "tcp" || f == "udp" || f == "ipmib" || f == "tcpmib" || f == "linuxmib" || f == "socket" ||
-        f == "inet" || f == "sunrpc" || f == "nfs" || f == "nfsd" || f == "scsi" || f == "sctp")
+               "use the vfs.* aliases, the system-call probes (syscall.read, syscall.write, ...) or kernel.trace(\"...\") tracepoints";
+    if (f == "vfs" || f == "ioblock" || f == "netdev" || f == "tcp" || f == "udp" || f == "socket" ||
+        f == "scheduler" || f == "kprocess" || f == "signal" || f == "vm" || f == "irq_handler" || f == "softirq" ||
+        f == "workqueue" || f == "tcpmib")
+        return "probe point mismatch: '" + name +
+               "' is one of SystemTap's tapset aliases that TapStudio does not provide; tstap -l '" + f +
+               ".**' lists the ones it has";
+    if (f == "ipmib" || f == "linuxmib" || f == "inet" || f == "sunrpc" || f == "nfs" ||
+        f == "nfsd" || f == "scsi" || f == "sctp")
         return "probe point mismatch: '" + name + kprobes +
                "use kernel.trace(\"...\") tracepoints (tstap -l 'kernel.trace(\"" +
                (f == "scsi" ? std::string("scsi") : f == "nfs" || f == "nfsd" || f == "sunrpc" ? f : std::string("tcp")) +
                ":*\")' lists them) or the syscall.* probes";
-    if (f == "scheduler" || f == "kprocess" || f == "signal" || f == "vm" || f == "irq_handler" ||
-        f == "softirq" || f == "workqueue" || f == "kernel_thread" || f == "memory")
+    if (f == "kernel_thread" || f == "memory")
         return "probe point mismatch: '" + name + kprobes +
-               "use a kernel.trace(\"...\") tracepoint (tstap -l '" + f + ".*' lists the aliases that are provided)";
+               "use a kernel.trace(\"...\") tracepoint";
     if ((f == "syscall" || f == "nd_syscall") && !second.empty() && second.find('*') == std::string::npos)
         return "probe point mismatch: this kernel has no system call '" + second + "' (no syscalls:sys_enter_" +
                second + " tracepoint); tstap -l '" + f + ".*' lists the ones it has";
@@ -219,6 +218,26 @@ std::string unavailableFamilyHint(const ProbePoint& point) {
 
 } // namespace
 
+// A suffix after an alias's name applies to the alias's targets only where
+// no alias of the longer name matches the point (as in stap): vfs.read.return
+// is that alias, not vfs.read's kernel.function("vfs_read") with .return,
+// which would run the handler twice.
+bool Elaborator::aliasNamesLongerPoint(const ProbePoint& point, const ProbePoint& shorter) const {
+    for (const AliasDecl* alias : aliases_)
+        for (const ProbePoint* name : alias->names) {
+            if (name->components.size() <= shorter.components.size() ||
+                matchAlias(point, *name) != int(point.components.size()))
+                continue;
+            bool extends = true;
+            for (size_t i = 0; i < shorter.components.size() && extends; ++i)
+                extends = name->components[i].functor == shorter.components[i].functor &&
+                          argEquals(name->components[i].arg, shorter.components[i].arg);
+            if (extends)
+                return true;
+        }
+    return false;
+}
+
 bool Elaborator::resolvePoint(const ProbePoint& point, std::vector<Derivation>& out, int depth,
                               std::string& error) {
     if (depth > 50) {
@@ -229,7 +248,7 @@ bool Elaborator::resolvePoint(const ProbePoint& point, std::vector<Derivation>& 
     for (AliasDecl* alias : aliases_) {
         for (ProbePoint* name : alias->names) {
             int used = matchAlias(point, *name);
-            if (used < 0)
+            if (used < 0 || (size_t(used) < point.components.size() && aliasNamesLongerPoint(point, *name)))
                 continue;
             if (alias->isPrivate && alias->file != nullptr) {
                 // A private alias is visible in its own file only; the caller's

@@ -49,6 +49,7 @@ private:
         std::vector<Expr*> conditions;
         bool viaAlias = false;
     };
+    bool aliasNamesLongerPoint(const ProbePoint& point, const ProbePoint& shorter) const;
     bool resolvePoint(const ProbePoint& point, std::vector<Derivation>& out, int depth,
                       std::string& error);
     // Where an unresolved point stops naming anything: the component no

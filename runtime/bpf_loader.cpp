@@ -552,25 +552,31 @@ int BpfLoader::record(const char* data, size_t size) {
     return 0;
 }
 
-uint64_t BpfLoader::drops() const {
-    int fd = mapFd("tap_state_map");
-    if (fd < 0)
-        return 0;
+// struct tap_state of runtime/bpf/tapstudio.bpf.h.
+struct BpfLoader::State {
+    uint64_t drops = 0, stop = 0, skipped = 0;
+};
+
+BpfLoader::State BpfLoader::state() const {
+    State state;
     uint32_t zero = 0;
-    uint64_t state[2] = {0, 0};
-    bpf_map_lookup_elem(fd, &zero, state);
-    return state[0];
+    if (int fd = mapFd("tap_state_map"); fd >= 0)
+        bpf_map_lookup_elem(fd, &zero, &state);
+    return state;
 }
+
+uint64_t BpfLoader::drops() const { return state().drops; }
+
+uint64_t BpfLoader::skipped() const { return state().skipped; }
 
 void BpfLoader::requestStop() {
     int fd = mapFd("tap_state_map");
     if (fd < 0)
         return;
     uint32_t zero = 0;
-    uint64_t state[2] = {0, 0};
-    bpf_map_lookup_elem(fd, &zero, state);
-    state[1] = 1;
-    bpf_map_update_elem(fd, &zero, state, BPF_ANY);
+    State state = this->state();
+    state.stop = 1;
+    bpf_map_update_elem(fd, &zero, &state, BPF_ANY);
 }
 
 int BpfLoader::mapFd(const std::string& name) const {

@@ -69,6 +69,9 @@ public:
     int pollFd() const; // readable when records wait in the ring buffer
     void consume();     // handles every waiting record
     uint64_t drops() const;
+    // Hits skipped because another handler was running on the CPU (stap's
+    // "skipped probes").
+    uint64_t skipped() const;
     // Tells every program to return at once (the session is ending).
     void requestStop();
     int mapFd(const std::string& name) const;
@@ -79,6 +82,8 @@ public:
     const std::vector<std::string>& attachWarnings() const { return warnings_; }
 
 private:
+    struct State;
+    State state() const;
     bpf_object* openAndLoad(const std::string& objectPath, bool withLog, std::optional<UnwindTables>& unwind, int& refused,
                             std::string& error);
     std::string refusal(int err) const;

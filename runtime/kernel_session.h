@@ -34,6 +34,7 @@ public:
     // still in the buffer; they are detached when the session is destroyed.
     void stop();
     uint64_t drops() const { return loader_->drops(); }
+    uint64_t skipped() const { return loader_->skipped(); }
     std::vector<BpfLoader::HitCount> hitCounts() const { return loader_->hitCounts(); }
     size_t attached() const { return loader_->attachedCount(); }
 

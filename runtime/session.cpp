@@ -451,6 +451,8 @@ int runSession(const Program& program, const SourceManager& sources, const Sessi
         rt.out.message("info", report);
     }
     uint64_t drops = kernel ? kernel->drops() : 0;
+    if (kernel)
+        rt.skipped += kernel->skipped();
     if (drops > 0) {
         rt.out.message("warning", "WARNING: " + std::to_string(drops) +
                                       " kernel output records were dropped (the ring buffer was full)\n");

@@ -1448,10 +1448,21 @@ std::string Translator::genCall(CallExpr* c) {
         it = functions_.find(f);
     }
     std::string name = it->second.substr(0, it->second.find('\x01'));
+    bool global = globalFunctions_.count(f) > 0;
     std::string args;
-    for (size_t i = 0; i < c->args.size(); ++i)
-        args += ", " + (f->params[i]->type == Type::String ? genS(c->args[i]) : genL(c->args[i]));
-    if (globalFunctions_.count(f)) {
+    for (size_t i = 0; i < c->args.size(); ++i) {
+        if (f->params[i]->type == Type::String)
+            args += ", " + genS(c->args[i]);
+        else if (global) {
+            // The verifier lets a global function take numbers only: a
+            // kernel pointer ($bio of a tracepoint) becomes one on its way
+            // through the frame.
+            std::string slot = tempL();
+            args += ", ({ " + slot + " = " + genL(c->args[i]) + "; *(volatile __s64 *)&" + slot + "; })";
+        } else
+            args += ", " + genL(c->args[i]);
+    }
+    if (global) {
         std::string retSlot = it->second.substr(it->second.find('\x01') + 1);
         std::string result = f->returnType == Type::String ? retSlot : "__ret";
         return "({ __s64 __ret = " + name + "(" + (args.empty() ? "" : args.substr(2)) + "); if (f->abort) " +
@@ -1875,14 +1886,16 @@ void Translator::genStmt(Stmt* s, std::ostringstream& o, int indent) {
 }
 
 // Loops run as bpf_loop() callbacks so the verifier sees a bounded program;
-// MAXACTION bounds the iterations.
+// MAXACTION bounds the iterations, and the kernel's limit of bpf_loop
+// (BPF_MAX_LOOPS, 1 << 23: more and it runs none).
 void Translator::genLoop(ForStmt* f, std::ostringstream& o, int indent) {
+    constexpr int64_t kBpfMaxLoops = int64_t(1) << 23;
     std::string pad(size_t(indent), '\t');
     int id = loops_++;
     if (f->init)
         o << pad << genEffect(f->init) << ";\n";
     o << pad << "{\n" << pad << "\tstruct tap_loopctx __lc = { .f = f, .ctx = ctx, .g = g };\n"
-      << pad << "\tbpf_loop(" << options_.maxAction << ", tap_loop_" << id << ", &__lc, 0);\n"
+      << pad << "\tbpf_loop(" << std::min(options_.maxAction, kBpfMaxLoops) << ", tap_loop_" << id << ", &__lc, 0);\n"
       << pad << "\tif (f->abort) " << propagate() << "\n"
       << pad << "\tif (!__lc.done && !__lc.broke) " << fail("MAXACTION exceeded", f->loc, "keyword") << "\n"
       << pad << "}\n";
@@ -2062,6 +2075,10 @@ std::string Translator::handlerStart(const ResolvedProbe& p, bool setProbe) {
                                "\tif (!f || !g)\n\t\treturn 0;\n"
                              : "\tstruct tap_scalars *g = 0; /* no scalar globals */\n\tif (!f)\n\t\treturn 0;\n") +
            "\tif (tap_stopping())\n\t\treturn 0; /* exit() was called */\n"
+           "\tif (f->busy) { /* this handler interrupted another on this CPU, whose frame it is: skipped, as in stap */\n"
+           "\t\ttap_count_skip();\n\t\treturn 0;\n\t}\n"
+           "\tf->busy = 1;\n"
+           "\tstruct tap_frame *__held __attribute__((cleanup(tap_release_frame))) = f; /* busy = 0 at any return */\n"
            "\tf->abort = 0;\n\tf->trydepth = 0;\n" +
            (setProbe ? "\tf->probe = " + std::to_string(probeIndex(p)) + ";\n" : std::string()) + "\tTAP_HIT_START(f);\n";
 }
@@ -2582,7 +2599,7 @@ void Translator::run() {
     for (const auto& [id, used] : structs)
         emit(id);
     src << maps_.str() << "\n";
-    src << "struct tap_frame {\n\t__s64 abort; /* 1 error, 2 next, 3 error for a try further up */\n\t__s64 trydepth;\n\t__s64 probe; /* the running program's index in tap_pp_table */\n\tchar errmsg[TAP_STRLEN];\n\t__s64 l[" << maxLong_ << "];\n\tchar s[" << maxString_
+    src << "struct tap_frame {\n\t__s64 busy; /* a handler runs on this CPU */\n\t__s64 abort; /* 1 error, 2 next, 3 error for a try further up */\n\t__s64 trydepth;\n\t__s64 probe; /* the running program's index in tap_pp_table */\n\tchar errmsg[TAP_STRLEN];\n\t__s64 l[" << maxLong_ << "];\n\tchar s[" << maxString_
         << "][2 * TAP_STRLEN];\n\t__s64 fl[" << std::max(fnNextLong_, 1) << "];\n\tchar fs["
         << std::max(fnNextString_, 1) << "][2 * TAP_STRLEN];\n";
     for (const auto& [member, unused] : frameKeys_)
@@ -2594,6 +2611,7 @@ void Translator::run() {
     src << "};\n"
         << "struct {\n\t__uint(type, BPF_MAP_TYPE_ARRAY);\n\t__uint(max_entries, 512);\n\t__type(key, __u32);\n"
         << "\t__type(value, struct tap_frame);\n} tap_frames TAP_MAPS;\n\n"
+        << "static __always_inline void tap_release_frame(struct tap_frame **held)\n{\n\t(*held)->busy = 0;\n}\n\n"
         << zeroingHelpers()
         << "struct tap_loopctx { struct tap_frame *f; void *ctx; struct tap_scalars *g; int done, broke; };\n\n"
         << "static __always_inline void tap_emit_error_text(__u32 id, const char *text)\n{\n"

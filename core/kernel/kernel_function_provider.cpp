@@ -204,7 +204,25 @@ constexpr Suggestion kSuggestions[] = {
     {"__alloc_pages", "kmem:mm_page_alloc", "vm.pagealloc"},
     {"__alloc_pages_noprof", "kmem:mm_page_alloc", "vm.pagealloc"},
     {"__free_pages", "kmem:mm_page_free", ""},
+    {"sock_sendmsg", "sock:sock_send_length", "socket.send"},
+    {"sock_recvmsg", "sock:sock_recv_length", "socket.receive"},
+    {"tcp_sendmsg", "sock:sock_send_length", "socket.send"},
+    {"tcp_recvmsg", "sock:sock_recv_length", "socket.receive"},
+    {"udp_sendmsg", "sock:sock_send_length", "socket.send"},
+    {"udp_recvmsg", "sock:sock_recv_length", "socket.receive"},
+    {"__sock_create", "syscalls:sys_enter_socket", "syscall.socket"},
+    {"tcp_setsockopt", "syscalls:sys_enter_setsockopt", "syscall.setsockopt"},
+    {"vfs_readv", "syscalls:sys_enter_readv", "syscall.readv"},
+    {"vfs_writev", "syscalls:sys_enter_writev", "syscall.writev"},
+    {"vfs_open", "syscalls:sys_enter_openat", "syscall.openat"},
+    {"check_kill_permission", "signal:signal_generate", "signal.send"},
+    {"prepare_signal", "signal:signal_generate", "signal.send"},
+    {"do_sigaction", "syscalls:sys_enter_rt_sigaction", "syscall.rt_sigaction"},
+    {"sigprocmask", "syscalls:sys_enter_rt_sigprocmask", "syscall.rt_sigprocmask"},
     {"do_mmap", "syscalls:sys_enter_mmap", "syscall.mmap2"},
+    {"do_vmi_munmap", "syscalls:sys_enter_munmap", "syscall.munmap"},
+    {"do_mas_munmap", "syscalls:sys_enter_munmap", "syscall.munmap"},
+    {"do_brk_flags", "syscalls:sys_enter_brk", "syscall.brk"},
     {"do_munmap", "syscalls:sys_enter_munmap", "syscall.munmap"},
     {"vm_brk_flags", "syscalls:sys_enter_brk", "syscall.brk"},
     {"irq_exit", "irq:softirq_entry", ""},
@@ -443,6 +461,26 @@ bool tracepointInstead(const std::string& function, Plan& plan) {
     return false;
 }
 
+// The 8-byte slots (registers) an argument takes: one, two for a struct of
+// 9 to 16 bytes (sockptr_t), none for a larger one (passed in memory).
+int argumentSlots(const Btf& btf, int32_t type) {
+    int64_t size = btf.size(type);
+    return size > 16 ? 0 : size > 8 ? 2 : 1;
+}
+
+// BPF trampolines (fentry/fexit) take at most 6 argument registers before
+// Linux 6.6 (do_mmap has 8): such a function is left to kprobes.
+bool tooManyArgumentsForFentry(const std::string& function) {
+    Btf* btf = Btf::vmlinux();
+    auto params = btf ? btf->functionParams(function) : std::nullopt;
+    if (!params)
+        return false;
+    int slots = 0;
+    for (const BtfParam& param : *params)
+        slots += argumentSlots(*btf, param.type);
+    return slots > 6;
+}
+
 Plan planFor(const Point& p) {
     const KernelSupport& k = kernelSupport();
     const KernelFunctions& f = kernelFunctions();
@@ -478,6 +516,8 @@ Plan planFor(const Point& p) {
             plan.refused.push_back("fentry: only its compiler clone " + symbols->second.front() + " exists");
         else if (f.traceable && !f.traceable->count(function))
             plan.refused.push_back("fentry: ftrace cannot trace it (notrace)");
+        else if (tooManyArgumentsForFentry(function))
+            plan.refused.push_back("fentry: more than 6 argument registers");
         else {
             plan.kind = AttachSpec::Kind::Fentry;
             plan.target = function;
@@ -628,15 +668,20 @@ public:
         // reordered them): it offers none.
         if (!params || (plan.kind == AttachSpec::Kind::Kprobe && plan.target != p.function))
             return vars;
+        // tcp_setsockopt's optlen is in the sixth slot (sockptr_t takes two);
+        // a struct passed in memory is offered neither by fentry nor kprobes.
+        int slot = 0;
         for (size_t i = 0; i < params->size(); ++i) {
-            if (plan.kind == AttachSpec::Kind::Kprobe && i >= 6)
+            int slots = argumentSlots(*btf, (*params)[i].type);
+            if (plan.kind == AttachSpec::Kind::Kprobe && slot + slots > 6)
                 break; // PT_REGS_PARM1..6
-            int index = plan.kind == AttachSpec::Kind::TpBtf ? plan.tracepointArgs[i] : int(i);
-            vars.push_back(btfVariable(*btf, (*params)[i].name, (*params)[i].type, index));
+            int index = plan.kind == AttachSpec::Kind::TpBtf ? plan.tracepointArgs[i] : slot;
+            if (slots > 0 || plan.kind == AttachSpec::Kind::TpBtf)
+                vars.push_back(btfVariable(*btf, (*params)[i].name, (*params)[i].type, index));
+            slot += slots;
         }
         if (p.isReturn && ret != 0)
-            vars.push_back(
-                btfVariable(*btf, "return", ret, plan.kind == AttachSpec::Kind::Fentry ? int(params->size()) : 0));
+            vars.push_back(btfVariable(*btf, "return", ret, plan.kind == AttachSpec::Kind::Fentry ? slot : 0));
         return vars;
     }
 
@@ -657,6 +702,15 @@ public:
     }
 
     bool isReturnProbe(const ConcretePoint& point) const override { return parse(point).isReturn; }
+
+    // @entry(...) in a .return probe is evaluated by a probe at the entry.
+    std::optional<ConcretePoint> entryPoint(const ConcretePoint& point) const override {
+        if (!parse(point).isReturn)
+            return std::nullopt;
+        ConcretePoint entry = point;
+        entry.components.pop_back(); // .return is the last component
+        return entry;
+    }
 };
 
 } // namespace

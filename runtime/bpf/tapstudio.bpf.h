@@ -41,8 +41,9 @@ struct tap_entry_key {
 };
 
 struct tap_state {
-	__u64 drops;  /* records lost to a full ring buffer */
-	__u64 stop;   /* set once an error or exit() asked the session to end */
+	__u64 drops;   /* records lost to a full ring buffer */
+	__u64 stop;    /* set once an error or exit() asked the session to end */
+	__u64 skipped; /* hits skipped: another handler was running on the CPU */
 };
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
@@ -76,6 +77,14 @@ static __always_inline void tap_count_drop(void)
 	struct tap_state *s = bpf_map_lookup_elem(&tap_state_map, &zero);
 	if (s)
 		__sync_fetch_and_add(&s->drops, 1);
+}
+
+static __always_inline void tap_count_skip(void)
+{
+	__u32 zero = 0;
+	struct tap_state *s = bpf_map_lookup_elem(&tap_state_map, &zero);
+	if (s)
+		__sync_fetch_and_add(&s->skipped, 1);
 }
 
 static __always_inline void tap_emit(__u32 kind, __u32 id, __s64 value)
