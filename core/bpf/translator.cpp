@@ -2002,7 +2002,7 @@ std::string Translator::genEntryProgram(const ResolvedProbe& p, const AttachSpec
     nextLong_ = nextString_ = 0;
     ctx_ = {};
     std::ostringstream body;
-    body << "/* entry values for " << p.point.str() << " */\nSEC(\"" << spec.attach.section() << "\")\nint "
+    body << cComment("entry values for " + p.point.str()) << "\nSEC(\"" << spec.attach.section() << "\")\nint "
          << spec.function << "(void *ctx)\n{\n" << handlerStart(ep);
     if (spec.attach.filterPid >= 0)
         body << "\tif (tap_pid() != " << spec.attach.filterPid << ")\n\t\treturn 0;\n";
@@ -2114,7 +2114,7 @@ std::string Translator::genProgram(const ResolvedProbe& p, ProgramSpec& spec,
     if (a.kind == AttachSpec::Kind::TaskIter)
         where = " (once for each process that exists at start-up)";
     std::ostringstream header;
-    header << "/* " << spec.pointText << " <- " << p.derivation << where << " */\nSEC(\"" << a.section() << "\")\nint "
+    header << cComment(spec.pointText + " <- " + p.derivation + where) << "\nSEC(\"" << a.section() << "\")\nint "
            << spec.function << "(" << (a.kind == AttachSpec::Kind::TaskIter ? std::string("void *__it") : ctxType + "ctx")
            << ")\n{\n";
     return header.str() + body.str();
@@ -2323,7 +2323,7 @@ std::string Translator::genSharedUprobe(const std::vector<const ResolvedProbe*>&
     currentAttach_ = spec.attach;
     resetSlots();
     std::ostringstream body;
-    body << "/* " << spec.pointText << " */\nSEC(\"" << spec.attach.section() << "\")\nint " << spec.function
+    body << cComment(spec.pointText) << "\nSEC(\"" << spec.attach.section() << "\")\nint " << spec.function
          << "(void *ctx)\n{\n"
          << handlerStart(first, false) << "\tf->probe = bpf_get_attach_cookie(ctx);\n";
     if (spec.attach.filterPid >= 0)
@@ -2382,7 +2382,7 @@ std::string Translator::genSyscallDispatch(const SyscallDispatch& d, ProgramSpec
     };
     std::ostringstream body;
     bool switching = d.ownTracepoint.empty();
-    body << "/* " << spec.pointText << " */\nSEC(\"" << spec.attach.section() << "\")\nint " << spec.function
+    body << cComment(spec.pointText) << "\nSEC(\"" << spec.attach.section() << "\")\nint " << spec.function
          << "(void *ctx)\n{\n"
          << handlerStart(first, false);
     if (switching)
@@ -2396,9 +2396,9 @@ std::string Translator::genSyscallDispatch(const SyscallDispatch& d, ProgramSpec
         currentAttach_ = p->provider->attach(p->point);
         placeShared(*p);
         if (switching)
-            body << "\tcase " << number << ": { /* " << p->point.str() << " */\n";
+            body << "\tcase " << number << ": { " << cComment(p->point.str()) << "\n";
         else
-            body << "\t{ /* " << p->point.str() << " */\n";
+            body << "\t{ " << cComment(p->point.str()) << "\n";
         body << "\t\tf->probe = " << probeIndex(*p) << ";\n";
         if (sharing) {
             for (const VarDecl* l : p->locals)

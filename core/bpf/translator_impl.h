@@ -39,6 +39,17 @@ extern const char* const kFileNameHash;     // tap_file_name_hash(), in BPF C
 extern const char* const kModuleBiasHelper; // tap_module_bias(), in BPF C
 extern const char* const kUserUnwinder;     // tap_user_stack(), in BPF C
 
+// A C comment of script text, which may hold "*/" (process("/lib*/libc.so.6")).
+inline std::string cComment(const std::string& text) {
+    std::string out = "/* ";
+    for (size_t i = 0; i < text.size(); ++i) {
+        out += text[i];
+        if (text[i] == '*' && i + 1 < text.size() && text[i + 1] == '/')
+            out += ' ';
+    }
+    return out + " */";
+}
+
 inline std::string cString(const std::string& s) {
     std::string out = "\"";
     for (unsigned char c : s) {

@@ -114,6 +114,12 @@ private:
 // A script (#!) resolves to its interpreter, which is what runs its code.
 std::string resolveExecutable(const std::string& name);
 
+// process("/lib*/libc.so.*"): the files a glob names, as stap globs them
+// (canonical, each once), that are programs or libraries of this machine's
+// architecture. A glob's last directory also stands for its multiarch
+// subdirectory: /lib*/libc.so.6 names /lib/x86_64-linux-gnu/libc.so.6.
+std::vector<std::string> executablesMatching(const std::string& pattern);
+
 // A shared library as the dynamic linker would find it for `executable`:
 // a name with '/' as is; else the executable's DT_RUNPATH/DT_RPATH,
 // LD_LIBRARY_PATH, /etc/ld.so.cache, then the default directories. The
