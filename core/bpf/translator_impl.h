@@ -125,6 +125,7 @@ private:
     // Where the library or program at `path` is loaded in the current
     // process (a BPF expression); fails the probe when it is not mapped.
     std::string moduleBias(const std::string& path, SourceLoc loc, const std::string& subject);
+    int32_t kernelStructType(const char* type, const std::string& purpose, SourceLoc loc);
     bool moduleBiasUsed_ = false; // emit tap_module_bias()
     void noteUserUnwinder();
     void noteMappingTypes(const std::string& purpose, SourceLoc loc);

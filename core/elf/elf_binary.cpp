@@ -400,8 +400,14 @@ struct ElfReader {
             return;
         for (size_t i = 0; i < count; ++i) {
             GElf_Phdr phdr;
-            if (gelf_getphdr(elf, static_cast<int>(i), &phdr) && phdr.p_type == PT_LOAD)
+            if (!gelf_getphdr(elf, static_cast<int>(i), &phdr))
+                continue;
+            if (phdr.p_type == PT_LOAD)
                 binary.loads_.push_back({phdr.p_vaddr, phdr.p_memsz, phdr.p_offset, phdr.p_filesz});
+            else if (phdr.p_type == PT_DYNAMIC)
+                binary.dynamicAddress_ = phdr.p_vaddr;
+            else if (phdr.p_type == PT_INTERP)
+                binary.hasInterpreter_ = true;
         }
     }
 
@@ -485,6 +491,8 @@ struct ElfReader {
                     break;
                 if (dyn.d_tag == DT_NEEDED)
                     binary.needed_.push_back(stringAt(s.header.sh_link, dyn.d_un.d_val));
+                else if (dyn.d_tag == DT_SONAME)
+                    binary.soname_ = stringAt(s.header.sh_link, dyn.d_un.d_val);
                 else if (dyn.d_tag == DT_RUNPATH)
                     runPath = stringAt(s.header.sh_link, dyn.d_un.d_val);
                 else if (dyn.d_tag == DT_RPATH)

@@ -89,6 +89,9 @@ public:
     // DT_NEEDED and DT_RUNPATH / DT_RPATH ($ORIGIN expanded).
     const std::vector<std::string>& needed() const { return needed_; }
     const std::vector<std::string>& runPaths() const { return runPaths_; }
+    const std::string& soname() const { return soname_; }                          // DT_SONAME, or ""
+    std::optional<uint64_t> dynamicAddress() const { return dynamicAddress_; } // PT_DYNAMIC's
+    bool hasInterpreter() const { return hasInterpreter_; }                     // PT_INTERP: a program
 
 private:
     ElfBinary() = default;
@@ -100,6 +103,9 @@ private:
     uint64_t largestSize_ = 0;
     std::vector<SdtProbe> sdt_;
     std::vector<std::string> needed_, runPaths_;
+    std::string soname_;
+    std::optional<uint64_t> dynamicAddress_;
+    bool hasInterpreter_ = false;
     std::string buildId_;
     struct Segment {
         uint64_t vaddr, memsz, offset, filesz;

@@ -31,29 +31,39 @@ command_of() { # META KEY: the command of the .meta's line `KEY: COMMAND`
   sed -n "s/^$2: *//p" "$1" | head -n1
 }
 
-# Here: every test_check command, compiled for the guest's kernel.
+# The command's leading `stap` becomes tstap; a `stap` it runs (-c "stap
+# --benchmark-sdt") stays stap.
+with_tstap() {
+  case $1 in
+  stap\ *) echo "$here/examples-bin/stap${1#stap}" ;;
+  esac
+}
+
+# Here: every test_check command, compiled for the guest's kernel (wildcards
+# over many kernel functions take clang long).
+compile_limit=${TAPSTUDIO_EXAMPLES_COMPILE_TIMEOUT:-120}
 : >"$work/compiled" >"$work/to-run"
-export PATH=$here/examples-bin:$PATH
 for meta in "$examples"/*/*.meta; do
   example=${meta#"$examples"/}
   example=${example%.meta}
   [[ $example =~ ${TAPSTUDIO_EXAMPLES_ONLY:-.} ]] || continue
   folder=$(dirname "$meta")
-  check=$(command_of "$meta" test_check)
-  run=$(command_of "$meta" test_installcheck)
+  check=$(with_tstap "$(command_of "$meta" test_check)")
+  run=$(with_tstap "$(command_of "$meta" test_installcheck)")
   if [ -z "$check" ]; then
-    printf '%s\t-\tno test_check line\n' "$example" >>"$work/compiled"
+    printf '%s\t-\tno test_check line that runs stap\n' "$example" >>"$work/compiled"
     continue
   fi
   echo "examples: compiling $example" >&2
   status=0
-  (cd "$folder" && TAPSTUDIO_EXAMPLES_FACTS=$facts timeout -k 5 300 bash -c "$check") \
+  (cd "$folder" && TAPSTUDIO_EXAMPLES_FACTS=$facts timeout -k 5 "$compile_limit" bash -c "$check") \
     >/dev/null 2>"$work/error" </dev/null || status=$?
   why=$(grep -m1 -iE 'error|refuse|cannot|not supported|unknown' "$work/error" || tail -n1 "$work/error")
+  [ $status -ne 124 ] || why="no end after ${compile_limit}s${why:+: $why}"
   printf '%s\t%s\t%s\n' "$example" "$status" "${why//$'\t'/ }" >>"$work/compiled"
   # The run may name other arguments than the check: its object too.
   if [ $status -eq 0 ] && [ -n "$run" ]; then
-    (cd "$folder" && TAPSTUDIO_EXAMPLES_FACTS=$facts timeout -k 5 300 bash -c "$run") >/dev/null 2>&1 </dev/null || true
+    (cd "$folder" && TAPSTUDIO_EXAMPLES_FACTS=$facts timeout -k 5 "$compile_limit" bash -c "$run") >/dev/null 2>&1 </dev/null || true
     printf '%s\t%s\t%s\n' "$example" "$folder" "$run" >>"$work/to-run"
   fi
 done
