@@ -4,8 +4,9 @@
 # examples.sh's table in markdown: COMPILED has a line per example (example,
 # status of its test_check command or "-", first error line), RAN a line per
 # example run in the guest (example, status, seconds, first error line).
-# Examples that need guru mode or embedded C, a procfs probe or a program
-# this machine lacks are outside the target and counted apart.
+# Examples that need guru mode or embedded C, a procfs probe, or a program
+# (or its debug symbols) this machine lacks are outside the target and
+# counted apart.
 set -euo pipefail
 examples=$1 compiled=$2 ran=$3
 
@@ -17,8 +18,10 @@ outside_target() { # EXAMPLE WHY
     echo "guru mode / embedded C"
   elif grep -qs 'procfs' "$script"; then
     echo "procfs probe"
-  elif [[ $2 =~ cannot\ find\ executable|command\ not\ found|No\ such\ file|no\ library ]]; then
+  elif [[ $2 =~ cannot\ find\ executable|command\ not\ found|No\ such\ file|no\ library|no\ program\ or\ library\ matches ]]; then
     echo "program not installed"
+  elif [[ $2 =~ has\ no\ debugging\ information ]]; then
+    echo "program's debug symbols not installed"
   fi
 }
 
@@ -30,7 +33,7 @@ done <"$ran"
 rows= total=0 compiles=0 runs=0 target=0 target_compiles=0 target_runs=0
 while IFS=$'\t' read -r example status why; do
   total=$((total + 1))
-  compiled_mark=no ran_mark=no
+  compiled_mark=no ran_mark=-
   if [ "$status" = 0 ]; then
     compiled_mark=yes compiles=$((compiles + 1))
     why=
@@ -64,8 +67,8 @@ compiled for the guest's kernel (\`tstap -r\`), and the \`test_installcheck\`
 command of each that compiles run in the guest, \`tstap\` in place of \`stap\`.
 
 Compiled: $compiles of $total; ran: $runs of $total. Target (no guru mode or
-embedded C, no procfs probe, no program that is not installed): $target
-examples, $target_compiles compile, $target_runs run.
+embedded C, no procfs probe, no program or debug symbols that are not
+installed): $target examples, $target_compiles compile, $target_runs run.
 
 | example | compiles | runs | why not |
 |---|---|---|---|
