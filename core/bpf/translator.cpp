@@ -904,13 +904,17 @@ void Translator::noteKernelMember(int32_t structType, const std::string& member)
     entry.insert(member);
 }
 
-std::string Translator::genKey(const GlobalMap& g, const std::vector<Expr*>& keys, SourceLoc loc) {
+std::string Translator::genKey(const GlobalMap& g, const std::vector<Expr*>& keys, SourceLoc loc, bool wildcards) {
     std::string code;
     std::vector<std::string> parts;
     std::vector<bool> comm(keys.size(), false);
     for (size_t i = 0; i < keys.size(); ++i) {
-        if (!keys[i])
+        if (!keys[i] && !wildcards)
             error("'*' keys cannot be used here in a kernel probe", loc);
+        if (!keys[i]) {
+            parts.emplace_back(); // left zero
+            continue;
+        }
         if (g.keys[i].isString && keys[i]->kind == ExprKind::Call &&
             static_cast<CallExpr*>(keys[i])->name == "execname" && g.keys[i].size >= 16) {
             comm[i] = true; // read straight into the key below
@@ -927,6 +931,8 @@ std::string Translator::genKey(const GlobalMap& g, const std::vector<Expr*>& key
     frameKeys_[keyStructOf(g) + " key_" + g.global->name] = 1;
     code += "TAP_ZERO(&" + key + "); ";
     for (size_t i = 0; i < keys.size(); ++i) {
+        if (!keys[i])
+            continue;
         if (comm[i])
             code += "bpf_get_current_comm(" + key + ".k" + std::to_string(i) + ", 16); ";
         else if (g.keys[i].isString)
@@ -1817,8 +1823,10 @@ void Translator::genStmt(Stmt* s, std::ostringstream& o, int indent) {
             auto* i = static_cast<IndexExpr*>(t);
             const VarDecl* v = static_cast<SymbolExpr*>(i->base)->decl;
             const GlobalMap& g = globalOf(v, s->loc);
-            if (i->hasWildcard())
-                error("delete with '*' keys cannot run in a kernel probe", s->loc);
+            if (i->hasWildcard()) {
+                genWildcardDelete(g, i->keys, o, pad, s->loc);
+                return;
+            }
             o << pad << "{ " << genKey(g, i->keys, s->loc) << "bpf_map_delete_elem(&" << g.mapName << ", &f->key_"
               << v->name << "); }\n";
             return;
@@ -1872,6 +1880,34 @@ void Translator::genStmt(Stmt* s, std::ostringstream& o, int indent) {
     case StmtKind::Embedded:
         error("embedded C cannot be translated to BPF", s->loc);
     }
+}
+
+// delete a[k, *]: a bpf_for_each_map_elem() callback deletes each element
+// whose keys other than the '*'s are those given.
+void Translator::genWildcardDelete(const GlobalMap& g, const std::vector<Expr*>& keys, std::ostringstream& o,
+                                   const std::string& pad, SourceLoc loc) {
+    if (g.kind != GlobalMap::Kind::Hash && g.kind != GlobalMap::Kind::StatHash)
+        error("delete with '*' keys needs an array", loc);
+    int id = wildcardDeletes_++;
+    std::string keyType = keyStructOf(g), want = "f->key_" + g.global->name;
+    o << pad << "{ " << genKey(g, keys, loc, true) << "struct tap_wdel_ctx_" << id << " __w = { &" << want
+      << " }; bpf_for_each_map_elem(&" << g.mapName << ", tap_wdel_" << id << ", &__w, 0); }\n";
+    std::ostringstream cb;
+    cb << "struct tap_wdel_ctx_" << id << " { " << keyType << " *want; };\n"
+       << "static long tap_wdel_" << id << "(void *map, " << keyType << " *key, void *value, struct tap_wdel_ctx_" << id
+       << " *ctx)\n{\n";
+    for (size_t i = 0; i < keys.size(); ++i) {
+        if (!keys[i])
+            continue;
+        std::string k = "k" + std::to_string(i);
+        if (g.keys[i].isString)
+            cb << "\tfor (int j = 0; j < " << g.keys[i].size << "; j++) {\n\t\tif (key->" << k << "[j] != ctx->want->" << k
+               << "[j])\n\t\t\treturn 0;\n\t\tif (!key->" << k << "[j])\n\t\t\tbreak;\n\t}\n";
+        else
+            cb << "\tif (key->" << k << " != ctx->want->" << k << ")\n\t\treturn 0;\n";
+    }
+    cb << "\tbpf_map_delete_elem(&" << g.mapName << ", key);\n\treturn 0;\n}\n\n";
+    funcs_ << cb.str();
 }
 
 // Loops run as bpf_loop() callbacks so the verifier sees a bounded program;

@@ -246,7 +246,11 @@ private:
     std::string genBuiltin(CallExpr* c, const FunctionDecl* f);
     std::string genPrint(PrintExpr* p);
     std::string genSprintf(PrintExpr* p);
-    std::string genKey(const GlobalMap& g, const std::vector<Expr*>& keys, SourceLoc loc);
+    // With `wildcards`, a '*' key is left zero (genWildcardDelete()).
+    std::string genKey(const GlobalMap& g, const std::vector<Expr*>& keys, SourceLoc loc, bool wildcards = false);
+    void genWildcardDelete(const GlobalMap& g, const std::vector<Expr*>& keys, std::ostringstream& o,
+                           const std::string& pad, SourceLoc loc);
+    int wildcardDeletes_ = 0;
     std::string genArrayRead(IndexExpr* i);
     std::string genArrayWrite(IndexExpr* i, Op op, Expr* value, bool postIncDec = false, int64_t delta = 0);
     std::string genStatAdd(Expr* target, Expr* value);

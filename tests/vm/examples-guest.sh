@@ -3,11 +3,9 @@
 #
 # The guest's half of examples.sh: runs each `test_installcheck` command of
 # LINES (example, its folder, the command; tab-separated) in the example's
-# folder with tstap as `stap`, and prints a line per example:
+# folder (their `stap` is tests/vm/examples-bin/stap: tstap), and prints a line per example:
 # RESULT<tab>EXAMPLE<tab>STATUS<tab>SECONDS<tab>FIRST ERROR LINE.
 set -uo pipefail
-here=$(cd "$(dirname "$0")" && pwd)
-export PATH=$here/examples-bin:$PATH
 limit=${TAPSTUDIO_EXAMPLES_TIMEOUT:-120}
 while IFS=$'\t' read -r example folder command; do
   echo "RUN $example" >&2

@@ -66,9 +66,10 @@ Written by tests/vm/examples.sh: each example's \`test_check\` command
 compiled for the guest's kernel (\`tstap -r\`), and the \`test_installcheck\`
 command of each that compiles run in the guest, \`tstap\` in place of \`stap\`.
 
-Compiled: $compiles of $total; ran: $runs of $total. Target (no guru mode or
-embedded C, no procfs probe, no program or debug symbols that are not
-installed): $target examples, $target_compiles compile, $target_runs run.
+Compiled: $compiles of $total; ran: $runs of $total; target: $target_compiles of $target compile, $target_runs run.
+
+The target leaves out examples that need guru mode or embedded C, a procfs
+probe, or a program (or its debug symbols) that is not installed.
 
 | example | compiles | runs | why not |
 |---|---|---|---|
