@@ -32,6 +32,8 @@ const char* usageText() {
            "   -e SCRIPT  run the given script\n"
            "   -r DIR     translate and compile (-p3, -p4) for the kernel whose facts\n"
            "              scripts/kernel-facts.sh wrote into DIR on that machine\n"
+           "   -d MODULE, --ldd, --all-modules  accepted: tstap reads the symbols of\n"
+           "              every module and library when it names an address\n"
            "   -o FILE    send output to FILE\n"
            "   -b         bulk (per-CPU) output\n"
            "   -c CMD     start the probes, run CMD, and exit when it finishes\n"
@@ -92,6 +94,7 @@ std::string parseCommandLine(int argc, char** argv, CliOptions& o) {
             else if (a == "--json") o.json = true;
             else if (a == "--no-global-var-display") o.noGlobalDisplay = true;
             else if (a == "--probe-capabilities") o.probeCapabilities = true;
+            else if (a == "--ldd" || a == "--all-modules") continue; // symbols are read where needed
             else if (a == "--language-server") o.languageServer = true;
             else if (a.rfind("--compatible=", 0) == 0) o.compatible = a.substr(13);
             else if (a.rfind("--http=", 0) == 0) o.http = a.substr(7);
@@ -172,6 +175,9 @@ std::string parseCommandLine(int argc, char** argv, CliOptions& o) {
             case 'r':
                 if (!value(v)) return missing;
                 o.kernelFacts = v;
+                break;
+            case 'd': // symbols are read where needed
+                if (!value(v)) return missing;
                 break;
             case 'o':
                 if (!value(v)) return missing;

@@ -114,7 +114,14 @@ private:
     void parseFunction(bool isPrivate);
     void parseProbe(bool isPrivate);
     std::vector<ProbePoint*> parseProbePoints(bool& sawAlias);
-    std::vector<std::vector<ProbePointComponent>> parseComponentSequence();
+    // One expansion of a probe point's braces, with the '?' or '!' that
+    // followed it inside them.
+    struct PointSpelling {
+        std::vector<ProbePointComponent> components;
+        bool optional = false, sufficient = false;
+    };
+    std::vector<PointSpelling> parseComponentSequence();
+    bool parseOptionalMark(bool& optional, bool& sufficient);
     ProbePointComponent parseComponent();
     Type parseTypeName();
     void recoverTopLevel();
@@ -439,15 +446,20 @@ ProbePointComponent Parser::parseComponent() {
 }
 
 // COMPONENT ('.' COMPONENT)* where a COMPONENT may be a {alt, alt} group of
-// sequences; returns every expansion.
-std::vector<std::vector<ProbePointComponent>> Parser::parseComponentSequence() {
-    std::vector<std::vector<ProbePointComponent>> alts(1);
+// sequences, each of which may end in '?' or '!' (kernel.{trace("a")!,
+// trace("b")}); returns every expansion.
+std::vector<Parser::PointSpelling> Parser::parseComponentSequence() {
+    std::vector<PointSpelling> alts(1);
     for (;;) {
         if (peekOp(Op::LBrace)) {
             next();
-            std::vector<std::vector<ProbePointComponent>> group;
+            std::vector<PointSpelling> group;
             for (;;) {
                 auto items = parseComponentSequence();
+                bool optional = false, sufficient = false;
+                if (parseOptionalMark(optional, sufficient))
+                    for (PointSpelling& item : items)
+                        item.optional |= optional, item.sufficient |= sufficient;
                 group.insert(group.end(), items.begin(), items.end());
                 if (acceptOp(Op::RBrace))
                     break;
@@ -455,11 +467,13 @@ std::vector<std::vector<ProbePointComponent>> Parser::parseComponentSequence() {
                     fail("expected '}'");
                 next();
             }
-            std::vector<std::vector<ProbePointComponent>> product;
+            std::vector<PointSpelling> product;
             for (auto& prefix : alts)
                 for (auto& g : group) {
-                    auto joined = prefix;
-                    joined.insert(joined.end(), g.begin(), g.end());
+                    PointSpelling joined = prefix;
+                    joined.components.insert(joined.components.end(), g.components.begin(), g.components.end());
+                    joined.optional |= g.optional;
+                    joined.sufficient |= g.sufficient;
                     product.push_back(std::move(joined));
                 }
             alts = std::move(product);
@@ -468,12 +482,23 @@ std::vector<std::vector<ProbePointComponent>> Parser::parseComponentSequence() {
         } else {
             ProbePointComponent c = parseComponent();
             for (auto& a : alts)
-                a.push_back(c);
+                a.components.push_back(c);
         }
         if (!acceptOp(Op::Dot))
             break;
     }
     return alts;
+}
+
+// A probe point's '?' (optional) or '!' (optional, and sufficient when it resolves).
+bool Parser::parseOptionalMark(bool& optional, bool& sufficient) {
+    if (acceptOp(Op::Question))
+        optional = true;
+    else if (acceptOp(Op::Bang))
+        optional = sufficient = true;
+    else
+        return false;
+    return true;
 }
 
 std::vector<ProbePoint*> Parser::parseProbePoints(bool& sawAlias) {
@@ -482,10 +507,7 @@ std::vector<ProbePoint*> Parser::parseProbePoints(bool& sawAlias) {
         SourceLoc loc = peek().loc;
         auto alts = parseComponentSequence();
         bool optional = false, sufficient = false;
-        if (acceptOp(Op::Question))
-            optional = true;
-        else if (acceptOp(Op::Bang))
-            optional = sufficient = true;
+        parseOptionalMark(optional, sufficient);
         Expr* cond = nullptr;
         if (peekKw(Kw::If)) {
             next();
@@ -493,11 +515,11 @@ std::vector<ProbePoint*> Parser::parseProbePoints(bool& sawAlias) {
             cond = parseExpression();
             expectOp(Op::RParen);
         }
-        for (auto& comps : alts) {
+        for (auto& alt : alts) {
             auto* p = make<ProbePoint>();
-            p->components = std::move(comps);
-            p->optional = optional;
-            p->sufficient = sufficient;
+            p->components = std::move(alt.components);
+            p->optional = optional || alt.optional;
+            p->sufficient = sufficient || alt.sufficient;
             p->condition = cond;
             p->loc = loc;
             points.push_back(p);

@@ -380,9 +380,11 @@ Type Elaborator::inferExpr(Expr* e, Type want, bool needValue) {
                     expectType(c->args[i], at, p->type);
             }
             // A function's returns type it first; only when they do not does
-            // the context of a call (stap accepts `function f() {} ... f() . "s"`).
+            // the context of a call (stap accepts `function f() {} ... f() . "s"`),
+            // and for embedded C without a type, a number (0): stap's
+            // examples write `count && (++output == count) && exit()`.
             if (callSiteReturns_ && f->returnType == Type::Unknown && want != Type::Unknown &&
-                want != Type::Stats && !f->embedded())
+                want != Type::Stats && (!f->embedded() || want == Type::Long))
                 unifyReturn(f, want, e);
         }
         t = c->decl->returnType;

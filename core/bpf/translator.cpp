@@ -904,13 +904,17 @@ void Translator::noteKernelMember(int32_t structType, const std::string& member)
     entry.insert(member);
 }
 
-std::string Translator::genKey(const GlobalMap& g, const std::vector<Expr*>& keys, SourceLoc loc) {
+std::string Translator::genKey(const GlobalMap& g, const std::vector<Expr*>& keys, SourceLoc loc, bool wildcards) {
     std::string code;
     std::vector<std::string> parts;
     std::vector<bool> comm(keys.size(), false);
     for (size_t i = 0; i < keys.size(); ++i) {
-        if (!keys[i])
+        if (!keys[i] && !wildcards)
             error("'*' keys cannot be used here in a kernel probe", loc);
+        if (!keys[i]) {
+            parts.emplace_back(); // left zero
+            continue;
+        }
         if (g.keys[i].isString && keys[i]->kind == ExprKind::Call &&
             static_cast<CallExpr*>(keys[i])->name == "execname" && g.keys[i].size >= 16) {
             comm[i] = true; // read straight into the key below
@@ -927,6 +931,8 @@ std::string Translator::genKey(const GlobalMap& g, const std::vector<Expr*>& key
     frameKeys_[keyStructOf(g) + " key_" + g.global->name] = 1;
     code += "TAP_ZERO(&" + key + "); ";
     for (size_t i = 0; i < keys.size(); ++i) {
+        if (!keys[i])
+            continue;
         if (comm[i])
             code += "bpf_get_current_comm(" + key + ".k" + std::to_string(i) + ", 16); ";
         else if (g.keys[i].isString)
@@ -1828,8 +1834,10 @@ void Translator::genStmt(Stmt* s, std::ostringstream& o, int indent) {
             auto* i = static_cast<IndexExpr*>(t);
             const VarDecl* v = static_cast<SymbolExpr*>(i->base)->decl;
             const GlobalMap& g = globalOf(v, s->loc);
-            if (i->hasWildcard())
-                error("delete with '*' keys cannot run in a kernel probe", s->loc);
+            if (i->hasWildcard()) {
+                genWildcardDelete(g, i->keys, o, pad, s->loc);
+                return;
+            }
             o << pad << "{ " << genKey(g, i->keys, s->loc) << "bpf_map_delete_elem(&" << g.mapName << ", &f->key_"
               << v->name << "); }\n";
             return;
@@ -1883,6 +1891,34 @@ void Translator::genStmt(Stmt* s, std::ostringstream& o, int indent) {
     case StmtKind::Embedded:
         error("embedded C cannot be translated to BPF", s->loc);
     }
+}
+
+// delete a[k, *]: a bpf_for_each_map_elem() callback deletes each element
+// whose keys other than the '*'s are those given.
+void Translator::genWildcardDelete(const GlobalMap& g, const std::vector<Expr*>& keys, std::ostringstream& o,
+                                   const std::string& pad, SourceLoc loc) {
+    if (g.kind != GlobalMap::Kind::Hash && g.kind != GlobalMap::Kind::StatHash)
+        error("delete with '*' keys needs an array", loc);
+    int id = wildcardDeletes_++;
+    std::string keyType = keyStructOf(g), want = "f->key_" + g.global->name;
+    o << pad << "{ " << genKey(g, keys, loc, true) << "struct tap_wdel_ctx_" << id << " __w = { &" << want
+      << " }; bpf_for_each_map_elem(&" << g.mapName << ", tap_wdel_" << id << ", &__w, 0); }\n";
+    std::ostringstream cb;
+    cb << "struct tap_wdel_ctx_" << id << " { " << keyType << " *want; };\n"
+       << "static long tap_wdel_" << id << "(void *map, " << keyType << " *key, void *value, struct tap_wdel_ctx_" << id
+       << " *ctx)\n{\n";
+    for (size_t i = 0; i < keys.size(); ++i) {
+        if (!keys[i])
+            continue;
+        std::string k = "k" + std::to_string(i);
+        if (g.keys[i].isString)
+            cb << "\tfor (int j = 0; j < " << g.keys[i].size << "; j++) {\n\t\tif (key->" << k << "[j] != ctx->want->" << k
+               << "[j])\n\t\t\treturn 0;\n\t\tif (!key->" << k << "[j])\n\t\t\tbreak;\n\t}\n";
+        else
+            cb << "\tif (key->" << k << " != ctx->want->" << k << ")\n\t\treturn 0;\n";
+    }
+    cb << "\tbpf_map_delete_elem(&" << g.mapName << ", key);\n\treturn 0;\n}\n\n";
+    funcs_ << cb.str();
 }
 
 // Loops run as bpf_loop() callbacks so the verifier sees a bounded program;
@@ -2015,7 +2051,7 @@ std::string Translator::genEntryProgram(const ResolvedProbe& p, const AttachSpec
     nextLong_ = nextString_ = 0;
     ctx_ = {};
     std::ostringstream body;
-    body << "/* entry values for " << p.point.str() << " */\nSEC(\"" << spec.attach.section() << "\")\nint "
+    body << cComment("entry values for " + p.point.str()) << "\nSEC(\"" << spec.attach.section() << "\")\nint "
          << spec.function << "(void *ctx)\n{\n" << handlerStart(ep);
     if (spec.attach.filterPid >= 0)
         body << "\tif (tap_pid() != " << spec.attach.filterPid << ")\n\t\treturn 0;\n";
@@ -2131,7 +2167,7 @@ std::string Translator::genProgram(const ResolvedProbe& p, ProgramSpec& spec,
     if (a.kind == AttachSpec::Kind::TaskIter)
         where = " (once for each process that exists at start-up)";
     std::ostringstream header;
-    header << "/* " << spec.pointText << " <- " << p.derivation << where << " */\nSEC(\"" << a.section() << "\")\nint "
+    header << cComment(spec.pointText + " <- " + p.derivation + where) << "\nSEC(\"" << a.section() << "\")\nint "
            << spec.function << "(" << (a.kind == AttachSpec::Kind::TaskIter ? std::string("void *__it") : ctxType + "ctx")
            << ")\n{\n";
     return header.str() + body.str();
@@ -2344,7 +2380,7 @@ std::string Translator::genSharedUprobe(const std::vector<const ResolvedProbe*>&
     currentAttach_ = spec.attach;
     resetSlots();
     std::ostringstream body;
-    body << "/* " << spec.pointText << " */\nSEC(\"" << spec.attach.section() << "\")\nint " << spec.function
+    body << cComment(spec.pointText) << "\nSEC(\"" << spec.attach.section() << "\")\nint " << spec.function
          << "(void *ctx)\n{\n"
          << handlerStart(first, false) << "\tf->probe = bpf_get_attach_cookie(ctx);\n";
     if (spec.attach.filterPid >= 0)
@@ -2403,7 +2439,7 @@ std::string Translator::genSyscallDispatch(const SyscallDispatch& d, ProgramSpec
     };
     std::ostringstream body;
     bool switching = d.ownTracepoint.empty();
-    body << "/* " << spec.pointText << " */\nSEC(\"" << spec.attach.section() << "\")\nint " << spec.function
+    body << cComment(spec.pointText) << "\nSEC(\"" << spec.attach.section() << "\")\nint " << spec.function
          << "(void *ctx)\n{\n"
          << handlerStart(first, false);
     if (switching)
@@ -2417,9 +2453,9 @@ std::string Translator::genSyscallDispatch(const SyscallDispatch& d, ProgramSpec
         currentAttach_ = p->provider->attach(p->point);
         placeShared(*p);
         if (switching)
-            body << "\tcase " << number << ": { /* " << p->point.str() << " */\n";
+            body << "\tcase " << number << ": { " << cComment(p->point.str()) << "\n";
         else
-            body << "\t{ /* " << p->point.str() << " */\n";
+            body << "\t{ " << cComment(p->point.str()) << "\n";
         body << "\t\tf->probe = " << probeIndex(*p) << ";\n";
         if (sharing) {
             for (const VarDecl* l : p->locals)

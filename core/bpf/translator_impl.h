@@ -39,6 +39,17 @@ extern const char* const kFileNameHash;     // tap_file_name_hash(), in BPF C
 extern const char* const kModuleBiasHelper; // tap_module_bias(), in BPF C
 extern const char* const kUserUnwinder;     // tap_user_stack(), in BPF C
 
+// A C comment of script text, which may hold "*/" (process("/lib*/libc.so.6")).
+inline std::string cComment(const std::string& text) {
+    std::string out = "/* ";
+    for (size_t i = 0; i < text.size(); ++i) {
+        out += text[i];
+        if (text[i] == '*' && i + 1 < text.size() && text[i + 1] == '/')
+            out += ' ';
+    }
+    return out + " */";
+}
+
 inline std::string cString(const std::string& s) {
     std::string out = "\"";
     for (unsigned char c : s) {
@@ -114,6 +125,7 @@ private:
     // Where the library or program at `path` is loaded in the current
     // process (a BPF expression); fails the probe when it is not mapped.
     std::string moduleBias(const std::string& path, SourceLoc loc, const std::string& subject);
+    int32_t kernelStructType(const char* type, const std::string& purpose, SourceLoc loc);
     bool moduleBiasUsed_ = false; // emit tap_module_bias()
     void noteUserUnwinder();
     void noteMappingTypes(const std::string& purpose, SourceLoc loc);
@@ -234,7 +246,11 @@ private:
     std::string genBuiltin(CallExpr* c, const FunctionDecl* f);
     std::string genPrint(PrintExpr* p);
     std::string genSprintf(PrintExpr* p);
-    std::string genKey(const GlobalMap& g, const std::vector<Expr*>& keys, SourceLoc loc);
+    // With `wildcards`, a '*' key is left zero (genWildcardDelete()).
+    std::string genKey(const GlobalMap& g, const std::vector<Expr*>& keys, SourceLoc loc, bool wildcards = false);
+    void genWildcardDelete(const GlobalMap& g, const std::vector<Expr*>& keys, std::ostringstream& o,
+                           const std::string& pad, SourceLoc loc);
+    int wildcardDeletes_ = 0;
     std::string genArrayRead(IndexExpr* i);
     std::string genArrayWrite(IndexExpr* i, Op op, Expr* value, bool postIncDec = false, int64_t delta = 0);
     std::string genStatAdd(Expr* target, Expr* value);

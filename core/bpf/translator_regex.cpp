@@ -51,7 +51,7 @@ std::string Translator::genRegexMatch(BinaryExpr* b) {
         // One variable for the three tables: libbpf 1.1 keeps a section's
         // variables in declaration order, which the kernel refuses when
         // the compiler laid them out in another.
-        rodata_ << "/* " << cString(pattern) << " */\n"
+        rodata_ << cComment(cString(pattern)) << "\n"
                 << "static const struct {\n\t__u16 next[" << cells << "];\n\t__u8 cls[" << RegexDfa::kSymbols
                 << "];\n\t__u8 accept[" << accepting.size() << "];\n} " << name << "_dfa = {\n\t"
                 << cArray(next) << ",\n\t" << cArray(dfa->classOf) << ",\n\t" << cArray(accepting) << "\n};\n"

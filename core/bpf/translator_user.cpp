@@ -52,22 +52,95 @@ const char* const kFileNameHash = R"(static __always_inline __u64 tap_file_name_
 
 )";
 
-// The BPF side of moduleBias(): walks the task's mappings for the one at
-// file offset 0 of the file.
+// The BPF side of moduleBias(). From Linux 6.7 it walks the task's mappings
+// for the one at file offset 0 of the file; before, it asks the dynamic
+// linker, whose list of loaded objects (struct link_map: l_addr, l_name,
+// l_ld, l_next) the program's DT_DEBUG entry points to, found through the
+// auxiliary vector's AT_PHDR as a debugger finds it. Objects are told apart
+// there by their dynamic section and their file name (or soname).
 const char* const kModuleBiasHelper = R"(struct bpf_iter_task_vma { __u64 __opaque[1]; } __attribute__((aligned(8)));
 extern int bpf_iter_task_vma_new(struct bpf_iter_task_vma *it, struct task_struct *task, __u64 addr) __ksym __weak;
 extern struct vm_area_struct *bpf_iter_task_vma_next(struct bpf_iter_task_vma *it) __ksym __weak;
 extern void bpf_iter_task_vma_destroy(struct bpf_iter_task_vma *it) __ksym __weak;
 
-/* The load bias of a file in the current process, -1 when it is not mapped,
-   -2 when the kernel cannot iterate mappings (before Linux 6.7). */
-static __noinline __s64 tap_module_bias(__u64 name_hash, __u64 size, __u64 first_address)
+struct tap_loader_walk {
+	__u64 entry, name_hash, soname_hash, dynamic;
+	__s64 bias;
+};
+
+static long tap_loader_step(__u64 index, void *ctx)
+{
+	struct tap_loader_walk *w = ctx;
+	__u64 map[4];
+	char name[128];
+	__u64 h = 14695981039346656037ULL;
+	if (!w->entry || bpf_probe_read_user(map, sizeof map, (void *)w->entry))
+		return 1;
+	w->entry = map[3];
+	if (map[2] - map[0] != w->dynamic || bpf_probe_read_user_str(name, sizeof name, (void *)map[1]) <= 0)
+		return 0;
+	for (int i = 0; i < (int)sizeof name && name[i]; i++) /* the hash of the file name */
+		h = name[i] == '/' ? 14695981039346656037ULL : (h ^ (unsigned char)name[i]) * 1099511628211ULL;
+	if (h != w->name_hash && h != w->soname_hash)
+		return 0;
+	w->bias = (__s64)map[0];
+	return 1;
+}
+
+/* The bias the dynamic linker loaded an object at, -1 when it has not. */
+static __always_inline __s64 tap_loader_bias(struct task_struct *task, __u64 name_hash, __u64 soname_hash,
+                                             __u64 dynamic, __u64 program)
+{
+	struct mm_struct *mm = BPF_CORE_READ(task, mm);
+	__u64 pair[2], phdr = 0, phnum = 0, header[3], program_bias = 0, program_dynamic = 0, entry[2];
+	struct tap_loader_walk w = {0, name_hash, soname_hash, dynamic, -1};
+	int have_bias = 0;
+	if (!mm)
+		return -1;
+	for (int i = 0; i < 32; i++) {
+		/* saved_auxv's words; its BTF type is declared here as bytes. */
+		if (bpf_probe_read_kernel(pair, sizeof pair, (char *)__builtin_preserve_access_index(&mm->saved_auxv) + 16 * i) ||
+		    !pair[0])
+			break;
+		if (pair[0] == 3 /* AT_PHDR */)
+			phdr = pair[1];
+		else if (pair[0] == 5 /* AT_PHNUM */)
+			phnum = pair[1];
+	}
+	for (int i = 0; i < 16 && i < phnum; i++) {
+		if (bpf_probe_read_user(header, sizeof header, (void *)(phdr + i * 56))) /* p_type, p_flags; p_offset; p_vaddr */
+			return -1;
+		if ((__u32)header[0] == 6 /* PT_PHDR */)
+			program_bias = phdr - header[2], have_bias = 1;
+		else if ((__u32)header[0] == 2 /* PT_DYNAMIC */)
+			program_dynamic = header[2];
+	}
+	if (!have_bias)
+		return -1;
+	if (program)
+		return program_dynamic == dynamic ? (__s64)program_bias : -1;
+	for (int i = 0; i < 64; i++) {
+		if (bpf_probe_read_user(entry, sizeof entry, (void *)(program_bias + program_dynamic + i * 16)) || !entry[0])
+			return -1;
+		if (entry[0] == 21 /* DT_DEBUG: the linker's struct r_debug */) {
+			if (!entry[1] || bpf_probe_read_user(&w.entry, 8, (void *)(entry[1] + 8) /* r_map */))
+				return -1;
+			break;
+		}
+	}
+	bpf_loop(64, tap_loader_step, &w, 0);
+	return w.bias;
+}
+
+/* The load bias of a file in the current process, -1 when it is not mapped. */
+static __noinline __s64 tap_module_bias(__u64 name_hash, __u64 size, __u64 first_address, __u64 soname_hash,
+                                        __u64 dynamic, __u64 program)
 {
 	struct bpf_iter_task_vma it;
 	struct vm_area_struct *vma;
 	__s64 bias = -1;
 	if (!bpf_iter_task_vma_new)
-		return -2;
+		return tap_loader_bias(bpf_get_current_task_btf(), name_hash, soname_hash, dynamic, program);
 	bpf_iter_task_vma_new(&it, bpf_get_current_task_btf(), 0);
 	while ((vma = bpf_iter_task_vma_next(&it))) {
 		struct file *file = BPF_CORE_READ(vma, vm_file);
@@ -93,26 +166,33 @@ std::string Translator::moduleBias(const std::string& path, SourceLoc loc, const
         error("cannot find where '" + path + "' is loaded: " + (problem.empty() ? "it has no segment at offset 0" : problem),
               loc);
     noteMappingTypes("reading another library's globals", loc);
+    noteKernelMember(taskStructType(), "mm");
+    noteKernelMember(kernelStructType("struct mm_struct", "reading another library's globals", loc), "saved_auxv");
     moduleBiasUsed_ = true;
     std::string name = path.substr(path.rfind('/') + 1);
     std::string bias = tempL();
     return "({ " + bias + " = tap_module_bias(" + std::to_string(mappedFileNameHash(path)) + "ULL, " +
-           std::to_string(st.st_size) + "ULL, " +
-           std::to_string(*first) + "ULL); if (" + bias + " == -2) " +
-           fail("this kernel cannot look up where a library is loaded (it needs Linux 6.7 or later)", loc, subject) +
-           " if (" + bias + " == -1) " + fail("'" + name + "' is not loaded in this process", loc, subject) + " " +
+           std::to_string(st.st_size) + "ULL, " + std::to_string(*first) + "ULL, " +
+           std::to_string(elf->soname().empty() ? 0 : mappedFileNameHash(elf->soname())) + "ULL, " +
+           std::to_string(elf->dynamicAddress().value_or(0)) + "ULL, " + (elf->hasInterpreter() ? "1" : "0") +
+           "); if (" + bias + " == -1) " + fail("'" + name + "' is not loaded in this process", loc, subject) + " " +
            bias + "; })";
+}
+
+// A kernel struct type by name ("struct file"), for `purpose`.
+int32_t Translator::kernelStructType(const char* type, const std::string& purpose, SourceLoc loc) {
+    kernel::Btf* btf = kernel::Btf::vmlinux();
+    int32_t id = btf ? btf->findType(type) : 0;
+    if (id <= 0)
+        error(purpose + " needs the kernel's " + type + " type (BTF)", loc);
+    return btf->strip(id);
 }
 
 // The kernel types the mapping helpers read (kFileNameHash and its users).
 void Translator::noteMappingTypes(const std::string& purpose, SourceLoc loc) {
-    kernel::Btf* btf = kernel::Btf::vmlinux();
     auto note = [&](const char* type, std::initializer_list<const char*> members) {
-        int32_t id = btf ? btf->findType(type) : 0;
-        if (id <= 0)
-            error(purpose + " needs the kernel's " + type + " type (BTF)", loc);
         for (const char* member : members)
-            noteKernelMember(btf->strip(id), member);
+            noteKernelMember(kernelStructType(type, purpose, loc), member);
     };
     // The helpers' kfuncs take a struct task_struct *, which libbpf
     // matches against the kernel's only when it is defined, not declared.

@@ -3,6 +3,7 @@
 #include <elf.h>
 #include <fcntl.h>
 #include <gelf.h>
+#include <glob.h>
 #include <libelf.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -399,8 +400,14 @@ struct ElfReader {
             return;
         for (size_t i = 0; i < count; ++i) {
             GElf_Phdr phdr;
-            if (gelf_getphdr(elf, static_cast<int>(i), &phdr) && phdr.p_type == PT_LOAD)
+            if (!gelf_getphdr(elf, static_cast<int>(i), &phdr))
+                continue;
+            if (phdr.p_type == PT_LOAD)
                 binary.loads_.push_back({phdr.p_vaddr, phdr.p_memsz, phdr.p_offset, phdr.p_filesz});
+            else if (phdr.p_type == PT_DYNAMIC)
+                binary.dynamicAddress_ = phdr.p_vaddr;
+            else if (phdr.p_type == PT_INTERP)
+                binary.hasInterpreter_ = true;
         }
     }
 
@@ -484,6 +491,8 @@ struct ElfReader {
                     break;
                 if (dyn.d_tag == DT_NEEDED)
                     binary.needed_.push_back(stringAt(s.header.sh_link, dyn.d_un.d_val));
+                else if (dyn.d_tag == DT_SONAME)
+                    binary.soname_ = stringAt(s.header.sh_link, dyn.d_un.d_val);
                 else if (dyn.d_tag == DT_RUNPATH)
                     runPath = stringAt(s.header.sh_link, dyn.d_un.d_val);
                 else if (dyn.d_tag == DT_RPATH)
@@ -794,6 +803,38 @@ std::string resolveExecutable(const std::string& name) {
     return path.empty() ? path : interpreterOf(path);
 }
 
+
+#if defined(__x86_64__)
+constexpr const char* kMultiarchTriplet = "x86_64-linux-gnu";
+#elif defined(__aarch64__)
+constexpr const char* kMultiarchTriplet = "aarch64-linux-gnu";
+#else
+constexpr const char* kMultiarchTriplet = nullptr;
+#endif
+
+std::vector<std::string> executablesMatching(const std::string& pattern) {
+    std::vector<std::string> patterns{pattern};
+    // Scripts name Fedora's /lib64/libc.so.6 as /lib*/libc.so.6, which
+    // Debian keeps in /lib/x86_64-linux-gnu.
+    if (size_t slash = pattern.rfind('/'); kMultiarchTriplet && slash != std::string::npos && slash > 0)
+        patterns.push_back(pattern.substr(0, slash) + "/" + kMultiarchTriplet + pattern.substr(slash));
+    auto own = readIdentity("/proc/self/exe");
+    std::vector<std::string> out;
+    for (const std::string& each : patterns) {
+        glob_t found{};
+        if (glob(each.c_str(), GLOB_NOSORT | GLOB_BRACE, nullptr, &found) == 0)
+            for (size_t i = 0; i < found.gl_pathc; ++i) {
+                std::string path = resolveExecutable(found.gl_pathv[i]);
+                // A 32-bit libc in /lib32 matches /lib*/libc.so.6 too.
+                auto identity = path.empty() ? std::nullopt : readIdentity(path);
+                if (identity && (!own || *identity == *own) && std::find(out.begin(), out.end(), path) == out.end())
+                    out.push_back(path);
+            }
+        globfree(&found);
+    }
+    std::sort(out.begin(), out.end());
+    return out;
+}
 
 std::string resolveLibrary(const std::string& name, const std::string& executable) {
     if (name.empty())

@@ -89,6 +89,9 @@ public:
     // DT_NEEDED and DT_RUNPATH / DT_RPATH ($ORIGIN expanded).
     const std::vector<std::string>& needed() const { return needed_; }
     const std::vector<std::string>& runPaths() const { return runPaths_; }
+    const std::string& soname() const { return soname_; }                          // DT_SONAME, or ""
+    std::optional<uint64_t> dynamicAddress() const { return dynamicAddress_; } // PT_DYNAMIC's
+    bool hasInterpreter() const { return hasInterpreter_; }                     // PT_INTERP: a program
 
 private:
     ElfBinary() = default;
@@ -100,6 +103,9 @@ private:
     uint64_t largestSize_ = 0;
     std::vector<SdtProbe> sdt_;
     std::vector<std::string> needed_, runPaths_;
+    std::string soname_;
+    std::optional<uint64_t> dynamicAddress_;
+    bool hasInterpreter_ = false;
     std::string buildId_;
     struct Segment {
         uint64_t vaddr, memsz, offset, filesz;
@@ -113,6 +119,12 @@ private:
 // or "" when there is none.
 // A script (#!) resolves to its interpreter, which is what runs its code.
 std::string resolveExecutable(const std::string& name);
+
+// process("/lib*/libc.so.*"): the files a glob names, as stap globs them
+// (canonical, each once), that are programs or libraries of this machine's
+// architecture. A glob's last directory also stands for its multiarch
+// subdirectory: /lib*/libc.so.6 names /lib/x86_64-linux-gnu/libc.so.6.
+std::vector<std::string> executablesMatching(const std::string& pattern);
 
 // A shared library as the dynamic linker would find it for `executable`:
 // a name with '/' as is; else the executable's DT_RUNPATH/DT_RPATH,

@@ -79,6 +79,22 @@ public:
     }
 
     std::string check(const ConcretePoint& point) const override {
+        if (std::optional<std::string> pattern = processPattern(point)) {
+            const std::vector<std::string>& files = filesMatching(*pattern);
+            if (files.empty())
+                return "no program or library matches '" + *pattern + "'";
+            std::string firstProblem;
+            for (const std::string& file : files) {
+                std::string problem = check(withProcess(point, file));
+                if (problem.empty())
+                    return {};
+                if (firstProblem.empty())
+                    firstProblem = problem;
+            }
+            return files.size() == 1 ? firstProblem
+                                     : firstProblem + " (nor in the " + std::to_string(files.size() - 1) +
+                                           " other files that match '" + *pattern + "')";
+        }
         Point u = pointOf(point, target_);
         const auto& c = point.components;
         if (u.bare && u.exe.empty())
@@ -116,8 +132,15 @@ public:
     }
 
     std::vector<ConcretePoint> expand(const ConcretePoint& point) const override {
-        Point u = pointOf(point, target_);
         std::vector<ConcretePoint> out;
+        if (std::optional<std::string> pattern = processPattern(point)) {
+            for (const std::string& file : filesMatching(*pattern))
+                if (ConcretePoint each = withProcess(point, file); check(each).empty())
+                    for (ConcretePoint& p : expand(each))
+                        out.push_back(std::move(p));
+            return out;
+        }
+        Point u = pointOf(point, target_);
         if (std::optional<std::string> pattern = libraryPattern(point)) {
             for (const std::string& library : librariesMatching(*pattern, u.exe))
                 if (ConcretePoint each = withLibrary(point, library); check(each).empty())
@@ -366,6 +389,24 @@ private:
         c.locationError = v->locationError;
         c.fileScope = true;
         return c;
+    }
+
+    // process("/lib*/libc.so.*"): stap probes each file the glob names.
+    static std::optional<std::string> processPattern(const ConcretePoint& point) {
+        const std::optional<std::string>& path = point.components.front().string;
+        if (path && path->find('/') != std::string::npos && path->find_first_of("*?[{") != std::string::npos)
+            return path;
+        return std::nullopt;
+    }
+
+    const std::vector<std::string>& filesMatching(const std::string& pattern) const {
+        return remembered(globCache_, pattern, [&] { return elf::executablesMatching(pattern); });
+    }
+
+    static ConcretePoint withProcess(const ConcretePoint& point, const std::string& path) {
+        ConcretePoint each = point;
+        each.components.front().string = path;
+        return each;
     }
 
     // .library("PATTERN") with wildcards: stap matches it against the
@@ -617,6 +658,7 @@ private:
     mutable std::map<std::string, std::vector<ContextVar>> variablesCache_;
     mutable std::map<std::string, std::optional<ContextVar>> fileVariablesCache_;
     mutable std::map<std::string, std::vector<std::string>> neededCache_; // executable -> its libraries
+    mutable std::map<std::string, std::vector<std::string>> globCache_;   // process("GLOB") -> its files
 
     std::vector<Site> findSites(const ConcretePoint& point) const {
         Point u = pointOf(point, target_);

@@ -377,6 +377,11 @@ void CliOptionsTest::longOptions() {
     QCOMPARE(*parse({"--http", "9400", "s.stp"}).o.http, std::string("9400"));
     QCOMPARE(*parse({"s.stp", "--http=[::1]:0"}).o.http, std::string("[::1]:0"));
     QCOMPARE(parse({"s.stp", "--http"}).error, QString("option '--http' requires an argument"));
+    // stap's symbol options: tstap reads every module's symbols on demand.
+    Parsed symbols = parse({"-d", "/usr/bin/ls", "--ldd", "--all-modules", "-d/bin/sh", "s.stp"});
+    QCOMPARE(symbols.error, QString());
+    QCOMPARE(*symbols.o.scriptFile, std::string("s.stp"));
+    QCOMPARE(parse({"s.stp", "-d"}).error, QString("option requires an argument -- 'd'"));
 }
 
 void CliOptionsTest::noScriptNeeded_data() {
@@ -401,7 +406,7 @@ void CliOptionsTest::noScriptNeeded() {
 void CliOptionsTest::usageMentionsEveryOption() {
     const QString usage = usageText();
     for (const char* o : {"-p NUM", "-v", "-w", "-W", "-u", "-g", "-I DIR", "-D NM=VAL", "-G VAR=VAL", "-e SCRIPT",
-                          "-o FILE", "-b", "-c CMD", "-x PID", "-T SEC", "-t", "-l PROBE", "-L PROBE", "--json",
+                          "-d MODULE", "--ldd", "--all-modules", "-o FILE", "-b", "-c CMD", "-x PID", "-T SEC", "-t", "-l PROBE", "-L PROBE", "--json",
                           "--http [ADDR:]PORT", "--no-global-var-display", "--probe-capabilities", "--"})
         QVERIFY2(usage.contains(o), o);
 }

@@ -535,6 +535,12 @@ probe x.a.y,x.b.c.y,x.b.d.y{
 }
 
 )stp");
+    row("probe point braces with '!' and '?' inside", R"stp(probe k.{t("a")!, t("b")?, t("c")}.r { })stp",
+        R"stp(# file <input>
+probe k.t("a").r!,k.t("b").r?,k.t("c").r{
+}
+
+)stp");
     row("probe point condition", R"stp(global g; probe begin if (g > 1), end? if (g) { })stp",
         R"stp(# file <input>
 global g

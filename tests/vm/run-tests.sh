@@ -4,7 +4,7 @@
 # Runs directive tests in one boot of the VM (run-in-vm.sh), their programs
 # compiled on this machine first: clang in the emulated guest takes ~20 s a
 # program. The guest's kernel facts (scripts/kernel-facts.sh) are read there
-# once and kept in build/vm/facts/RELEASE; `directive_runner --compile-for`
+# once (facts.sh); `directive_runner --compile-for`
 # compiles each test for them (tstap -r) into build/vm/cache, the object
 # cache the guest's tstap reads and writes. build/vm/last-run.log keeps the
 # run's output with a line per test started (a hang shows where). Exits 77
@@ -22,15 +22,7 @@ for a in "${args[@]}"; do # the first argument naming tstap
 done
 [ -n "$tstap" ] || { echo "run-tests: no tstap among the arguments" >&2; exit 2; }
 
-release=$("$here/prepare.sh") || exit $?
-facts=$TAPSTUDIO_VM_DIR/facts/$release
-if [ ! -f "$facts/release" ] || [ "$repo/scripts/kernel-facts.sh" -nt "$facts/release" ]; then
-  echo "run-tests: reading the facts of kernel $release in the guest" >&2
-  rm -rf "$facts" # here: removing files over 9p is slow in the guest
-  TAPSTUDIO_VM_SHARE=$TAPSTUDIO_VM_DIR/facts "$here/run-in-vm.sh" "$repo/scripts/kernel-facts.sh" "$facts" "$tstap"
-  # Debian's kernel keeps its configuration in /boot, which the guest lacks.
-  cp "$TAPSTUDIO_VM_DIR/linux-image-$release/config" "$facts/boot/config-$release"
-fi
+facts=$("$here/facts.sh" "$tstap") || exit $?
 
 export TAPSTUDIO_CACHE=$TAPSTUDIO_VM_DIR/cache
 mkdir -p "$TAPSTUDIO_CACHE"
