@@ -65,6 +65,7 @@ struct Connection {
     int input = -1;
     size_t sent = 0;
     Stream out, err;
+    std::string lastError; // ssh's own message names why it failed
     int status = 0;
 };
 
@@ -120,7 +121,11 @@ public:
     explicit Relay(const RemoteRun& run) : run_(run) {}
 
     // A line from a host, on our stdout or stderr as it came.
-    void line(const Connection& c, std::string text, FILE* to) {
+    void line(Connection& c, std::string text, FILE* to) {
+        if (!text.empty() && text.back() == '\r') // ssh ends its own messages with CR LF
+            text.pop_back();
+        if (to == stderr)
+            c.lastError = text;
         if (run_.json && to == stdout && text.size() > 1 && text.front() == '{' && text.back() == '}') {
             text.pop_back();
             text += ",\"host\":" + Output::quote(c.host->spec) + "}";
@@ -133,7 +138,7 @@ public:
     }
 
     // Reads what is there; false at end of file.
-    bool read(const Connection& c, Stream& s, FILE* to) {
+    bool read(Connection& c, Stream& s, FILE* to) {
         char buf[65536];
         ssize_t n = ::read(s.fd, buf, sizeof buf);
         if (n < 0 && (errno == EINTR || errno == EAGAIN))
@@ -168,13 +173,14 @@ private:
     const RemoteRun& run_;
 };
 
-std::string failureReason(int status, const std::string& remoteTstap) {
+std::string failureReason(int status, const std::string& remoteTstap, const std::string& lastError) {
     if (WIFSIGNALED(status))
         return std::string("ssh was ended by signal ") + std::to_string(WTERMSIG(status)) + " (" +
                strsignal(WTERMSIG(status)) + ")";
     int code = WEXITSTATUS(status);
     if (code == 255)
-        return "ssh failed or the connection was lost (ssh exit status 255)";
+        return "ssh failed or the connection was lost (ssh exit status 255" +
+               (lastError.empty() ? std::string() : ": " + lastError) + ")";
     if (code == 127)
         return "the host cannot run '" + remoteTstap + "' (install tstap there, or set TSTAP_REMOTE_TSTAP)";
     return "the session failed there (exit status " + std::to_string(code) + ")";
@@ -304,7 +310,7 @@ int runOnRemoteHosts(const RemoteRun& run) {
         while (waitpid(c.pid, &c.status, 0) < 0 && errno == EINTR) {
         }
         if (!WIFEXITED(c.status) || WEXITSTATUS(c.status) != 0) {
-            relay.failure(c, failureReason(c.status, remoteTstap && *remoteTstap ? remoteTstap : "tstap"));
+            relay.failure(c, failureReason(c.status, remoteTstap && *remoteTstap ? remoteTstap : "tstap", c.lastError));
             anyFailed = true;
         }
     }
