@@ -594,7 +594,7 @@ RunConsole* IdePerspective::launch(const QString& path, bool needsPrivileges) {
     console_->tabs()->setCurrentWidget(c);
     console_->raise();
     emit statusMessage(config.isDefault() ? tr("Running %1").arg(QFileInfo(path).fileName())
-                                          : tr("Running %1").arg(config.commandLine(path)),
+                                          : tr("Running %1").arg(config.commandLine(path).replace('\n', "; ")),
                        3000);
     return c;
 }
