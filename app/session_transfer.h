@@ -3,9 +3,9 @@
 // run-time options --remote passes on to each host's tstap.
 #pragma once
 
+#include "bpf/translation.h"
 #include "cli_options.h"
 #include "compiled_session.h"
-#include "bpf/translation.h"
 
 #include <string>
 #include <vector>
@@ -14,14 +14,16 @@ namespace tap {
 
 // `kernel`: the translation of the kernel probes (null: none) and
 // `objectPath` its compiled object. Returns "" or the error.
-std::string makeCompiledSession(const CliOptions& cli, const std::string& scriptName, const std::string& scriptText,
-                                const std::vector<std::string>& tapsetDirs, const bpf::Translation* kernel,
-                                const std::string& objectPath, rt::CompiledSession& out);
+std::string makeCompiledSession(const CliOptions& cli, const std::string& scriptName,
+                                const std::string& scriptText,
+                                const std::vector<std::string>& tapsetDirs,
+                                const bpf::Translation* kernel, const std::string& objectPath,
+                                rt::CompiledSession& out);
 
 // A session for --run-compiled: a folder used in place, or ("-") a tar read
 // from stdin into a temporary folder that goes away with this object.
 class ReceivedSession {
-public:
+  public:
     ReceivedSession() = default;
     ReceivedSession(const ReceivedSession&) = delete;
     ReceivedSession& operator=(const ReceivedSession&) = delete;
@@ -33,7 +35,7 @@ public:
     std::vector<std::string> tapsetDirs;
     std::string objectPath;
 
-private:
+  private:
     std::string temporaryDir_;
 };
 

@@ -28,9 +28,9 @@ struct CompiledSession {
     std::vector<std::pair<std::string, std::string>> globalSets; // -G
     bool guru = false, unoptimized = false;
     std::optional<std::string> compatible;
-    std::string compiledOnKernel; // the release the program was translated for
-    std::string programDigest;    // empty: no kernel probes, no object
-    std::string object;           // program.o's bytes
+    std::string compiledOnKernel;      // the release the program was translated for
+    std::string programDigest;         // empty: no kernel probes, no object
+    std::string object;                // program.o's bytes
     std::vector<TarEntry> tapsetFiles; // "tapsets/N/RELATIVE"
 };
 
@@ -46,7 +46,7 @@ std::string saveSession(const std::vector<TarEntry>& files, const std::string& d
 // Reads a folder saveSession wrote. `tapsetDirs` receives its tapset
 // directories and `objectPath` its program.o (empty without one), ready to
 // use in place. Returns "" or what is wrong.
-std::string loadSession(const std::string& dir, CompiledSession& session, std::vector<std::string>& tapsetDirs,
-                        std::string& objectPath);
+std::string loadSession(const std::string& dir, CompiledSession& session,
+                        std::vector<std::string>& tapsetDirs, std::string& objectPath);
 
 } // namespace tap::rt

@@ -34,17 +34,17 @@ std::vector<std::string> words(const std::string& text) {
     return out;
 }
 
-std::vector<std::string> sshCommand(const RemoteHost& host, const std::vector<std::string>& runOptions) {
+std::vector<std::string> sshCommand(const RemoteHost& host,
+                                    const std::vector<std::string>& runOptions) {
     const char* ssh = std::getenv("TSTAP_SSH");
     std::vector<std::string> argv = words(ssh && *ssh ? ssh : "ssh");
     // BatchMode: the session arrives on ssh's input, so a password prompt
     // could never be answered; it fails at once instead.
-    for (const char* option : {"BatchMode=yes", "ConnectTimeout=15", "ServerAliveInterval=5", "ServerAliveCountMax=3"})
+    for (const char* option :
+         {"BatchMode=yes", "ConnectTimeout=15", "ServerAliveInterval=5", "ServerAliveCountMax=3"})
         argv.insert(argv.end(), {"-o", option});
-    if (!host.port.empty())
-        argv.insert(argv.end(), {"-p", host.port});
-    if (!host.user.empty())
-        argv.insert(argv.end(), {"-l", host.user});
+    if (!host.port.empty()) argv.insert(argv.end(), {"-p", host.port});
+    if (!host.user.empty()) argv.insert(argv.end(), {"-l", host.user});
     const char* tstap = std::getenv("TSTAP_REMOTE_TSTAP");
     std::string command = std::string(tstap && *tstap ? tstap : "tstap") + " --run-compiled -";
     for (const std::string& option : runOptions)
@@ -70,14 +70,14 @@ struct Connection {
 };
 
 void closeFd(int& fd) {
-    if (fd >= 0)
-        close(fd);
+    if (fd >= 0) close(fd);
     fd = -1;
 }
 
 // Starts ssh in a process group of its own: a Ctrl-C at the terminal
 // reaches tstap only, which then stops the remote sessions in order.
-bool start(Connection& c, const std::vector<std::string>& argv, const sigset_t& childMask, std::string& error) {
+bool start(Connection& c, const std::vector<std::string>& argv, const sigset_t& childMask,
+           std::string& error) {
     int in[2], out[2], err[2];
     if (pipe2(in, O_CLOEXEC) || pipe2(out, O_CLOEXEC) || pipe2(err, O_CLOEXEC)) {
         error = std::string("cannot make pipes: ") + std::strerror(errno);
@@ -117,16 +117,16 @@ bool start(Connection& c, const std::vector<std::string>& argv, const sigset_t& 
 }
 
 class Relay {
-public:
+  public:
     explicit Relay(const RemoteRun& run) : run_(run) {}
 
     // A line from a host, on our stdout or stderr as it came.
     void line(Connection& c, std::string text, FILE* to) {
         if (!text.empty() && text.back() == '\r') // ssh ends its own messages with CR LF
             text.pop_back();
-        if (to == stderr)
-            c.lastError = text;
-        if (run_.json && to == stdout && text.size() > 1 && text.front() == '{' && text.back() == '}') {
+        if (to == stderr) c.lastError = text;
+        if (run_.json && to == stdout && text.size() > 1 && text.front() == '{' &&
+            text.back() == '}') {
             text.pop_back();
             text += ",\"host\":" + Output::quote(c.host->spec) + "}";
         } else if (run_.prefix) {
@@ -141,11 +141,9 @@ public:
     bool read(Connection& c, Stream& s, FILE* to) {
         char buf[65536];
         ssize_t n = ::read(s.fd, buf, sizeof buf);
-        if (n < 0 && (errno == EINTR || errno == EAGAIN))
-            return true;
+        if (n < 0 && (errno == EINTR || errno == EAGAIN)) return true;
         if (n <= 0) {
-            if (!s.partial.empty())
-                line(c, std::move(s.partial), to);
+            if (!s.partial.empty()) line(c, std::move(s.partial), to);
             s.partial.clear();
             return false;
         }
@@ -158,22 +156,26 @@ public:
     }
 
     void failure(const Connection& c, const std::string& why) {
-        std::string text = "ERROR: host " + std::to_string(c.index) + " (" + c.host->spec + "): " + why + "\n";
+        std::string text =
+            "ERROR: host " + std::to_string(c.index) + " (" + c.host->spec + "): " + why + "\n";
         if (!run_.json) {
             std::fwrite(text.data(), 1, text.size(), stderr);
             return;
         }
-        std::string record = "{\"t\":\"diag\",\"severity\":\"error\",\"phase\":\"remote\",\"msg\":" + Output::quote(why) +
-                             ",\"text\":" + Output::quote(text) + ",\"host\":" + Output::quote(c.host->spec) + "}\n";
+        std::string record =
+            "{\"t\":\"diag\",\"severity\":\"error\",\"phase\":\"remote\",\"msg\":" +
+            Output::quote(why) + ",\"text\":" + Output::quote(text) +
+            ",\"host\":" + Output::quote(c.host->spec) + "}\n";
         std::fwrite(record.data(), 1, record.size(), stdout);
         std::fflush(stdout);
     }
 
-private:
+  private:
     const RemoteRun& run_;
 };
 
-std::string failureReason(int status, const std::string& remoteTstap, const std::string& lastError) {
+std::string failureReason(int status, const std::string& remoteTstap,
+                          const std::string& lastError) {
     if (WIFSIGNALED(status))
         return std::string("ssh was ended by signal ") + std::to_string(WTERMSIG(status)) + " (" +
                strsignal(WTERMSIG(status)) + ")";
@@ -182,7 +184,8 @@ std::string failureReason(int status, const std::string& remoteTstap, const std:
         return "ssh failed or the connection was lost (ssh exit status 255" +
                (lastError.empty() ? std::string() : ": " + lastError) + ")";
     if (code == 127)
-        return "the host cannot run '" + remoteTstap + "' (install tstap there, or set TSTAP_REMOTE_TSTAP)";
+        return "the host cannot run '" + remoteTstap +
+               "' (install tstap there, or set TSTAP_REMOTE_TSTAP)";
     return "the session failed there (exit status " + std::to_string(code) + ")";
 }
 
@@ -196,34 +199,29 @@ std::string parseRemoteHost(const std::string& spec, RemoteHost& out) {
         rest.erase(0, 6);
     else if (rest.find("://") != std::string::npos)
         return "--remote " + spec + ": only ssh:// hosts are supported";
-    if (!rest.empty() && rest.back() == '/')
-        rest.pop_back();
+    if (!rest.empty() && rest.back() == '/') rest.pop_back();
     if (size_t at = rest.rfind('@'); at != std::string::npos) {
         out.user = rest.substr(0, at);
         rest.erase(0, at + 1);
     }
     if (!rest.empty() && rest.front() == '[') {
         size_t close = rest.find(']');
-        if (close == std::string::npos)
-            return "--remote " + spec + ": '[' without ']'";
+        if (close == std::string::npos) return "--remote " + spec + ": '[' without ']'";
         out.host = rest.substr(1, close - 1);
         rest.erase(0, close + 1);
         if (!rest.empty() && rest.front() != ':')
             return "--remote " + spec + ": unexpected '" + rest + "' after the address";
-        if (!rest.empty())
-            out.port = rest.substr(1);
+        if (!rest.empty()) out.port = rest.substr(1);
     } else if (size_t colon = rest.find(':'); colon != std::string::npos) {
         out.host = rest.substr(0, colon);
         out.port = rest.substr(colon + 1);
     } else {
         out.host = rest;
     }
-    if (out.host.empty())
-        return "--remote " + spec + ": no host name";
-    if (out.host.front() == '-')
-        return "--remote " + spec + ": a host name cannot start with '-'";
-    if (!out.port.empty() &&
-        (out.port.find_first_not_of("0123456789") != std::string::npos || std::stol(out.port) < 1 || std::stol(out.port) > 65535))
+    if (out.host.empty()) return "--remote " + spec + ": no host name";
+    if (out.host.front() == '-') return "--remote " + spec + ": a host name cannot start with '-'";
+    if (!out.port.empty() && (out.port.find_first_not_of("0123456789") != std::string::npos ||
+                              std::stol(out.port) < 1 || std::stol(out.port) > 65535))
         return "--remote " + spec + ": the port must be a number from 1 to 65535";
     return {};
 }
@@ -268,10 +266,8 @@ int runOnRemoteHosts(const RemoteRun& run) {
                 }
             }
         }
-        if (fds.size() == 1)
-            break; // every host's output has ended
-        if (poll(fds.data(), fds.size(), -1) < 0 && errno != EINTR)
-            break;
+        if (fds.size() == 1) break; // every host's output has ended
+        if (poll(fds.data(), fds.size(), -1) < 0 && errno != EINTR) break;
         if (fds[0].revents & POLLIN) {
             signalfd_siginfo info{};
             if (read(sigfd, &info, sizeof info) == sizeof info) {
@@ -287,11 +283,11 @@ int runOnRemoteHosts(const RemoteRun& run) {
             }
         }
         for (size_t k = 1; k < fds.size(); ++k) {
-            if (!fds[k].revents)
-                continue;
+            if (!fds[k].revents) continue;
             Connection& c = *owners[k].first;
             if (owners[k].second == 0) {
-                ssize_t n = write(c.input, run.sessionTar.data() + c.sent, run.sessionTar.size() - c.sent);
+                ssize_t n =
+                    write(c.input, run.sessionTar.data() + c.sent, run.sessionTar.size() - c.sent);
                 if (n > 0)
                     c.sent += size_t(n);
                 else if (errno != EAGAIN && errno != EINTR)
@@ -305,12 +301,13 @@ int runOnRemoteHosts(const RemoteRun& run) {
     }
     for (Connection& c : hosts) {
         closeFd(c.input);
-        if (c.pid <= 0)
-            continue;
+        if (c.pid <= 0) continue;
         while (waitpid(c.pid, &c.status, 0) < 0 && errno == EINTR) {
         }
         if (!WIFEXITED(c.status) || WEXITSTATUS(c.status) != 0) {
-            relay.failure(c, failureReason(c.status, remoteTstap && *remoteTstap ? remoteTstap : "tstap", c.lastError));
+            relay.failure(c, failureReason(c.status,
+                                           remoteTstap && *remoteTstap ? remoteTstap : "tstap",
+                                           c.lastError));
             anyFailed = true;
         }
     }

@@ -21,8 +21,8 @@ struct RemoteRun {
     std::vector<RemoteHost> hosts;
     std::string sessionTar;
     std::vector<std::string> runOptions; // for each host's tstap, after --run-compiled -
-    bool json = false;   // records get a "host" field
-    bool prefix = false; // --remote-prefix: "N: " before each line
+    bool json = false;                   // records get a "host" field
+    bool prefix = false;                 // --remote-prefix: "N: " before each line
 };
 
 // Runs until every host has finished; returns 0 when all succeeded. A host

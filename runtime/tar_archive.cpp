@@ -29,10 +29,10 @@ unsigned long long headerChecksum(const char* header) {
 bool readFully(int fd, char* data, size_t size, std::string& error) {
     while (size > 0) {
         ssize_t n = read(fd, data, size);
-        if (n < 0 && errno == EINTR)
-            continue;
+        if (n < 0 && errno == EINTR) continue;
         if (n <= 0) {
-            error = n == 0 ? "the archive ends early" : std::string("cannot read the archive: ") + std::strerror(errno);
+            error = n == 0 ? "the archive ends early"
+                           : std::string("cannot read the archive: ") + std::strerror(errno);
             return false;
         }
         data += n;
@@ -41,7 +41,9 @@ bool readFully(int fd, char* data, size_t size, std::string& error) {
     return true;
 }
 
-size_t padded(size_t size) { return (size + kBlock - 1) / kBlock * kBlock; }
+size_t padded(size_t size) {
+    return (size + kBlock - 1) / kBlock * kBlock;
+}
 
 } // namespace
 
@@ -76,14 +78,12 @@ std::string readTar(int fd, std::vector<TarEntry>& entries) {
         if (std::memcmp(header + 257, "ustar", 5) != 0)
             return "not a tar archive (no ustar header)";
         unsigned long long stored = std::strtoull(std::string(header + 148, 8).c_str(), nullptr, 8);
-        if (stored != headerChecksum(header))
-            return "a tar header's checksum is wrong";
+        if (stored != headerChecksum(header)) return "a tar header's checksum is wrong";
         TarEntry entry;
         entry.path.assign(header, strnlen(header, 100));
         unsigned long long size = std::strtoull(std::string(header + 124, 12).c_str(), nullptr, 8);
         std::string data(padded(size), '\0');
-        if (!readFully(fd, data.data(), data.size(), error))
-            return error;
+        if (!readFully(fd, data.data(), data.size(), error)) return error;
         data.resize(size);
         if (header[156] == '0' || header[156] == '\0') {
             entry.content = std::move(data);

@@ -14,7 +14,7 @@ using namespace tap::rt;
 
 class CompiledSessionTest : public QObject {
     Q_OBJECT
-private slots:
+  private slots:
     void tarStopsAtItsEnd();
     void tarErrors();
     void manifestRoundTrip();
@@ -24,7 +24,8 @@ private slots:
 };
 
 void CompiledSessionTest::tarStopsAtItsEnd() {
-    std::vector<TarEntry> files = {{"manifest", "a\nb\n"}, {"tapsets/0/x.stp", std::string(1000, 'x')}, {"empty", ""}};
+    std::vector<TarEntry> files = {
+        {"manifest", "a\nb\n"}, {"tapsets/0/x.stp", std::string(1000, 'x')}, {"empty", ""}};
     std::string stream = writeTar(files) + "what follows is not the archive's";
     int fds[2];
     QVERIFY(pipe(fds) == 0);
@@ -38,15 +39,15 @@ void CompiledSessionTest::tarStopsAtItsEnd() {
         QCOMPARE(read[i].content, files[i].content);
     }
     char rest[64] = {};
-    QCOMPARE(QByteArray(rest, int(::read(fds[0], rest, sizeof rest))), QByteArray("what follows is not the archive's"));
+    QCOMPARE(QByteArray(rest, int(::read(fds[0], rest, sizeof rest))),
+             QByteArray("what follows is not the archive's"));
     close(fds[0]);
 }
 
 void CompiledSessionTest::tarErrors() {
     auto readString = [](const std::string& stream) {
         int fds[2];
-        if (pipe(fds) != 0)
-            return std::string("pipe");
+        if (pipe(fds) != 0) return std::string("pipe");
         if (write(fds[1], stream.data(), stream.size()) != ssize_t(stream.size()))
             return std::string("write");
         close(fds[1]);
@@ -74,15 +75,21 @@ void CompiledSessionTest::manifestRoundTrip() {
     sent.compatible = "4.8";
     sent.compiledOnKernel = "6.1.0-18-amd64";
     sent.programDigest = "00112233445566778899aabbccddeeff";
-    sent.object = std::string("\x7f" "ELF\0\1", 6);
-    sent.tapsetFiles = {{"tapsets/0/a.stp", "function a() { return 1 }"}, {"tapsets/1/sub/b.stpm", "@define b %( 2 %)"}};
+    sent.object = std::string("\x7f"
+                              "ELF\0\1",
+                              6);
+    sent.tapsetFiles = {{"tapsets/0/a.stp", "function a() { return 1 }"},
+                        {"tapsets/1/sub/b.stpm", "@define b %( 2 %)"}};
     QTemporaryDir dir;
-    QCOMPARE(QString::fromStdString(saveSession(sessionFiles(sent), dir.path().toStdString())), QString());
+    QCOMPARE(QString::fromStdString(saveSession(sessionFiles(sent), dir.path().toStdString())),
+             QString());
 
     CompiledSession got;
     std::vector<std::string> tapsetDirs;
     std::string objectPath;
-    QCOMPARE(QString::fromStdString(loadSession(dir.path().toStdString(), got, tapsetDirs, objectPath)), QString());
+    QCOMPARE(
+        QString::fromStdString(loadSession(dir.path().toStdString(), got, tapsetDirs, objectPath)),
+        QString());
     QCOMPARE(got.scriptName, sent.scriptName);
     QCOMPARE(got.scriptText, sent.scriptText);
     QCOMPARE(got.scriptArgs, sent.scriptArgs);
@@ -126,14 +133,45 @@ void CompiledSessionTest::remoteHosts_data() {
     QTest::addColumn<QString>("host");
     QTest::addColumn<QString>("port");
     QTest::addColumn<QString>("error");
-    QTest::newRow("host") << "db1" << "" << "db1" << "" << "";
-    QTest::newRow("url") << "ssh://root@db1:2222" << "root" << "db1" << "2222" << "";
-    QTest::newRow("user") << "me@10.0.0.2" << "me" << "10.0.0.2" << "" << "";
-    QTest::newRow("ipv6") << "ssh://[fe80::1]:22/" << "" << "fe80::1" << "22" << "";
-    QTest::newRow("other scheme") << "http://h" << "" << "" << "" << "--remote http://h: only ssh:// hosts are supported";
-    QTest::newRow("no host") << "me@" << "" << "" << "" << "--remote me@: no host name";
-    QTest::newRow("bad port") << "h:0" << "" << "" << "" << "--remote h:0: the port must be a number from 1 to 65535";
-    QTest::newRow("option") << "-oProxyCommand=x" << "" << "" << ""
+    QTest::newRow("host") << "db1"
+                          << ""
+                          << "db1"
+                          << ""
+                          << "";
+    QTest::newRow("url") << "ssh://root@db1:2222"
+                         << "root"
+                         << "db1"
+                         << "2222"
+                         << "";
+    QTest::newRow("user") << "me@10.0.0.2"
+                          << "me"
+                          << "10.0.0.2"
+                          << ""
+                          << "";
+    QTest::newRow("ipv6") << "ssh://[fe80::1]:22/"
+                          << ""
+                          << "fe80::1"
+                          << "22"
+                          << "";
+    QTest::newRow("other scheme") << "http://h"
+                                  << ""
+                                  << ""
+                                  << ""
+                                  << "--remote http://h: only ssh:// hosts are supported";
+    QTest::newRow("no host") << "me@"
+                             << ""
+                             << ""
+                             << ""
+                             << "--remote me@: no host name";
+    QTest::newRow("bad port") << "h:0"
+                              << ""
+                              << ""
+                              << ""
+                              << "--remote h:0: the port must be a number from 1 to 65535";
+    QTest::newRow("option") << "-oProxyCommand=x"
+                            << ""
+                            << ""
+                            << ""
                             << "--remote -oProxyCommand=x: a host name cannot start with '-'";
 }
 
@@ -145,8 +183,7 @@ void CompiledSessionTest::remoteHosts() {
     QFETCH(QString, error);
     RemoteHost parsed;
     QCOMPARE(QString::fromStdString(parseRemoteHost(spec.toStdString(), parsed)), error);
-    if (!error.isEmpty())
-        return;
+    if (!error.isEmpty()) return;
     QCOMPARE(QString::fromStdString(parsed.user), user);
     QCOMPARE(QString::fromStdString(parsed.host), host);
     QCOMPARE(QString::fromStdString(parsed.port), port);
