@@ -54,6 +54,8 @@ const char* usageText() {
            "              its tstap; repeat for several hosts\n"
            "   --remote-prefix  prefix each line of output with \"N: \", N the host's index\n"
            "              among the --remote options (from 0)\n"
+           "   --remote-id N, --remote-uri URI  with --run-compiled: what remote_id() and\n"
+           "              remote_uri() return (--remote passes them to each host)\n"
            "   --probe-capabilities  try each attach kind (tracepoint, kprobe, uprobe, ...) and\n"
            "              report them with the kernel, privileges and tstap's cache\n"
            "\n"
@@ -113,6 +115,8 @@ std::string parseCommandLine(int argc, char** argv, CliOptions& o) {
                                                           : a == "--save-compiled" ? &o.saveCompiled
                                                           : a == "--run-compiled"  ? &o.runCompiled
                                                           : a == "--remote"        ? &remote
+                                                          : a == "--remote-id"     ? &o.remoteId
+                                                          : a == "--remote-uri"    ? &o.remoteUri
                                                                                    : nullptr) {
                 if (i + 1 >= argc) return "option '" + a + "' requires an argument";
                 *valued = argv[++i];
@@ -238,8 +242,13 @@ std::string parseCommandLine(int argc, char** argv, CliOptions& o) {
                    (o.scriptText ? std::string("-e") : positional[0]) + "')";
         if (o.saveCompiled || !o.remotes.empty())
             return "--run-compiled runs a session here: --save-compiled and --remote take a script";
+        long id = 0;
+        if (o.remoteId && (!parseLong(*o.remoteId, id) || id < 0))
+            return "--remote-id takes the host's index, a number from 0";
         return {};
     }
+    if (o.remoteId || o.remoteUri)
+        return "--remote-id and --remote-uri go with --run-compiled (--remote passes them to each host)";
     if (o.saveCompiled && !o.remotes.empty())
         return "--save-compiled and --remote: choose one (--remote sends the compiled session itself)";
     if (o.scriptText) {

@@ -34,6 +34,9 @@ struct CliOptions {
     std::optional<std::string> saveCompiled, runCompiled; // DIR, or "-" for a tar on stdout/stdin
     std::vector<std::string> remotes;                     // --remote [ssh://][USER@]HOST[:PORT]
     bool remotePrefix = false;                            // --remote-prefix: "N: " before each line
+    // --remote-id N, --remote-uri URI: what remote_id() and remote_uri()
+    // return in a session --remote started (with --run-compiled).
+    std::optional<std::string> remoteId, remoteUri;
     // --language-server: speak the Language Server Protocol on stdin/stdout.
     bool languageServer = false;
 };

@@ -370,6 +370,11 @@ int main(int argc, char** argv) {
     session.http = cli.http;
     session.noGlobalDisplay = cli.noGlobalDisplay;
     session.globalSets = cli.globalSets;
+    // The tapset's globals behind remote_id() and remote_uri() (context.stp).
+    if (cli.remoteId)
+        session.globalSets.push_back({"__remote_id", *cli.remoteId});
+    if (cli.remoteUri)
+        session.globalSets.push_back({"__remote_uri", *cli.remoteUri});
     session.scriptName = fe.sources().name(script);
     std::cout.flush();
     return rt::runSession(fe.program(), fe.sources(), session);

@@ -34,7 +34,8 @@ std::vector<std::string> words(const std::string& text) {
     return out;
 }
 
-std::vector<std::string> sshCommand(const RemoteHost& host,
+// `index`: the host's place among the --remote options, for remote_id().
+std::vector<std::string> sshCommand(const RemoteHost& host, size_t index,
                                     const std::vector<std::string>& runOptions) {
     const char* ssh = std::getenv("TSTAP_SSH");
     std::vector<std::string> argv = words(ssh && *ssh ? ssh : "ssh");
@@ -46,7 +47,9 @@ std::vector<std::string> sshCommand(const RemoteHost& host,
     if (!host.port.empty()) argv.insert(argv.end(), {"-p", host.port});
     if (!host.user.empty()) argv.insert(argv.end(), {"-l", host.user});
     const char* tstap = std::getenv("TSTAP_REMOTE_TSTAP");
-    std::string command = std::string(tstap && *tstap ? tstap : "tstap") + " --run-compiled -";
+    std::string command = std::string(tstap && *tstap ? tstap : "tstap") +
+                          " --run-compiled - --remote-id " + std::to_string(index) + " --remote-uri " +
+                          shellQuote(host.spec);
     for (const std::string& option : runOptions)
         command += " " + shellQuote(option);
     argv.insert(argv.end(), {"--", host.host, command});
@@ -243,7 +246,7 @@ int runOnRemoteHosts(const RemoteRun& run) {
         hosts[i].host = &run.hosts[i];
         hosts[i].index = i;
         std::string error;
-        if (!start(hosts[i], sshCommand(run.hosts[i], run.runOptions), oldMask, error)) {
+        if (!start(hosts[i], sshCommand(run.hosts[i], i, run.runOptions), oldMask, error)) {
             relay.failure(hosts[i], error);
             anyFailed = true;
         }

@@ -78,7 +78,7 @@ cat > "$dir/fleet.stp" <<'STP'
 global switches, ticks
 probe kernel.trace("sched:sched_switch") { switches++ }
 probe timer.ms(100) { printf("tick %d\n", ++ticks) }
-probe end { printf("end: switches seen: %s\n", switches > 0 ? "yes" : "no") }
+probe end { printf("end on %d %s: switches seen: %s\n", remote_id(), remote_uri(), switches > 0 ? "yes" : "no") }
 STP
 
 # Both hosts tick; host 1 dies; host 0 keeps ticking until SIGINT.
@@ -99,7 +99,8 @@ wait "$run_pid"
 status=$?
 run_pid=
 [ "$status" -ne 0 ] || fail "exit status 0 although host 1 failed"
-grep -q '^0: end: switches seen: yes$' "$dir/run.out" || fail "host 0's end probe did not run (or saw no kernel event)"
+grep -q "^0: end on 0 ssh://root@${addresses[0]}:22: switches seen: yes\$" "$dir/run.out" ||
+    fail "host 0's end probe did not run (or saw no kernel event, or remote_id()/remote_uri() are wrong)"
 grep -q '^1: end' "$dir/run.out" && fail "host 1 was killed, yet printed its end"
 grep -q "^ERROR: host 1 (${addresses[1]}): ssh failed or the connection was lost" "$dir/run.err" ||
     fail "host 1's failure is not reported"
@@ -110,7 +111,7 @@ echo "--- its stderr:"; cat "$dir/run.err"
 # --json on both hosts for a second: each record names its host.
 "$tstap" --json -T 1 --remote "${addresses[0]}" --remote "ssh://${addresses[0]%.2}.1" "$dir/fleet.stp" \
     >"$dir/json.out" 2>"$dir/json.err" && fail "a host that does not exist did not fail the run"
-grep -q "\"t\":\"printf\".*\"text\":\"end: switches seen: yes\\\\n\",\"host\":\"${addresses[0]}\"}" "$dir/json.out" ||
+grep -q "\"t\":\"printf\".*\"text\":\"end on 0 ${addresses[0]}: switches seen: yes\\\\n\",\"host\":\"${addresses[0]}\"}" "$dir/json.out" ||
     fail "no end record from ${addresses[0]} with its host"
 grep -q '"t":"diag","severity":"error","phase":"remote".*"host":"ssh://10.231.71.1"}' "$dir/json.out" ||
     fail "the unreachable host's error is not a diag record with its host"

@@ -26,6 +26,14 @@ out=$(env PATH=/nonexistent TAPSTUDIO_TAPSETS=/nonexistent "$tstap" --run-compil
 [ "$out" = $'answer 42, arg two words\nend' ] || fail "--run-compiled printed: $out"
 echo "a saved session ran without its tapset folder and without clang"
 
+# remote_id() and remote_uri(): -1 and "" unless --remote set them.
+"$tstap" --save-compiled "$dir/ids" -e 'probe begin { printf("%d [%s]\n", remote_id(), remote_uri()); exit() }' ||
+    fail "--save-compiled -e"
+out=$("$tstap" --run-compiled "$dir/ids" 2>&1)
+[ "$out" = "-1 []" ] || fail "remote_id()/remote_uri() without --remote: $out"
+out=$("$tstap" --run-compiled "$dir/ids" --remote-id 2 --remote-uri 'ssh://me@db:22' 2>&1)
+[ "$out" = "2 [ssh://me@db:22]" ] || fail "remote_id()/remote_uri() with --remote-id/--remote-uri: $out"
+
 # The tar on a pipe: its end of input stops the session at once (the timer
 # never fires: no exit() from it), and the end probe runs.
 cat > "$dir/forever.stp" <<'STP'

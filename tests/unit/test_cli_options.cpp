@@ -407,7 +407,8 @@ void CliOptionsTest::usageMentionsEveryOption() {
                           "-o FILE", "-b", "-c CMD", "-x PID", "-T SEC", "-t", "-l PROBE", "-L PROBE", "--json",
                           "--http [ADDR:]PORT", "--no-global-var-display", "--probe-capabilities",
                           "--save-compiled DIR|-", "--run-compiled DIR|-", "--remote [ssh://][USER@]HOST[:PORT]",
-                          "--remote-prefix", "TSTAP_SSH", "TSTAP_REMOTE_TSTAP", "--"})
+                          "--remote-prefix", "--remote-id N", "--remote-uri URI", "TSTAP_SSH",
+                          "TSTAP_REMOTE_TSTAP", "--"})
         QVERIFY2(usage.contains(o), o);
 }
 
@@ -438,6 +439,10 @@ void CliOptionsTest::compiledSessionConflicts_data() {
         << "--save-compiled and --remote: choose one (--remote sends the compiled session itself)";
     QTest::newRow("remote without a host") << QStringList{"s.stp", "--remote"}
         << "option '--remote' requires an argument";
+    QTest::newRow("remote id without a session") << QStringList{"--remote-id", "1", "s.stp"}
+        << "--remote-id and --remote-uri go with --run-compiled (--remote passes them to each host)";
+    QTest::newRow("remote id not a number") << QStringList{"--run-compiled", "d", "--remote-id", "-1"}
+        << "--remote-id takes the host's index, a number from 0";
 }
 
 void CliOptionsTest::compiledSessionConflicts() {
