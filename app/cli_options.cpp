@@ -12,6 +12,7 @@ const char* usageText() {
            "   or: tstap [options] -e SCRIPT [ARGS ...]   Run given script.\n"
            "   or: tstap [options] -l PROBE               List matching probes.\n"
            "   or: tstap [options] -L PROBE               List matching probes and variables.\n"
+           "   or: tstap [options] --run-compiled DIR|-   Run a compiled session.\n"
            "   or: tstap --probe-capabilities [--json]    Report what this machine can trace.\n"
            "   or: tstap --language-server                Serve editors (LSP on stdin/stdout).\n"
            "\n"
@@ -46,10 +47,23 @@ const char* usageText() {
            "   --http [ADDR:]PORT  serve the script's procfs files at /procfs/NAME and\n"
            "              its prometheus probe at /metrics (ADDR defaults to 127.0.0.1)\n"
            "   --no-global-var-display  do not print unread globals at exit\n"
+           "   --save-compiled DIR|-  compile (passes 1-4) into a session folder, or a tar\n"
+           "              on stdout with -, that --run-compiled runs on another host\n"
+           "   --run-compiled DIR|-  run a compiled session (a folder, or a tar on stdin\n"
+           "              with -, which then stops when stdin closes) without clang or\n"
+           "              tapsets; runtime options (-T -c -x -o -t --json ...) apply\n"
+           "   --remote [ssh://][USER@]HOST[:PORT]  compile here, run on HOST over ssh with\n"
+           "              its tstap; repeat for several hosts\n"
+           "   --remote-prefix  prefix each line of output with \"N: \", N the host's index\n"
+           "              among the --remote options (from 0)\n"
+           "   --remote-id N, --remote-uri URI  with --run-compiled: what remote_id() and\n"
+           "              remote_uri() return (--remote passes them to each host)\n"
            "   --probe-capabilities  try each attach kind (tracepoint, kprobe, uprobe, ...) and\n"
            "              report them with the kernel, privileges and tstap's cache\n"
            "\n"
-           "Environment: TAPSTUDIO_TAPSETS=DIR[:DIR] adds tapset directories.\n";
+           "Environment: TAPSTUDIO_TAPSETS=DIR[:DIR] adds tapset directories.\n"
+           "   TSTAP_SSH=COMMAND  the ssh command --remote runs (default: ssh)\n"
+           "   TSTAP_REMOTE_TSTAP=PATH  the tstap --remote runs on each host (default: tstap)\n";
 }
 
 namespace {
@@ -75,6 +89,7 @@ bool parseLong(const std::string& s, long& v) {
 
 std::string parseCommandLine(int argc, char** argv, CliOptions& o) {
     std::vector<std::string> positional;
+    std::optional<std::string> remote;
     bool endOfOptions = false;
     for (int i = 1; i < argc; ++i) {
         std::string a = argv[i];
@@ -98,11 +113,24 @@ std::string parseCommandLine(int argc, char** argv, CliOptions& o) {
             else if (a == "--language-server") o.languageServer = true;
             else if (a.rfind("--compatible=", 0) == 0) o.compatible = a.substr(13);
             else if (a.rfind("--http=", 0) == 0) o.http = a.substr(7);
-            else if (a == "--http") {
-                if (i + 1 >= argc) return "option '--http' requires an argument";
-                o.http = argv[++i];
-            }
+            else if (a == "--remote-prefix") o.remotePrefix = true;
+            else if (std::optional<std::string>* valued = a == "--http"             ? &o.http
+                                                          : a == "--save-compiled" ? &o.saveCompiled
+                                                          : a == "--run-compiled"  ? &o.runCompiled
+                                                          : a == "--remote"        ? &remote
+                                                          : a == "--remote-id"     ? &o.remoteId
+                                                          : a == "--remote-uri"    ? &o.remoteUri
+                                                                                   : nullptr) {
+                if (i + 1 >= argc) return "option '" + a + "' requires an argument";
+                *valued = argv[++i];
+            } else if (a.rfind("--save-compiled=", 0) == 0) o.saveCompiled = a.substr(16);
+            else if (a.rfind("--run-compiled=", 0) == 0) o.runCompiled = a.substr(15);
+            else if (a.rfind("--remote=", 0) == 0) remote = a.substr(9);
             else return "unrecognized option '" + a + "'";
+            if (remote) {
+                o.remotes.push_back(*remote);
+                remote.reset();
+            }
             continue;
         }
         // Short options, possibly clustered (-vvv, -p2, -Idir).
@@ -214,6 +242,21 @@ std::string parseCommandLine(int argc, char** argv, CliOptions& o) {
     }
     if (o.showHelp || o.showVersion || o.listPattern || o.probeCapabilities || o.languageServer)
         return {};
+    if (o.runCompiled) {
+        if (o.scriptText || !positional.empty())
+            return "--run-compiled runs the script of the compiled session: give no script (it has '" +
+                   (o.scriptText ? std::string("-e") : positional[0]) + "')";
+        if (o.saveCompiled || !o.remotes.empty())
+            return "--run-compiled runs a session here: --save-compiled and --remote take a script";
+        long id = 0;
+        if (o.remoteId && (!parseLong(*o.remoteId, id) || id < 0))
+            return "--remote-id takes the host's index, a number from 0";
+        return {};
+    }
+    if (o.remoteId || o.remoteUri)
+        return "--remote-id and --remote-uri go with --run-compiled (--remote passes them to each host)";
+    if (o.saveCompiled && !o.remotes.empty())
+        return "--save-compiled and --remote: choose one (--remote sends the compiled session itself)";
     if (o.scriptText) {
         o.scriptArgs = positional;
         return {};

@@ -29,6 +29,14 @@ struct CliOptions {
     bool bulk = false, json = false, hitReport = false, noGlobalDisplay = false;
     // --probe-capabilities: report what this machine can trace (text, or JSON with --json).
     bool probeCapabilities = false;
+    // Compiled sessions (runtime/compiled_session.h): write one after pass 4,
+    // run one without clang or tapsets, or run one on other hosts over ssh.
+    std::optional<std::string> saveCompiled, runCompiled; // DIR, or "-" for a tar on stdout/stdin
+    std::vector<std::string> remotes;                     // --remote [ssh://][USER@]HOST[:PORT]
+    bool remotePrefix = false;                            // --remote-prefix: "N: " before each line
+    // --remote-id N, --remote-uri URI: what remote_id() and remote_uri()
+    // return in a session --remote started (with --run-compiled).
+    std::optional<std::string> remoteId, remoteUri;
     // --language-server: speak the Language Server Protocol on stdin/stdout.
     bool languageServer = false;
 };

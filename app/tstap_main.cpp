@@ -10,6 +10,8 @@
 #include "capability_probe.h"
 #include "bpf/translation.h"
 #include "command_line.h"
+#include "remote_hosts.h"
+#include "session_transfer.h"
 #include "elf/elf_binary.h"
 #include "kernel/kernel_facts.h"
 #include "kernel/providers.h"
@@ -113,6 +115,45 @@ int runLanguageServer() {
     return 1;
 }
 
+// --save-compiled and --remote: pass 4, then the compiled session to a
+// folder, to stdout as a tar, or to each remote host.
+int sendCompiledSession(const CliOptions& cli, Frontend& fe, FileId script, const bpf::Translation* kernel,
+                        const std::vector<rt::RemoteHost>& hosts) {
+    std::string objectPath;
+    if (kernel) {
+        rt::BpfObject object = rt::compileBpf(*kernel);
+        if (!object.error.empty()) {
+            std::cerr << "ERROR: BPF compilation failed:\n" << object.error << "Pass 4: compilation failed.  [man error::pass4]\n";
+            return 1;
+        }
+        objectPath = object.path;
+    }
+    rt::CompiledSession session;
+    std::string error = makeCompiledSession(cli, fe.sources().name(script), std::string(fe.sources().text(script)),
+                                            fe.tapsetDirs(), kernel, objectPath, session);
+    std::vector<rt::TarEntry> files = rt::sessionFiles(session);
+    if (error.empty() && cli.saveCompiled && *cli.saveCompiled != "-")
+        error = rt::saveSession(files, *cli.saveCompiled);
+    if (!error.empty()) {
+        std::cerr << "tstap: " << error << "\n";
+        return 1;
+    }
+    if (cli.saveCompiled && *cli.saveCompiled != "-")
+        return 0;
+    rt::RemoteRun run;
+    run.sessionTar = rt::writeTar(files);
+    if (cli.saveCompiled) {
+        std::cout.write(run.sessionTar.data(), std::streamsize(run.sessionTar.size()));
+        return std::cout.flush() ? 0 : 1;
+    }
+    run.hosts = hosts;
+    run.json = cli.json;
+    run.prefix = cli.remotePrefix;
+    remoteRunOptions(cli, run.runOptions);
+    std::cout.flush();
+    return rt::runOnRemoteHosts(run);
+}
+
 } // namespace
 
 int main(int argc, char** argv) {
@@ -141,8 +182,35 @@ int main(int argc, char** argv) {
         return 0;
     }
 
+    ReceivedSession received;
+    if (cli.runCompiled) {
+        if (std::string why = received.receive(*cli.runCompiled); !why.empty()) {
+            std::cerr << "tstap: --run-compiled: " << why << "\n";
+            return 1;
+        }
+        const rt::CompiledSession& compiled = received.session;
+        cli.scriptArgs = compiled.scriptArgs;
+        cli.defines = compiled.defines;
+        cli.globalSets = compiled.globalSets;
+        cli.guru = compiled.guru;
+        cli.unoptimized = compiled.unoptimized;
+        cli.compatible = compiled.compatible;
+        cli.includeDirs = received.tapsetDirs;
+    }
+    std::vector<rt::RemoteHost> remoteHosts(cli.remotes.size());
+    for (size_t i = 0; i < cli.remotes.size(); ++i)
+        if (std::string why = rt::parseRemoteHost(cli.remotes[i], remoteHosts[i]); !why.empty()) {
+            std::cerr << "tstap: " << why << "\n";
+            return 1;
+        }
+    if (std::vector<std::string> forwarded; !cli.remotes.empty())
+        if (std::string why = remoteRunOptions(cli, forwarded); !why.empty()) {
+            std::cerr << "tstap: " << why << "\n";
+            return 1;
+        }
+
     if (cli.kernelFacts) {
-        if (cli.lastPass == 5 && !cli.listPattern) {
+        if (cli.lastPass == 5 && !cli.listPattern && !cli.saveCompiled) {
             std::cerr << "tstap: -r compiles for another kernel, which cannot run here: stop at -p4 (run the "
                          "script there with the same cache to use the object)\n";
             return 1;
@@ -155,6 +223,7 @@ int main(int argc, char** argv) {
 
     CompileOptions options;
     options.includeDirs = cli.includeDirs;
+    options.onlyIncludeDirs = cli.runCompiled.has_value();
     options.scriptArgs = cli.scriptArgs;
     options.defines = cli.defines;
     options.globalSets = cli.globalSets;
@@ -169,12 +238,15 @@ int main(int argc, char** argv) {
     }
     Frontend fe(std::move(options));
 
-    if (cli.scriptText) {
-        fe.addScriptText("<input>", *cli.scriptText);
+    FileId script = kNoFile;
+    if (cli.runCompiled) {
+        script = fe.addScriptText(received.session.scriptName, received.session.scriptText);
+    } else if (cli.scriptText) {
+        script = fe.addScriptText("<input>", *cli.scriptText);
     } else if (*cli.scriptFile == "-") {
         std::string text((std::istreambuf_iterator<char>(std::cin)), std::istreambuf_iterator<char>());
-        fe.addScriptText("<input>", std::move(text));
-    } else if (fe.addScriptFile(*cli.scriptFile) == kNoFile) {
+        script = fe.addScriptText("<input>", std::move(text));
+    } else if ((script = fe.addScriptFile(*cli.scriptFile)) == kNoFile) {
         std::cerr << "tstap: cannot open script file '" << *cli.scriptFile << "'\n";
         return 1;
     }
@@ -261,6 +333,22 @@ int main(int argc, char** argv) {
         std::cout << kernelTranslation.source;
         return 0;
     }
+    if (cli.runCompiled) {
+        // The object was compiled elsewhere from the same sources; it serves
+        // only a translation identical to the one it was made from.
+        std::string digest = kernelProbes ? rt::programDigest(kernelTranslation) : std::string();
+        if (digest != received.session.programDigest) {
+            std::cerr << "ERROR: the compiled session's BPF object does not fit this host: here (kernel "
+                      << kernel::kernelRelease() << ", this tstap) the script translates to another program than "
+                      << "where it was compiled (kernel " << received.session.compiledOnKernel
+                      << "); compile it on this host, or for its kernel with -r\n"
+                      << "Pass 5: run failed.  [man error::pass5]\n";
+            return 1;
+        }
+        session.compiledObject = received.objectPath;
+        if (*cli.runCompiled == "-")
+            session.stopFd = 0;
+    }
     if (cli.lastPass == 4) {
         rt::BpfObject object = rt::compileBpf(kernelTranslation);
         if (!object.error.empty()) {
@@ -270,6 +358,8 @@ int main(int argc, char** argv) {
         std::cout << object.path << "\n";
         return 0;
     }
+    if (cli.saveCompiled || !remoteHosts.empty())
+        return sendCompiledSession(cli, fe, script, kernelProbes ? &kernelTranslation : nullptr, remoteHosts);
     session.verbose = cli.verbose;
     session.json = cli.json;
     session.hitReport = cli.hitReport;
@@ -280,7 +370,12 @@ int main(int argc, char** argv) {
     session.http = cli.http;
     session.noGlobalDisplay = cli.noGlobalDisplay;
     session.globalSets = cli.globalSets;
-    session.scriptName = cli.scriptFile ? *cli.scriptFile : "<input>";
+    // The tapset's globals behind remote_id() and remote_uri() (context.stp).
+    if (cli.remoteId)
+        session.globalSets.push_back({"__remote_id", *cli.remoteId});
+    if (cli.remoteUri)
+        session.globalSets.push_back({"__remote_uri", *cli.remoteUri});
+    session.scriptName = fe.sources().name(script);
     std::cout.flush();
     return rt::runSession(fe.program(), fe.sources(), session);
 }

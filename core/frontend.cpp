@@ -48,6 +48,8 @@ std::string bundledTapsetDir() {
 
 std::vector<std::string> Frontend::tapsetDirs() const {
     std::vector<std::string> dirs = options_.includeDirs;
+    if (options_.onlyIncludeDirs)
+        return dirs;
     if (const char* env = std::getenv("TAPSTUDIO_TAPSETS")) {
         std::string list = env;
         size_t start = 0;

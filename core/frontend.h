@@ -17,6 +17,9 @@ namespace tap {
 
 struct CompileOptions {
     std::vector<std::string> includeDirs;    // -I, searched before the bundled tapsets
+    // Only includeDirs, neither $TAPSTUDIO_TAPSETS nor the bundled tapsets: a
+    // compiled session brings the tapsets it was compiled with.
+    bool onlyIncludeDirs = false;
     std::vector<std::string> scriptArgs;     // $1 ...
     std::vector<std::pair<std::string, std::string>> defines;    // -D NAME=VALUE
     std::vector<std::pair<std::string, std::string>> globalSets; // -G NAME=VALUE

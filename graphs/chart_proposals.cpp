@@ -65,6 +65,14 @@ QVector<Proposal> proposeCharts(const QVector<PrintfFormat>& formats, const QStr
             p.description = QObject::tr("Bar chart of %1 by %2 (line %3)")
                                 .arg(longs.last(), strings.first())
                                 .arg(f.line);
+        } else if (!f.host.isEmpty()) { // tstap --remote: one series per host
+            p.chart.type = ChartSpec::Type::Line;
+            p.chart.key = "host";
+            p.chart.values = {longs.first()};
+            p.chart.title = QObject::tr("%1 per host").arg(longs.first());
+            p.description = QObject::tr("Line chart of %1 over time, one series per host (line %2)")
+                                .arg(longs.first())
+                                .arg(f.line);
         } else {
             p.chart.type = ChartSpec::Type::Line;
             p.chart.values = longs;

@@ -1,7 +1,8 @@
 // The "Run with graphs" wizard's proposals: for each printf format of the
 // script, a data set and a chart. Numbers only → a line chart over time;
 // a string with numbers (key/value lines such as "Xorg(2108) = 17") → a bar
-// chart of the last burst, largest first; stacks (sprint_stack() & co.) → a
+// chart of the last burst, largest first (numbers only from several
+// --remote hosts → a line per host); stacks (sprint_stack() & co.) → a
 // flame graph; histograms the script prints → a histogram chart.
 #pragma once
 

@@ -18,8 +18,12 @@ class SessionReader : public QObject {
         run_ = new RunSession(this);
         connect(run_, &RunSession::event, this, [this](const RunEvent& e) {
             data_->handle(e);
-            if (e.kind == RunEvent::Formats)
+            // Every host of a --remote run sends the same formats: the
+            // first record stands for all.
+            if (e.kind == RunEvent::Formats && !formatsSeen_) {
+                formatsSeen_ = true;
                 emit formatsArrived(formatsFromRecord(e.object));
+            }
             else if (e.kind == RunEvent::Started)
                 emit started();
             else if (e.kind == RunEvent::Diag || e.kind == RunEvent::Text)
@@ -55,6 +59,7 @@ class SessionReader : public QObject {
     std::shared_ptr<SessionData> data_;
     RunSession* run_ = nullptr;
     RunEvent stopped_;
+    bool formatsSeen_ = false;
 };
 
 GraphSession::GraphSession(const GraphSet& set, QObject* parent)

@@ -21,6 +21,7 @@ QVector<PrintfFormat> formatsFromRecord(const QJsonObject& record) {
             p.argTypes << a.toString();
         p.probe = f.value("probe").toString();
         p.line = f.value("line").toInt();
+        p.host = record.value("host").toString();
         for (const QJsonValue& st : f.value("stacks").toArray())
             p.stackArgs.insert(st.toObject().value("arg").toInt(),
                                st.toObject().value("kind").toString() == "user");
@@ -159,6 +160,7 @@ void SessionData::bindPrintfSet(const DataSetSpec& spec) {
     const PrintfFormat* bound = boundFormat(spec);
     if (!bound) return;
     QVector<Column> cols = columnsFromFormat(bound->format, bound->argTypes);
+    if (fromHosts_) cols.push_back({"host", ColumnType::String});
     for (int c = 0; c < cols.size() && c < spec.columns.size(); ++c)
         if (!spec.columns[c].name.isEmpty()) cols[c].name = spec.columns[c].name;
     auto ds = std::make_shared<DataSet>(spec.name, cols, spec.capacity);
@@ -169,6 +171,7 @@ void SessionData::bindPrintfSet(const DataSetSpec& spec) {
 void SessionData::bindFormats(const QVector<PrintfFormat>& formats) {
     QMutexLocker l(&lock_);
     formats_ = formats;
+    fromHosts_ = fromHosts_ || (!formats.isEmpty() && !formats.first().host.isEmpty());
     for (const DataSetSpec& spec : set_.dataSets) {
         if (spec.source == DataSetSpec::Source::Printf && !byName_.contains(spec.name))
             bindPrintfSet(spec);
@@ -224,9 +227,12 @@ void SessionData::handle(const RunEvent& e) {
         QMutexLocker l(&lock_);
         ++records_;
         auto it = byFormat_.constFind(e.formatId);
-        if (it != byFormat_.constEnd())
+        if (it != byFormat_.constEnd()) {
+            QJsonArray args = e.args;
+            if (fromHosts_) args.append(e.host);
             for (const auto& ds : *it)
-                ds->appendArgs(e.ts, e.args);
+                ds->appendArgs(e.ts, args);
+        }
         addStacks(e);
         addRegexLines(e.ts, e.text);
         return;

@@ -27,6 +27,7 @@ struct PrintfFormat {
     QString probe;
     int line = 0;
     QHash<int, bool> stackArgs; // arguments that print stacks → whether a user stack
+    QString host;               // tstap --remote: the host that sent it ("" = this machine)
 };
 QVector<PrintfFormat> formatsFromRecord(const QJsonObject& formatsRecord);
 
@@ -85,6 +86,9 @@ class SessionData {
     QHash<int, QVector<StackSet>> stacksByFormat_;
     QHash<QString, std::shared_ptr<StackDataSet>> stackSetsByName_;
     QVector<PrintfFormat> formats_;
+    // tstap --remote: records name their host; printf data sets get a last
+    // column "host", so a chart splits a series per host by that key.
+    bool fromHosts_ = false;
     qint64 records_ = 0;
 };
 

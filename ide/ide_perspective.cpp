@@ -562,6 +562,7 @@ taprun::RunOptions IdePerspective::runOptions(const QString& path, bool needsPri
     RunConfiguration config = RunConfiguration::load(path);
     o.options = config.tstapOptions();
     o.scriptArgs = config.scriptArgs();
+    o.hosts = config.hosts; // all in one run: the Graph perspective splits its series by the host column
     o.workingDir = QFileInfo(path).absolutePath();
     return o;
 }
@@ -578,10 +579,22 @@ RunConsole* IdePerspective::launch(const QString& path, bool needsPrivileges) {
         console_->raise();
         return c;
     }
-    RunConsole* c = console_->startRun(o);
+    RunConsole* c = nullptr;
+    // One console per host: each run stops on its own.
+    QList<QStringList> runs;
+    for (const QString& host : config.hosts)
+        runs << QStringList{host};
+    if (runs.isEmpty())
+        runs << QStringList{};
+    for (const QStringList& hosts : runs) {
+        o.hosts = hosts;
+        RunConsole* started = console_->startRun(o);
+        c = c ? c : started;
+    }
+    console_->tabs()->setCurrentWidget(c);
     console_->raise();
     emit statusMessage(config.isDefault() ? tr("Running %1").arg(QFileInfo(path).fileName())
-                                          : tr("Running %1").arg(config.commandLine(path)),
+                                          : tr("Running %1").arg(config.commandLine(path).replace('\n', "; ")),
                        3000);
     return c;
 }

@@ -124,13 +124,18 @@ QStringList splitShellWords(const QString& text) {
 bool RunConfiguration::isDefault() const { return *this == RunConfiguration{}; }
 
 QString RunConfiguration::commandLine(const QString& script) const {
-    QStringList parts{"tstap"};
+    QStringList words;
     for (const QString& o : tstapOptions())
-        parts << shellQuote(o);
-    parts << shellQuote(QFileInfo(script).fileName().isEmpty() ? script : QFileInfo(script).fileName());
+        words << shellQuote(o);
+    words << shellQuote(QFileInfo(script).fileName().isEmpty() ? script : QFileInfo(script).fileName());
     for (const QString& a : scriptArgs())
-        parts << shellQuote(a);
-    return parts.join(' ');
+        words << shellQuote(a);
+    if (hosts.isEmpty())
+        return "tstap " + words.join(' ');
+    QStringList runs; // one run per host, each its own console
+    for (const QString& host : hosts)
+        runs << "tstap --remote " + shellQuote(host) + " " + words.join(' ');
+    return runs.join('\n');
 }
 
 QStringList RunConfiguration::problems() const {
@@ -143,6 +148,11 @@ QStringList RunConfiguration::problems() const {
             out << QObject::tr("-G needs NAME=VALUE: %1").arg(g);
     if (!command.isEmpty() && targetPid > 0)
         out << QObject::tr("-c and -x both set target(): use one");
+    for (const QString& host : hosts)
+        if (host.contains(QRegularExpression("\\s")) || host.startsWith('-'))
+            out << QObject::tr("a host is [ssh://][USER@]HOST[:PORT], one per line: %1").arg(host);
+    if (!hosts.isEmpty() && !outputFile.isEmpty())
+        out << QObject::tr("-o cannot go with hosts: each host's output comes to its console");
     if (arguments.count('"') % 2 || arguments.count('\'') % 2)
         out << QObject::tr("unbalanced quotes in the script arguments");
     return out;
@@ -171,6 +181,7 @@ RunConfiguration RunConfiguration::load(const QString& scriptPath) {
     c.timeoutSeconds = std::max(0, s.value("timeout", 0).toInt());
     c.guru = s.value("guru", false).toBool();
     c.arguments = s.value("arguments").toString();
+    c.hosts = s.value("hosts").toStringList();
     return c;
 }
 
@@ -194,6 +205,7 @@ void RunConfiguration::save(const QString& scriptPath) const {
     s.setValue("timeout", timeoutSeconds);
     s.setValue("guru", guru);
     s.setValue("arguments", arguments);
+    s.setValue("hosts", hosts);
 }
 
 void RunConfiguration::remove(const QString& scriptPath) {
@@ -281,6 +293,13 @@ RunConfigurationDialog::RunConfigurationDialog(const QString& scriptPath, const 
     globals_->setFixedHeight(54);
     form->addRow(tr("&Globals (-G):"), globals_);
 
+    hosts_ = new QPlainTextEdit(this);
+    hosts_->setObjectName("hosts");
+    hosts_->setPlaceholderText(tr("this machine; or one [ssh://][USER@]HOST[:PORT] per line: the script runs on "
+                                  "each at once over ssh, one console per host"));
+    hosts_->setFixedHeight(54);
+    form->addRow(tr("&Hosts (--remote):"), hosts_);
+
     preview_ = new QLabel(this);
     preview_->setObjectName("preview");
     preview_->setTextInteractionFlags(Qt::TextSelectableByMouse);
@@ -312,7 +331,7 @@ RunConfigurationDialog::RunConfigurationDialog(const QString& scriptPath, const 
         connect(b, &QSpinBox::valueChanged, this, &RunConfigurationDialog::update);
     for (QCheckBox* b : {bulk_, guru_})
         connect(b, &QCheckBox::toggled, this, &RunConfigurationDialog::update);
-    for (QPlainTextEdit* e : {defines_, globals_})
+    for (QPlainTextEdit* e : {defines_, globals_, hosts_})
         connect(e, &QPlainTextEdit::textChanged, this, &RunConfigurationDialog::update);
     resize(560, sizeHint().height());
 }
@@ -330,6 +349,7 @@ RunConfiguration RunConfigurationDialog::configuration() const {
     c.timeoutSeconds = timeout_->value();
     c.guru = guru_->isChecked();
     c.arguments = arguments_->text().trimmed();
+    c.hosts = nonEmptyLines(hosts_->toPlainText());
     return c;
 }
 
@@ -345,6 +365,7 @@ void RunConfigurationDialog::setConfiguration(const RunConfiguration& c) {
     timeout_->setValue(c.timeoutSeconds);
     guru_->setChecked(c.guru);
     arguments_->setText(c.arguments);
+    hosts_->setPlainText(c.hosts.join('\n'));
     update();
 }
 
@@ -352,7 +373,7 @@ QString RunConfigurationDialog::preview() const { return configuration().command
 
 void RunConfigurationDialog::update() {
     RunConfiguration c = configuration();
-    preview_->setText("<tt>" + c.commandLine(script_).toHtmlEscaped() + "</tt>");
+    preview_->setText("<tt>" + c.commandLine(script_).toHtmlEscaped().replace('\n', "<br>") + "</tt>");
     QStringList p = c.problems();
     problems_->setText(p.join("<br>"));
     problems_->setVisible(!p.isEmpty());

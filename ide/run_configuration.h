@@ -1,5 +1,6 @@
 // Run configurations: per script, the stap options users need — -v, -p,
-// -o, -b, -c, -x, -G, -D, -T, -g and the script's arguments — kept with
+// -o, -b, -c, -x, -G, -D, -T, -g, the script's arguments and the hosts
+// (--remote) it runs on — kept with
 // QSettings keyed by the script's path, edited in a dialog (Run > Run
 // Configuration…) and used by F5 (`tstap --json OPTIONS SCRIPT ARGS`) and by
 // "Show generated code".
@@ -29,6 +30,9 @@ struct RunConfiguration {
     int timeoutSeconds = 0;  // -T SEC (0: none)
     bool guru = false;       // -g
     QString arguments;       // the script's arguments, shell-quoted
+    // --remote HOST each: F5 runs the script on every host at once, one
+    // console per host; empty: on this machine.
+    QStringList hosts;
 
     // tstap options before the script (without --json).
     QStringList tstapOptions() const;
@@ -73,6 +77,7 @@ private:
     QSpinBox* pid_;
     QPlainTextEdit* globals_;
     QPlainTextEdit* defines_;
+    QPlainTextEdit* hosts_;
     QSpinBox* timeout_;
     QCheckBox* guru_;
     QLineEdit* arguments_;

@@ -49,6 +49,10 @@ RunConsole* RunDock::addConsole(const QString& title) {
 RunConsole* RunDock::startRun(const RunOptions& options) {
     ++runCounter_;
     QString title = QString("%1 #%2").arg(QFileInfo(options.script).fileName()).arg(runCounter_);
+    if (!options.hosts.isEmpty())
+        title = QString("%1 @ %2 #%3")
+                    .arg(QFileInfo(options.script).fileName(), options.hosts.join(", "))
+                    .arg(runCounter_);
     RunConsole* console = addConsole(title);
     emit runStarted(options.script);
     console->start(options);

@@ -41,7 +41,11 @@ public:
                 e.args.append(v);
             }
         }
-        if (!literal(R"(],"text":)") || !string(e.text) || !literal("}"))
+        if (!literal(R"(],"text":)") || !string(e.text))
+            return false;
+        if (literal(R"(,"host":)") && !string(e.host))
+            return false;
+        if (!literal("}"))
             return false;
         return p_ == end_;
     }
@@ -177,6 +181,7 @@ RunEvent RunProtocol::parseLine(const QByteArray& rawLine) {
             e.object = o;
             QString t = o.value("t").toString();
             e.ts = wholeNumber(o.value("ts"), -1);
+            e.host = o.value("host").toString();
             if (t == "hello") {
                 e.kind = RunEvent::Hello;
                 e.version = o.value("version").toInt();

@@ -17,6 +17,7 @@ struct RunEvent {
     QJsonObject object; // the JSON object (empty for Text and Printf: read the typed fields)
     QString text;       // what a person reads: output text, a diagnostic's text, a text line
     qint64 ts = -1;     // ns since the session started (printf, out)
+    QString host;       // tstap --remote: the host that sent the record ("" = this machine)
     // diag
     bool error = false;
     QString file, message;

@@ -58,8 +58,11 @@ RunCommand RunSession::commandFor(const RunOptions& o, bool isRoot, bool havePke
                                   bool haveDisplay) {
     RunCommand c;
     QStringList tstapArgs;
-    tstapArgs << "--json" << o.options << o.script << o.scriptArgs;
-    if (!o.needsPrivileges || isRoot) {
+    tstapArgs << "--json" << o.options;
+    for (const QString& host : o.hosts)
+        tstapArgs << "--remote" << host;
+    tstapArgs << o.script << o.scriptArgs;
+    if (!o.needsPrivileges || isRoot || !o.hosts.isEmpty()) {
         c.program = o.tstap;
         c.arguments = tstapArgs;
     } else if (havePkexec && haveDisplay) {

@@ -19,6 +19,10 @@ struct RunOptions {
     QStringList options;    // extra tstap options (before the script)
     QStringList scriptArgs; // after the script
     bool needsPrivileges = false; // kernel probes
+    // --remote HOST each: the script runs there over ssh, with the
+    // privileges of the ssh login; tstap here only compiles, so it is never
+    // elevated. Empty: on this machine.
+    QStringList hosts;
     QString workingDir;
 };
 

@@ -153,6 +153,14 @@ std::string clangError(const std::string& out) {
 
 } // namespace
 
+std::string programDigest(const bpf::Translation& translation) {
+    uint64_t h1 = fnv1a(kTapstudioBpfHeader, fnv1a(translation.source, 1469598103934665603ULL));
+    uint64_t h2 = fnv1a(translation.source, 0x9e3779b97f4a7c15ULL);
+    char digest[40];
+    std::snprintf(digest, sizeof digest, "%016llx%016llx", (unsigned long long)h1, (unsigned long long)h2);
+    return digest;
+}
+
 BpfObject compileBpf(const bpf::Translation& translation) {
     const std::string& source = translation.source;
     BpfObject result;

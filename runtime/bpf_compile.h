@@ -17,6 +17,11 @@ struct BpfObject {
 
 BpfObject compileBpf(const bpf::Translation& translation);
 
+// Names the BPF program a translation makes (its C text and the support
+// header), whatever the compiler and kernel: two machines agree on it when
+// one's object serves the other's translation.
+std::string programDigest(const bpf::Translation& translation);
+
 // The support header generated programs include (runtime/bpf/tapstudio.bpf.h),
 // built into the binary.
 extern const char* const kTapstudioBpfHeader;

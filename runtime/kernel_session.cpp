@@ -11,7 +11,8 @@
 
 namespace tap::rt {
 
-std::unique_ptr<KernelSession> KernelSession::start(const bpf::Translation& translation, Runtime& rt,
+std::unique_ptr<KernelSession> KernelSession::start(const bpf::Translation& translation,
+                                                    const std::string& compiledObject, Runtime& rt,
                                                     const CompiledProgram& program, int64_t target, int verbose,
                                                     bool runStats, std::string& error) {
     std::string why = bpfUnavailableReason();
@@ -20,7 +21,7 @@ std::unique_ptr<KernelSession> KernelSession::start(const bpf::Translation& tran
         return nullptr;
     }
     auto t0 = std::chrono::steady_clock::now();
-    BpfObject object = compileBpf(translation);
+    BpfObject object = compiledObject.empty() ? compileBpf(translation) : BpfObject{compiledObject, true, {}};
     if (!object.error.empty()) {
         error = "BPF compilation failed (pass 4):\n" + object.error;
         return nullptr;

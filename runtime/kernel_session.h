@@ -21,7 +21,9 @@ public:
     // Compiles (or takes from the cache), loads and attaches. Returns null
     // with `error` set when any step fails; nothing stays attached then.
     // `runStats`: collect the kernel's per-program run statistics (-t).
-    static std::unique_ptr<KernelSession> start(const bpf::Translation& translation, Runtime& rt,
+    // `compiledObject`: the object compiled elsewhere; empty: compile here.
+    static std::unique_ptr<KernelSession> start(const bpf::Translation& translation, const std::string& compiledObject,
+                                                Runtime& rt,
                                                 const CompiledProgram& program, int64_t target,
                                                 int verbose, bool runStats, std::string& error);
 

@@ -19,6 +19,7 @@
 
 #include <algorithm>
 #include <map>
+#include <cerrno>
 #include <cstring>
 
 namespace tap::rt {
@@ -59,6 +60,13 @@ std::string expandOutputName(const std::string& name) {
     return n ? std::string(buf, n) : name;
 }
 
+
+// What arrives before end of file is not for the session: only the end counts.
+bool stopRequested(int fd) {
+    char discarded[4096];
+    ssize_t n = read(fd, discarded, sizeof discarded);
+    return n == 0 || (n < 0 && errno != EINTR && errno != EAGAIN);
+}
 
 } // namespace
 
@@ -219,7 +227,7 @@ int runSession(const Program& program, const SourceManager& sources, const Sessi
                 rt.symbols->addCandidateProgram(program);
         if (options.targetPid)
             rt.symbols->addCandidateProcess(int(*options.targetPid));
-        kernel = KernelSession::start(*options.kernel, rt, *cp, rt.target, options.verbose, options.hitReport, problem);
+        kernel = KernelSession::start(*options.kernel, options.compiledObject, rt, *cp, rt.target, options.verbose, options.hitReport, problem);
         if (!kernel) {
             rt.out.message("error", "ERROR: " + problem + "\nPass 5: run failed.  [man error::pass5]\n");
             rt.out.event("{\"t\":\"stopped\",\"reason\":\"error\",\"exit_code\":1,\"errors\":1,\"skipped\":0,\"drops\":0}");
@@ -326,6 +334,7 @@ int runSession(const Program& program, const SourceManager& sources, const Sessi
     for (Timer& t : timers)
         t.next = start + t.interval;
     bool childRunning = child > 0;
+    int stopFd = options.stopFd;
     bool childFailed = false;
     std::string stopReason = "exit";
     while (!stopping()) {
@@ -340,7 +349,9 @@ int runSession(const Program& program, const SourceManager& sources, const Sessi
         if (wake > now) {
             rt.out.flush();
             int64_t waitMs = wake == INT64_MAX ? -1 : (wake - now + 999999) / 1000000;
-            std::vector<pollfd> pfds = {{sigfd, POLLIN, 0}, {kernel ? kernel->pollFd() : -1, POLLIN, 0}};
+            std::vector<pollfd> pfds = {{sigfd, POLLIN, 0},
+                                        {kernel ? kernel->pollFd() : -1, POLLIN, 0},
+                                        {stopFd, POLLIN, 0}};
             if (http)
                 http->addPollFds(pfds);
             int n = poll(pfds.data(), pfds.size(), waitMs > INT32_MAX ? INT32_MAX : int(waitMs));
@@ -352,6 +363,11 @@ int runSession(const Program& program, const SourceManager& sources, const Sessi
                 kernel->consume();
                 if (rt.errors > rt.limits.maxErrors)
                     failed = true;
+            }
+            if (n > 0 && pfds[2].revents && stopRequested(stopFd)) {
+                stopFd = -1;
+                stopReason = "signal";
+                break;
             }
             if (n > 0 && (pfds[0].revents & POLLIN)) {
                 signalfd_siginfo info{};

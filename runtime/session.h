@@ -24,6 +24,10 @@ struct SessionOptions {
     std::vector<std::pair<std::string, std::string>> globalSets; // -G
     std::string scriptName;
     const bpf::Translation* kernel = nullptr; // kernel probes to load, if any
+    std::string compiledObject; // the kernel probes' object, compiled elsewhere (--run-compiled)
+    // End of file on this descriptor stops the session as SIGINT does: a
+    // session run over ssh stops when the connection's input closes.
+    int stopFd = -1;
     int verbose = 0;
     bool json = false; // --json: docs/protocol.md
     bool hitReport = false; // -t

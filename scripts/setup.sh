@@ -12,6 +12,7 @@ packages=(
   systemtap systemtap-doc systemtap-sdt-dev
   xvfb xauth
   neovim libkf5syntaxhighlighting-tools lintian curl prometheus
+  openssh-server openssh-client iproute2
   qemu-system-x86 busybox-static xz-utils
 )
 

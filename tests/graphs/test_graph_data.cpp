@@ -3,6 +3,7 @@
 // the ring dropping old rows, each transform and filter against rows worked
 // out by hand, graph sets saved and loaded, CSV.
 #include "chart_data.h"
+#include "chart_proposals.h"
 #include "csv_export.h"
 #include "data_set.h"
 #include "filters.h"
@@ -44,6 +45,7 @@ class TestGraphData : public QObject {
     void columnsAreNamedFromTheFormat();
     void printfArgumentsNameColumns();
     void printfRecordsBindByFormatId();
+    void seriesPerHost();
     void formatTextBindsWhenTheIdChanged();
     void regexDataSets();
     void ringDropsTheOldestRows();
@@ -93,6 +95,48 @@ void TestGraphData::printfArgumentsNameColumns() {
     QCOMPARE(nameForArgument("@count(lat)"), QString("count"));
     QCOMPARE(nameForArgument("$return"), QString("return"));
     QCOMPARE(nameForArgument("1 + 2"), QString());
+}
+
+void TestGraphData::seriesPerHost() {
+    // tstap --remote a --remote b: each host sends its own formats and
+    // records, all with a "host" field; printf data sets get a host column
+    // and the proposed chart draws one line per host.
+    DataSetSpec stats;
+    stats.name = "stats";
+    stats.formatId = 7;
+    GraphSet set;
+    set.dataSets = {stats};
+    SessionData data(set);
+    QByteArray formats = formatsRecord();
+    formats.chop(2); // "}\n"
+    data.feed(formats + R"(,"host":"a"})" "\n" + formats + R"(,"host":"b"})" "\n");
+    data.feed(R"({"t":"printf","ts":1000000000,"id":7,"args":[10,3],"text":"count 10  avg 3\n","host":"a"})" "\n"
+              R"({"t":"printf","ts":1000000000,"id":7,"args":[20,4],"text":"count 20  avg 4\n","host":"b"})" "\n"
+              R"({"t":"printf","ts":2000000000,"id":7,"args":[11,3],"text":"count 11  avg 3\n","host":"a"})" "\n");
+    Table t = data.dataSet("stats")->snapshot();
+    QCOMPARE(t.columns.size(), 3);
+    QCOMPARE(t.columns[2].name, QString("host"));
+    QCOMPARE(t.columns[2].type, ColumnType::String);
+    QCOMPARE(t.strings[2], (QVector<QString>{"a", "b", "a"}));
+
+    QVector<Proposal> proposals = proposeCharts(data.formats(), "");
+    QCOMPARE(proposals.size(), 2);
+    const ChartSpec& line = proposals[1].chart;
+    QCOMPARE(line.type, ChartSpec::Type::Line);
+    QCOMPARE(line.key, QString("host"));
+    QCOMPARE(line.values, QStringList{"count"});
+    ChartData d = computeChart(line, t);
+    QCOMPARE(d.series.size(), 2);
+    QCOMPARE(d.series[0].name, QString("a"));
+    QCOMPARE(d.series[0].points, (QVector<QPointF>{{1, 10}, {2, 11}}));
+    QCOMPARE(d.series[1].name, QString("b"));
+    QCOMPARE(d.series[1].points, (QVector<QPointF>{{1, 20}}));
+
+    // Without hosts nothing changes: no host column, one line per value.
+    SessionData here(set);
+    here.feed(formatsRecord());
+    QCOMPARE(here.dataSet("stats")->columns().size(), 2);
+    QCOMPARE(proposeCharts(here.formats(), "")[1].chart.key, QString());
 }
 
 void TestGraphData::printfRecordsBindByFormatId() {

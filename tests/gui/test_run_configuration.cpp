@@ -18,6 +18,7 @@
 #include <QPlainTextEdit>
 #include <QSettings>
 #include <QSpinBox>
+#include <QTabWidget>
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -33,6 +34,8 @@ private slots:
     void dialog();
     void labelsAndOkButton();
     void f5UsesTheConfiguration();
+    void hosts();
+    void f5RunsOnEveryHost();
 };
 
 void TestRunConfiguration::initTestCase() {
@@ -171,6 +174,85 @@ void TestRunConfiguration::f5UsesTheConfiguration() {
     QStringList args = console->session()->command().arguments;
     QVERIFY2(args.contains("-v") && args.contains("-G") && args.endsWith("41"), qPrintable(args.join(' ')));
     QCOMPARE(console->exitCode(), 0);
+}
+
+void TestRunConfiguration::hosts() {
+    RunConfiguration c;
+    c.timeoutSeconds = 2;
+    c.hosts = {"db1", "ssh://root@db2:2222"};
+    QCOMPARE(c.commandLine("/x/top.stp"),
+             QString("tstap --remote db1 -T 2 top.stp\ntstap --remote ssh://root@db2:2222 -T 2 top.stp"));
+    QVERIFY(c.problems().isEmpty());
+    c.save("/tmp/h/top.stp");
+    QCOMPARE(RunConfiguration::load("/tmp/h/top.stp").hosts, c.hosts);
+    c.hosts << "two words" << "-oProxyCommand=x";
+    c.outputFile = "out.txt";
+    QCOMPARE(c.problems(), (QStringList{"a host is [ssh://][USER@]HOST[:PORT], one per line: two words",
+                                        "a host is [ssh://][USER@]HOST[:PORT], one per line: -oProxyCommand=x",
+                                        "-o cannot go with hosts: each host's output comes to its console"}));
+
+    RunConfigurationDialog d("/tmp/s/top.stp", RunConfiguration{});
+    d.findChild<QPlainTextEdit*>("hosts")->setPlainText("a\n\n b \n");
+    QCOMPARE(d.configuration().hosts, (QStringList{"a", "b"}));
+    QCOMPARE(d.preview(), QString("tstap --remote a top.stp\ntstap --remote b top.stp"));
+    QVERIFY(d.findChild<QLabel*>("preview")->text().contains("top.stp<br>tstap --remote b"));
+
+    // A run on a host is never elevated here: the host's login has the rights.
+    taprun::RunOptions o;
+    o.tstap = "/usr/bin/tstap";
+    o.script = "/x/top.stp";
+    o.needsPrivileges = true;
+    o.hosts = {"db1"};
+    taprun::RunCommand command = taprun::RunSession::commandFor(o, false, true, true, true);
+    QCOMPARE(command.program, QString("/usr/bin/tstap"));
+    QCOMPARE(command.arguments, (QStringList{"--json", "--remote", "db1", "/x/top.stp"}));
+}
+
+void TestRunConfiguration::f5RunsOnEveryHost() {
+    // ssh is a stand-in that runs the remote command here, so each "host"
+    // runs the real tstap --run-compiled on the compiled session.
+    if (qEnvironmentVariable("TAPSTUDIO_TSTAP").isEmpty())
+        QSKIP("tstap is not built");
+    QTemporaryDir dir;
+    QString fakeSsh = dir.filePath("ssh");
+    QFile ssh(fakeSsh);
+    QVERIFY(ssh.open(QIODevice::WriteOnly));
+    ssh.write("#!/bin/sh\n"
+              "while [ $# -gt 2 ]; do shift; done\n" // options, --, then HOST COMMAND
+              "exec sh -c \"$2\"\n");
+    ssh.close();
+    ssh.setPermissions(ssh.permissions() | QFileDevice::ExeOwner);
+    qputenv("TSTAP_SSH", fakeSsh.toUtf8());
+    qputenv("TSTAP_REMOTE_TSTAP", qgetenv("TAPSTUDIO_TSTAP"));
+    QString path = dir.filePath("hosts.stp");
+    QFile f(path);
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    f.write("probe begin { printf(\"hello from %s\\n\", @1); exit() }\n");
+    f.close();
+    RunConfiguration c;
+    c.arguments = "everywhere";
+    c.hosts = {"alpha", "beta"};
+    c.save(path);
+
+    MainWindow w;
+    w.show();
+    w.openFiles({path});
+    w.action("run.run")->trigger();
+    RunDock* dock = w.ide()->console();
+    QTRY_COMPARE_WITH_TIMEOUT(dock->consoles().size(), 2, 20000);
+    for (RunConsole* console : dock->consoles())
+        QTRY_VERIFY_WITH_TIMEOUT(console->finished(), 20000);
+    QStringList titles;
+    for (int i = 0; i < dock->tabs()->count(); ++i)
+        titles << dock->tabs()->tabText(i);
+    QCOMPARE(titles, (QStringList{"hosts.stp @ alpha #1", "hosts.stp @ beta #2"}));
+    for (RunConsole* console : dock->consoles()) {
+        QVERIFY2(console->plainText().contains("hello from everywhere"), qPrintable(console->plainText()));
+        QCOMPARE(console->exitCode(), 0);
+    }
+    QVERIFY(dock->consoles()[1]->session()->command().arguments.contains("beta"));
+    qunsetenv("TSTAP_SSH");
+    qunsetenv("TSTAP_REMOTE_TSTAP");
 }
 
 QTEST_MAIN(TestRunConfiguration)

@@ -75,6 +75,8 @@ void TestRunConsole::printfFastPathAgreesWithJson() {
         "{\"t\":\"printf\",\"ts\":7,\"id\":1,\"args\":[1],\"text\":\"x\",\"extra\":true}",
         "{\"t\":\"printf\", \"ts\":7,\"id\":1,\"args\":[1],\"text\":\"x\"}",
         "{\"t\":\"printf\",\"ts\":7,\"id\":1,\"args\":[1.5],\"text\":\"x\"}",
+        // tstap --remote adds the host last
+        "{\"t\":\"printf\",\"ts\":7,\"id\":1,\"args\":[1],\"text\":\"x\",\"host\":\"root@db\\\"2\"}",
     };
     for (const QByteArray& line : lines) {
         RunEvent e = RunProtocol::parseLine(line + "\n");
@@ -84,6 +86,7 @@ void TestRunConsole::printfFastPathAgreesWithJson() {
         QCOMPARE(e.ts, qint64(o.value("ts").toDouble()));
         QCOMPARE(e.formatId, o.value("id").toInt());
         QCOMPARE(e.text, o.value("text").toString());
+        QCOMPARE(e.host, o.value("host").toString());
         QCOMPARE(e.args.size(), o.value("args").toArray().size());
         for (int i = 0; i < e.args.size(); ++i) {
             QJsonValue want = o.value("args").toArray()[i];

@@ -78,6 +78,9 @@ private slots:
     void longOptions();
     void noScriptNeeded_data();
     void noScriptNeeded();
+    void compiledSessions();
+    void compiledSessionConflicts_data();
+    void compiledSessionConflicts();
     void usageMentionsEveryOption();
 };
 
@@ -406,9 +409,51 @@ void CliOptionsTest::noScriptNeeded() {
 void CliOptionsTest::usageMentionsEveryOption() {
     const QString usage = usageText();
     for (const char* o : {"-p NUM", "-v", "-w", "-W", "-u", "-g", "-I DIR", "-D NM=VAL", "-G VAR=VAL", "-e SCRIPT",
-                          "-d MODULE", "--ldd", "--all-modules", "-o FILE", "-b", "-c CMD", "-x PID", "-T SEC", "-t", "-l PROBE", "-L PROBE", "--json",
-                          "--http [ADDR:]PORT", "--no-global-var-display", "--probe-capabilities", "--"})
+                          "-d MODULE", "--ldd", "--all-modules", "-o FILE", "-b", "-c CMD", "-x PID", "-T SEC", "-t",
+                          "-l PROBE", "-L PROBE", "--json", "--http [ADDR:]PORT", "--no-global-var-display",
+                          "--probe-capabilities", "--save-compiled DIR|-", "--run-compiled DIR|-",
+                          "--remote [ssh://][USER@]HOST[:PORT]", "--remote-prefix", "--remote-id N",
+                          "--remote-uri URI", "TSTAP_SSH", "TSTAP_REMOTE_TSTAP", "--"})
         QVERIFY2(usage.contains(o), o);
+}
+
+void CliOptionsTest::compiledSessions() {
+    Parsed save = parse({"--save-compiled", "out", "s.stp", "arg"});
+    QCOMPARE(save.error, QString());
+    QCOMPARE(*save.o.saveCompiled, std::string("out"));
+    QCOMPARE(q(save.o.scriptArgs), QStringList({"arg"}));
+    // --run-compiled needs no script: the session has it.
+    Parsed run = parse({"--run-compiled=-", "-T", "3", "--json"});
+    QCOMPARE(run.error, QString());
+    QCOMPARE(*run.o.runCompiled, std::string("-"));
+    QVERIFY(!run.o.scriptFile && !run.o.scriptText);
+    Parsed remote = parse({"--remote", "a", "--remote=ssh://root@b:2222", "--remote-prefix", "-e", "probe begin {}"});
+    QCOMPARE(remote.error, QString());
+    QCOMPARE(q(remote.o.remotes), QStringList({"a", "ssh://root@b:2222"}));
+    QVERIFY(remote.o.remotePrefix);
+}
+
+void CliOptionsTest::compiledSessionConflicts_data() {
+    QTest::addColumn<QStringList>("args");
+    QTest::addColumn<QString>("error");
+    QTest::newRow("run with a script") << QStringList{"--run-compiled", "d", "s.stp"}
+        << "--run-compiled runs the script of the compiled session: give no script (it has 's.stp')";
+    QTest::newRow("run and save") << QStringList{"--run-compiled", "d", "--save-compiled", "e"}
+        << "--run-compiled runs a session here: --save-compiled and --remote take a script";
+    QTest::newRow("save and remote") << QStringList{"--save-compiled", "d", "--remote", "h", "s.stp"}
+        << "--save-compiled and --remote: choose one (--remote sends the compiled session itself)";
+    QTest::newRow("remote without a host") << QStringList{"s.stp", "--remote"}
+        << "option '--remote' requires an argument";
+    QTest::newRow("remote id without a session") << QStringList{"--remote-id", "1", "s.stp"}
+        << "--remote-id and --remote-uri go with --run-compiled (--remote passes them to each host)";
+    QTest::newRow("remote id not a number") << QStringList{"--run-compiled", "d", "--remote-id", "-1"}
+        << "--remote-id takes the host's index, a number from 0";
+}
+
+void CliOptionsTest::compiledSessionConflicts() {
+    QFETCH(QStringList, args);
+    QFETCH(QString, error);
+    QCOMPARE(parse(args).error, error);
 }
 
 QTEST_GUILESS_MAIN(CliOptionsTest)

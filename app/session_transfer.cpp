@@ -1,0 +1,79 @@
+#include "session_transfer.h"
+
+#include "bpf_compile.h"
+#include "kernel/kernel_facts.h"
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+namespace fs = std::filesystem;
+
+namespace tap {
+
+std::string makeCompiledSession(const CliOptions& cli, const std::string& scriptName,
+                                const std::string& scriptText,
+                                const std::vector<std::string>& tapsetDirs,
+                                const bpf::Translation* kernel, const std::string& objectPath,
+                                rt::CompiledSession& out) {
+    out.scriptName = scriptName;
+    out.scriptText = scriptText;
+    out.scriptArgs = cli.scriptArgs;
+    out.defines = cli.defines;
+    out.globalSets = cli.globalSets;
+    out.guru = cli.guru;
+    out.unoptimized = cli.unoptimized;
+    out.compatible = cli.compatible;
+    out.compiledOnKernel = kernel::kernelRelease();
+    if (kernel) {
+        out.programDigest = rt::programDigest(*kernel);
+        std::ifstream object(objectPath, std::ios::binary);
+        std::ostringstream bytes;
+        bytes << object.rdbuf();
+        if (!object) return "cannot read the compiled object " + objectPath;
+        out.object = bytes.str();
+    }
+    return rt::addTapsetDirectories(out, tapsetDirs);
+}
+
+ReceivedSession::~ReceivedSession() {
+    if (!temporaryDir_.empty()) {
+        std::error_code ignored;
+        fs::remove_all(temporaryDir_, ignored);
+    }
+}
+
+std::string ReceivedSession::receive(const std::string& dirOrDash) {
+    std::string dir = dirOrDash;
+    if (dirOrDash == "-") {
+        std::vector<rt::TarEntry> files;
+        if (std::string error = rt::readTar(0, files); !error.empty())
+            return "the compiled session on standard input: " + error;
+        std::string pattern = (fs::temp_directory_path() / "tstap-session.XXXXXX").string();
+        if (!mkdtemp(pattern.data()))
+            return "cannot make a folder for the compiled session in " +
+                   fs::temp_directory_path().string();
+        temporaryDir_ = dir = pattern;
+        if (std::string error = rt::saveSession(files, dir); !error.empty()) return error;
+    }
+    return rt::loadSession(dir, session, tapsetDirs, objectPath);
+}
+
+std::string remoteRunOptions(const CliOptions& cli, std::vector<std::string>& out) {
+    if (cli.outputFile)
+        return "-o cannot go with --remote: the hosts' output comes here; redirect tstap's own "
+               "output";
+    if (cli.http) return "--http cannot go with --remote: run tstap --http on each host";
+    for (int i = 0; i < cli.verbose; ++i)
+        out.push_back("-v");
+    if (cli.json) out.push_back("--json");
+    if (cli.hitReport) out.push_back("-t");
+    if (cli.noGlobalDisplay) out.push_back("--no-global-var-display");
+    if (cli.timeoutSeconds) out.insert(out.end(), {"-T", std::to_string(*cli.timeoutSeconds)});
+    if (cli.command) out.insert(out.end(), {"-c", *cli.command});
+    if (cli.targetPid) out.insert(out.end(), {"-x", std::to_string(*cli.targetPid)});
+    return {};
+}
+
+} // namespace tap
