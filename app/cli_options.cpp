@@ -43,6 +43,8 @@ const char* usageText() {
            "   --json     machine-readable output, one JSON object per line\n"
            "   --http [ADDR:]PORT  serve the script's procfs files at /procfs/NAME and\n"
            "              its prometheus probe at /metrics (ADDR defaults to 127.0.0.1)\n"
+           "   --procfs-dir DIR  mount the script's procfs files at DIR (default\n"
+           "              /run/tapstudio/PID as root; -v prints where)\n"
            "   --no-global-var-display  do not print unread globals at exit\n"
            "   --probe-capabilities  try each attach kind (tracepoint, kprobe, uprobe, ...) and\n"
            "              report them with the kernel, privileges and tstap's cache\n"
@@ -98,6 +100,11 @@ std::string parseCommandLine(int argc, char** argv, CliOptions& o) {
             else if (a == "--http") {
                 if (i + 1 >= argc) return "option '--http' requires an argument";
                 o.http = argv[++i];
+            }
+            else if (a.rfind("--procfs-dir=", 0) == 0) o.procfsDir = a.substr(13);
+            else if (a == "--procfs-dir") {
+                if (i + 1 >= argc) return "option '--procfs-dir' requires an argument";
+                o.procfsDir = argv[++i];
             }
             else return "unrecognized option '" + a + "'";
             continue;

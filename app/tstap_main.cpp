@@ -278,6 +278,7 @@ int main(int argc, char** argv) {
     session.targetPid = cli.targetPid;
     session.timeoutSeconds = cli.timeoutSeconds;
     session.http = cli.http;
+    session.procfsDir = cli.procfsDir;
     session.noGlobalDisplay = cli.noGlobalDisplay;
     session.globalSets = cli.globalSets;
     session.scriptName = cli.scriptFile ? *cli.scriptFile : "<input>";
