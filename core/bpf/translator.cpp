@@ -904,14 +904,16 @@ void Translator::noteKernelMember(int32_t structType, const std::string& member)
     entry.insert(member);
 }
 
-std::string Translator::genKey(const GlobalMap& g, const std::vector<Expr*>& keys, SourceLoc loc) {
+std::string Translator::genKey(const GlobalMap& g, const std::vector<Expr*>& keys, SourceLoc loc, bool wildcards) {
     std::string code;
     std::vector<std::string> parts;
     std::vector<bool> comm(keys.size(), false);
     for (size_t i = 0; i < keys.size(); ++i) {
-        if (!keys[i])
+        if (!keys[i] && !wildcards)
             error("'*' keys cannot be used here in a kernel probe", loc);
-        if (g.keys[i].isString && keys[i]->kind == ExprKind::Call &&
+        if (!keys[i])
+            parts.emplace_back(); // left zero: the match skips it
+        else if (g.keys[i].isString && keys[i]->kind == ExprKind::Call &&
             static_cast<CallExpr*>(keys[i])->name == "execname" && g.keys[i].size >= 16) {
             comm[i] = true; // read straight into the key below
             parts.emplace_back();
@@ -927,6 +929,8 @@ std::string Translator::genKey(const GlobalMap& g, const std::vector<Expr*>& key
     frameKeys_[keyStructOf(g) + " key_" + g.global->name] = 1;
     code += "TAP_ZERO(&" + key + "); ";
     for (size_t i = 0; i < keys.size(); ++i) {
+        if (!keys[i])
+            continue;
         if (comm[i])
             code += "bpf_get_current_comm(" + key + ".k" + std::to_string(i) + ", 16); ";
         else if (g.keys[i].isString)
@@ -1817,8 +1821,10 @@ void Translator::genStmt(Stmt* s, std::ostringstream& o, int indent) {
             auto* i = static_cast<IndexExpr*>(t);
             const VarDecl* v = static_cast<SymbolExpr*>(i->base)->decl;
             const GlobalMap& g = globalOf(v, s->loc);
-            if (i->hasWildcard())
-                error("delete with '*' keys cannot run in a kernel probe", s->loc);
+            if (i->hasWildcard()) {
+                genWildcardDelete(g, i->keys, o, pad, s->loc);
+                return;
+            }
             o << pad << "{ " << genKey(g, i->keys, s->loc) << "bpf_map_delete_elem(&" << g.mapName << ", &f->key_"
               << v->name << "); }\n";
             return;
@@ -1872,6 +1878,42 @@ void Translator::genStmt(Stmt* s, std::ostringstream& o, int indent) {
     case StmtKind::Embedded:
         error("embedded C cannot be translated to BPF", s->loc);
     }
+}
+
+// delete a[k, *]: bpf_for_each_map_elem() visits every element and the
+// callback deletes those whose keys equal the given ones (the deleted
+// element is the one visited, which hash maps allow). The callback is
+// verified once, whatever the map holds.
+void Translator::genWildcardDelete(const GlobalMap& g, const std::vector<Expr*>& keys, std::ostringstream& o,
+                                   const std::string& pad, SourceLoc loc) {
+    if (g.kind != GlobalMap::Kind::Hash && g.kind != GlobalMap::Kind::StatHash)
+        error("delete with '*' keys needs an array", loc);
+    int id = wildcardDeletes_++;
+    const std::string name = g.global->name;
+    o << pad << "{\n"
+      << pad << "\tstruct tap_loopctx __lc = { .f = f, .ctx = ctx, .g = g };\n"
+      << pad << "\t" << genKey(g, keys, loc, true) << "\n"
+      << pad << "\tbpf_for_each_map_elem(&" << g.mapName << ", tap_delete_" << id << ", &__lc, 0);\n"
+      << pad << "}\n";
+    std::ostringstream cb;
+    cb << "static long tap_delete_" << id << "(void *map, const struct tap_key_" << name
+       << " *key, void *value, struct tap_loopctx *lc)\n{\n"
+       << "\tconst struct tap_key_" << name << " *want = &lc->f->key_" << name << ";\n";
+    for (size_t i = 0; i < keys.size(); ++i) {
+        if (!keys[i])
+            continue;
+        std::string k = "k" + std::to_string(i);
+        if (!g.keys[i].isString) {
+            cb << "\tif (key->" << k << " != want->" << k << ")\n\t\treturn 0;\n";
+            continue;
+        }
+        // Both strings are zero after their end: compare up to the first 0.
+        cb << "\tfor (int j = 0; j < " << g.keys[i].size << "; j++) {\n"
+           << "\t\tif (key->" << k << "[j] != want->" << k << "[j])\n\t\t\treturn 0;\n"
+           << "\t\tif (!key->" << k << "[j])\n\t\t\tbreak;\n\t}\n";
+    }
+    cb << "\tbpf_map_delete_elem(map, key);\n\treturn 0;\n}\n\n";
+    funcs_ << cb.str();
 }
 
 // Loops run as bpf_loop() callbacks so the verifier sees a bounded program;

@@ -234,7 +234,9 @@ private:
     std::string genBuiltin(CallExpr* c, const FunctionDecl* f);
     std::string genPrint(PrintExpr* p);
     std::string genSprintf(PrintExpr* p);
-    std::string genKey(const GlobalMap& g, const std::vector<Expr*>& keys, SourceLoc loc);
+    std::string genKey(const GlobalMap& g, const std::vector<Expr*>& keys, SourceLoc loc, bool wildcards = false);
+    void genWildcardDelete(const GlobalMap& g, const std::vector<Expr*>& keys, std::ostringstream& o, const std::string& pad,
+                           SourceLoc loc);
     std::string genArrayRead(IndexExpr* i);
     std::string genArrayWrite(IndexExpr* i, Op op, Expr* value, bool postIncDec = false, int64_t delta = 0);
     std::string genStatAdd(Expr* target, Expr* value);
@@ -278,7 +280,7 @@ private:
     std::map<const VarDecl*, std::string> slots_;
     int nextLong_ = 0, nextString_ = 0;
     int maxLong_ = 1, maxString_ = 1;
-    int literals_ = 0, loops_ = 0, tries_ = 0;
+    int literals_ = 0, loops_ = 0, tries_ = 0, wildcardDeletes_ = 0;
     std::map<std::string, std::string> literalNames_;
     // =~ and !~: each pattern's DFA is a table walk, emitted once.
     std::string genRegexMatch(BinaryExpr* b);
