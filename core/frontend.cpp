@@ -103,6 +103,7 @@ void Frontend::loadLibrary(bool macrosOnly) {
     ParseOptions po;
     po.target = &options_.target;
     po.libraryMacros = &libraryMacros_;
+    po.args = &options_.scriptArgs; // argv.stp's $# and @N, as stap's tapsets see them
     po.guru = true;
     for (const std::string& path : files) {
         FileId id = sources_.loadFile(path, true);
