@@ -11,7 +11,8 @@ namespace tap::rt {
 class ProcfsEndpoints {
   public:
     explicit ProcfsEndpoints(const ProcfsFiles& files) : files_(files) {}
-    HttpResponse answer(const HttpRequest& request, Runtime& rt, const ProcfsFiles::RunProbe& run) const;
+    HttpResponse answer(const HttpRequest& request, Runtime& rt,
+                        const ProcfsFiles::RunProbe& run) const;
 
   private:
     const ProcfsFiles& files_;

@@ -7,8 +7,8 @@ namespace {
 constexpr unsigned kReadableBits = 0444, kWritableBits = 0222;
 constexpr unsigned kDefaultReadUmask = 0044, kDefaultWriteUmask = 0022;
 
-std::string runHandlers(const std::vector<ProcfsFile::Handler>& handlers, std::string value, Runtime& rt,
-                        const ProcfsFiles::RunProbe& run) {
+std::string runHandlers(const std::vector<ProcfsFile::Handler>& handlers, std::string value,
+                        Runtime& rt, const ProcfsFiles::RunProbe& run) {
     rt.procfsValue = std::move(value);
     for (const ProcfsFile::Handler& h : handlers) {
         rt.procfsValueLimit = h.maxSize;
@@ -51,7 +51,8 @@ ProcfsFiles::ProcfsFiles(const std::vector<CompiledProbe>& probes, const Limits&
     }
     for (auto& [name, file] : files_) {
         const Umasks& masks = umasks[name];
-        unsigned bits = (file.reads.empty() ? 0 : kReadableBits) | (file.writes.empty() ? 0 : kWritableBits);
+        unsigned bits =
+            (file.reads.empty() ? 0 : kReadableBits) | (file.writes.empty() ? 0 : kWritableBits);
         file.mode = bits & ~(masks.read.value_or(0) | masks.write.value_or(0));
     }
 }
@@ -65,7 +66,8 @@ std::string ProcfsFiles::read(const ProcfsFile& file, Runtime& rt, const RunProb
     return runHandlers(file.reads, std::string(), rt, run);
 }
 
-void ProcfsFiles::write(const ProcfsFile& file, std::string text, Runtime& rt, const RunProbe& run) {
+void ProcfsFiles::write(const ProcfsFile& file, std::string text, Runtime& rt,
+                        const RunProbe& run) {
     runHandlers(file.writes, std::move(text), rt, run);
 }
 

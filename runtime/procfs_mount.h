@@ -25,8 +25,8 @@ class ProcfsMount {
     static std::string defaultDir();
     // Mounts `files` at `dir` (made when missing and then removed at
     // unmount); null with `error` set when it cannot.
-    static std::unique_ptr<ProcfsMount> mount(const std::string& dir, const ProcfsFiles& files, Read read,
-                                              Write write, std::string& error);
+    static std::unique_ptr<ProcfsMount> mount(const std::string& dir, const ProcfsFiles& files,
+                                              Read read, Write write, std::string& error);
     ~ProcfsMount();
     ProcfsMount(const ProcfsMount&) = delete;
     ProcfsMount& operator=(const ProcfsMount&) = delete;

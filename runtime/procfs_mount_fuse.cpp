@@ -47,7 +47,7 @@ struct ProcfsMount::State {
     }
 
     struct stat attributes(fuse_ino_t ino) const {
-        struct stat st{};
+        struct stat st {};
         st.st_ino = ino;
         st.st_uid = geteuid();
         st.st_gid = getegid();
@@ -65,7 +65,9 @@ struct ProcfsMount::State {
 
 namespace {
 
-ProcfsMount::State& stateOf(fuse_req_t req) { return *static_cast<ProcfsMount::State*>(fuse_req_userdata(req)); }
+ProcfsMount::State& stateOf(fuse_req_t req) {
+    return *static_cast<ProcfsMount::State*>(fuse_req_userdata(req));
+}
 
 void lookup(fuse_req_t req, fuse_ino_t parent, const char* name) {
     ProcfsMount::State& s = stateOf(req);
@@ -109,15 +111,16 @@ void readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t offset, fuse_fil
         fuse_reply_err(req, ENOTDIR);
         return;
     }
-    std::vector<std::pair<std::string, fuse_ino_t>> names = {{".", FUSE_ROOT_ID}, {"..", FUSE_ROOT_ID}};
+    std::vector<std::pair<std::string, fuse_ino_t>> names = {{".", FUSE_ROOT_ID},
+                                                             {"..", FUSE_ROOT_ID}};
     for (size_t i = 0; i < s.entries.size(); ++i)
         names.emplace_back(s.entries[i].first, 2 + i);
     std::string reply(size, '\0');
     size_t used = 0;
     for (size_t i = size_t(offset); i < names.size(); ++i) {
         struct stat st = s.attributes(names[i].second);
-        size_t need = fuse_add_direntry(req, reply.data() + used, size - used, names[i].first.c_str(), &st,
-                                        off_t(i + 1));
+        size_t need = fuse_add_direntry(req, reply.data() + used, size - used,
+                                        names[i].first.c_str(), &st, off_t(i + 1));
         if (need > size - used) break;
         used += need;
     }
@@ -134,7 +137,8 @@ void open(fuse_req_t req, fuse_ino_t ino, fuse_file_info* fi) {
     // Root passes the permission bits: a file without the probe for an
     // access refuses it all the same.
     int access = fi->flags & O_ACCMODE;
-    bool reads = access == O_RDONLY || access == O_RDWR, writes = access == O_WRONLY || access == O_RDWR;
+    bool reads = access == O_RDONLY || access == O_RDWR,
+         writes = access == O_WRONLY || access == O_RDWR;
     if ((reads && f->reads.empty()) || (writes && f->writes.empty())) {
         fuse_reply_err(req, EACCES);
         return;
@@ -182,8 +186,8 @@ fuse_lowlevel_ops operations() {
 
 ProcfsMount::ProcfsMount(std::unique_ptr<State> state) : state_(std::move(state)) {}
 
-std::unique_ptr<ProcfsMount> ProcfsMount::mount(const std::string& dir, const ProcfsFiles& files, Read read,
-                                                Write write, std::string& error) {
+std::unique_ptr<ProcfsMount> ProcfsMount::mount(const std::string& dir, const ProcfsFiles& files,
+                                                Read read, Write write, std::string& error) {
     auto fail = [&](const std::string& why) {
         error = "cannot mount the procfs files at '" + dir + "': " + why;
         return nullptr;
@@ -202,7 +206,7 @@ std::unique_ptr<ProcfsMount> ProcfsMount::mount(const std::string& dir, const Pr
         state->entries.emplace_back(name, &file);
     clock_gettime(CLOCK_REALTIME, &state->mounted);
 
-    struct stat st{};
+    struct stat st {};
     if (stat(dir.c_str(), &st) != 0) {
         // Only the default place has parents of ours to make.
         if (dir == defaultDir()) {
@@ -242,7 +246,9 @@ ProcfsMount::~ProcfsMount() {
     if (state_->madeDir) rmdir(state_->dir.c_str());
 }
 
-const std::string& ProcfsMount::dir() const { return state_->dir; }
+const std::string& ProcfsMount::dir() const {
+    return state_->dir;
+}
 
 int ProcfsMount::pollFd() const {
     return fuse_session_exited(state_->session) ? -1 : fuse_session_fd(state_->session);

@@ -18,7 +18,9 @@ const std::string& ProcfsMount::dir() const {
     return none;
 }
 
-int ProcfsMount::pollFd() const { return -1; }
+int ProcfsMount::pollFd() const {
+    return -1;
+}
 
 void ProcfsMount::serve() {}
 

@@ -29,14 +29,18 @@ void write(const QString& path, const QByteArray& bytes) {
 // A user-space module (it runs without privileges) whose prometheus probe
 // counts its scrapes.
 void writeModule(const QTemporaryDir& dir, const QString& http) {
-    write(dir.filePath("script.stp"), "global scrapes\n"
-                                      "probe prometheus { $value = sprintf(\"dashboard_scrapes %d\\n\", ++scrapes) }\n"
-                                      "probe timer.s(1) { printf(\"n %d\\n\", scrapes) }\n");
+    write(dir.filePath("script.stp"),
+          "global scrapes\n"
+          "probe prometheus { $value = sprintf(\"dashboard_scrapes %d\\n\", ++scrapes) }\n"
+          "probe timer.s(1) { printf(\"n %d\\n\", scrapes) }\n");
     write(dir.filePath("graphs.json"),
           R"({"tapstudioGraphSet":1,"dataSets":[{"name":"n","source":"printf","format":"n %d\n"}],
               "charts":[{"title":"N","type":"line","dataSet":"n","values":["n"]}]})");
-    QJsonObject manifest{{"tapstudioModule", 1}, {"id", "publisher"}, {"name", "Publisher"},
-                         {"category", "Tests"},  {"description", "Publishes its scrapes"}};
+    QJsonObject manifest{{"tapstudioModule", 1},
+                         {"id", "publisher"},
+                         {"name", "Publisher"},
+                         {"category", "Tests"},
+                         {"description", "Publishes its scrapes"}};
     if (!http.isEmpty()) manifest["http"] = http;
     write(dir.filePath("module.json"), QJsonDocument(manifest).toJson());
 }
@@ -47,7 +51,8 @@ QByteArray get(const QString& url) {
     QSignalSpy done(reply, &QNetworkReply::finished);
     if (!done.wait(10000)) return "(no answer)";
     reply->deleteLater();
-    return reply->error() == QNetworkReply::NoError ? reply->readAll() : reply->errorString().toUtf8();
+    return reply->error() == QNetworkReply::NoError ? reply->readAll()
+                                                    : reply->errorString().toUtf8();
 }
 
 } // namespace
@@ -68,7 +73,8 @@ void TestModulePublish::runOptionsCarryHttp() {
     QCOMPARE(module.manifest.http, QString(kAddress));
     RunSettings settings = RunSettings::defaultsOf(module.manifest);
     QStringList options = ModuleRun::optionsFor(module, settings, "tstap").options;
-    QVERIFY2(options.join(' ').contains(QString("--http ") + kAddress), qPrintable(options.join(' ')));
+    QVERIFY2(options.join(' ').contains(QString("--http ") + kAddress),
+             qPrintable(options.join(' ')));
     settings.http.clear(); // edited away before the run: nothing published
     QVERIFY(!ModuleRun::optionsFor(module, settings, "tstap").options.contains("--http"));
 }
