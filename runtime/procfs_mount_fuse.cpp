@@ -5,7 +5,9 @@
 
 #include <fuse_lowlevel.h>
 
+#include <dirent.h>
 #include <errno.h>
+#include <signal.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -14,6 +16,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <optional>
+#include <set>
 #include <vector>
 
 namespace tap::rt {
@@ -64,6 +67,30 @@ struct ProcfsMount::State {
 };
 
 namespace {
+
+// The empty directories that killed sessions left (fusermount3 unmounted
+// them, but only tstap removes them); rmdir leaves anything still mounted.
+void removeDeadSessionDirs(const std::string& parent) {
+    DIR* d = opendir(parent.c_str());
+    if (!d) return;
+    while (dirent* e = readdir(d)) {
+        char* end = nullptr;
+        long pid = std::strtol(e->d_name, &end, 10);
+        if (pid > 0 && *end == '\0' && kill(pid_t(pid), 0) != 0 && errno == ESRCH)
+            rmdir((parent + "/" + e->d_name).c_str());
+    }
+    closedir(d);
+}
+
+std::set<int> openDescriptors() {
+    std::set<int> fds;
+    if (DIR* d = opendir("/proc/self/fd")) {
+        while (dirent* e = readdir(d))
+            if (e->d_name[0] != '.') fds.insert(std::atoi(e->d_name));
+        closedir(d);
+    }
+    return fds;
+}
 
 ProcfsMount::State& stateOf(fuse_req_t req) {
     return *static_cast<ProcfsMount::State*>(fuse_req_userdata(req));
@@ -213,6 +240,7 @@ std::unique_ptr<ProcfsMount> ProcfsMount::mount(const std::string& dir, const Pr
             std::string parent = dir.substr(0, dir.rfind('/'));
             ::mkdir(parent.substr(0, parent.rfind('/')).c_str(), 0755);
             ::mkdir(parent.c_str(), 0755);
+            removeDeadSessionDirs(parent);
         }
         if (::mkdir(dir.c_str(), 0755) != 0) return fail(std::strerror(errno));
         state->madeDir = true;
@@ -230,12 +258,17 @@ std::unique_ptr<ProcfsMount> ProcfsMount::mount(const std::string& dir, const Pr
     fuse_lowlevel_ops ops = operations();
     state->session = fuse_session_new(&args, &ops, sizeof ops, state.get());
     fuse_opt_free_args(&args);
+    std::set<int> before = openDescriptors();
     if (!state->session || fuse_session_mount(state->session, dir.c_str()) != 0) {
         if (state->session) fuse_session_destroy(state->session);
         if (state->madeDir) rmdir(dir.c_str());
         return fail("libfuse could not mount it (its message is above)");
     }
-    fcntl(fuse_session_fd(state->session), F_SETFD, FD_CLOEXEC); // not the -c command's
+    // What libfuse opened to mount (the device, and the socket whose closing
+    // tells fusermount3 to unmount) stays tstap's: a -c command holding the
+    // socket would keep the files mounted after tstap is killed.
+    for (int fd : openDescriptors())
+        if (!before.count(fd)) fcntl(fd, F_SETFD, FD_CLOEXEC);
     return std::unique_ptr<ProcfsMount>(new ProcfsMount(std::move(state)));
 }
 

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # A session's procfs files are unmounted however it ends: SIGINT, SIGTERM,
 # SIGHUP, exit() in a read probe, a run-time error, and (through
-# fusermount3's auto_unmount) SIGKILL. Where FUSE cannot mount, the session
+# fusermount3's auto_unmount) SIGKILL, whose directory the next session
+# removes. Where FUSE cannot mount, the session
 # runs and says why.
 # Usage: procfs_unmount.sh TSTAP   (exit 77: not root or no /dev/fuse)
 set -u
@@ -36,7 +37,11 @@ check() {
         umount -l "$dir"
     fi
     if [ "$action" != KILL ] && [ -e "$dir" ]; then fail "$name: $dir is left behind"; fi
-    [ "$action" = KILL ] && rmdir "$dir" 2>/dev/null
+    if [ "$action" = KILL ]; then
+        # The killed session's empty directory goes when the next one starts.
+        "$tstap" -e 'probe procfs("x").read { $value = "x" } probe begin { exit() }' >/dev/null 2>&1
+        [ -e "$dir" ] && fail "$name: $dir is left behind after the next session"
+    fi
     echo "$name: exit $status, unmounted"
 }
 
@@ -47,6 +52,23 @@ check SIGHUP "$serve" HUP 0
 check "exit() in a read probe" 'probe procfs("x").read { exit() }' read 0
 check "run-time error" 'probe procfs("x").read { $value = "x" } probe timer.ms(500) { error("boom") }' wait 1
 check SIGKILL "$serve" KILL 137
+
+# SIGKILL while the -c command runs on: the command holds nothing that keeps
+# the files mounted.
+"$tstap" -e "$serve" -c "sleep 30" >"$log" 2>&1 &
+pid=$!
+for _ in $(seq 100); do [ -e "/run/tapstudio/$pid/x" ] && break; sleep 0.1; done
+command_pid=$(pgrep -P "$pid" -x sleep)
+kill -KILL "$pid"
+wait "$pid" 2>/dev/null
+for _ in $(seq 50); do grep -q " /run/tapstudio/$pid " /proc/mounts || break; sleep 0.1; done
+if grep -q " /run/tapstudio/$pid " /proc/mounts; then
+    fail "SIGKILL with -c: /run/tapstudio/$pid stays mounted while the command runs"
+    umount -l "/run/tapstudio/$pid"
+else
+    echo "SIGKILL with -c running: unmounted"
+fi
+[ -n "$command_pid" ] && kill "$command_pid"
 
 # A /dev/fuse that is no FUSE device: the mount fails, the session runs.
 out=$(unshare -m sh -c 'mount --bind /dev/null /dev/fuse && exec "$0" -e "$1"' "$tstap" \
