@@ -366,7 +366,7 @@ int runSession(const Program& program, const SourceManager& sources, const Sessi
             if (http)
                 http->addPollFds(pfds);
             int n = poll(pfds.data(), pfds.size(), waitMs > INT32_MAX ? INT32_MAX : int(waitMs));
-            if (n > 0 && (pfds[2].revents & POLLIN))
+            if (n > 0 && pfds[2].revents) // POLLERR too: unmounted from outside
                 procfsMount->serve();
             if (n > 0 && http)
                 http->serve(pfds, [&](const HttpRequest& request) {

@@ -24,6 +24,7 @@ check() {
     [ -e "$dir/x" ] || { fail "$name: $dir/x never appeared"; kill -KILL "$pid"; wait "$pid"; return; }
     case $action in
     read) cat "$dir/x" >/dev/null 2>&1 ;;
+    umount) umount "$dir"; sleep 0.5; kill -INT "$pid" ;;
     wait) ;;
     *) kill -"$action" "$pid" ;;
     esac
@@ -52,6 +53,7 @@ check SIGHUP "$serve" HUP 0
 check "exit() in a read probe" 'probe procfs("x").read { exit() }' read 0
 check "run-time error" 'probe procfs("x").read { $value = "x" } probe timer.ms(500) { error("boom") }' wait 1
 check SIGKILL "$serve" KILL 137
+check "unmounted from outside, then SIGINT" "$serve" umount 0
 
 # SIGKILL while the -c command runs on: the command holds nothing that keeps
 # the files mounted.
