@@ -46,6 +46,8 @@ const char* usageText() {
            "   --json     machine-readable output, one JSON object per line\n"
            "   --http [ADDR:]PORT  serve the script's procfs files at /procfs/NAME and\n"
            "              its prometheus probe at /metrics (ADDR defaults to 127.0.0.1)\n"
+           "   --procfs-dir DIR  mount the script's procfs files at DIR (default\n"
+           "              /run/tapstudio/PID as root; -v prints where)\n"
            "   --no-global-var-display  do not print unread globals at exit\n"
            "   --save-compiled DIR|-  compile (passes 1-4) into a session folder, or a tar\n"
            "              on stdout with -, that --run-compiled runs on another host\n"
@@ -120,12 +122,14 @@ std::string parseCommandLine(int argc, char** argv, CliOptions& o) {
                                                           : a == "--remote"        ? &remote
                                                           : a == "--remote-id"     ? &o.remoteId
                                                           : a == "--remote-uri"    ? &o.remoteUri
+                                                          : a == "--procfs-dir"    ? &o.procfsDir
                                                                                    : nullptr) {
                 if (i + 1 >= argc) return "option '" + a + "' requires an argument";
                 *valued = argv[++i];
             } else if (a.rfind("--save-compiled=", 0) == 0) o.saveCompiled = a.substr(16);
             else if (a.rfind("--run-compiled=", 0) == 0) o.runCompiled = a.substr(15);
             else if (a.rfind("--remote=", 0) == 0) remote = a.substr(9);
+            else if (a.rfind("--procfs-dir=", 0) == 0) o.procfsDir = a.substr(13);
             else return "unrecognized option '" + a + "'";
             if (remote) {
                 o.remotes.push_back(*remote);

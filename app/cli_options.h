@@ -26,6 +26,7 @@ struct CliOptions {
     bool listVariables = false;
     std::optional<long> targetPid, timeoutSeconds;
     std::optional<std::string> http; // --http [ADDR:]PORT
+    std::optional<std::string> procfsDir; // --procfs-dir DIR
     bool bulk = false, json = false, hitReport = false, noGlobalDisplay = false;
     // --probe-capabilities: report what this machine can trace (text, or JSON with --json).
     bool probeCapabilities = false;

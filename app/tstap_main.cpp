@@ -368,6 +368,7 @@ int main(int argc, char** argv) {
     session.targetPid = cli.targetPid;
     session.timeoutSeconds = cli.timeoutSeconds;
     session.http = cli.http;
+    session.procfsDir = cli.procfsDir;
     session.noGlobalDisplay = cli.noGlobalDisplay;
     session.globalSets = cli.globalSets;
     // The tapset's globals behind remote_id() and remote_uri() (context.stp).

@@ -32,7 +32,7 @@ QString joinArguments(const QStringList& arguments) {
 
 ModuleDetails::ModuleDetails(QWidget* parent)
     : QWidget(parent), summary_(new QTextBrowser), script_(new QPlainTextEdit), arguments_(new QLineEdit),
-      command_(new QLineEdit), globals_(new QTableWidget(0, 2)), settingsProblem_(new QLabel) {
+      command_(new QLineEdit), http_(new QLineEdit), globals_(new QTableWidget(0, 2)), settingsProblem_(new QLabel) {
     setObjectName("ModuleDetails");
     summary_->setObjectName("ModuleSummary");
     summary_->setOpenLinks(false);
@@ -44,6 +44,8 @@ ModuleDetails::ModuleDetails(QWidget* parent)
     arguments_->setPlaceholderText(tr("none ($1, $2, … as a shell splits them)"));
     command_->setObjectName("ModuleCommand");
     command_->setPlaceholderText(tr("none (the module watches the whole machine)"));
+    http_->setObjectName("ModuleHttp");
+    http_->setPlaceholderText(tr("nowhere (e.g. 9400: /metrics for Prometheus on 127.0.0.1:9400)"));
     globals_->setObjectName("ModuleGlobals");
     globals_->setHorizontalHeaderLabels({tr("Global (-G)"), tr("Value")});
     globals_->horizontalHeader()->setStretchLastSection(true);
@@ -57,6 +59,7 @@ ModuleDetails::ModuleDetails(QWidget* parent)
     auto* form = new QFormLayout(settings);
     form->addRow(tr("Arguments:"), arguments_);
     form->addRow(tr("Command (-c):"), command_);
+    form->addRow(tr("Publish (--http):"), http_);
     form->addRow(globals_);
     form->addRow(settingsProblem_);
     auto* scriptBox = new QGroupBox(tr("Script"));
@@ -78,6 +81,7 @@ ModuleDetails::ModuleDetails(QWidget* parent)
 
     connect(arguments_, &QLineEdit::textEdited, this, &ModuleDetails::storeEdits);
     connect(command_, &QLineEdit::textEdited, this, &ModuleDetails::storeEdits);
+    connect(http_, &QLineEdit::textEdited, this, &ModuleDetails::storeEdits);
     connect(globals_, &QTableWidget::itemChanged, this, [this] {
         if (!filling_) storeEdits();
     });
@@ -94,6 +98,7 @@ void ModuleDetails::showModule(const Module* module, const SystemReport& report)
         script_->clear();
         arguments_->clear();
         command_->clear();
+        http_->clear();
         globals_->setRowCount(0);
         filling_ = false;
         return;
@@ -125,6 +130,7 @@ void ModuleDetails::showModule(const Module* module, const SystemReport& report)
     RunSettings s = settingsFor(*module);
     arguments_->setText(joinArguments(s.arguments));
     command_->setText(s.command);
+    http_->setText(s.http);
     globals_->setVisible(!s.globals.isEmpty()); // most modules have none: no empty table
     globals_->setRowCount(int(s.globals.size()));
     for (int i = 0; i < s.globals.size(); ++i) {
@@ -152,6 +158,8 @@ RunSettings ModuleDetails::settingsFor(const Module& module) const {
 }
 
 QString ModuleDetails::problemText() const {
+    if (QString http = http_->text().trimmed(); !http.isEmpty() && !validHttpAddress(http))
+        return tr("--http: PORT, ADDRESS:PORT or [IPV6]:PORT, with PORT from 0 to 65535");
     for (int i = 0; i < globals_->rowCount(); ++i) {
         QTableWidgetItem* value = globals_->item(i, 1);
         if (value && !validGlobalValue(value->text()))
@@ -166,6 +174,7 @@ void ModuleDetails::storeEdits() {
     RunSettings s;
     s.arguments = QProcess::splitCommand(arguments_->text());
     s.command = command_->text();
+    s.http = http_->text().trimmed();
     for (int i = 0; i < globals_->rowCount(); ++i)
         s.globals.append({globals_->item(i, 0)->text(), globals_->item(i, 1) ? globals_->item(i, 1)->text() : QString()});
     edited_[shownId_] = s;

@@ -31,6 +31,7 @@ class ModuleDetails : public QWidget {
     QTextBrowser* summary() const { return summary_; }
     QLineEdit* argumentsEdit() const { return arguments_; }
     QLineEdit* commandEdit() const { return command_; }
+    QLineEdit* httpEdit() const { return http_; }
     QTableWidget* globalsTable() const { return globals_; }
     QString problemText() const; // "" when the entered settings are valid
 
@@ -42,6 +43,7 @@ class ModuleDetails : public QWidget {
     QPlainTextEdit* script_;
     QLineEdit* arguments_;
     QLineEdit* command_;
+    QLineEdit* http_;
     QTableWidget* globals_;
     QLabel* settingsProblem_;
     QWidget* settingsBox_;

@@ -29,6 +29,12 @@ bool validIdentifier(const QString& name) {
     return re.match(name).hasMatch();
 }
 
+bool validHttpAddress(const QString& address) {
+    static const QRegularExpression re(R"(^(?:(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+):)?([0-9]{1,5})$)");
+    QRegularExpressionMatch m = re.match(address);
+    return m.hasMatch() && m.captured(1).toInt() <= 65535;
+}
+
 bool validGlobalValue(const QString& value) {
     // tstap's -G safety pattern (app/cli_options.cpp), value part.
     static const QRegularExpression re("^[A-Za-z0-9_.-]+$");
@@ -39,7 +45,7 @@ QJsonObject ModuleManifest::toJson() const {
     QJsonObject globalsObject;
     for (const auto& [name, value] : globals)
         globalsObject[name] = value;
-    return QJsonObject{{"tapstudioModule", kManifestVersion},
+    QJsonObject o{{"tapstudioModule", kManifestVersion},
                        {"id", id},
                        {"name", name},
                        {"category", category},
@@ -53,6 +59,8 @@ QJsonObject ModuleManifest::toJson() const {
                        {"command", command},
                        {"requires", QJsonArray::fromStringList(needs)},
                        {"refreshMs", refreshMs}};
+    if (!http.isEmpty()) o["http"] = http; // most modules publish nothing
+    return o;
 }
 
 namespace {
@@ -172,6 +180,9 @@ ManifestReading parseManifest(const QByteArray& json, const QString& moduleDir) 
     if (o.contains("graphs")) m.graphs = r.string("graphs", true);
     m.arguments = r.strings("arguments");
     m.command = r.string("command", false);
+    m.http = r.string("http", false);
+    if (!m.http.isEmpty() && !validHttpAddress(m.http))
+        r.problem("http", "must be PORT, ADDRESS:PORT or [IPV6]:PORT (tstap --http), PORT from 0 to 65535");
     m.needs = r.strings("requires");
     for (const QString& capability : m.needs)
         if (!capabilityNames().contains(capability))

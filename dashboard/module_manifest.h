@@ -31,6 +31,7 @@ struct ModuleManifest {
     QStringList arguments;          // script arguments ($1, @1, ...)
     QVector<std::pair<QString, QString>> globals; // -G NAME=VALUE, in order
     QString command;                // -c CMD: a program the module watches ("" none)
+    QString http;                   // --http [ADDR:]PORT: where it publishes /metrics ("" nowhere)
     QStringList needs;              // "requires": probe capabilities (capability_names.h)
     int refreshMs = 1000;           // how often the module's charts redraw
 
@@ -48,6 +49,9 @@ struct ManifestReading {
 // script and graph set are checked to exist and the graph set to parse.
 ManifestReading parseManifest(const QByteArray& json, const QString& moduleDir);
 ManifestReading readManifest(const QString& moduleDir);
+
+// A --http value tstap accepts: PORT, ADDR:PORT or [IPV6]:PORT.
+bool validHttpAddress(const QString& address);
 
 // A -G value tstap accepts (its safety pattern).
 bool validGlobalValue(const QString& value);

@@ -8,7 +8,7 @@ using taprun::RunEvent;
 using taprun::RunSession;
 
 RunSettings RunSettings::defaultsOf(const ModuleManifest& manifest) {
-    return RunSettings{manifest.arguments, manifest.globals, manifest.command};
+    return RunSettings{manifest.arguments, manifest.globals, manifest.command, manifest.http};
 }
 
 void RawOutput::append(const QString& text) {
@@ -110,6 +110,7 @@ taprun::RunOptions ModuleRun::optionsFor(const Module& module, const RunSettings
     for (const auto& [name, value] : settings.globals)
         o.options << "-G" << name + "=" + value;
     if (!settings.command.trimmed().isEmpty()) o.options << "-c" << settings.command;
+    if (!settings.http.trimmed().isEmpty()) o.options << "--http" << settings.http.trimmed();
     // Every capability but BTF is a kind of kernel-side probe: root or CAP_BPF.
     for (const QString& capability : module.manifest.needs)
         o.needsPrivileges = o.needsPrivileges || capability != "btf";

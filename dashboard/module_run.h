@@ -26,6 +26,7 @@ struct RunSettings {
     QStringList arguments;
     QVector<std::pair<QString, QString>> globals;
     QString command;
+    QString http; // --http: where the run publishes /metrics and /procfs/NAME ("" nowhere)
     static RunSettings defaultsOf(const ModuleManifest& manifest);
 };
 

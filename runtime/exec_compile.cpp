@@ -835,7 +835,8 @@ std::unique_ptr<CompiledProgram> CompiledProgram::compile(const Program& program
     for (const VarDecl* g : program.globals) {
         GlobalInfo info;
         info.decl = g;
-        info.display = g->written && !g->read;
+        // As stap's (RHBZ 468139): only the script's own globals, never a tapset's.
+        info.display = g->written && !g->read && !(rt.sources && g->loc.valid() && rt.sources->file(g->loc.file).isLibrary);
         if (g->isArray()) {
             ArrayStore a;
             a.decl = g;

@@ -5,6 +5,7 @@
 #include "http_server.h"
 #include "kernel_session.h"
 #include "procfs_endpoints.h"
+#include "procfs_mount.h"
 #include "stack_json.h"
 
 #include "elf/elf_binary.h"
@@ -111,9 +112,12 @@ int runSession(const Program& program, const SourceManager& sources, const Sessi
         }
     }
 
-    // The endpoint listens before anything runs, so that a -c command can
-    // reach it and a port in use fails the session at once.
-    ProcfsEndpoints procfs(cp->probes(), rt.limits);
+    // The endpoint listens and the procfs files are mounted before anything
+    // runs, so that a -c command can reach them and a port in use fails the
+    // session at once. Their probes run as any other (runProcfsProbe is set
+    // below, before the first request can be answered).
+    ProcfsFiles procfsFiles(cp->probes(), rt.limits);
+    ProcfsFiles::RunProbe runProcfsProbe;
     std::unique_ptr<HttpServer> http;
     if (options.http) {
         std::string problem;
@@ -123,10 +127,26 @@ int runSession(const Program& program, const SourceManager& sources, const Sessi
             return 1;
         }
         rt.out.message("info", "tstap: serving " + http->url() + "/metrics and " + http->url() + "/procfs/NAME\n");
-    } else if (!procfs.empty()) {
-        rt.out.message("warning", "WARNING: procfs probes run only when their files are read or written: "
-                                  "serve them with --http [ADDRESS:]PORT\n");
     }
+    std::unique_ptr<ProcfsMount> procfsMount;
+    if (!procfsFiles.empty()) {
+        std::string problem;
+        procfsMount = ProcfsMount::mount(
+            options.procfsDir.value_or(ProcfsMount::defaultDir()), procfsFiles,
+            [&](const ProcfsFile& file) { return ProcfsFiles::read(file, rt, runProcfsProbe); },
+            [&](const ProcfsFile& file, std::string text) { ProcfsFiles::write(file, std::move(text), rt, runProcfsProbe); },
+            problem);
+        if (!procfsMount && options.procfsDir) {
+            rt.out.message("error", "ERROR: " + problem + "\nPass 5: run failed.  [man error::pass5]\n");
+            return 1;
+        }
+        if (!procfsMount)
+            rt.out.message("warning", "WARNING: procfs probes: " + problem +
+                                          (http ? "\n" : "; serve their files with --http [ADDRESS:]PORT\n"));
+        else if (options.verbose)
+            rt.out.message("info", "tstap: procfs files in " + procfsMount->dir() + "\n");
+    }
+    ProcfsEndpoints procfsEndpoints(procfsFiles);
 
     // Signals arrive through a signalfd so the timer loop can wait on them.
     sigset_t mask;
@@ -272,6 +292,7 @@ int runSession(const Program& program, const SourceManager& sources, const Sessi
             failed = true;
     };
     auto stopping = [&] { return rt.exitRequested || failed; };
+    runProcfsProbe = [&](const CompiledProbe* p) { runProbe(p, rt.limits.maxAction); };
 
     if (rt.out.json()) {
         // Every printf site of the program, user-space and kernel.
@@ -351,13 +372,16 @@ int runSession(const Program& program, const SourceManager& sources, const Sessi
             int64_t waitMs = wake == INT64_MAX ? -1 : (wake - now + 999999) / 1000000;
             std::vector<pollfd> pfds = {{sigfd, POLLIN, 0},
                                         {kernel ? kernel->pollFd() : -1, POLLIN, 0},
-                                        {stopFd, POLLIN, 0}};
+                                        {stopFd, POLLIN, 0},
+                                        {procfsMount ? procfsMount->pollFd() : -1, POLLIN, 0}};
             if (http)
                 http->addPollFds(pfds);
             int n = poll(pfds.data(), pfds.size(), waitMs > INT32_MAX ? INT32_MAX : int(waitMs));
+            if (n > 0 && pfds[3].revents) // POLLERR too: unmounted from outside
+                procfsMount->serve();
             if (n > 0 && http)
                 http->serve(pfds, [&](const HttpRequest& request) {
-                    return procfs.answer(request, rt, [&](const CompiledProbe* p) { runProbe(p, rt.limits.maxAction); });
+                    return procfsEndpoints.answer(request, rt, runProcfsProbe);
                 });
             if (n > 0 && kernel && (pfds[1].revents & POLLIN)) {
                 kernel->consume();
@@ -409,6 +433,9 @@ int runSession(const Program& program, const SourceManager& sources, const Sessi
         }
     }
 
+    // As stap's, procfs probes run only while the session runs: readers see
+    // the files gone before the end probes run.
+    procfsMount.reset();
     if (kernel) {
         rt.out.flush(); // what ran so far is shown without waiting for the kernel's handlers to drain
         kernel->stop();

@@ -32,6 +32,7 @@ struct SessionOptions {
     bool json = false; // --json: docs/protocol.md
     bool hitReport = false; // -t
     std::optional<std::string> http; // --http [ADDR:]PORT: serve procfs files and /metrics
+    std::optional<std::string> procfsDir; // --procfs-dir DIR: mount the procfs files there
 };
 
 // Runs the session; returns the process exit status.

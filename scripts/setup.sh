@@ -8,7 +8,7 @@ packages=(
   build-essential cmake ninja-build ccache pkg-config zlib1g-dev
   clang libclang-rt-14-dev llvm
   qt6-base-dev qt6-base-dev-tools qt6-charts-dev libqt6opengl6-dev qt6-svg-dev libqscintilla2-qt6-dev libgl-dev
-  libbpf-dev libdw-dev libelf-dev bpftool libarchive-dev
+  libbpf-dev libdw-dev libelf-dev bpftool libarchive-dev libfuse3-dev fuse3
   systemtap systemtap-doc systemtap-sdt-dev
   xvfb xauth
   neovim libkf5syntaxhighlighting-tools lintian curl prometheus

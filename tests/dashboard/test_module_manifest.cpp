@@ -80,6 +80,7 @@ void TestModuleManifest::goodManifest_() {
     QCOMPARE(r.manifest.globals[0].first, QString("top_n"));
     QCOMPARE(r.manifest.needs, QStringList{"tracepoint"});
     QCOMPARE(r.manifest.refreshMs, 500);
+    QCOMPARE(r.manifest.http, QString()); // publishes nothing unless asked
     // What toJson writes reads back the same.
     QTemporaryDir again;
     ManifestReading back = readWith(again, r.manifest.toJson());
@@ -107,6 +108,8 @@ void TestModuleManifest::brokenManifests_data() {
     QTest::newRow("bad -G value") << "globals" << QJsonValue(QJsonObject{{"top_n", "1; rm"}}) << "globals";
     QTest::newRow("bad -G name") << "globals" << QJsonValue(QJsonObject{{"9lives", "1"}}) << "globals";
     QTest::newRow("refresh too fast") << "refreshMs" << QJsonValue(5) << "refreshMs";
+    QTest::newRow("http not an address") << "http" << QJsonValue("localhost:http") << "http";
+    QTest::newRow("http port too large") << "http" << QJsonValue("70000") << "http";
     QTest::newRow("arguments not strings") << "arguments" << QJsonValue(QJsonArray{1, 2}) << "arguments";
 }
 

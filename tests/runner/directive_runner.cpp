@@ -10,7 +10,7 @@
 //   STDERR_CONTAINS: text               (a line of stderr must contain it)
 //   STATUS: 1                           (exit status, default 0)
 //   TIMEOUT: 10                         (seconds, default 10)
-//   REQUIRES: root | bpf | syscall:NAME (the kernel has it) | attach:KIND (tstap can attach
+//   REQUIRES: root | bpf | fuse (root and /dev/fuse) | syscall:NAME (the kernel has it) | attach:KIND (tstap can attach
 //             that kind here: kprobe, fentry, ... as --probe-capabilities says) |
 //             !attach:KIND (it cannot) | kernel:X.Y (the running kernel is at least
 //             that release) | NAME-of-a-program-on-PATH
@@ -249,6 +249,13 @@ std::string unmet(const Test& t, const std::string& tstap) {
         if (r == "root" || r == "bpf") {
             if (geteuid() != 0)
                 return "needs root";
+        } else if (r == "fuse") {
+            if (geteuid() != 0)
+                return "needs root (to mount FUSE file systems others may read)";
+            int fd = open("/dev/fuse", O_RDWR | O_CLOEXEC);
+            if (fd < 0)
+                return std::string("needs /dev/fuse: ") + std::strerror(errno);
+            close(fd);
         } else if (r.starts_with("attach:") || r.starts_with("!attach:")) {
             bool wanted = r[0] != '!';
             std::string kind = r.substr(wanted ? 7 : 8);
