@@ -73,6 +73,7 @@ std::string remoteRunOptions(const CliOptions& cli, std::vector<std::string>& ou
     if (cli.timeoutSeconds) out.insert(out.end(), {"-T", std::to_string(*cli.timeoutSeconds)});
     if (cli.command) out.insert(out.end(), {"-c", *cli.command});
     if (cli.targetPid) out.insert(out.end(), {"-x", std::to_string(*cli.targetPid)});
+    if (cli.procfsDir) out.insert(out.end(), {"--procfs-dir", *cli.procfsDir}); // a folder on each host
     return {};
 }
 

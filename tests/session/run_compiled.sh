@@ -34,6 +34,17 @@ out=$("$tstap" --run-compiled "$dir/ids" 2>&1)
 out=$("$tstap" --run-compiled "$dir/ids" --remote-id 2 --remote-uri 'ssh://me@db:22' 2>&1)
 [ "$out" = "2 [ssh://me@db:22]" ] || fail "remote_id()/remote_uri() with --remote-id/--remote-uri: $out"
 
+# What --remote asks each host to run: ssh is a stand-in that prints it.
+printf '#!/bin/sh\nwhile [ $# -gt 1 ]; do shift; done\necho "$1"\n' > "$dir/ssh"
+chmod +x "$dir/ssh"
+echo 'probe begin { exit() }' > "$dir/remote.stp"
+out=$(TSTAP_SSH="$dir/ssh" TSTAP_REMOTE_TSTAP=/opt/tstap "$tstap" --remote ssh://me@db:2222 -T 5 -v --json \
+      --procfs-dir /run/tap -c 'ls -l' "$dir/remote.stp" 2>"$dir/remote.err") ||
+    fail "--remote through a stand-in ssh: $out $(cat "$dir/remote.err")"
+expected="/opt/tstap --run-compiled - --remote-id 0 --remote-uri 'ssh://me@db:2222' '-v' '--json' '-T' '5' '-c' 'ls -l' '--procfs-dir' '/run/tap'"
+[ "$out" = "$expected" ] || fail "--remote ran: $out"
+echo "--remote passes the run-time options on"
+
 # The tar on a pipe: its end of input stops the session at once (the timer
 # never fires: no exit() from it), and the end probe runs.
 cat > "$dir/forever.stp" <<'STP'
