@@ -6,6 +6,7 @@
 #include "kernel/syscall_numbers.h"
 
 #include <bit>
+#include <cctype>
 #include <cstring>
 
 #include <algorithm>
@@ -1239,10 +1240,21 @@ std::string Translator::genSprintf(PrintExpr* p) {
         rodata_ << "static const char " << name << "[] = " << cString(text) << ";\n";
         return name;
     };
+    bool afterString = false;
     for (const FormatPiece& piece : pieces) {
         if (piece.conv == FormatPiece::Conv::Literal) {
-            for (char c : piece.text)
+            // Older kernels (Debian 12's 6.1) refuse a %s followed by a
+            // letter or digit ("%sp%d", ioblock's partition names): that
+            // one is printed with %c.
+            size_t from = 0;
+            if (afterString && !piece.text.empty() && std::isalnum(static_cast<unsigned char>(piece.text[0]))) {
+                fmt += "%c";
+                values.push_back("(__u64)'" + piece.text.substr(0, 1) + "'");
+                from = 1;
+            }
+            for (char c : piece.text.substr(from))
                 fmt += c == '%' ? std::string("%%") : std::string(1, c);
+            afterString = false;
             continue;
         }
         if (piece.precisionArg)
@@ -1290,6 +1302,7 @@ std::string Translator::genSprintf(PrintExpr* p) {
             spec = "%s";
         }
         fmt += spec;
+        afterString = spec.back() == 's';
         values.push_back(value);
     }
     if (values.size() > 12)
@@ -1899,12 +1912,11 @@ void Translator::genWildcardDelete(const GlobalMap& g, const std::vector<Expr*>&
     for (size_t i = 0; i < keys.size(); ++i) {
         if (!keys[i])
             continue;
-        std::string k = "k" + std::to_string(i);
         if (g.keys[i].isString)
-            cb << "\tfor (int j = 0; j < " << g.keys[i].size << "; j++) {\n\t\tif (key->" << k << "[j] != ctx->want->" << k
-               << "[j])\n\t\t\treturn 0;\n\t\tif (!key->" << k << "[j])\n\t\t\tbreak;\n\t}\n";
-        else
-            cb << "\tif (key->" << k << " != ctx->want->" << k << ")\n\t\treturn 0;\n";
+            error("delete with '*' keys and a string key cannot run in a kernel probe yet; do it in a timer or end probe",
+                  loc);
+        std::string k = "k" + std::to_string(i);
+        cb << "\tif (key->" << k << " != ctx->want->" << k << ")\n\t\treturn 0;\n";
     }
     cb << "\tbpf_map_delete_elem(&" << g.mapName << ", key);\n\treturn 0;\n}\n\n";
     funcs_ << cb.str();
