@@ -6,6 +6,7 @@
 #include "kernel/syscall_numbers.h"
 
 #include <bit>
+#include <cctype>
 #include <cstring>
 
 #include <algorithm>
@@ -1239,10 +1240,21 @@ std::string Translator::genSprintf(PrintExpr* p) {
         rodata_ << "static const char " << name << "[] = " << cString(text) << ";\n";
         return name;
     };
+    bool afterString = false;
     for (const FormatPiece& piece : pieces) {
         if (piece.conv == FormatPiece::Conv::Literal) {
-            for (char c : piece.text)
+            // Older kernels (Debian 12's 6.1) refuse a %s followed by a
+            // letter or digit ("%sp%d", ioblock's partition names): that
+            // one is printed with %c.
+            size_t from = 0;
+            if (afterString && !piece.text.empty() && std::isalnum(static_cast<unsigned char>(piece.text[0]))) {
+                fmt += "%c";
+                values.push_back("(__u64)'" + piece.text.substr(0, 1) + "'");
+                from = 1;
+            }
+            for (char c : piece.text.substr(from))
                 fmt += c == '%' ? std::string("%%") : std::string(1, c);
+            afterString = false;
             continue;
         }
         if (piece.precisionArg)
@@ -1290,6 +1302,7 @@ std::string Translator::genSprintf(PrintExpr* p) {
             spec = "%s";
         }
         fmt += spec;
+        afterString = spec.back() == 's';
         values.push_back(value);
     }
     if (values.size() > 12)
@@ -1893,31 +1906,38 @@ void Translator::genStmt(Stmt* s, std::ostringstream& o, int indent) {
     }
 }
 
-// delete a[k, *]: a bpf_for_each_map_elem() callback deletes each element
-// whose keys other than the '*'s are those given.
+// delete a[k, *]: bpf_for_each_map_elem() visits every element and the
+// callback deletes those whose keys equal the given ones (the deleted
+// element is the one visited, which hash maps allow). The callback is
+// verified once, whatever the map holds.
 void Translator::genWildcardDelete(const GlobalMap& g, const std::vector<Expr*>& keys, std::ostringstream& o,
                                    const std::string& pad, SourceLoc loc) {
     if (g.kind != GlobalMap::Kind::Hash && g.kind != GlobalMap::Kind::StatHash)
         error("delete with '*' keys needs an array", loc);
     int id = wildcardDeletes_++;
-    std::string keyType = keyStructOf(g), want = "f->key_" + g.global->name;
-    o << pad << "{ " << genKey(g, keys, loc, true) << "struct tap_wdel_ctx_" << id << " __w = { &" << want
-      << " }; bpf_for_each_map_elem(&" << g.mapName << ", tap_wdel_" << id << ", &__w, 0); }\n";
+    const std::string keyType = keyStructOf(g);
+    o << pad << "{\n"
+      << pad << "\tstruct tap_loopctx __lc = { .f = f, .ctx = ctx, .g = g };\n"
+      << pad << "\t" << genKey(g, keys, loc, true) << "\n"
+      << pad << "\tbpf_for_each_map_elem(&" << g.mapName << ", tap_wdel_" << id << ", &__lc, 0);\n"
+      << pad << "}\n";
     std::ostringstream cb;
-    cb << "struct tap_wdel_ctx_" << id << " { " << keyType << " *want; };\n"
-       << "static long tap_wdel_" << id << "(void *map, " << keyType << " *key, void *value, struct tap_wdel_ctx_" << id
-       << " *ctx)\n{\n";
+    cb << "static long tap_wdel_" << id << "(void *map, const " << keyType << " *key, void *value, struct tap_loopctx *lc)\n{\n"
+       << "\tconst " << keyType << " *want = &lc->f->key_" << g.global->name << ";\n";
     for (size_t i = 0; i < keys.size(); ++i) {
         if (!keys[i])
             continue;
         std::string k = "k" + std::to_string(i);
-        if (g.keys[i].isString)
-            cb << "\tfor (int j = 0; j < " << g.keys[i].size << "; j++) {\n\t\tif (key->" << k << "[j] != ctx->want->" << k
-               << "[j])\n\t\t\treturn 0;\n\t\tif (!key->" << k << "[j])\n\t\t\tbreak;\n\t}\n";
-        else
-            cb << "\tif (key->" << k << " != ctx->want->" << k << ")\n\t\treturn 0;\n";
+        if (!g.keys[i].isString) {
+            cb << "\tif (key->" << k << " != want->" << k << ")\n\t\treturn 0;\n";
+            continue;
+        }
+        // Both strings are zero after their end: compare up to the first 0.
+        cb << "\tfor (int j = 0; j < " << g.keys[i].size << "; j++) {\n"
+           << "\t\tif (key->" << k << "[j] != want->" << k << "[j])\n\t\t\treturn 0;\n"
+           << "\t\tif (!key->" << k << "[j])\n\t\t\tbreak;\n\t}\n";
     }
-    cb << "\tbpf_map_delete_elem(&" << g.mapName << ", key);\n\treturn 0;\n}\n\n";
+    cb << "\tbpf_map_delete_elem(map, (void *)key);\n\treturn 0;\n}\n\n";
     funcs_ << cb.str();
 }
 

@@ -41,7 +41,7 @@ while IFS=$'\t' read -r example status why; do
       if [ "${run_status[$example]}" = 0 ]; then
         ran_mark="yes (${run_seconds[$example]} s)" runs=$((runs + 1))
       else
-        why="run: status ${run_status[$example]}: ${run_why[$example]}"
+        ran_mark=no why="run: status ${run_status[$example]}: ${run_why[$example]}"
       fi
     else
       ran_mark=- why="no test_installcheck line"
