@@ -580,7 +580,7 @@ std::string Translator::genTarget(Expr* e) {
         error("@var and autocast need kernel type information this runtime does not use yet", e->loc);
     auto* t = static_cast<TargetExpr*>(e);
     const ContextVar* var = nullptr;
-    for (const ContextVar& v : probe_->context)
+    for (const ContextVar& v : probeContext())
         if (v.name == t->name)
             var = &v;
     if (!var)
@@ -648,6 +648,15 @@ std::string Translator::genTarget(Expr* e) {
     return "({ " + base + " = " + value + "; " + genSnprintf(fmt, values) + "; })";
 }
 
+const std::vector<ContextVar>& Translator::probeContext() {
+    if (!probe_->context.empty() || !probe_->provider)
+        return probe_->context;
+    auto [it, fresh] = listedLate_.try_emplace(probe_);
+    if (fresh)
+        it->second = probe_->provider->contextVariables(probe_->point);
+    return it->second;
+}
+
 // $$vars, $$parms, $$locals, $$return (and their $ pretty forms) as stap
 // prints them: "name=0x..." for each variable (numbers and pointers in hex;
 // "?" for what cannot be read here). A kernel event's variables are all
@@ -657,7 +666,7 @@ std::string Translator::genVarList(const TargetExpr* t) {
     bool pretty = !t->components.empty();
     std::string fmt;
     std::vector<std::string> values;
-    for (const ContextVar& v : probe_->context) {
+    for (const ContextVar& v : probeContext()) {
         bool isReturn = v.name == "$return";
         bool isParameter = v.isUser() ? v.isParameter : !isReturn;
         if (t->name == "$$return" ? !isReturn : isReturn)
@@ -1564,7 +1573,7 @@ std::string Translator::genBuiltin(CallExpr* c, const FunctionDecl* f) {
             error("the *_arg() functions can only read system call arguments here (syscall.* and "
                   "nd_syscall.* entry probes); use the probe's $variables", c->loc);
         std::vector<int> offsets;
-        for (const ContextVar& v : probe_->context)
+        for (const ContextVar& v : probeContext())
             if (v.offset >= 0 && !v.isString)
                 offsets.push_back(v.offset);
             else if (v.offset >= 0)
@@ -1585,7 +1594,7 @@ std::string Translator::genBuiltin(CallExpr* c, const FunctionDecl* f) {
     if (n == "returnval") {
         // The value the probed function or system call returned: $return of
         // a .return probe (stap reads the return register; same value).
-        for (const ContextVar& v : probe_->context)
+        for (const ContextVar& v : probeContext())
             if (v.name == "$return") {
                 TargetExpr ret(c->loc, "$return");
                 return genTarget(&ret);

@@ -307,6 +307,11 @@ private:
     std::set<const FunctionDecl*> inProgress_;
     CodeContext ctx_;
     const ResolvedProbe* probe_ = nullptr;
+    // The current probe's context variables. Pass 2 lists them only for a
+    // probe whose handler names one; returnval() and the *_arg() functions
+    // read them too, from any function the handler calls.
+    const std::vector<ContextVar>& probeContext();
+    std::map<const ResolvedProbe*, std::vector<ContextVar>> listedLate_;
     // @entry(...) values (and entry-time $variables) of the current .return
     // probe: the frame slot each was copied into from the entry program.
     std::map<const Expr*, std::string> entrySlots_;
