@@ -210,6 +210,10 @@ void listWithVariables(const CompileOptions& options, const std::vector<Candidat
         }
         if (index.empty())
             return;
+        // A batch whose optional points all fail to resolve (kernel functions
+        // on a kernel that refuses them) is no error: without this probe it
+        // is "no probes found", and the halving elaborated every point alone.
+        script += "probe never {}\n";
         fe.addScriptText("<listing>", script);
         bool parsed = fe.parse();
         bool ok = parsed && fe.elaborate();
