@@ -67,6 +67,14 @@ Btf* Btf::vmlinux() {
 
 Btf::~Btf() { btf__free(btf_); }
 
+const btf_type* Btf::tracepointPrototype(uint32_t typedefId) const {
+    const btf_type* ptr = btf__type_by_id(btf_, btf__type_by_id(btf_, typedefId)->type);
+    if (!ptr || !btf_is_ptr(ptr))
+        return nullptr;
+    const btf_type* proto = btf__type_by_id(btf_, ptr->type);
+    return proto && btf_is_func_proto(proto) && btf_vlen(proto) >= 1 ? proto : nullptr;
+}
+
 std::vector<std::string> Btf::typedTracepoints() const {
     std::vector<std::string> names;
     uint32_t n = btf__type_cnt(btf_);
@@ -75,7 +83,7 @@ std::vector<std::string> Btf::typedTracepoints() const {
         if (!btf_is_typedef(t))
             continue;
         std::string_view name = btf__name_by_offset(btf_, t->name_off);
-        if (name.starts_with("btf_trace_") && tracepointParams(std::string(name.substr(10))))
+        if (name.starts_with("btf_trace_") && tracepointPrototype(id))
             names.emplace_back(name.substr(10));
     }
     std::sort(names.begin(), names.end());
@@ -170,13 +178,8 @@ std::optional<std::vector<BtfParam>> Btf::tracepointParams(const std::string& tr
     // tp_btf programs attach through the `btf_trace_NAME` typedef, a pointer
     // to the probe's prototype (whose parameters have no names).
     int32_t td = find(("btf_trace_" + tracepoint).c_str(), BTF_KIND_TYPEDEF);
-    if (td < 0)
-        return std::nullopt;
-    const btf_type* ptr = btf__type_by_id(btf_, btf__type_by_id(btf_, uint32_t(td))->type);
-    if (!ptr || !btf_is_ptr(ptr))
-        return std::nullopt;
-    const btf_type* proto = btf__type_by_id(btf_, ptr->type);
-    if (!proto || !btf_is_func_proto(proto) || btf_vlen(proto) < 1)
+    const btf_type* proto = td < 0 ? nullptr : tracepointPrototype(uint32_t(td));
+    if (!proto)
         return std::nullopt;
     std::vector<int32_t> types = paramTypes(btf_, proto);
 

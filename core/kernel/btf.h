@@ -14,6 +14,7 @@
 #include <vector>
 
 struct btf;
+struct btf_type;
 
 namespace tap::kernel {
 
@@ -84,6 +85,9 @@ public:
 
 private:
     explicit Btf(struct btf* b) : btf_(b) {}
+    // The prototype a `btf_trace_NAME` typedef points to (the probe's
+    // arguments after __data); null when it points to none.
+    const struct btf_type* tracepointPrototype(uint32_t typedefId) const;
     struct btf* btf_;
     // Lazily built indexes (the IDE asks from a background thread).
     mutable std::mutex mutex_;
