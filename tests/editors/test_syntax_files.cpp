@@ -3,6 +3,7 @@
 // kate-syntax-highlighter (Debian's libkf5syntaxhighlighting-tools) with
 // systemtap.xml, Neovim with stp.vim; the TextMate grammar's JSON and
 // regular expressions. Each part is skipped, saying why, without its tool.
+#include "../support/test_files.h"
 #include "language_words.h"
 
 #include <QDir>
@@ -151,12 +152,10 @@ void TestSyntaxFiles::vimHighlightsAnExample() {
     QVERIFY(QFile::copy(syntaxDir() + "/stp.vim", rtp.filePath("syntax/stp.vim")));
     QTemporaryDir dir;
     QString script = dir.filePath("s.stp");
-    QFile f(script);
-    QVERIFY(f.open(QIODevice::WriteOnly));
-    f.write("global hist # counts\n"
-            "probe kernel.trace(\"sched:sched_switch\") { hist <<< $prev->pid }\n"
-            "probe end { if (@count(hist)) printf(\"%d\\n\", 0x10) }\n");
-    f.close();
+    QVERIFY(testsupport::writeFile(
+        script, "global hist # counts\n"
+                "probe kernel.trace(\"sched:sched_switch\") { hist <<< $prev->pid }\n"
+                "probe end { if (@count(hist)) printf(\"%d\\n\", 0x10) }\n"));
     // (line, column) -> the syntax group Neovim gives it, 1-based.
     const QVector<std::tuple<int, int, QString>> expected = {
         {1, 1, "stpDeclaration"}, {1, 13, "stpComment"}, {2, 20, "stpString"},

@@ -4,6 +4,7 @@
 // view drawing and zooming on a click, the live panel with a sliding
 // window, and a real `tstap --json` profile folded into a tree whose
 // counts add up to the samples printed.
+#include "../support/test_files.h"
 #include "app_paths.h"
 #include "caller_callee_view.h"
 #include "flame_colors.h"
@@ -395,16 +396,15 @@ void TestFlameGraph::realProfileFoldsIntoTheTree() {
     if (geteuid() != 0) QSKIP("timer.profile needs root");
     QTemporaryDir dir;
     QString script = dir.filePath("profile.stp");
-    QFile f(script);
-    QVERIFY(f.open(QIODevice::WriteOnly));
-    f.write("global s\n"
-            "probe timer.profile { s[backtrace(), ubacktrace()] <<< 1 }\n"
-            "probe timer.ms(400) {\n"
-            "    foreach ([k, u] in s) printf(\"%s%s%d\\n\", sprint_stack(k), sprint_ustack(u), "
-            "@count(s[k, u]))\n"
-            "    exit()\n"
-            "}\n");
-    f.close();
+    QVERIFY(testsupport::writeFile(
+        script,
+        "global s\n"
+        "probe timer.profile { s[backtrace(), ubacktrace()] <<< 1 }\n"
+        "probe timer.ms(400) {\n"
+        "    foreach ([k, u] in s) printf(\"%s%s%d\\n\", sprint_stack(k), sprint_ustack(u), "
+        "@count(s[k, u]))\n"
+        "    exit()\n"
+        "}\n"));
     QProcess p;
     p.start(taprun::tstapPath(), {"--json", script});
     QVERIFY(p.waitForFinished(60000));

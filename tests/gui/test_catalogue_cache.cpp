@@ -3,6 +3,7 @@
 // one built; a change of any input (here: a tapset file) misses it.
 #include "catalogue_cache.h"
 #include "catalogue_indexer.h"
+#include "../support/test_files.h"
 
 #include <QDir>
 #include <QElapsedTimer>
@@ -29,10 +30,7 @@ private:
 void TestCatalogueCache::initTestCase() {
     QVERIFY(dir_.isValid());
     // An extra tapset directory the test can change.
-    QFile f(tapsets_.filePath("extra.stp"));
-    QVERIFY(f.open(QIODevice::WriteOnly));
-    f.write("/** probe extra.alias - a test alias */\nprobe extra.alias = begin { }\n");
-    f.close();
+    QVERIFY(testsupport::writeFile(tapsets_.filePath("extra.stp"), "/** probe extra.alias - a test alias */\nprobe extra.alias = begin { }\n"));
     qputenv("TAPSTUDIO_TAPSETS", tapsets_.path().toUtf8());
 }
 

@@ -2,6 +2,7 @@
 // whole when many files are open (scroll buttons instead of "…").
 #include "document_tabs.h"
 #include "script_editor.h"
+#include "../support/test_files.h"
 
 #include <QTabBar>
 #include <QTemporaryDir>
@@ -24,10 +25,7 @@ void TestDocumentTabs::titlesStayWholeWithManyTabs() {
     tabs.show();
     for (int i = 0; i < 12; ++i) {
         QString path = dir.filePath(QString("syscall_latency_by_process_%1.stp").arg(i));
-        QFile f(path);
-        QVERIFY(f.open(QIODevice::WriteOnly));
-        f.write("probe begin { exit() }\n");
-        f.close();
+        QVERIFY(testsupport::writeFile(path, "probe begin { exit() }\n"));
         QVERIFY(tabs.openFile(path, false));
     }
     QTabBar* bar = tabs.tabBar();

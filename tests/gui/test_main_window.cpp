@@ -20,6 +20,7 @@
 #include "run_console.h"
 #include "run_dock.h"
 #include "script_editor.h"
+#include "../support/test_files.h"
 
 #include <QAction>
 #include <QCommandLinkButton>
@@ -386,10 +387,7 @@ void TestMainWindow::runFromTheIde() {
         QSKIP("tstap is not built");
     QTemporaryDir dir;
     QString path = dir.filePath("be.stp");
-    QFile f(path);
-    QVERIFY(f.open(QIODevice::WriteOnly));
-    f.write("global n\nprobe begin { n = 6 * 7; exit() }\nprobe end { printf(\"answer %d\\n\", n) }\n");
-    f.close();
+    QVERIFY(testsupport::writeFile(path, "global n\nprobe begin { n = 6 * 7; exit() }\nprobe end { printf(\"answer %d\\n\", n) }\n"));
     MainWindow w;
     w.show();
     w.openFiles({path});
@@ -407,10 +405,7 @@ void TestMainWindow::runWithGraphsFromTheIde() {
         QSKIP("tstap is not built");
     QTemporaryDir dir;
     QString path = dir.filePath("ticks.stp");
-    QFile f(path);
-    QVERIFY(f.open(QIODevice::WriteOnly));
-    f.write("global n\nprobe timer.ms(20) { printf(\"ticks %d\\n\", ++n); if (n == 30) exit() }\n");
-    f.close();
+    QVERIFY(testsupport::writeFile(path, "global n\nprobe timer.ms(20) { printf(\"ticks %d\\n\", ++n); if (n == 30) exit() }\n"));
     MainWindow w;
     w.show();
     w.openFiles({path});
@@ -434,10 +429,7 @@ void TestMainWindow::saveAsModuleFromTheGraphPerspective() {
         QSKIP("tstap is not built");
     QTemporaryDir dir;
     QString path = dir.filePath("ticker.stp");
-    QFile f(path);
-    QVERIFY(f.open(QIODevice::WriteOnly));
-    f.write("# Ticks.\nglobal n\nprobe timer.ms(20) { printf(\"ticks %d\\n\", ++n); if (n == 30) exit() }\n");
-    f.close();
+    QVERIFY(testsupport::writeFile(path, "# Ticks.\nglobal n\nprobe timer.ms(20) { printf(\"ticks %d\\n\", ++n); if (n == 30) exit() }\n"));
     QDir modules(tapdash::userModulesDir() + "/ticker");
     modules.removeRecursively(); // test mode: ~/.qttest, left by an earlier run
     MainWindow w;
@@ -486,9 +478,7 @@ void TestMainWindow::runTimeErrorsInTheMarginAndProblems() {
         QSKIP("tstap is not built");
     QTemporaryDir dir;
     QString path = dir.filePath("divide.stp");
-    QFile f(path);
-    QVERIFY(f.open(QIODevice::WriteOnly));
-    f.write("global zero\n"
+    QVERIFY(testsupport::writeFile(path, "global zero\n"
             "probe begin {\n"
             "    printf(\"start\\n\")\n"
             "}\n"
@@ -498,8 +488,7 @@ void TestMainWindow::runTimeErrorsInTheMarginAndProblems() {
             "    zero = one - 1\n"
             "    printf(\"%d\\n\", 10 / zero)\n"
             "    exit()\n"
-            "}\n");
-    f.close();
+            "}\n"));
     MainWindow w;
     w.show();
     w.openFiles({path});

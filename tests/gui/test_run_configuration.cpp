@@ -8,6 +8,7 @@
 #include "run_console.h"
 #include "run_dock.h"
 #include "script_editor.h"
+#include "../support/test_files.h"
 
 #include <QAction>
 #include <QDialogButtonBox>
@@ -151,10 +152,7 @@ void TestRunConfiguration::f5UsesTheConfiguration() {
         QSKIP("tstap is not built");
     QTemporaryDir dir;
     QString path = dir.filePath("args.stp");
-    QFile f(path);
-    QVERIFY(f.open(QIODevice::WriteOnly));
-    f.write("global g = 1\nprobe begin { printf(\"%s %d g=%d\\n\", @1, $2, g); exit() }\n");
-    f.close();
+    QVERIFY(testsupport::writeFile(path, "global g = 1\nprobe begin { printf(\"%s %d g=%d\\n\", @1, $2, g); exit() }\n"));
     RunConfiguration c;
     c.arguments = "'hello world' 41";
     c.globals = {"g=5"};
@@ -215,20 +213,14 @@ void TestRunConfiguration::f5RunsOnEveryHost() {
         QSKIP("tstap is not built");
     QTemporaryDir dir;
     QString fakeSsh = dir.filePath("ssh");
-    QFile ssh(fakeSsh);
-    QVERIFY(ssh.open(QIODevice::WriteOnly));
-    ssh.write("#!/bin/sh\n"
-              "while [ $# -gt 2 ]; do shift; done\n" // options, --, then HOST COMMAND
-              "exec sh -c \"$2\"\n");
-    ssh.close();
-    ssh.setPermissions(ssh.permissions() | QFileDevice::ExeOwner);
+    QVERIFY(testsupport::writeFile(fakeSsh, "#!/bin/sh\n"
+                                            "while [ $# -gt 2 ]; do shift; done\n" // options, --, then HOST COMMAND
+                                            "exec sh -c \"$2\"\n"));
+    QVERIFY(QFile::setPermissions(fakeSsh, QFile::permissions(fakeSsh) | QFileDevice::ExeOwner));
     qputenv("TSTAP_SSH", fakeSsh.toUtf8());
     qputenv("TSTAP_REMOTE_TSTAP", qgetenv("TAPSTUDIO_TSTAP"));
     QString path = dir.filePath("hosts.stp");
-    QFile f(path);
-    QVERIFY(f.open(QIODevice::WriteOnly));
-    f.write("probe begin { printf(\"hello from %s\\n\", @1); exit() }\n");
-    f.close();
+    QVERIFY(testsupport::writeFile(path, "probe begin { printf(\"hello from %s\\n\", @1); exit() }\n"));
     RunConfiguration c;
     c.arguments = "everywhere";
     c.hosts = {"alpha", "beta"};

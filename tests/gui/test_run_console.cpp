@@ -6,6 +6,7 @@
 #include "run_dock.h"
 #include "run_protocol.h"
 #include "run_session.h"
+#include "../support/test_files.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -317,10 +318,7 @@ void TestRunConsole::stopRunsEndProbes() {
         QSKIP("tstap is not built");
     QTemporaryDir dir;
     QString script = dir.filePath("forever.stp");
-    QFile f(script);
-    QVERIFY(f.open(QIODevice::WriteOnly));
-    f.write("probe begin { println(\"started\") }\nprobe end { println(\"end probe ran\") }\n");
-    f.close();
+    QVERIFY(testsupport::writeFile(script, "probe begin { println(\"started\") }\nprobe end { println(\"end probe ran\") }\n"));
     RunConsole console;
     RunOptions o;
     o.tstap = tstap;

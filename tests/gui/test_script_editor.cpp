@@ -6,6 +6,7 @@
 #include "problems_dock.h"
 #include "script_analysis.h"
 #include "script_editor.h"
+#include "../support/test_files.h"
 
 #include <QTemporaryDir>
 #include <QTreeWidget>
@@ -271,11 +272,7 @@ void TestScriptEditor::invalidUtf8KeepsItsBytes() {
     QTemporaryDir dir;
     QString path = dir.filePath("latin1.stp");
     const QByteArray bytes("# caf\xe9 \xff\xfe\nprobe begin { println(\"\xc3(\") $ }\n");
-    {
-        QFile f(path);
-        QVERIFY(f.open(QIODevice::WriteOnly));
-        f.write(bytes);
-    }
+    QVERIFY(testsupport::writeFile(path, bytes));
     ScriptEditor editor;
     QVERIFY(editor.loadFile(path));
     QCOMPARE(QByteArray::fromStdString(editor.utf8Text()), bytes);

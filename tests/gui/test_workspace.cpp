@@ -5,6 +5,7 @@
 #include "main_window.h"
 #include "script_editor.h"
 #include "workspace_dock.h"
+#include "../support/test_files.h"
 
 #include <QAction>
 #include <QDir>
@@ -35,9 +36,7 @@ void TestWorkspace::showsScriptsOnly() {
     QTemporaryDir dir;
     for (const char* name : {"a.stp", "b.stpm", "notes.txt", "sub/c.stp", "sub/d.c"}) {
         QDir().mkpath(QFileInfo(dir.filePath(name)).absolutePath());
-        QFile f(dir.filePath(name));
-        QVERIFY(f.open(QIODevice::WriteOnly));
-        f.write("probe begin { exit() }\n");
+        QVERIFY(testsupport::writeFile(dir.filePath(name), "probe begin { exit() }\n"));
     }
     {
         MainWindow w;

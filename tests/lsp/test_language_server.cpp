@@ -4,6 +4,7 @@
 // generated code; and `tstap --language-server` over real pipes.
 #include "json_rpc.h"
 #include "language_server.h"
+#include "../support/test_files.h"
 
 #include <QElapsedTimer>
 #include <QJsonArray>
@@ -147,10 +148,7 @@ void TestLanguageServer::diagnosticsAreTstapsText() {
     QString path = dir_.filePath("broken.stp");
     std::string text =
         "global n\nprobe begin { n = \"s\" + 1; printf(\"%d\\n\", undefined_fn()) }\n";
-    QFile f(path);
-    QVERIFY(f.open(QIODevice::WriteOnly));
-    f.write(text.data(), qint64(text.size()));
-    f.close();
+    QVERIFY(testsupport::writeFile(path, QByteArray::fromStdString(text)));
     QProcess p;
     p.start(tstap(), {"-p2", path});
     QVERIFY(p.waitForFinished(30000));

@@ -1,6 +1,7 @@
 // A real editor as the client: Debian's neovim, headless, runs
 // neovim_client.lua against `tstap --language-server` and reports what its
 // LSP client received; this test checks the answers. Skipped without nvim.
+#include "../support/test_files.h"
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -26,10 +27,7 @@ void TestNeovimClient::diagnosticsCompletionAndHover() {
     QByteArray text = "global switches\n"
                       "probe begin { printf(\"%s\\n\", execname()); switches = 0 }\n"
                       "probe kernel.trace(\"sched_";
-    QFile f(script);
-    QVERIFY(f.open(QIODevice::WriteOnly));
-    f.write(text);
-    f.close();
+    QVERIFY(testsupport::writeFile(script, text));
 
     QString tstap = qEnvironmentVariable("TAPSTUDIO_TSTAP");
     QProcess check;
