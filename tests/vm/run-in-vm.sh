@@ -9,7 +9,10 @@
 #
 # Software emulation (TCG): KVM guests hung at the firmware here. qboot and
 # the uncompressed kernel start it in seconds; no_timer_check because a busy
-# host made the emulated timer fail the kernel's IO-APIC check. TAPSTUDIO_*
+# host made the emulated timer fail the kernel's IO-APIC check. A CPU stuck
+# in the kernel for two minutes panics the guest (the console shows where)
+# instead of holding it until the timeout; loglevel=5 lets that backtrace
+# through. TAPSTUDIO_*
 # variables (but TAPSTUDIO_VM_*) and QT_QPA_PLATFORM reach the command.
 # TAPSTUDIO_VM_CPUS (default 2), TAPSTUDIO_VM_MEMORY (MiB, default 2048),
 # TAPSTUDIO_VM_TIMEOUT (seconds, default 900), TAPSTUDIO_VM_DIR (default build/vm),
@@ -53,7 +56,7 @@ qemu-system-x86_64 -accel tcg -M pc -cpu max -smp "${TAPSTUDIO_VM_CPUS:-2}" -m "
   -bios /usr/share/qemu/qboot.rom -display none -monitor none -no-reboot -nic none \
   -serial "file:$job/console" \
   -kernel "$kernel_dir/vmlinux" -initrd "$kernel_dir/initramfs.cpio.gz" \
-  -append "console=ttyS0 ${TAPSTUDIO_VM_KEEP:+printk.time=1} quiet no_timer_check panic=-1 tapstudio_job=$job${share:+ tapstudio_share=$share}" \
+  -append "console=ttyS0 ${TAPSTUDIO_VM_KEEP:+printk.time=1} loglevel=5 no_timer_check watchdog_thresh=60 softlockup_panic=1 panic=-1 tapstudio_job=$job${share:+ tapstudio_share=$share}" \
   -virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap \
   -virtfs "local,path=$job,mount_tag=job,security_model=none,multidevs=remap" \
   "${share_device[@]}" \

@@ -33,6 +33,9 @@ status=0
 TAPSTUDIO_VM_SHARE=$TAPSTUDIO_CACHE TAPSTUDIO_TIMEOUT_SCALE=${TAPSTUDIO_TIMEOUT_SCALE:-6} \
   TAPSTUDIO_VM_TIMEOUT=${TAPSTUDIO_VM_TIMEOUT:-1500} "$here/run-in-vm.sh" "$runner" --progress "${args[@]}" >"$TAPSTUDIO_VM_DIR/last-run.log" || status=$?
 grep -v '^RUN ' "$TAPSTUDIO_VM_DIR/last-run.log" || true
+if [ $status -ne 0 ] && last=$(grep '^RUN ' "$TAPSTUDIO_VM_DIR/last-run.log" | tail -1) && [ -n "$last" ]; then
+  echo "run-tests: the last test started: ${last#RUN }" >&2
+fi
 # The tests of tests/vm/ are there for this kernel: none may skip.
 if grep -q "^SKIP $here/" "$TAPSTUDIO_VM_DIR/last-run.log"; then
   echo "run-tests: tests meant for this kernel were skipped" >&2
