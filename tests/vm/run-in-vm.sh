@@ -7,7 +7,10 @@
 # /tmp and /root. Prints COMMAND's output and exits with its status; 77
 # (skipped) when qemu or busybox-static is missing.
 #
-# Software emulation (TCG): KVM guests hung at the firmware here. qboot and
+# Software emulation (TCG): KVM guests hung at the firmware here. One host
+# thread runs both emulated CPUs: with a thread each, a CPU once kept
+# running its stale copy of kernel code another CPU had just patched (a
+# tracepoint's int3, forever: the guest locked up in CI). qboot and
 # the uncompressed kernel start it in seconds; no_timer_check because a busy
 # host made the emulated timer fail the kernel's IO-APIC check. A CPU stuck
 # in the kernel for two minutes panics the guest (the console shows where)
@@ -52,7 +55,7 @@ if [ -n "${TAPSTUDIO_VM_SHARE:-}" ]; then
   share=$(cd "$TAPSTUDIO_VM_SHARE" && pwd)
   share_device=(-virtfs "local,path=$share,mount_tag=share,security_model=none,multidevs=remap")
 fi
-qemu-system-x86_64 -accel tcg -M pc -cpu max -smp "${TAPSTUDIO_VM_CPUS:-2}" -m "${TAPSTUDIO_VM_MEMORY:-2048}" \
+qemu-system-x86_64 -accel tcg,thread=single -M pc -cpu max -smp "${TAPSTUDIO_VM_CPUS:-2}" -m "${TAPSTUDIO_VM_MEMORY:-2048}" \
   -bios /usr/share/qemu/qboot.rom -display none -monitor none -no-reboot -nic none \
   -serial "file:$job/console" \
   -kernel "$kernel_dir/vmlinux" -initrd "$kernel_dir/initramfs.cpio.gz" \

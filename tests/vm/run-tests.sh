@@ -27,27 +27,15 @@ facts=$("$here/facts.sh" "$tstap") || exit $?
 export TAPSTUDIO_CACHE=$TAPSTUDIO_VM_DIR/cache
 mkdir -p "$TAPSTUDIO_CACHE"
 "$runner" --compile-for "$facts" "${args[@]}"
+status=0
 # The whole suite takes over 15 minutes of a loaded 2-core host (ctest
-# gives it 40, for a second run). A guest kernel that locks up (the
-# emulated CPUs have, once in many runs, stopped taking interrupts) is
-# reported with its console and the suite runs once more.
-for attempt in 1 2; do
-  status=0
-  TAPSTUDIO_VM_SHARE=$TAPSTUDIO_CACHE TAPSTUDIO_TIMEOUT_SCALE=${TAPSTUDIO_TIMEOUT_SCALE:-6} \
-    TAPSTUDIO_VM_TIMEOUT=${TAPSTUDIO_VM_TIMEOUT:-1500} "$here/run-in-vm.sh" "$runner" --progress "${args[@]}" \
-    >"$TAPSTUDIO_VM_DIR/last-run.log" 2> >(tee "$TAPSTUDIO_VM_DIR/last-run.err" >&2) || status=$?
-  wait # for tee
-  grep -v '^RUN ' "$TAPSTUDIO_VM_DIR/last-run.log" || true
-  if [ $status -ne 0 ] && last=$(grep '^RUN ' "$TAPSTUDIO_VM_DIR/last-run.log" | tail -1) && [ -n "$last" ]; then
-    echo "run-tests: the last test started: ${last#RUN }" >&2
-  fi
-  if [ $attempt = 1 ] && [ $status -ne 0 ] && grep -q 'soft lockup' "$TAPSTUDIO_VM_DIR/last-run.err"; then
-    cp "$TAPSTUDIO_VM_DIR/last-run.err" "$TAPSTUDIO_VM_DIR/lockup.err"
-    echo "run-tests: the guest's kernel locked up (console above, kept in $TAPSTUDIO_VM_DIR/lockup.err); running the tests once more" >&2
-    continue
-  fi
-  break
-done
+# gives it 30).
+TAPSTUDIO_VM_SHARE=$TAPSTUDIO_CACHE TAPSTUDIO_TIMEOUT_SCALE=${TAPSTUDIO_TIMEOUT_SCALE:-6} \
+  TAPSTUDIO_VM_TIMEOUT=${TAPSTUDIO_VM_TIMEOUT:-1500} "$here/run-in-vm.sh" "$runner" --progress "${args[@]}" >"$TAPSTUDIO_VM_DIR/last-run.log" || status=$?
+grep -v '^RUN ' "$TAPSTUDIO_VM_DIR/last-run.log" || true
+if [ $status -ne 0 ] && last=$(grep '^RUN ' "$TAPSTUDIO_VM_DIR/last-run.log" | tail -1) && [ -n "$last" ]; then
+  echo "run-tests: the last test started: ${last#RUN }" >&2
+fi
 # The tests of tests/vm/ are there for this kernel: none may skip.
 if grep -q "^SKIP $here/" "$TAPSTUDIO_VM_DIR/last-run.log"; then
   echo "run-tests: tests meant for this kernel were skipped" >&2
