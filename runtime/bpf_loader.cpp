@@ -199,6 +199,16 @@ bool BpfLoader::load(const std::string& objectPath, int64_t target, bool keepLog
         for (const auto& [key, module] : unwind->modules)
             bpf_map_update_elem(modules, &key, &module, BPF_ANY);
     }
+    // The shared handlers of system-call wildcards, which their programs jump to.
+    for (uint32_t i = 0; i < translation_.tailCallPrograms.size(); ++i) {
+        const std::string& name = translation_.tailCallPrograms[i];
+        bpf_program* prog = bpf_object__find_program_by_name(object_, name.c_str());
+        int fd = prog ? bpf_program__fd(prog) : -1;
+        if (fd < 0 || bpf_map_update_elem(mapFd("tap_handlers"), &i, &fd, BPF_ANY) != 0) {
+            error = "cannot enter the handler program " + name + " in its jump table: " + std::strerror(errno);
+            return false;
+        }
+    }
     if (int fd = mapFd("tap_config_map"); fd >= 0) {
         struct {
             int64_t target, realtimeOffset;

@@ -121,6 +121,9 @@ struct Translation {
     std::string sharedSource;
     std::vector<std::string> programSources;
     std::vector<ProgramSpec> programs;
+    // Programs no event runs, only the tail calls of others: entry i of
+    // the tap_handlers map is the program named tailCallPrograms[i].
+    std::vector<std::string> tailCallPrograms;
     std::vector<GlobalMap> globals;
     int scalarsSize = 0;
     std::vector<PrintfSite> printfs;

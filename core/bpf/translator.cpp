@@ -1373,10 +1373,15 @@ bool readsContext(const std::string& text, const std::map<std::string, bool>& us
 // instructions per system call). A global function takes numbers only, no
 // context, and returns a number (a string function leaves its result in its
 // frame slot); a static one at most 5 arguments (f, ctx, g and 2
-// parameters). Small ones stay inline, where the verifier sees their values.
+// parameters). Small ones stay inline, where the verifier sees their values;
+// user_string_quoted() (600 characters), inlined in each of strace.stp's
+// 106 calls, was a third of the instructions its programs had verified.
 std::string Translator::functionWithLinkage(const FunctionDecl* fn, const std::string& name, const std::string& retSlot,
                                             const std::string& inner) {
-    constexpr size_t kSubprogramChars = 1000;
+    // One reading the context stays inline longer: inline, the verifier
+    // sees its constant offsets into the context (int_arg(1)); in a
+    // subprogram they are variables, which it refuses.
+    constexpr size_t kSubprogramChars = 400, kContextSubprogramChars = 1000;
     bool numbersOnly = fn->params.size() <= 4 && std::all_of(fn->params.begin(), fn->params.end(), [](const VarDecl* p) {
                            return p->type != Type::String;
                        });
@@ -1385,7 +1390,7 @@ std::string Translator::functionWithLinkage(const FunctionDecl* fn, const std::s
     std::string params;
     for (size_t i = 0; i < fn->params.size(); ++i)
         params += (fn->params[i]->type == Type::String ? ", char *p" : ", __s64 p") + std::to_string(i);
-    bool large = inner.size() >= kSubprogramChars;
+    bool large = inner.size() >= (context ? kContextSubprogramChars : kSubprogramChars);
     if (large && numbersOnly && !context) {
         globalFunctions_.insert(fn);
         std::string result = fn->returnType == Type::String ? "0" : retSlot;
@@ -2286,8 +2291,9 @@ std::vector<Translator::SyscallDispatch> Translator::syscallDispatches(std::set<
         }
         // The verifier walks every case of a program, and its limit is per
         // program: a few dozen calls each keep far below it (retstr's
-        // decoding in every case of one program went past it).
-        constexpr size_t kCallsPerProgram = 16;
+        // decoding in every case of one program went past it). Fewer
+        // programs check the global functions they call fewer times.
+        constexpr size_t kCallsPerProgram = 48;
         for (size_t from = 0; from < d.cases.size(); from += kCallsPerProgram) {
             SyscallDispatch part{d.isReturn, {}, {}};
             part.cases.assign(d.cases.begin() + long(from),
@@ -2422,18 +2428,33 @@ std::string Translator::genSharedUprobe(const std::vector<const ResolvedProbe*>&
     return body.str();
 }
 
-// A handler shared by the programs of a wildcard is compiled once, as a BPF
-// global function that the verifier checks once per program (strace.stp's
-// handler was compiled into 87 programs: 70% of its code). Not when it reads
-// the context, which a global function cannot be given.
-std::string Translator::handlerSubprogram(const std::string& handler) {
+// A handler shared by the programs of a wildcard is a program of its own,
+// which each of them ends with a tail call into: compiled once, and checked
+// by the verifier once, where a global function was checked once per
+// calling program (strace.stp's 49 programs: 510,000 instructions verified,
+// half of them its handler again and again). The frame is per CPU and stays
+// busy across the jump; the handler releases it. Not when it reads the
+// context, whose layout differs between the callers' tracepoints.
+std::string Translator::handlerTailCall(const std::string& handler) {
     if (readsContext(handler, functionUsesContext_))
         return handler;
-    auto [it, added] = handlerSubprograms_.try_emplace(handler, "tap_handler_" + std::to_string(handlerSubprograms_.size()));
-    if (added)
-        funcs_ << "TAP_GLOBAL int " << it->second << "(void)\n{\n"
-               << subprogramStart() << handler << "tap_out:\n\treturn 0;\n}\n\n";
-    return "\t" + it->second + "();\n";
+    auto [it, added] = handlerPrograms_.try_emplace(handler);
+    if (added) {
+        size_t index = handlerProgramTexts_.size();
+        std::string name = "tap_handler_" + std::to_string(index);
+        handlerProgramTexts_.push_back(
+            "SEC(\"tracepoint\")\nint " + name + "(void *ctx)\n{\n" +
+            "\t__u32 __cpu = bpf_get_smp_processor_id(), __zero = 0;\n"
+            "\tstruct tap_frame *f = bpf_map_lookup_elem(&tap_frames, &__cpu);\n\tif (!f)\n\t\treturn 0;\n"
+            "\tstruct tap_frame *__held __attribute__((cleanup(tap_release_frame))) = f; /* busy = 0 at any return */\n" +
+            (out_.scalarsSize ? "\tstruct tap_scalars *g = bpf_map_lookup_elem(&tap_scalars_map, &__zero);\n"
+                                "\tif (!g)\n\t\treturn 0;\n"
+                              : "\tstruct tap_scalars *g = 0; /* no scalar globals */\n") +
+            handler + "tap_out:\n\treturn 0;\n}\n\n");
+        out_.tailCallPrograms.push_back(name);
+        it->second = "\tbpf_tail_call(ctx, &tap_handlers, " + std::to_string(index) + "); /* " + name + " */\n";
+    }
+    return it->second;
 }
 
 std::string Translator::genSyscallDispatch(const SyscallDispatch& d, ProgramSpec& spec) {
@@ -2514,10 +2535,10 @@ std::string Translator::genSyscallDispatch(const SyscallDispatch& d, ProgramSpec
             genStmt(first.body->body[first.handlerIndex], handler, 1);
             sharedHandler_ = false;
             keepSlotHighWater();
-            std::string call = handlerSubprogram(handler.str());
-            body << call;
-            if (call != handler.str()) // a global function, called from every program
-                dispatchHandlers_.emplace(key, call);
+            std::string jump = handlerTailCall(handler.str());
+            body << jump;
+            if (jump != handler.str()) // a program of its own, jumped to from every program
+                dispatchHandlers_.emplace(key, jump);
         } else {
             body << made->second;
         }
@@ -2664,6 +2685,9 @@ void Translator::run() {
     for (const auto& [id, used] : structs)
         emit(id);
     src << maps_.str() << "\n";
+    if (!handlerProgramTexts_.empty())
+        src << "struct {\n\t__uint(type, BPF_MAP_TYPE_PROG_ARRAY);\n\t__uint(max_entries, " << handlerProgramTexts_.size()
+            << ");\n\t__type(key, __u32);\n\t__type(value, __u32);\n} tap_handlers TAP_MAPS;\n\n";
     src << "struct tap_frame {\n\t__s64 busy; /* a handler runs on this CPU */\n\t__s64 abort; /* 1 error, 2 next, 3 error for a try further up */\n\t__s64 trydepth;\n\t__s64 probe; /* the running program's index in tap_pp_table */\n\tchar errmsg[TAP_STRLEN];\n\t__s64 l[" << maxLong_ << "];\n\tchar s[" << maxString_
         << "][2 * TAP_STRLEN];\n\t__s64 fl[" << std::max(fnNextLong_, 1) << "];\n\tchar fs["
         << std::max(fnNextString_, 1) << "][2 * TAP_STRLEN];\n";
@@ -2685,6 +2709,7 @@ void Translator::run() {
         << "\tbpf_probe_read_kernel_str(r->text, TAP_STRLEN, text);\n\tbpf_ringbuf_submit(r, 0);\n}\n\n";
     src << rodata_.str() << "\n" << (mappingHelpersUsed_ ? kFileNameHash : "") << (moduleBiasUsed_ ? kModuleBiasHelper : "") << (userUnwinderUsed_ ? kUserUnwinder : "") << probeTables() << funcs_.str();
     out_.sharedSource = src.str();
+    programTexts_.insert(programTexts_.end(), handlerProgramTexts_.begin(), handlerProgramTexts_.end());
     out_.programSources = programTexts_;
     for (const std::string& program : programTexts_)
         src << program;

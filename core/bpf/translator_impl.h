@@ -228,10 +228,11 @@ private:
                        std::vector<std::pair<std::string, Type>>& variables) const;
     std::vector<std::vector<const ResolvedProbe*>> sharedUprobes(std::set<const ResolvedProbe*>& members);
     std::string genSharedUprobe(const std::vector<const ResolvedProbe*>& points, ProgramSpec& spec);
-    std::string handlerSubprogram(const std::string& handler);
+    std::string handlerTailCall(const std::string& handler);
     std::string subprogramStart() const;
-    std::map<std::string, std::string> handlerSubprograms_; // handler text -> its global function
-    // The call of each wildcard's shared handler, made once for all its programs.
+    std::map<std::string, std::string> handlerPrograms_; // handler text -> the tail call into its program
+    std::vector<std::string> handlerProgramTexts_;
+    // The jump to each wildcard's shared handler, made once for all its programs.
     std::map<std::tuple<const ProbeDecl*, bool, std::vector<std::pair<std::string, Type>>>, std::string>
         dispatchHandlers_;
     // Generating a handler shared by several points: what differs between
