@@ -33,7 +33,7 @@ private:
     void* allocate(size_t size, size_t align) {
         size_t offset = (used_ + align - 1) & ~(align - 1);
         if (blocks_.empty() || offset + size > kBlockSize) {
-            blocks_.push_back(std::make_unique<std::byte[]>(std::max(kBlockSize, size)));
+            blocks_.push_back(std::make_unique_for_overwrite<std::byte[]>(std::max(kBlockSize, size)));
             offset = 0;
         }
         used_ = offset + size;

@@ -283,14 +283,20 @@ void listWithVariables(const CompileOptions& options, const std::vector<Candidat
 }
 
 void sortUnique(std::vector<ListedProbe>& probes, bool withVariables) {
-    std::sort(probes.begin(), probes.end(), [&](const ListedProbe& a, const ListedProbe& b) {
-        return a.line(withVariables) < b.line(withVariables);
-    });
-    probes.erase(std::unique(probes.begin(), probes.end(),
-                             [&](const ListedProbe& a, const ListedProbe& b) {
-                                 return a.line(withVariables) == b.line(withVariables);
-                             }),
-                 probes.end());
+    // Each line is made once: made in the comparison, they were a tenth of
+    // the IDE's cold index.
+    std::vector<std::pair<std::string, size_t>> lines;
+    lines.reserve(probes.size());
+    for (size_t i = 0; i < probes.size(); ++i)
+        lines.emplace_back(probes[i].line(withVariables), i);
+    std::sort(lines.begin(), lines.end());
+    lines.erase(std::unique(lines.begin(), lines.end(), [](const auto& a, const auto& b) { return a.first == b.first; }),
+                lines.end());
+    std::vector<ListedProbe> sorted;
+    sorted.reserve(lines.size());
+    for (const auto& [line, i] : lines)
+        sorted.push_back(std::move(probes[i]));
+    probes = std::move(sorted);
 }
 
 } // namespace

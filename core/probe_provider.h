@@ -11,6 +11,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 namespace tap {
@@ -187,6 +188,9 @@ private:
     struct PatternCache;
     std::shared_ptr<PatternCache> patternCache_;
     const std::vector<ProbePattern>& patternsOf(size_t provider) const;
+    // A provider's patterns by their functors ("syscall.read.return"): a
+    // point without wildcards is tried against those only.
+    const std::unordered_map<std::string, std::vector<size_t>>& patternsByPath(size_t provider) const;
 };
 
 std::unique_ptr<ProbeProvider> makeProcfsProvider();
