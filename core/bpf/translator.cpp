@@ -1572,25 +1572,60 @@ std::string Translator::genBuiltin(CallExpr* c, const FunctionDecl* f) {
     }
     if (n == "__stp_arg") {
         // int_arg(), pointer_arg(), ...: argument N of the system call, from
-        // the sys_enter_* record (each argument is stored in 8 bytes).
+        // the sys_enter_* record (each argument is stored in 8 bytes); of a
+        // kernel function, from the registers of the calling convention
+        // (kprobes, as stap) or fentry/fexit's argument array.
         const std::string& tp = currentAttach_.target;
-        if (currentAttach_.kind != AttachSpec::Kind::Tracepoint || tp.rfind("syscalls/sys_enter_", 0) != 0)
-            error("the *_arg() functions can only read system call arguments here (syscall.* and "
-                  "nd_syscall.* entry probes); use the probe's $variables", c->loc);
-        std::vector<int> offsets;
-        for (const ContextVar& v : probeContext())
-            if (v.offset >= 0 && !v.isString)
-                offsets.push_back(v.offset);
-            else if (v.offset >= 0)
-                offsets.push_back(v.offset); // a string argument's record slot holds its address
-        std::sort(offsets.begin(), offsets.end());
+        AttachSpec::Kind kind = currentAttach_.kind;
+        bool syscallEntry = kind == AttachSpec::Kind::Tracepoint && tp.rfind("syscalls/sys_enter_", 0) == 0;
+        bool syscallReturn = kind == AttachSpec::Kind::Tracepoint && tp.rfind("syscalls/sys_exit_", 0) == 0;
+        if (!syscallEntry && !syscallReturn && kind != AttachSpec::Kind::Kprobe && kind != AttachSpec::Kind::Fentry)
+            error("the *_arg() functions can only read arguments here in system call probes (syscall.* and "
+                  "nd_syscall.*) and kernel function probes (kernel.function, kprobe.function); use the probe's "
+                  "$variables",
+                  c->loc);
+        std::vector<std::string> reads;
+        if (syscallReturn) {
+            // The call's arguments are still in the registers it was made
+            // with, saved at the kernel's entry (x86-64: rdi, rsi, rdx, r10,
+            // r8, r9; the words of struct pt_regs), as stap's nd_syscall
+            // .return probes read them.
+#if !defined(__x86_64__)
+            error("the *_arg() functions read a system call's arguments at its return on x86-64 only", c->loc);
+#endif
+            for (int word : {14, 13, 12, 7, 9, 8})
+                reads.push_back("({ __u64 __v = 0; bpf_probe_read_kernel(&__v, 8, (__u64 *)bpf_task_pt_regs("
+                                "bpf_get_current_task_btf()) + " +
+                                std::to_string(word) + "); __v; })");
+        } else if (syscallEntry) {
+            std::vector<int> offsets;
+            for (const ContextVar& v : probeContext())
+                if (v.offset >= 0) // a string argument's record slot holds its address
+                    offsets.push_back(v.offset);
+            std::sort(offsets.begin(), offsets.end());
+            for (int offset : offsets)
+                reads.push_back("*(__u64 *)((char *)ctx + " + std::to_string(offset) + ")");
+        } else if (kind == AttachSpec::Kind::Kprobe) {
+            for (const char* reg : {"di", "si", "dx", "cx", "r8", "r9"})
+                reads.push_back(userRegister(reg, c->loc));
+        } else {
+            int params = 0;
+            for (const ContextVar& v : probeContext())
+                if (v.argIndex >= 0 && v.name != "$return")
+                    params = std::max(params, v.argIndex + 1);
+            for (int i = 0; i < params; ++i)
+                reads.push_back("((__u64 *)ctx)[" + std::to_string(i) + "]");
+        }
         std::string num = tempL(), raw = tempL();
         std::string code = "({ " + num + " = " + argL(0) + "; " + raw + " = 0; ";
-        for (size_t i = 0; i < offsets.size(); ++i)
-            code += (i ? "else if (" : "if (") + num + " == " + std::to_string(i + 1) + ") " + raw +
-                    " = (__s64)*(__u64 *)((char *)ctx + " + std::to_string(offsets[i]) + "); ";
-        code += (offsets.empty() ? "" : "else ") +
-                fail("cannot access argument %lld of this system call", c->loc, "identifier '__stp_arg'", num) + " ";
+        for (size_t i = 0; i < reads.size(); ++i)
+            code += (i ? "else if (" : "if (") + num + " == " + std::to_string(i + 1) + ") " + raw + " = (__s64)" +
+                    reads[i] + "; ";
+        code += (reads.empty() ? "" : "else ") +
+                fail(syscallEntry ? "cannot access argument %lld of this system call"
+                                  : "cannot access argument %lld of this function",
+                     c->loc, "identifier '__stp_arg'", num) +
+                " ";
         std::string sign = argL(1), trunc = argL(2);
         code += "if (" + trunc + ") " + raw + " = (" + sign + ") ? (__s64)(__s32)" + raw + " : (__s64)(__u32)" + raw + "; " +
                 raw + "; })";
