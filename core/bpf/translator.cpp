@@ -1874,9 +1874,20 @@ void Translator::genStmt(Stmt* s, std::ostringstream& o, int indent) {
         error("foreach cannot run in a kernel probe: iterate in an end or timer probe (user space)", s->loc);
     case StmtKind::Return: {
         auto* r = static_cast<ReturnStmt*>(s);
-        if (ctx_.kind == CodeContext::Kind::Loop)
-            error("return inside a loop of a kernel-side function is not supported yet", s->loc);
         std::string slot = functions_.count(ctx_.function) ? functions_[ctx_.function].substr(functions_[ctx_.function].find('\x01') + 1) : "";
+        if (ctx_.kind == CodeContext::Kind::Loop) {
+            // In a loop's callback: the value goes to the function's slot,
+            // and the loop's caller returns (genLoop).
+            if (!ctx_.function)
+                error("return outside a function", s->loc);
+            o << pad << "{\n";
+            if (r->value && ctx_.function->returnType == Type::String)
+                o << pad << "\ttap_strcpy(" << slot << ", " << genS(r->value) << ");\n";
+            else if (r->value)
+                o << pad << "\t" << slot << " = " << genL(r->value) << ";\n";
+            o << pad << "\tlc->returned = 1;\n" << pad << "\treturn 1;\n" << pad << "}\n";
+            return;
+        }
         // Braced: a return is often the body of an if.
         o << pad << "{\n";
         if (r->value) {
@@ -1993,6 +2004,17 @@ void Translator::genWildcardDelete(const GlobalMap& g, const std::vector<Expr*>&
 // Loops run as bpf_loop() callbacks so the verifier sees a bounded program;
 // MAXACTION bounds the iterations, and the kernel's limit of bpf_loop
 // (BPF_MAX_LOOPS, 1 << 23: more and it runs none).
+// After a loop whose body returned from the function: return from here too
+// (from an enclosing loop's callback, on to its caller).
+std::string Translator::returnFromLoop() const {
+    if (ctx_.kind == CodeContext::Kind::Loop)
+        return "{ lc->returned = 1; return 1; }";
+    std::string leave = "goto tap_fn_out;";
+    if (!ctx_.tries.empty())
+        leave = "{ f->trydepth -= " + std::to_string(ctx_.tries.size()) + "; " + leave + " }";
+    return leave;
+}
+
 void Translator::genLoop(ForStmt* f, std::ostringstream& o, int indent) {
     constexpr int64_t kBpfMaxLoops = int64_t(1) << 23;
     std::string pad(size_t(indent), '\t');
@@ -2002,6 +2024,7 @@ void Translator::genLoop(ForStmt* f, std::ostringstream& o, int indent) {
     o << pad << "{\n" << pad << "\tstruct tap_loopctx __lc = { .f = f, .ctx = ctx, .g = g };\n"
       << pad << "\tbpf_loop(" << std::min(options_.maxAction, kBpfMaxLoops) << ", tap_loop_" << id << ", &__lc, 0);\n"
       << pad << "\tif (f->abort) " << propagate() << "\n"
+      << (ctx_.function ? pad + "\tif (__lc.returned) " + returnFromLoop() + "\n" : std::string())
       << pad << "\tif (!__lc.done && !__lc.broke) " << fail("MAXACTION exceeded", f->loc, "keyword") << "\n"
       << pad << "}\n";
     CodeContext saved = ctx_;
@@ -2737,7 +2760,7 @@ void Translator::run() {
         << "\t__type(value, struct tap_frame);\n} tap_frames TAP_MAPS;\n\n"
         << "static __always_inline void tap_release_frame(struct tap_frame **held)\n{\n\t(*held)->busy = 0;\n}\n\n"
         << zeroingHelpers()
-        << "struct tap_loopctx { struct tap_frame *f; void *ctx; struct tap_scalars *g; int done, broke; };\n\n"
+        << "struct tap_loopctx { struct tap_frame *f; void *ctx; struct tap_scalars *g; int done, broke, returned; };\n\n"
         << "static __always_inline void tap_emit_error_text(__u32 id, const char *text)\n{\n"
         << "\tstruct { struct tap_rec_head h; char text[TAP_STRLEN]; } *r = bpf_ringbuf_reserve(&tap_events, sizeof(*r), 0);\n"
         << "\tif (!r) { tap_count_drop(); return; }\n\tr->h.kind = TAP_REC_ERROR; r->h.id = id;\n"

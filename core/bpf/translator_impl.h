@@ -262,6 +262,7 @@ private:
 
     // ---- statements
     void genStmt(Stmt* s, std::ostringstream& o, int indent);
+    std::string returnFromLoop() const;
     void genLoop(ForStmt* f, std::ostringstream& o, int indent);
 
     // ---- kernel types
