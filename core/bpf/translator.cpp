@@ -4,6 +4,7 @@
 // buffer, errors send their site id and stop the handler.
 #include "bpf/translator_impl.h"
 #include "kernel/syscall_numbers.h"
+#include "target_info.h"
 
 #include <bit>
 #include <cctype>
@@ -1565,6 +1566,15 @@ std::string Translator::genBuiltin(CallExpr* c, const FunctionDecl* f) {
         return "({ __u64 __p = (__u64)BPF_CORE_READ(" + p + ", real_parent); " + t +
                "[0] = 0; bpf_probe_read_kernel_str(" + t +
                ", 16, __builtin_preserve_access_index(&((struct task_struct *)__p)->comm)); " + t + "; })";
+    }
+    if (n == "HZ") {
+        // The kernel's tick rate is fixed when it is built: its CONFIG_HZ.
+        int64_t hz = std::atoll(TargetInfo::forRunningKernel().kernelConfig("CONFIG_HZ").c_str());
+        if (hz <= 0)
+            error("HZ() needs the kernel's configuration (/proc/config.gz or /boot/config-RELEASE), which is not "
+                  "readable here",
+                  c->loc);
+        return std::to_string(hz) + "LL";
     }
     if (n == "mem_page_size") {
         long page = sysconf(_SC_PAGESIZE);
