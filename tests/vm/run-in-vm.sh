@@ -3,9 +3,10 @@
 #
 # Runs COMMAND as root in a qemu guest running Debian's stock kernel
 # (tests/vm/prepare.sh), in this tree's root: the host's / is the guest's,
-# read-only, with proc, sys, tracefs, debugfs, bpffs, /dev and a writable
-# /tmp and /root. Prints COMMAND's output and exits with its status; 77
-# (skipped) when qemu or busybox-static is missing.
+# read-only, with proc, sys, tracefs, debugfs, bpffs, /dev, a writable
+# /tmp and /root, and the kernel's configuration in /boot as Debian installs
+# it. Prints COMMAND's output and exits with its status; 77 (skipped) when
+# qemu or busybox-static is missing.
 #
 # Software emulation (TCG): KVM guests hung at the firmware here. One host
 # thread runs both emulated CPUs: with a thread each, a CPU once kept
@@ -59,7 +60,7 @@ qemu-system-x86_64 -accel tcg,thread=single -M pc -cpu max -smp "${TAPSTUDIO_VM_
   -bios /usr/share/qemu/qboot.rom -display none -monitor none -no-reboot -nic none \
   -serial "file:$job/console" \
   -kernel "$kernel_dir/vmlinux" -initrd "$kernel_dir/initramfs.cpio.gz" \
-  -append "console=ttyS0 ${TAPSTUDIO_VM_KEEP:+printk.time=1} loglevel=5 no_timer_check watchdog_thresh=60 softlockup_panic=1 panic=-1 tapstudio_job=$job${share:+ tapstudio_share=$share}" \
+  -append "console=ttyS0 ${TAPSTUDIO_VM_KEEP:+printk.time=1} loglevel=5 no_timer_check watchdog_thresh=60 softlockup_panic=1 panic=-1 tapstudio_job=$job tapstudio_config=$kernel_dir/config${share:+ tapstudio_share=$share}" \
   -virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap \
   -virtfs "local,path=$job,mount_tag=job,security_model=none,multidevs=remap" \
   "${share_device[@]}" \
