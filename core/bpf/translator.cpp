@@ -1417,6 +1417,30 @@ std::string Translator::subprogramStart() const {
                              : "\tstruct tap_scalars *g = 0; /* no scalar globals */\n\tif (!f)\n\t\treturn 0;\n");
 }
 
+// A function that reads the probe's arguments (int_arg() ...) is emitted
+// once for each kind of probe context that calls it: a kprobe reads them
+// from registers, fentry from its argument array, a system call from its
+// record.
+std::pair<const FunctionDecl*, std::string> Translator::functionKey(const FunctionDecl* f) const {
+    std::set<const FunctionDecl*> seen;
+    if (!readsArguments(f, seen))
+        return {f, ""};
+    return {f, std::to_string(int(currentAttach_.kind)) + (currentAttach_.isReturn ? "r:" : ":") + currentAttach_.target};
+}
+
+bool Translator::readsArguments(const FunctionDecl* f, std::set<const FunctionDecl*>& seen) const {
+    if (!f || !f->body || !seen.insert(f).second)
+        return false;
+    bool reads = false;
+    walkExprs(f->body, [&](Expr* e) {
+        if (reads || e->kind != ExprKind::Call)
+            return;
+        auto* c = static_cast<CallExpr*>(e);
+        reads = c->name == "__stp_arg" || (c->decl && !c->decl->embedded() && readsArguments(c->decl, seen));
+    });
+    return reads;
+}
+
 std::string Translator::genCall(CallExpr* c) {
     const FunctionDecl* f = c->decl;
     if (!f)
@@ -1434,7 +1458,8 @@ std::string Translator::genCall(CallExpr* c) {
         return genBuiltin(c, f);
     if (inProgress_.count(f))
         error("recursion cannot run in a kernel probe (function '" + f->name + "')", c->loc);
-    auto it = functions_.find(f);
+    auto key = functionKey(f);
+    auto it = functions_.find(key);
     if (it == functions_.end()) {
         // Emit the function: its own frame slots, called with (f, ctx, args).
         inProgress_.insert(f);
@@ -1450,6 +1475,7 @@ std::string Translator::genCall(CallExpr* c) {
         nextString_ = fnNextString_;
         fnSlots_ = true;
         ctx_ = {CodeContext::Kind::Function, 0, f};
+        ctx_.specialization = key.second;
         std::string name = "tap_fn_" + f->name + "_" + std::to_string(functions_.size());
         std::ostringstream body;
         for (size_t i = 0; i < f->params.size(); ++i) {
@@ -1467,7 +1493,7 @@ std::string Translator::genCall(CallExpr* c) {
         }
         std::string retSlot = f->returnType == Type::String ? tempS() : tempL();
         body << "\t" << (f->returnType == Type::String ? retSlot + "[0] = 0" : retSlot + " = 0") << ";\n";
-        functions_[f] = name + "\x01" + retSlot;
+        functions_[key] = name + "\x01" + retSlot;
         genStmt(f->body, body, 1);
         funcs_ << functionWithLinkage(f, name, retSlot, body.str());
         ctx_ = saved;
@@ -1479,7 +1505,7 @@ std::string Translator::genCall(CallExpr* c) {
         nextLong_ = savedFnSlots ? fnNextLong_ : savedLong;
         nextString_ = savedFnSlots ? fnNextString_ : savedString;
         inProgress_.erase(f);
-        it = functions_.find(f);
+        it = functions_.find(key);
     }
     std::string name = it->second.substr(0, it->second.find('\x01'));
     bool global = globalFunctions_.count(f) > 0;
@@ -1884,7 +1910,8 @@ void Translator::genStmt(Stmt* s, std::ostringstream& o, int indent) {
         error("foreach cannot run in a kernel probe: iterate in an end or timer probe (user space)", s->loc);
     case StmtKind::Return: {
         auto* r = static_cast<ReturnStmt*>(s);
-        std::string slot = functions_.count(ctx_.function) ? functions_[ctx_.function].substr(functions_[ctx_.function].find('\x01') + 1) : "";
+        auto fn = functions_.find({ctx_.function, ctx_.specialization});
+        std::string slot = fn != functions_.end() ? fn->second.substr(fn->second.find('\x01') + 1) : "";
         if (ctx_.kind == CodeContext::Kind::Loop) {
             // In a loop's callback: the value goes to the function's slot,
             // and the loop's caller returns (genLoop).
@@ -2039,6 +2066,7 @@ void Translator::genLoop(ForStmt* f, std::ostringstream& o, int indent) {
       << pad << "}\n";
     CodeContext saved = ctx_;
     ctx_ = {CodeContext::Kind::Loop, id, saved.function};
+    ctx_.specialization = saved.specialization;
     std::ostringstream cb;
     cb << "static long tap_loop_" << id << "(__u32 __i, struct tap_loopctx *lc)\n{\n"
        << "\tstruct tap_frame *f = lc->f;\n\tvoid *ctx = lc->ctx;\n\tstruct tap_scalars *g = lc->g;\n";

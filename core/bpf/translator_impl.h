@@ -75,6 +75,8 @@ struct CodeContext {
     const FunctionDecl* function = nullptr;
     // Enclosing try blocks of this C function: {catch label id, message slot}.
     std::vector<std::pair<int, std::string>> tries;
+    // The function's version for the probe's kind of context (functionKey).
+    std::string specialization;
     std::string leave() const {
         switch (kind) {
         case Kind::Probe: return "goto tap_out;";
@@ -301,7 +303,11 @@ private:
     // =~ and !~: each pattern's DFA is a table walk, emitted once.
     std::string genRegexMatch(BinaryExpr* b);
     std::map<std::string, std::string> regexNames_;
-    std::map<const FunctionDecl*, std::string> functions_;
+    // Each function emitted, by itself and the probe context it was emitted
+    // for (functionKey): its C name and return slot.
+    std::map<std::pair<const FunctionDecl*, std::string>, std::string> functions_;
+    std::pair<const FunctionDecl*, std::string> functionKey(const FunctionDecl* f) const;
+    bool readsArguments(const FunctionDecl* f, std::set<const FunctionDecl*>& seen) const;
     std::set<const FunctionDecl*> globalFunctions_; // BPF global functions (functionWithLinkage)
     std::map<std::string, bool> functionUsesContext_; // by C name
     std::string functionWithLinkage(const FunctionDecl* fn, const std::string& name, const std::string& retSlot,
