@@ -3,7 +3,6 @@
 #include <fnmatch.h>
 
 #include <algorithm>
-#include <numeric>
 
 namespace tap {
 
@@ -63,10 +62,18 @@ std::string ProbeProvider::typeTarget(const ConcretePoint& point, const TargetEx
     return "unresolved target-symbol expression";
 }
 
+namespace {
+
+// A plain loop: find_first_of("*?[") called memchr once per character, a
+// fifth of the IDE's cold index (every point against every pattern).
+bool hasWildcard(const std::string& s) {
+    return std::any_of(s.begin(), s.end(), [](char c) { return c == '*' || c == '?' || c == '['; });
+}
+
+} // namespace
+
 bool componentMatches(const std::string& pattern, const std::string& name) {
-    // A plain loop: find_first_of("*?[") called memchr once per character,
-    // a fifth of the IDE's cold index (every point against every pattern).
-    if (std::none_of(pattern.begin(), pattern.end(), [](char c) { return c == '*' || c == '?' || c == '['; }))
+    if (!hasWildcard(pattern))
         return pattern == name;
     return fnmatch(pattern.c_str(), name.c_str(), 0) == 0;
 }
@@ -174,9 +181,8 @@ bool matchFrom(const std::vector<ProbePointComponent>& user, size_t ui,
 std::vector<ProbeRegistry::Match> ProbeRegistry::match(const ProbePoint& point,
                                                        std::string& error) const {
     std::vector<Match> matches;
-    bool literal = std::none_of(point.components.begin(), point.components.end(), [](const ProbePointComponent& c) {
-        return std::any_of(c.functor.begin(), c.functor.end(), [](char ch) { return ch == '*' || ch == '?' || ch == '['; });
-    });
+    bool literal = std::none_of(point.components.begin(), point.components.end(),
+                                [](const ProbePointComponent& c) { return hasWildcard(c.functor); });
     std::string path = literal ? functorPath(point.components) : std::string();
     for (size_t pi = 0; pi < providers_.size(); ++pi) {
         const auto& provider = providers_[pi];
@@ -185,28 +191,27 @@ std::vector<ProbeRegistry::Match> ProbeRegistry::match(const ProbePoint& point,
             !componentMatches(point.components[0].functor, *lead))
             continue;
         const std::vector<ProbePattern>& patterns = patternsOf(pi);
-        std::vector<size_t> candidates;
-        if (literal) {
-            const auto& byPath = patternsByPath(pi);
-            if (auto it = byPath.find(path); it != byPath.end())
-                candidates = it->second;
-        } else {
-            candidates.resize(patterns.size());
-            std::iota(candidates.begin(), candidates.end(), size_t(0));
-        }
-        for (size_t k : candidates) {
-            const ProbePattern& pattern = patterns[k];
+        auto tryPattern = [&](const ProbePattern& pattern) {
             ConcretePoint concrete;
             if (!matchFrom(point.components, 0, pattern.components, 0, concrete))
-                continue;
+                return;
             std::string problem = provider->check(concrete);
             if (!problem.empty()) {
                 error = problem;
-                continue;
+                return;
             }
             for (ConcretePoint& each : provider->expand(concrete))
                 matches.push_back({provider.get(), std::move(each)});
+        };
+        if (!literal) {
+            for (const ProbePattern& pattern : patterns)
+                tryPattern(pattern);
+            continue;
         }
+        const auto& byPath = patternsByPath(pi);
+        if (auto it = byPath.find(path); it != byPath.end())
+            for (size_t k : it->second)
+                tryPattern(patterns[k]);
     }
     // Wildcard matches come in name order, component by component, as stap
     // lists them (timer.*(100): hz, jiffies, ms, msec, s, sec, us, usec).
