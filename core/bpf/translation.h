@@ -119,6 +119,9 @@ struct Translation {
     // For compiling a large file in parts: the definitions every program
     // needs, and each program's text.
     std::string sharedSource;
+    // sharedSource with the global functions declared, not defined: one
+    // part defines them, the others link to it, so clang compiles each once.
+    std::string sharedDeclarations;
     std::vector<std::string> programSources;
     std::vector<ProgramSpec> programs;
     // Programs no event runs, only the tail calls of others: entry i of

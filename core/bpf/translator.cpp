@@ -1395,8 +1395,11 @@ std::string Translator::functionWithLinkage(const FunctionDecl* fn, const std::s
     if (large && numbersOnly && !context) {
         globalFunctions_.insert(fn);
         std::string result = fn->returnType == Type::String ? "0" : retSlot;
-        return "TAP_GLOBAL __s64 " + name + "(" + (params.empty() ? "void" : params.substr(2)) + ")\n{\n" +
-               subprogramStart() + inner + "tap_fn_out:\n\treturn " + result + ";\n}\n\n";
+        std::string prototype = "__s64 " + name + "(" + (params.empty() ? "void" : params.substr(2)) + ")";
+        std::string definition = "TAP_GLOBAL " + prototype + "\n{\n" + subprogramStart() + inner + "tap_fn_out:\n\treturn " +
+                                 result + ";\n}\n\n";
+        globalDefinitions_.push_back({definition, "__noinline " + prototype + ";\n\n"});
+        return definition;
     }
     std::string linkage = large && fn->params.size() <= 2 ? "static __noinline " : "static __always_inline ";
     std::string ret = fn->returnType == Type::String ? "char *" : "__s64";
@@ -2805,6 +2808,12 @@ void Translator::run() {
         << "\tbpf_probe_read_kernel_str(r->text, TAP_STRLEN, text);\n\tbpf_ringbuf_submit(r, 0);\n}\n\n";
     src << rodata_.str() << "\n" << (mappingHelpersUsed_ ? kFileNameHash : "") << (moduleBiasUsed_ ? kModuleBiasHelper : "") << (userUnwinderUsed_ ? kUserUnwinder : "") << probeTables() << funcs_.str();
     out_.sharedSource = src.str();
+    out_.sharedDeclarations = out_.sharedSource;
+    for (const auto& [definition, declaration] : globalDefinitions_) {
+        size_t at = out_.sharedDeclarations.find(definition);
+        if (at != std::string::npos)
+            out_.sharedDeclarations.replace(at, definition.size(), declaration);
+    }
     programTexts_.insert(programTexts_.end(), handlerProgramTexts_.begin(), handlerProgramTexts_.end());
     out_.programSources = programTexts_;
     for (const std::string& program : programTexts_)

@@ -309,6 +309,9 @@ private:
     std::pair<const FunctionDecl*, std::string> functionKey(const FunctionDecl* f) const;
     bool readsArguments(const FunctionDecl* f, std::set<const FunctionDecl*>& seen) const;
     std::set<const FunctionDecl*> globalFunctions_; // BPF global functions (functionWithLinkage)
+    // Each global function's definition and its declaration, for the parts
+    // of a large file that link to the one part defining it.
+    std::vector<std::pair<std::string, std::string>> globalDefinitions_;
     std::map<std::string, bool> functionUsesContext_; // by C name
     std::string functionWithLinkage(const FunctionDecl* fn, const std::string& name, const std::string& retSlot,
                                     const std::string& inner);
