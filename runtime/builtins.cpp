@@ -275,8 +275,7 @@ void warn_(Args& a, int64_t&, std::string&) {
 void ftrace_(Args& a, int64_t&, std::string&) { std::fprintf(stderr, "%s", a.s[0].c_str()); }
 void printk_(Args& a, int64_t&, std::string&) { std::fprintf(stderr, "%s\n", a.s[1].c_str()); }
 void system_(Args& a, int64_t&, std::string&) {
-    a.c.rt->out.flush();
-    if (std::system(a.s[0].c_str()) == -1)
+    if (!runSystemCommand(a.c.rt->out, a.s[0]))
         a.fail("system() could not run a shell");
 }
 void raise_(Args& a, int64_t&, std::string&) { ::raise(int(a.l[0])); }
@@ -569,6 +568,11 @@ NativeFn findNative(const std::string& name, size_t arity) {
         if (e.arity == arity && name == e.name)
             return e.fn;
     return nullptr;
+}
+
+bool runSystemCommand(Output& out, const std::string& command) {
+    out.flush();
+    return std::system(command.c_str()) != -1;
 }
 
 } // namespace tap::rt

@@ -24,4 +24,8 @@ using NativeFn = void (*)(NativeCall& call, int64_t& outLong, std::string& outSt
 // Null when the builtin has no user-space implementation (kernel-only).
 NativeFn findNative(const std::string& name, size_t arity);
 
+// system(command), from a user-space probe or a kernel probe's record: the
+// script's output so far is written first. False when no shell could run.
+bool runSystemCommand(Output& out, const std::string& command);
+
 } // namespace tap::rt

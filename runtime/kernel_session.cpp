@@ -3,6 +3,7 @@
 #include <thread>
 
 #include "bpf_compile.h"
+#include "builtins.h"
 #include "format.h"
 #include "stack_json.h"
 
@@ -145,6 +146,11 @@ void KernelSession::onPrintf(const bpf::PrintfSite& site, const char* data, size
         if (site.kind == PrintKind::Println || site.kind == PrintKind::Printdln)
             out += '\n';
     }
+    }
+    if (site.command) {
+        if (!runSystemCommand(rt_.out, text))
+            onError({0, "system() could not run a shell", site.loc, "identifier 'system'"}, 0, "");
+        return;
     }
     rt_.out.write(text);
 }

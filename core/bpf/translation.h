@@ -73,6 +73,7 @@ struct PrintfSite {
     std::vector<FormatPiece> pieces; // printf
     std::string format;              // printf: the format as written
     std::string delimiter;           // printd
+    bool command = false;            // system(): the text is a shell command to run
     std::vector<bool> argIsString;
     int recordSize = 0;              // bytes after the record header
     std::vector<int> argOffsets;

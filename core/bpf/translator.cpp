@@ -1102,11 +1102,12 @@ std::string Translator::genStatOp(StatOpExpr* s) {
     const GlobalMap& g = globalOf(v, s->loc);
     std::string count = tempL(), sum = tempL(), mn = tempL(), mx = tempL();
     std::string keyArg = g.kind == GlobalMap::Kind::Stat ? "&__z" : "&f->key_" + v->name;
-    std::string code = "({ __u32 __z = 0; " + key + count + " = 0; " + sum + " = 0; " + mn + " = 0; " + mx + " = 0; " +
+    std::string code = "({ __u32 __z = 0; __u64 __sq = 0; " + key + count + " = 0; " + sum + " = 0; " + mn + " = 0; " + mx + " = 0; " +
                        "struct tap_config *__cfg = tap_config(); __u32 __n = __cfg ? __cfg->ncpus : 1; for (__u32 __c = 0; __c < 128 && __c < __n; __c++) { struct tap_stat_" + v->name +
                        " *__s = bpf_map_lookup_percpu_elem(&" + g.mapName + ", " + keyArg + ", __c); if (__s && __s->count) { if (" +
                        count + " == 0 || __s->min < " + mn + ") " + mn + " = __s->min; if (" + count + " == 0 || __s->max > " + mx +
-                       ") " + mx + " = __s->max; " + count + " += __s->count; " + sum + " += __s->sum; } } ";
+                       ") " + mx + " = __s->max; " + count + " += __s->count; " + sum + " += __s->sum; " +
+                       (s->fn == StatFn::Variance ? "__sq += __s->sumsq; " : "") + "} } ";
     std::string subject = std::string("operator '") + statFnName(s->fn) + "'";
     switch (s->fn) {
     case StatFn::Count: return code + count + "; })";
@@ -1114,17 +1115,25 @@ std::string Translator::genStatOp(StatOpExpr* s) {
     case StatFn::Min: return code + "if (" + count + " == 0) " + fail("empty aggregate", s->loc, subject) + " " + mn + "; })";
     case StatFn::Max: return code + "if (" + count + " == 0) " + fail("empty aggregate", s->loc, subject) + " " + mx + "; })";
     case StatFn::Avg: return code + "if (" + count + " == 0) " + fail("empty aggregate", s->loc, subject) + " " + sum + " / " + count + "; })";
-    case StatFn::Variance: error("@variance cannot be computed in a kernel probe; use it in an end or timer probe", s->loc);
+    case StatFn::Variance:
+        // (n*sumsq - sum^2) / (n*(n-1)), floored as user space computes it
+        // in 128 bits, here in 64: with sum = q*n + r, A = sumsq - q*(sum + r)
+        // is the sum of squares about q, and the quotient is A / (n-1) or one less.
+        return code + "__s64 __var = 0; if (" + count + " > 1) { __s64 __n = " + count + "; __s64 __q = tap_sdiv(" + sum +
+               ", __n); __s64 __r = " + sum + " - __q * __n; __u64 __a = __sq - (__u64)(__q * (" + sum +
+               " + __r)); __u64 __k = __a / (__u64)(__n - 1); __u64 __m = __a - __k * (__u64)(__n - 1); __var = (__s64)__k - " +
+               "((__u64)__n * __m < (__u64)(__r * __r)); } __var; })";
     }
     return "0";
 }
 
 // ------------------------------------------------------------------ printing
 
-std::string Translator::genPrint(PrintExpr* p) {
+std::string Translator::genPrint(PrintExpr* p, bool command) {
     PrintfSite site;
     site.id = uint32_t(out_.printfs.size());
     site.kind = p->printKind;
+    site.command = command;
     site.loc = p->loc;
     site.probe = probe_ ? probe_->point.str() : "";
     size_t first = 0;
@@ -1871,6 +1880,11 @@ std::string Translator::genBuiltin(CallExpr* c, const FunctionDecl* f) {
             }
         }
     }
+    if (n == "system" && c->args.size() == 1) { // stap too runs it in user space, after the handler
+        PrintExpr print(c->loc, PrintKind::Print, "print");
+        print.args.push_back(c->args[0]);
+        return genPrint(&print, true);
+    }
     if (n == "matched" || n == "matched_str" || n == "ngroups")
         error("'" + n + "' cannot run in a kernel probe: its =~ runs as a DFA there, which finds whether the "
               "pattern matches but not where its subexpressions are; match in a begin, end or timer probe for them",
@@ -1965,7 +1979,14 @@ void Translator::genStmt(Stmt* s, std::ostringstream& o, int indent) {
             o << pad << (v->type == Type::String ? "g->" + v->name + "[0] = 0;\n" : "g->" + v->name + " = 0;\n");
             return;
         }
-        error("deleting a whole array or statistic cannot run in a kernel probe; do it in a timer or end probe", s->loc);
+        if (g.kind == GlobalMap::Kind::Stat) { // each CPU's part zeroed
+            o << pad << "{ __u32 __z = 0; struct tap_config *__cfg = tap_config(); __u32 __n = __cfg ? __cfg->ncpus : 1; "
+              << "for (__u32 __c = 0; __c < 128 && __c < __n; __c++) { struct tap_stat_" << v->name
+              << " *__s = bpf_map_lookup_percpu_elem(&" << g.mapName << ", &__z, __c); if (__s) TAP_ZERO(__s); } }\n";
+            return;
+        }
+        genWildcardDelete(g, std::vector<Expr*>(g.keys.size(), nullptr), o, pad, s->loc);
+        return;
     }
     case StmtKind::Next:
         if (ctx_.kind == CodeContext::Kind::Probe)

@@ -247,7 +247,8 @@ private:
     std::string zeroingHelpers() const;
     std::string genCall(CallExpr* c);
     std::string genBuiltin(CallExpr* c, const FunctionDecl* f);
-    std::string genPrint(PrintExpr* p);
+    // command: system()'s, user space runs the printed text as a shell command.
+    std::string genPrint(PrintExpr* p, bool command = false);
     std::string genSprintf(PrintExpr* p);
     // With `wildcards`, a '*' key is left zero (genWildcardDelete()).
     std::string genKey(const GlobalMap& g, const std::vector<Expr*>& keys, SourceLoc loc, bool wildcards = false);
