@@ -225,6 +225,27 @@ bool BpfLoader::load(const std::string& objectPath, int64_t target, bool keepLog
     return true;
 }
 
+bool BpfLoader::readKernel(uint64_t address, uint32_t bytes, bool string, std::string& data) {
+    bpf_program* prog = object_ ? bpf_object__find_program_by_name(object_, bpf::kKernelReader) : nullptr;
+    int map = mapFd(bpf::kKernelReaderMap);
+    if (!prog || map < 0)
+        return false;
+    uint64_t args[3] = {address, bytes, string ? 1u : 0u};
+    LIBBPF_OPTS(bpf_test_run_opts, run, .ctx_in = args, .ctx_size_in = sizeof args);
+    std::vector<char> value(sizeof(int64_t) + size_t(translation_.stringSize));
+    uint32_t zero = 0;
+    if (bpf_prog_test_run_opts(bpf_program__fd(prog), &run) != 0 || bpf_map_lookup_elem(map, &zero, value.data()) != 0)
+        return false;
+    int64_t result;
+    std::memcpy(&result, value.data(), sizeof result);
+    if (result < 0)
+        return false;
+    const char* bytesRead = value.data() + sizeof result;
+    data = string ? std::string(bytesRead, strnlen(bytesRead, size_t(translation_.stringSize)))
+                  : std::string(bytesRead, bytes);
+    return true;
+}
+
 // The kernel's facts about a loaded program.
 bool BpfLoader::programInfo(const bpf::ProgramSpec& spec, bpf_prog_info& info) const {
     bpf_program* prog = object_ ? bpf_object__find_program_by_name(object_, spec.function.c_str()) : nullptr;

@@ -66,6 +66,11 @@ public:
     // The verifier's work per program (Linux 5.16+; empty before), for -vv.
     std::vector<VerifierCost> verifierCosts() const;
 
+    // Reads kernel memory for a user-space probe with the object's reader
+    // program (Translation::kernelReader): a string, or a number of `bytes`
+    // (1 to 8, little-endian into `data`). False when the kernel faulted.
+    bool readKernel(uint64_t address, uint32_t bytes, bool string, std::string& data);
+
     int pollFd() const; // readable when records wait in the ring buffer
     void consume();     // handles every waiting record
     uint64_t drops() const;

@@ -279,6 +279,38 @@ void system_(Args& a, int64_t&, std::string&) {
         a.fail("system() could not run a shell");
 }
 void raise_(Args& a, int64_t&, std::string&) { ::raise(int(a.l[0])); }
+
+// ------------------------------------------------- kernel memory (readKernel)
+
+std::string readKernel(Args& a, uint32_t bytes, const char* what) {
+    if (!a.c.rt->readKernel)
+        a.fail("reading kernel memory in a user-space probe needs a kernel probe in the script (its BPF object "
+               "carries the reader)");
+    std::string data;
+    if (!a.c.rt->readKernel(uint64_t(a.l[0]), bytes, bytes == 0, data)) {
+        char message[96];
+        std::snprintf(message, sizeof message, "kernel %s copy fault at 0x%llx [man error::fault]", what,
+                      (unsigned long long)a.l[0]);
+        a.fail(message);
+    }
+    return data;
+}
+void kernelString_(Args& a, int64_t&, std::string& s) {
+    s = readKernel(a, 0, "string");
+    s.resize(std::min(s.size(), size_t(a.c.rt->limits.maxStringLen - 1)));
+}
+void kernelStringN_(Args& a, int64_t& l, std::string& s) {
+    kernelString_(a, l, s);
+    s.resize(std::min(s.size(), size_t(std::max<int64_t>(a.l[1], 0))));
+}
+template <typename T>
+void kernelNumber_(Args& a, int64_t& l, std::string&) {
+    static const char* const kinds[] = {"", "char", "short", "", "int", "", "", "", "long"};
+    std::string data = readKernel(a, sizeof(T), kinds[sizeof(T)]);
+    T value;
+    std::memcpy(&value, data.data(), sizeof value);
+    l = int64_t(value);
+}
 void switchFile_(Args&, int64_t&, std::string&) {}
 
 // --------------------------------------------------------------- context
@@ -473,6 +505,13 @@ const Entry kNatives[] = {
     {"ftrace", 1, ftrace_},
     {"printk", 2, printk_},
     {"system", 1, system_},
+    {"kernel_string", 1, kernelString_},
+    {"kernel_string_n", 2, kernelStringN_},
+    {"kernel_long", 1, kernelNumber_<int64_t>},
+    {"kernel_pointer", 1, kernelNumber_<uint64_t>},
+    {"kernel_int", 1, kernelNumber_<int32_t>},
+    {"kernel_short", 1, kernelNumber_<int16_t>},
+    {"kernel_char", 1, kernelNumber_<int8_t>},
     {"raise", 1, raise_},
     {"switch_file", 0, switchFile_},
     {"pid", 0, pid_},

@@ -16,6 +16,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
+#include <functional>
 #include <memory>
 #include <random>
 #include <string>
@@ -226,6 +227,9 @@ struct Runtime {
     // The process an end or timer probe names user addresses in first: the
     // -c/-x target, else the last one a kernel probe took a stack in.
     int symbolProcess() const { return target > 0 ? int(target) : symbols->lastProcess(); }
+    // kernel_string() & co. in user-space probes (set by the kernel session
+    // whose object can read kernel memory): a string, or a number's bytes.
+    std::function<bool(uint64_t address, uint32_t bytes, bool string, std::string& data)> readKernel;
 
     std::string truncate(std::string s) const {
         if (int64_t(s.size()) > limits.maxStringLen - 1)

@@ -60,6 +60,10 @@ std::unique_ptr<KernelSession> KernelSession::start(const bpf::Translation& tran
         for (const BpfLoader::VerifierCost& c : ks->loader_->verifierCosts())
             std::fprintf(stderr, "Pass 5: %s (%s): %u instructions verified.\n", c.spec->function.c_str(),
                          c.spec->pointText.c_str(), c.instructions);
+    if (translation.kernelReader)
+        rt.readKernel = [loader = ks->loader_.get()](uint64_t address, uint32_t bytes, bool string, std::string& data) {
+            return loader->readKernel(address, bytes, string, data);
+        };
     ks->bridge_ = std::make_unique<KernelBridge>(translation, *ks->loader_, program, rt);
     ks->bridge_->push(); // the first event sees the globals' initial values
     if (!ks->loader_->attach(runStats, error))
@@ -71,6 +75,8 @@ std::unique_ptr<KernelSession> KernelSession::start(const bpf::Translation& tran
                      (long long)ms());
     return ks;
 }
+
+KernelSession::~KernelSession() { rt_.readKernel = nullptr; }
 
 void KernelSession::stop() {
     // Handlers return at once from here on; the ones already running finish

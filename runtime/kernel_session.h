@@ -39,6 +39,7 @@ public:
     uint64_t skipped() const { return loader_->skipped(); }
     std::vector<BpfLoader::HitCount> hitCounts() const { return loader_->hitCounts(); }
     size_t attached() const { return loader_->attachedCount(); }
+    ~KernelSession();
 
 private:
     KernelSession(const bpf::Translation& t, Runtime& rt) : translation_(t), rt_(rt) {}

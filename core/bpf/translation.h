@@ -112,6 +112,9 @@ struct ProgramSpec {
 // the generated BPF hashes a mapping's file name (tap_file_name_hash).
 uint64_t mappedFileNameHash(const std::string& path);
 
+inline constexpr const char* kKernelReader = "tap_kernel_read";
+inline constexpr const char* kKernelReaderMap = "tap_kread_map";
+
 // The last line of the C file, and of each part compiled on its own.
 inline constexpr const char* kLicense = "char LICENSE[] SEC(\"license\") = \"GPL\";\n";
 
@@ -128,6 +131,10 @@ struct Translation {
     // Programs no event runs, only the tail calls of others: entry i of
     // the tap_handlers map is the program named tailCallPrograms[i].
     std::vector<std::string> tailCallPrograms;
+    // kernel_string() & co. in user-space probes: the object has the program
+    // kKernelReader, which user space runs (BPF_PROG_TEST_RUN) to read
+    // kernel memory, its result in the map kKernelReaderMap.
+    bool kernelReader = false;
     std::vector<GlobalMap> globals;
     int scalarsSize = 0;
     std::vector<PrintfSite> printfs;

@@ -2669,10 +2669,57 @@ std::string Translator::genSyscallDispatch(const SyscallDispatch& d, ProgramSpec
 
 // ------------------------------------------------------------------------ run
 
+// Reads kernel memory for user-space probes: args[0] the address, args[1]
+// the bytes of a number (1 to 8), args[2] nonzero for a string. User space
+// runs it with BPF_PROG_TEST_RUN; nothing attaches it.
+static const char* const kKernelReaderSource = R"(
+struct tap_kread {
+	__s64 result; /* bpf_probe_read_kernel(_str)'s */
+	char data[TAP_STRLEN];
+};
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct tap_kread);
+} tap_kread_map TAP_MAPS;
+
+SEC("raw_tp")
+int tap_kernel_read(struct bpf_raw_tracepoint_args *ctx)
+{
+	__u32 zero = 0;
+	struct tap_kread *r = bpf_map_lookup_elem(&tap_kread_map, &zero);
+	if (!r)
+		return 0;
+	const void *addr = (const void *)ctx->args[0];
+	if (ctx->args[2]) {
+		r->result = bpf_probe_read_kernel_str(r->data, TAP_STRLEN, addr);
+	} else {
+		__u32 n = ctx->args[1] > 8 ? 8 : ctx->args[1] < 1 ? 1 : (__u32)ctx->args[1];
+		r->result = bpf_probe_read_kernel(r->data, n, addr);
+	}
+	return 0;
+}
+
+)";
+
+// Whether a user-space probe may read kernel memory: a reachable kernel
+// reader (the kernel's own handlers read it inline).
+static bool readsKernelMemory(const Program& program) {
+    static const std::set<std::string> readers = {"kernel_string", "kernel_string_n", "kernel_long", "kernel_int",
+                                                  "kernel_short",  "kernel_char",     "kernel_pointer"};
+    return std::any_of(program.functions.begin(), program.functions.end(),
+                       [](const FunctionDecl* f) { return f->embedded() && readers.count(f->name); });
+}
+
 void Translator::run() {
     out_.stringSize = roundUpPow2(options_.maxStringLen);
     declareGlobals();
     int index = 0;
+    if (readsKernelMemory(program_)) {
+        out_.kernelReader = true;
+        programTexts_.push_back(kKernelReaderSource);
+    }
     std::set<const ResolvedProbe*> dispatched;
     for (const SyscallDispatch& d : syscallDispatches(dispatched)) {
         ProgramSpec spec;
