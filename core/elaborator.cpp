@@ -805,10 +805,6 @@ bool Elaborator::castResolves(Expr* e, const Scope& scope, std::string* error) {
         c->pureAddress = pure;
         c->addressOffset = offset;
     }
-    if (problem.empty() && !c->pureAddress && scope.probe && scope.probe->site == ProbeSite::UserSpace &&
-        !(!scope.probe->point.components.empty() && scope.probe->point.components[0].functor == "timer"))
-        problem = "@cast reads kernel memory, which probe " + scope.probe->quoted() +
-                  " cannot do: it runs in the user-space executor (use it in a kernel probe)";
     if (!problem.empty()) {
         if (error)
             *error = problem;

@@ -3,6 +3,7 @@
 #include "ast_walk.h"
 #include "diagnostics.h"
 #include "executor.h"
+#include "exec_kernel_cast.h"
 #include "exec_stmts.h"
 
 #include <map>
@@ -477,11 +478,19 @@ LNode* Compiler::compileL(Expr* e) {
     case ExprKind::String:
     case ExprKind::Hist:
         error("a value of this kind cannot be used as a number here", loc);
-    case ExprKind::Cast:
-        if (static_cast<CastExpr*>(e)->pureAddress) // &@cast(p, "T")->m: p + offsetof(T, m)
-            return L<BinL<OpAdd>>(loc, compileL(static_cast<CastExpr*>(e)->operand),
-                                  L<ConstL>(loc, static_cast<CastExpr*>(e)->addressOffset));
-        [[fallthrough]];
+    case ExprKind::Cast: {
+        auto* cast = static_cast<CastExpr*>(e);
+        if (cast->pureAddress) // &@cast(p, "T")->m: p + offsetof(T, m)
+            return L<BinL<OpAdd>>(loc, compileL(cast->operand), L<ConstL>(loc, cast->addressOffset));
+        if (cast->userTypes) // a traced program's memory
+            error("this expression reads the kernel or a traced process and cannot run in a user-space probe", loc);
+        auto* n = L<KernelPathL>(loc);
+        n->base = compileL(cast->operand);
+        std::string problem = kernelCastPath(*cast, [this](Expr* index) { return compileL(index); }, n->ops);
+        if (!problem.empty())
+            error(problem, loc);
+        return n;
+    }
     case ExprKind::Target:
     case ExprKind::AtVar:
     case ExprKind::Autocast:

@@ -2704,12 +2704,28 @@ int tap_kernel_read(struct bpf_raw_tracepoint_args *ctx)
 )";
 
 // Whether a user-space probe may read kernel memory: a reachable kernel
-// reader (the kernel's own handlers read it inline).
+// reader function, or an @cast to a kernel type in a user-space probe or in
+// a function (the kernel's own handlers read inline).
 static bool readsKernelMemory(const Program& program) {
     static const std::set<std::string> readers = {"kernel_string", "kernel_string_n", "kernel_long", "kernel_int",
                                                   "kernel_short",  "kernel_char",     "kernel_pointer"};
-    return std::any_of(program.functions.begin(), program.functions.end(),
-                       [](const FunctionDecl* f) { return f->embedded() && readers.count(f->name); });
+    bool found = false;
+    auto kernelCast = [&](Expr* e) {
+        if (e->kind == ExprKind::Cast) {
+            auto* c = static_cast<CastExpr*>(e);
+            found = found || (!c->userTypes && !c->pureAddress && !c->components.empty());
+        }
+    };
+    for (const FunctionDecl* f : program.functions) {
+        if (f->embedded())
+            found = found || readers.count(f->name);
+        else if (f->body)
+            walkExprs(f->body, kernelCast);
+    }
+    for (const ResolvedProbe& p : program.probes)
+        if (p.site != ProbeSite::Kernel && p.body)
+            walkExprs(p.body, kernelCast);
+    return found;
 }
 
 void Translator::run() {
