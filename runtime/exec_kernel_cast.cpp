@@ -80,6 +80,12 @@ std::string kernelCastPath(const CastExpr& cast, const std::function<LNode*(Expr
             int64_t size = element ? btf->size(element) : 0;
             if (!element)
                 return "'[...]' needs a pointer or an array";
+            Kind ek = btf->kind(element);
+            if ((ek == Kind::Struct || ek == Kind::Union) && size > 0) { // a struct element is its address
+                ops.push_back({KernelPathOp::Kind::AddScaled, size, compileIndex(c.index)});
+                aggregate = btf->strip(element);
+                continue;
+            }
             if (size <= 0 || size > 8)
                 return "array elements of this type cannot be read yet";
             ops.push_back({KernelPathOp::Kind::AddScaled, size, compileIndex(c.index)});

@@ -859,6 +859,13 @@ std::string Translator::genMemberPath(std::string expr, int32_t type, int32_t ag
             int64_t size = elem ? btf->size(elem) : 0;
             if (!elem)
                 error("'[...]' needs a pointer or an array", c.loc);
+            kernel::Btf::Kind ek = btf->kind(elem);
+            if ((ek == kernel::Btf::Kind::Struct || ek == kernel::Btf::Kind::Union) && size > 0) {
+                // An element that is a struct is its address (rlim[i]->rlim_cur).
+                expr = "(" + expr + " + (" + genL(c.index) + ") * " + std::to_string(size) + "LL)";
+                aggregate = btf->strip(elem);
+                continue;
+            }
             if (size <= 0 || size > 8)
                 error("array elements of this type cannot be read yet", c.loc);
             std::string idx = genL(c.index), tmp = tempL();
@@ -905,6 +912,61 @@ std::string Translator::genMemberPath(std::string expr, int32_t type, int32_t ag
     return expr;
 }
 
+
+// proc_mem_size/rss/shr/txt/data() in a kernel probe, in pages as
+// /proc/PID/statm counts them, of the current process (or of PID when it is
+// the current one: a kernel probe cannot look other processes up; 0 then).
+// The RSS counters are mm->rss_stat: an array of percpu_counter since Linux
+// 6.2, a struct of atomic counters before; read at the offsets of the BTF
+// compiled for.
+std::string Translator::genProcMem(CallExpr* c, const std::string& what) {
+    kernel::Btf* btf = kernel::Btf::vmlinux();
+    int32_t mmType = btf ? btf->strip(btf->findType("struct mm_struct")) : 0;
+    if (!mmType)
+        error("proc_mem_" + what + "() needs the kernel's struct mm_struct (BTF)", c->loc);
+    noteKernelMember(taskStructType(), "mm");
+    std::string mm = "((struct mm_struct *)BPF_CORE_READ((struct task_struct *)bpf_get_current_task(), mm))";
+    auto field = [&](const std::string& member) {
+        noteKernelMember(mmType, member);
+        return "(__s64)BPF_CORE_READ(__mm, " + member + ")";
+    };
+    // MM_FILEPAGES 0, MM_ANONPAGES 1, MM_SHMEMPAGES 3 (enum of include/linux/mm_types_task.h).
+    auto counter = [&](int index) {
+        auto rss = btf->member(mmType, "rss_stat");
+        if (!rss)
+            error("proc_mem_" + what + "() needs mm_struct.rss_stat, which this kernel lacks", c->loc);
+        int64_t at = rss->bitOffset / 8;
+        int32_t type = btf->strip(rss->type);
+        if (btf->kind(type) == kernel::Btf::Kind::Array) { // struct percpu_counter rss_stat[NR_MM_COUNTERS]
+            int32_t element = btf->strip(btf->pointee(type));
+            auto count = btf->member(element, "count");
+            if (!count)
+                error("proc_mem_" + what + "(): mm_struct.rss_stat's counters have no 'count'", c->loc);
+            at += index * btf->size(element) + count->bitOffset / 8;
+        } else { // struct mm_rss_stat { atomic_long_t count[NR_MM_COUNTERS]; }
+            at += index * 8;
+        }
+        return "({ __s64 __v = 0; bpf_probe_read_kernel(&__v, 8, (char *)__mm + " + std::to_string(at) + "); __v; })";
+    };
+    std::string value;
+    if (what == "size")
+        value = field("total_vm");
+    else if (what == "rss")
+        value = counter(0) + " + " + counter(1) + " + " + counter(3);
+    else if (what == "shr")
+        value = counter(0) + " + " + counter(3);
+    else if (what == "txt") {
+        int64_t page = sysconf(_SC_PAGESIZE) > 0 ? sysconf(_SC_PAGESIZE) : 4096;
+        std::string mask = "~(__s64)" + std::to_string(page - 1);
+        value = "((__u64)(((" + field("end_code") + " + " + std::to_string(page - 1) + ") & " + mask + ") - (" +
+                field("start_code") + " & " + mask + ")) / " + std::to_string(page) + "ULL)";
+    } else if (what == "data")
+        value = field("data_vm") + " + " + field("stack_vm");
+    else
+        error("function 'proc_mem_" + what + "' cannot run in a kernel probe yet", c->loc);
+    std::string pidTest = c->args.empty() ? std::string("1") : "(" + genL(c->args[0]) + ") == tap_pid()";
+    return "({ struct mm_struct *__mm = " + mm + "; (" + pidTest + ") && __mm ? (__s64)(" + value + ") : 0LL; })";
+}
 
 void Translator::noteKernelMember(int32_t structType, const std::string& member) {
     kernel::Btf* btf = kernel::Btf::vmlinux();
@@ -1614,6 +1676,8 @@ std::string Translator::genBuiltin(CallExpr* c, const FunctionDecl* f) {
                   c->loc);
         return std::to_string(hz) + "LL";
     }
+    if (n.rfind("proc_mem_", 0) == 0 && c->args.size() <= 1)
+        return genProcMem(c, n.substr(9));
     if (n == "mem_page_size") {
         long page = sysconf(_SC_PAGESIZE);
         return std::to_string(page > 0 ? page : 4096) + "LL";

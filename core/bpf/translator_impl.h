@@ -249,6 +249,7 @@ private:
     std::string genBuiltin(CallExpr* c, const FunctionDecl* f);
     // command: system()'s, user space runs the printed text as a shell command.
     std::string genPrint(PrintExpr* p, bool command = false);
+    std::string genProcMem(CallExpr* c, const std::string& what);
     std::string genSprintf(PrintExpr* p);
     // With `wildcards`, a '*' key is left zero (genWildcardDelete()).
     std::string genKey(const GlobalMap& g, const std::vector<Expr*>& keys, SourceLoc loc, bool wildcards = false);
