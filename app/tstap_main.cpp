@@ -16,6 +16,7 @@
 #include "kernel/kernel_facts.h"
 #include "kernel/providers.h"
 
+#include <fcntl.h>
 #include <sys/resource.h>
 #include <sys/time.h>
 #include <unistd.h>
@@ -157,6 +158,14 @@ int sendCompiledSession(const CliOptions& cli, Frontend& fe, FileId script, cons
 } // namespace
 
 int main(int argc, char** argv) {
+    // A standard descriptor started closed is /dev/null: otherwise the first
+    // file opened would take its number, and input.char would read it as
+    // standard input (a -c command would inherit it as its own).
+    // (In order, each open() takes the lowest free number: the closed one.)
+    for (int fd = 0; fd <= 2; ++fd)
+        if (fcntl(fd, F_GETFD) < 0 && errno == EBADF && open("/dev/null", fd == 0 ? O_RDONLY : O_WRONLY) < 0)
+            break;
+
     CliOptions cli;
     std::string error = parseCommandLine(argc, argv, cli);
     if (!error.empty()) {

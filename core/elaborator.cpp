@@ -1130,11 +1130,17 @@ void Elaborator::resolveSymbolsInProbes(size_t from) {
         // Prologues and epilogues come from their alias's file; the handler
         // from the script. Walk the parts with the right file for globals.
         // (The derived body was assembled as prologues, handler, epilogues.)
-        scope.file = rp.decl->file;
         for (size_t i = 0; i < rp.body->body.size(); ++i) {
             scope.inAliasPart = i != rp.handlerIndex;
+            scope.file = rp.decl->file;
+            if (scope.inAliasPart) // an alias's private globals are its file's
+                for (const auto* files : {&libraryFiles_, &scriptFiles_})
+                    for (FileAst* f : *files)
+                        if (f->file == rp.body->body[i]->loc.file)
+                            scope.file = f;
             resolveStmt(rp.body->body[i], scope);
         }
+        scope.file = rp.decl->file;
         scope.inAliasPart = false;
         warnNeverAssigned(scope);
         if (rp.condition) {

@@ -7,6 +7,7 @@
 #include "procfs_endpoints.h"
 #include "procfs_mount.h"
 #include "stack_json.h"
+#include "stdin_input.h"
 
 #include "elf/elf_binary.h"
 
@@ -140,10 +141,13 @@ int runSession(const Program& program, const SourceManager& sources, const Sessi
             rt.out.message("error", "ERROR: " + problem + "\nPass 5: run failed.  [man error::pass5]\n");
             return 1;
         }
-        if (!procfsMount)
+        // The file behind input.char / input.line needs no mount: the
+        // session writes tstap's standard input to it itself.
+        bool onlyStdin = procfsFiles.files().size() == 1 && procfsFiles.find("__stdin");
+        if (!procfsMount && !onlyStdin)
             rt.out.message("warning", "WARNING: procfs probes: " + problem +
                                           (http ? "\n" : "; serve their files with --http [ADDRESS:]PORT\n"));
-        else if (options.verbose)
+        else if (procfsMount && options.verbose)
             rt.out.message("info", "tstap: procfs files in " + procfsMount->dir() + "\n");
     }
     ProcfsEndpoints procfsEndpoints(procfsFiles);
@@ -356,6 +360,14 @@ int runSession(const Program& program, const SourceManager& sources, const Sessi
         t.next = start + t.interval;
     bool childRunning = child > 0;
     int stopFd = options.stopFd;
+    // input.char / input.line (tapsets/input.stp): tstap's standard input
+    // goes to procfs("__stdin").write, a character at a time, as stapio
+    // sends it. Not when standard input is how the session is stopped
+    // (--run-compiled -), and only for a script with such a probe.
+    const ProcfsFile* stdinFile = procfsFiles.find("__stdin");
+    std::unique_ptr<StdinInput> input;
+    if (stdinFile && !stdinFile->writes.empty() && stopFd != 0 && !stopping())
+        input = std::make_unique<StdinInput>(0);
     bool childFailed = false;
     std::string stopReason = "exit";
     while (!stopping()) {
@@ -373,12 +385,19 @@ int runSession(const Program& program, const SourceManager& sources, const Sessi
             std::vector<pollfd> pfds = {{sigfd, POLLIN, 0},
                                         {kernel ? kernel->pollFd() : -1, POLLIN, 0},
                                         {stopFd, POLLIN, 0},
-                                        {procfsMount ? procfsMount->pollFd() : -1, POLLIN, 0}};
+                                        {procfsMount ? procfsMount->pollFd() : -1, POLLIN, 0},
+                                        {input ? input->pollFd() : -1, POLLIN, 0}};
             if (http)
                 http->addPollFds(pfds);
             int n = poll(pfds.data(), pfds.size(), waitMs > INT32_MAX ? INT32_MAX : int(waitMs));
             if (n > 0 && pfds[3].revents) // POLLERR too: unmounted from outside
                 procfsMount->serve();
+            if (n > 0 && pfds[4].revents) // POLLHUP too: the end of input
+                for (char ch : input->read()) {
+                    if (stopping())
+                        break; // exit() in a handler: the rest is not read by anyone
+                    ProcfsFiles::write(*stdinFile, std::string(1, ch), rt, runProcfsProbe);
+                }
             if (n > 0 && http)
                 http->serve(pfds, [&](const HttpRequest& request) {
                     return procfsEndpoints.answer(request, rt, runProcfsProbe);
@@ -436,6 +455,7 @@ int runSession(const Program& program, const SourceManager& sources, const Sessi
     // As stap's, procfs probes run only while the session runs: readers see
     // the files gone before the end probes run.
     procfsMount.reset();
+    input.reset(); // the terminal as it was
     if (kernel) {
         rt.out.flush(); // what ran so far is shown without waiting for the kernel's handlers to drain
         kernel->stop();

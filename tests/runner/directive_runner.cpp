@@ -4,6 +4,9 @@
 //   PROG: probe begin { ... }           (one line, or the lines that follow)
 //   OPTS: -D MAXACTION=10               (tstap options, shell words)
 //   ARGS: a b                           (script arguments)
+//   STDIN:                              (tstap's standard input: the lines that follow, each with its
+//                                        newline; on one line, the text as written with \n, \t and \\
+//                                        escapes and no newline added; default: /dev/null)
 //   EXPECT:                             (exact stdout: the lines that follow)
 //   EXPECT_REGEX: ^hello [0-9]+$        (stdout must match, multi-line ok)
 //   STDERR:                             (exact stderr)
@@ -38,10 +41,12 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cstring>
 #include <fstream>
 #include <iostream>
 #include <map>
+#include <optional>
 #include <regex>
 #include <sstream>
 #include <string>
@@ -53,6 +58,7 @@ struct Test {
     std::string file;
     int line = 0;
     std::string name, prog, opts, args;
+    std::optional<std::string> stdinText;
     bool hasExpect = false, hasStderr = false;
     std::string expect, expectRegex, stderrText;
     std::vector<std::string> stderrContains;
@@ -75,11 +81,25 @@ bool isKeyLine(const std::string& line, std::string& key, std::string& rest) {
     if (!rest.empty() && rest[0] == ' ')
         rest = rest.substr(1);
     static const char* keys[] = {"NAME", "PROG", "OPTS", "ARGS", "EXPECT", "EXPECT_REGEX", "STDERR",
-                                 "STDERR_CONTAINS", "STATUS", "TIMEOUT", "REQUIRES"};
+                                 "STDERR_CONTAINS", "STATUS", "TIMEOUT", "REQUIRES", "STDIN"};
     for (const char* k : keys)
         if (key == k)
             return true;
     return false;
+}
+
+// STDIN: on one line: \n, \t and \\ as in C.
+std::string unescape(const std::string& s) {
+    std::string out;
+    for (size_t i = 0; i < s.size(); ++i) {
+        if (s[i] != '\\' || i + 1 == s.size()) {
+            out += s[i];
+            continue;
+        }
+        char next = s[++i];
+        out += next == 'n' ? '\n' : next == 't' ? '\t' : next;
+    }
+    return out;
 }
 
 std::vector<Test> parseFile(const std::string& path, std::string& error) {
@@ -102,6 +122,7 @@ std::vector<Test> parseFile(const std::string& path, std::string& error) {
         else if (blockKey == "EXPECT") { t.expect = text; t.hasExpect = true; }
         else if (blockKey == "STDERR") { t.stderrText = text; t.hasStderr = true; }
         else if (blockKey == "EXPECT_REGEX") t.expectRegex = text;
+        else if (blockKey == "STDIN") t.stdinText = text;
         blockKey.clear();
         block.clear();
     };
@@ -130,7 +151,8 @@ std::vector<Test> parseFile(const std::string& path, std::string& error) {
             return {};
         }
         Test& t = tests.back();
-        bool multiLine = key == "PROG" || key == "EXPECT" || key == "STDERR" || key == "EXPECT_REGEX";
+        bool multiLine =
+            key == "PROG" || key == "EXPECT" || key == "STDERR" || key == "EXPECT_REGEX" || key == "STDIN";
         if (multiLine && rest.empty()) {
             blockKey = key;
             continue;
@@ -145,6 +167,7 @@ std::vector<Test> parseFile(const std::string& path, std::string& error) {
         else if (key == "STATUS") t.status = std::atoi(rest.c_str());
         else if (key == "TIMEOUT") t.timeout = std::atoi(rest.c_str());
         else if (key == "REQUIRES") t.requires_ = shellWords(rest);
+        else if (key == "STDIN") t.stdinText = unescape(rest);
     }
     finishBlock();
     return tests;
@@ -156,10 +179,11 @@ struct Result {
     bool timedOut = false;
 };
 
-Result run(const std::vector<std::string>& argv, int timeoutSeconds) {
+Result run(const std::vector<std::string>& argv, int timeoutSeconds,
+           const std::optional<std::string>& input = std::nullopt) {
     Result r;
-    int outPipe[2], errPipe[2];
-    if (pipe(outPipe) || pipe(errPipe))
+    int outPipe[2], errPipe[2], inPipe[2] = {-1, -1};
+    if (pipe(outPipe) || pipe(errPipe) || (input && pipe(inPipe)))
         return r;
     pid_t pid = fork();
     if (pid == 0) {
@@ -167,8 +191,14 @@ Result run(const std::vector<std::string>& argv, int timeoutSeconds) {
         dup2(errPipe[1], 2);
         close(outPipe[0]);
         close(errPipe[0]);
-        int devnull = open("/dev/null", O_RDONLY);
-        dup2(devnull, 0);
+        if (input) {
+            dup2(inPipe[0], 0);
+            close(inPipe[0]);
+            close(inPipe[1]);
+        } else {
+            int devnull = open("/dev/null", O_RDONLY);
+            dup2(devnull, 0);
+        }
         std::vector<char*> args;
         for (const std::string& a : argv)
             args.push_back(const_cast<char*>(a.c_str()));
@@ -178,11 +208,22 @@ Result run(const std::vector<std::string>& argv, int timeoutSeconds) {
     }
     close(outPipe[1]);
     close(errPipe[1]);
+    // The input is written as the child reads it, then closed (its end).
+    size_t written = 0;
+    if (input) {
+        close(inPipe[0]);
+        fcntl(inPipe[1], F_SETFL, O_NONBLOCK);
+        signal(SIGPIPE, SIG_IGN);
+    }
     timespec start{};
     clock_gettime(CLOCK_MONOTONIC, &start);
-    pollfd fds[2] = {{outPipe[0], POLLIN, 0}, {errPipe[0], POLLIN, 0}};
+    pollfd fds[3] = {{outPipe[0], POLLIN, 0}, {errPipe[0], POLLIN, 0}, {inPipe[1], POLLOUT, 0}};
     int open = 2;
     while (open > 0) {
+        if (fds[2].fd >= 0 && written == input->size()) {
+            close(fds[2].fd);
+            fds[2].fd = -1;
+        }
         timespec now{};
         clock_gettime(CLOCK_MONOTONIC, &now);
         long elapsedMs = (now.tv_sec - start.tv_sec) * 1000 + (now.tv_nsec - start.tv_nsec) / 1000000;
@@ -192,10 +233,17 @@ Result run(const std::vector<std::string>& argv, int timeoutSeconds) {
             kill(pid, SIGKILL);
             break;
         }
-        if (poll(fds, 2, int(leftMs)) <= 0)
+        if (poll(fds, 3, int(leftMs)) <= 0)
             continue;
+        if (fds[2].fd >= 0 && fds[2].revents) {
+            ssize_t n = write(fds[2].fd, input->data() + written, input->size() - written);
+            if (n > 0)
+                written += size_t(n);
+            else if (n < 0 && errno != EAGAIN && errno != EINTR)
+                written = input->size(); // the child closed its input
+        }
         for (pollfd& p : fds) {
-            if (p.fd < 0 || !(p.revents & (POLLIN | POLLHUP)))
+            if (&p == &fds[2] || p.fd < 0 || !(p.revents & (POLLIN | POLLHUP)))
                 continue;
             char buf[65536];
             ssize_t n = read(p.fd, buf, sizeof buf);
@@ -372,7 +420,7 @@ int main(int argc, char** argv) {
             t.stderrText = substitute(t.stderrText, defines);
             for (std::string& c : t.stderrContains)
                 c = substitute(c, defines);
-            Result r = run(cmd, t.timeout * timeoutScale);
+            Result r = run(cmd, t.timeout * timeoutScale, t.stdinText);
             std::string problems;
             if (r.timedOut)
                 problems += "  timed out after " + std::to_string(t.timeout * timeoutScale) + " s\n";
