@@ -4,6 +4,7 @@
 #include "ast_printer.h"
 #include "ast_walk.h"
 #include "dwarf/dwarf_index.h"
+#include "dwarf/header_types.h"
 #include "elf/elf_binary.h"
 #include "kernel/kernel_types.h"
 #include "similar_names.h"
@@ -636,18 +637,32 @@ static bool namesProgram(const std::string& module) {
     return module.find('/') != std::string::npos && module.find('<') == std::string::npos; // not "kernel<linux/x.h>"
 }
 
-static std::string userCastBinary(const CastExpr* c, const ResolvedProbe* probe) {
-    if (!c->module.empty())
-        return namesProgram(c->module) ? elf::resolveExecutable(c->module).empty()
-                                                              ? elf::resolveLibrary(c->module, "")
-                                                              : elf::resolveExecutable(c->module)
-                                                        : std::string();
+// A module of C headers ("<sys/time.h>", "</usr/include/stdio.h>") is the
+// object compiled from them (dwarf/header_types.h): `problem` says why there
+// is none when the compiler fails.
+static std::string userCastBinary(const std::string& module, const ResolvedProbe* probe,
+                                  std::string* problem = nullptr) {
+    if (!dwarf::moduleHeaders(module).empty()) {
+        std::string why;
+        std::string object = dwarf::headerTypesObject(module, why);
+        if (object.empty() && problem)
+            *problem = why;
+        return object;
+    }
+    if (!module.empty())
+        return namesProgram(module) ? elf::resolveExecutable(module).empty() ? elf::resolveLibrary(module, "")
+                                                                             : elf::resolveExecutable(module)
+                                    : std::string();
     if (probe && probe->provider) {
         AttachSpec a = probe->provider->attach(probe->point);
         if (a.kind == AttachSpec::Kind::Uprobe)
             return a.target;
     }
     return {};
+}
+
+static std::string userCastBinary(const CastExpr* c, const ResolvedProbe* probe) {
+    return userCastBinary(c->module, probe);
 }
 
 // The member path a @cast applies to its type, checked like a $variable's.
@@ -662,12 +677,53 @@ static TargetExpr castPath(const CastExpr* c) {
     return path;
 }
 
-bool Elaborator::userCastResolves(CastExpr* c, const std::string& binary, std::string* error) {
+// &@cast(p, "T")[i]->a->b[j] through embedded members and constant indexes
+// reads no memory: its value is p plus this offset (none otherwise).
+static std::optional<int64_t> userPureOffset(const UserTypeTable& types, int type,
+                                             const std::vector<TargetComponent>& components) {
+    int64_t offset = 0;
+    int cur = type;
+    for (size_t i = 0; i < components.size(); ++i) {
+        const TargetComponent& tc = components[i];
+        if (cur < 0)
+            return std::nullopt;
+        const UserType& t = types.at(cur);
+        if (tc.kind == TargetComponent::Index) {
+            if (!tc.index || tc.index->kind != ExprKind::Number)
+                return std::nullopt;
+            int64_t n = static_cast<const NumberExpr*>(tc.index)->value;
+            if (i == 0) { // p is a T *: element n of the array of T that starts there
+                offset += n * t.size;
+            } else if (t.kind == UserType::Kind::Array && t.target >= 0) {
+                offset += n * types.at(t.target).size;
+                cur = t.target;
+            } else {
+                return std::nullopt;
+            }
+        } else if (tc.kind == TargetComponent::Field &&
+                   (t.kind == UserType::Kind::Struct || t.kind == UserType::Kind::Union)) {
+            const UserType::Member* m = t.member(tc.name);
+            if (!m || m->bitSize)
+                return std::nullopt;
+            offset += m->offset;
+            cur = m->type;
+        } else {
+            return std::nullopt;
+        }
+    }
+    return offset;
+}
+
+bool Elaborator::userCastResolves(CastExpr* c, const std::string& binary, const std::string& module,
+                                  const Scope& scope, std::string* error) {
     std::string problem;
     const dwarf::DebugInfo* debug = dwarf::DebugInfo::of(binary, problem);
     int id = debug ? debug->typeByName(c->typeName) : -1;
     if (debug && id < 0)
-        problem = "type '" + c->typeName + "' is not described by the debugging information of '" + binary + "'";
+        problem = dwarf::moduleHeaders(module).empty()
+                      ? "type '" + c->typeName + "' is not described by the debugging information of '" + binary + "'"
+                      : "type definition '" + c->typeName + "' not found in '" + module +
+                            "': the header declares no such type";
     TargetExpr path = castPath(c);
     Type type = Type::Long;
     if (problem.empty()) {
@@ -680,6 +736,16 @@ bool Elaborator::userCastResolves(CastExpr* c, const std::string& binary, std::s
         else if (!path.components.empty())
             problem = user::checkUserTarget(debug->types(), id, path, type);
     }
+    // An address computed from embedded members and constant indexes (as
+    // @cast_module_sizeof and @module_offsetof make) is p + offset, which
+    // any probe can compute; anything else reads the process's memory.
+    std::optional<int64_t> offset;
+    if (problem.empty() && c->addressOf)
+        offset = userPureOffset(debug->types(), id, c->components);
+    if (problem.empty() && !offset && scope.probe && scope.probe->site == ProbeSite::UserSpace &&
+        !(!scope.probe->point.components.empty() && scope.probe->point.components[0].functor == "timer"))
+        problem = "@cast reads the memory of a process, which probe " + scope.probe->quoted() +
+                  " cannot do: it runs in the user-space executor (use it in a process or kernel probe)";
     if (!problem.empty()) {
         if (error)
             *error = problem;
@@ -687,7 +753,8 @@ bool Elaborator::userCastResolves(CastExpr* c, const std::string& binary, std::s
     }
     c->userTypes = &debug->types();
     c->userType = id;
-    c->pureAddress = false;
+    c->pureAddress = offset.has_value();
+    c->addressOffset = offset.value_or(0);
     c->type = type;
     return true;
 }
@@ -749,13 +816,44 @@ bool Elaborator::atVarResolves(AtVarExpr* v, const Scope& scope, std::string* er
 
 bool Elaborator::castResolves(Expr* e, const Scope& scope, std::string* error) {
     auto* c = static_cast<CastExpr*>(e);
-    if (std::string binary = userCastBinary(c, scope.probe); !binary.empty())
-        return userCastResolves(c, binary, error);
-    if (namesProgram(c->module)) {
+    auto fail = [&](const std::string& why) {
         if (error)
-            *error = "cannot find the program or library '" + c->module + "' that @cast names";
+            *error = why;
         return false;
+    };
+    std::vector<std::string> modules = kernel::castModules(c->module);
+    if (modules.size() > 1) {
+        // "a:b:c": as stap, the first module that defines the type is the one.
+        std::string firstProblem;
+        for (const std::string& m : modules) {
+            if (kernel::isKernelCastModule(m)) {
+                if (kernel::castType(kernel::Btf::vmlinux(), c->typeName, m, nullptr))
+                    return kernelCastResolves(c, scope, error);
+                continue;
+            }
+            std::string problem;
+            std::string binary = userCastBinary(m, nullptr, &problem);
+            const dwarf::DebugInfo* debug = binary.empty() ? nullptr : dwarf::DebugInfo::of(binary, problem);
+            if (debug && debug->typeByName(c->typeName) >= 0)
+                return userCastResolves(c, binary, m, scope, error);
+            if (firstProblem.empty() && !problem.empty())
+                firstProblem = problem;
+        }
+        return fail("type definition '" + c->typeName + "' not found in '" + c->module + "'" +
+                    (firstProblem.empty() ? std::string() : " (" + firstProblem + ")"));
     }
+    std::string problem;
+    if (std::string binary = userCastBinary(c->module, scope.probe, &problem); !binary.empty())
+        return userCastResolves(c, binary, c->module, scope, error);
+    if (!problem.empty())
+        return fail(problem);
+    if (namesProgram(c->module))
+        return fail("cannot find the program or library '" + c->module + "' that @cast names");
+    return kernelCastResolves(c, scope, error);
+}
+
+// @cast to a kernel type (BTF).
+bool Elaborator::kernelCastResolves(CastExpr* c, const Scope& scope, std::string* error) {
     int32_t id = kernel::castType(kernel::Btf::vmlinux(), c->typeName, c->module, error);
     if (!id)
         return false;
@@ -810,7 +908,7 @@ bool Elaborator::castResolves(Expr* e, const Scope& scope, std::string* error) {
             *error = problem;
         return false;
     }
-    e->type = type;
+    c->type = type;
     return true;
 }
 

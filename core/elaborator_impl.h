@@ -81,7 +81,9 @@ private:
     void noteArity(VarDecl* v, int arity, SourceLoc loc, const std::string& name);
     bool targetResolves(const Expr* e, const Scope& scope, std::string* error = nullptr);
     bool castResolves(Expr* e, const Scope& scope, std::string* error = nullptr);
-    bool userCastResolves(CastExpr* c, const std::string& binary, std::string* error);
+    bool userCastResolves(CastExpr* c, const std::string& binary, const std::string& module, const Scope& scope,
+                          std::string* error);
+    bool kernelCastResolves(CastExpr* c, const Scope& scope, std::string* error);
     bool atVarResolves(AtVarExpr* v, const Scope& scope, std::string* error = nullptr);
     void checkForeachModification();
     void placeTimersNeedingTaskContext();

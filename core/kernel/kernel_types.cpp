@@ -6,6 +6,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cctype>
 
 namespace tap::kernel {
@@ -148,6 +149,24 @@ std::string checkBtfTarget(const Btf& btf, int32_t type, const TargetExpr& targe
     return {};
 }
 
+std::vector<std::string> castModules(const std::string& module) {
+    std::vector<std::string> modules(1);
+    int depth = 0;
+    for (char ch : module) {
+        if (ch == ':' && depth == 0) {
+            modules.emplace_back();
+            continue;
+        }
+        depth += ch == '<' ? 1 : ch == '>' && depth > 0 ? -1 : 0;
+        modules.back() += ch;
+    }
+    return modules;
+}
+
+bool isKernelCastModule(const std::string& module) {
+    return module.empty() || module == "kernel" || module.rfind("kernel<", 0) == 0;
+}
+
 int32_t castType(const Btf* btf, const std::string& typeName, const std::string& module,
                  std::string* problem) {
     auto fail = [&](const std::string& why) {
@@ -156,10 +175,11 @@ int32_t castType(const Btf* btf, const std::string& typeName, const std::string&
         return 0;
     };
     std::string where = module.empty() ? std::string("kernel") : module;
-    if (!(module.empty() || module == "kernel" || module.rfind("kernel<", 0) == 0))
+    std::vector<std::string> modules = castModules(module);
+    if (std::none_of(modules.begin(), modules.end(), isKernelCastModule))
         return fail("type definition '" + typeName + "' not found in '" + where +
                     "': only the kernel's own types (BTF) are available, not those of module '" + module +
-                    "' (a program or library is named by its path)");
+                    "' (a program or library is named by its path, a C header as <header.h>)");
     if (!btf)
         return fail("type definition '" + typeName + "' not found in '" + where +
                     "': this kernel has no type information (/sys/kernel/btf/vmlinux)");

@@ -27,10 +27,19 @@ ContextVar recordVariable(const TraceField& field, const std::string& name);
 // pretty-printed). Returns the error text, "" when fine.
 std::string checkBtfTarget(const Btf& btf, int32_t type, const TargetExpr& target, Type& out);
 
+// The modules of an @cast's module string, in the order stap tries them:
+// "kernel:</usr/include/stdio.h>" is {"kernel", "</usr/include/stdio.h>"}
+// (a colon inside <...> is part of a header's path). {""} for "".
+std::vector<std::string> castModules(const std::string& module);
+
+// Does this module of an @cast name the kernel: "", "kernel" or
+// "kernel<header.h>..." (headers are not needed: the types come from BTF)?
+bool isKernelCastModule(const std::string& module);
+
 // The BTF type an `@cast(p, "typeName", "module")` names: a struct, union or
 // typedef of the kernel ("task_struct", "struct rq", "union futex_key").
-// `module` may be "", "kernel" or "kernel<header.h>" (headers are not needed:
-// the types come from BTF). Returns the type id, or 0 and sets `problem`.
+// `module` is one that isKernelCastModule() accepts, or a list of modules
+// (castModules) one of which is. Returns the type id, or 0 and sets `problem`.
 int32_t castType(const Btf* btf, const std::string& typeName, const std::string& module,
                  std::string* problem);
 
