@@ -884,15 +884,33 @@ std::string Translator::genMemberPath(std::string expr, int32_t type, int32_t ag
         if (sk != kernel::Btf::Kind::Struct && sk != kernel::Btf::Kind::Union)
             error("'->" + c.name + "' needs a pointer to a struct", c.loc);
         auto m = btf->member(st, c.name);
-        std::string sname = (sk == kernel::Btf::Kind::Union ? "union " : "struct ") + btf->name(st);
+        bool anonymous = btf->name(st).empty();
+        std::string sname = (sk == kernel::Btf::Kind::Union ? "union " : "struct ") + (anonymous ? "(anon)" : btf->name(st));
         if (!m)
             error("unable to find member '" + c.name + "' for " + sname, c.loc);
         if (m->bitfieldSize)
             error("bit-field member '" + c.name + "' cannot be read yet", c.loc);
-        noteKernelMember(st, c.name);
         kernel::Btf::Kind mk = btf->kind(m->type);
-        std::string address = "({ __u64 __p = " + expr + "; (__s64)__builtin_preserve_access_index(&((" + sname +
-                              " *)__p)->" + c.name + "); })";
+        std::string address;
+        if (anonymous) { // no name for CO-RE to match: the member's offset in the BTF compiled for
+            address = "((__s64)(" + expr + ") + " + std::to_string(m->bitOffset / 8) + "LL)";
+            if (mk != kernel::Btf::Kind::Struct && mk != kernel::Btf::Kind::Union && mk != kernel::Btf::Kind::Array &&
+                !(last && addressOf)) {
+                int64_t size = btf->size(m->type);
+                if (size != 1 && size != 2 && size != 4 && size != 8)
+                    error("member '" + c.name + "' of this size cannot be read yet", c.loc);
+                std::string ctype = std::string(btf->isSigned(m->type) ? "__s" : "__u") + std::to_string(size * 8);
+                expr = "({ " + ctype + " __v = 0; bpf_probe_read_kernel(&__v, " + std::to_string(size) + ", (void *)" +
+                       address + "); (__s64)__v; })";
+                type = m->type;
+                aggregate = 0;
+                continue;
+            }
+        } else {
+            noteKernelMember(st, c.name);
+            address = "({ __u64 __p = " + expr + "; (__s64)__builtin_preserve_access_index(&((" + sname + " *)__p)->" +
+                      c.name + "); })";
+        }
         aggregate = 0;
         if (mk == kernel::Btf::Kind::Struct || mk == kernel::Btf::Kind::Union) {
             expr = address;
@@ -2919,7 +2937,12 @@ void Translator::run() {
                        btf->kind(btf->pointee(mem->type)) == kernel::Btf::Kind::Pointer) {
                 // Pointers: CO-RE checks that the element kinds agree.
                 src << "\tvoid *" << m << "[" << btf->arrayLength(mem->type) << "];\n";
-            } else if (k == kernel::Btf::Kind::Array || k == kernel::Btf::Kind::Struct || k == kernel::Btf::Kind::Union) {
+            } else if (k == kernel::Btf::Kind::Struct || k == kernel::Btf::Kind::Union) {
+                // An anonymous one (kuid_t's): its members are read at their
+                // offsets (genMemberPath); CO-RE relocates the member itself
+                // when its kind agrees.
+                src << "\t" << (k == kernel::Btf::Kind::Union ? "union" : "struct") << " { } " << m << ";\n";
+            } else if (k == kernel::Btf::Kind::Array) {
                 src << "\tchar " << m << "[" << size << "];\n";
             } else {
                 bool sign = btf->isSigned(mem->type);
