@@ -203,10 +203,11 @@ std::string unavailableFamilyHint(const ProbePoint& point) {
     if ((f == "syscall" || f == "nd_syscall") && !second.empty() && second.find('*') == std::string::npos)
         return "probe point mismatch: this kernel has no system call '" + second + "' (no syscalls:sys_enter_" +
                second + " tracepoint); tstap -l '" + f + ".*' lists the ones it has";
-    if (f == "kernel" && (second == "data" || second == "statement"))
-        return "probe point mismatch: '" + name + "' needs " +
-               (second == "data" ? std::string("hardware watchpoints on kernel data, which are not supported yet")
-                                 : std::string("kprobes at a kernel source line, which this kernel does not offer"));
+    if (f == "kernel" && second == "data")
+        return "probe point mismatch: hardware breakpoints are kernel.data(ADDRESS or \"SYMBOL\") with .write or .rw, "
+               "after an optional .length(1, 2, 4 or 8)";
+    if (f == "kernel" && second == "statement")
+        return "probe point mismatch: '" + name + "' needs kprobes at a kernel source line, which this kernel does not offer";
     if (f.rfind("__syscall", 0) == 0 || f.rfind("__nd_syscall", 0) == 0)
         return "probe point mismatch: '" + name + "' is one of SystemTap's internal aliases; use syscall." +
                (second.empty() ? std::string("*") : second) + " or nd_syscall.* instead";

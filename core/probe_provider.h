@@ -112,6 +112,9 @@ struct AttachSpec {
     std::string symbol; // uprobe: the function the probe is in (probefunc(), usymname(uaddr()))
     int64_t filterPid = -1;   // process(PID) / -x filters, -1 for none
     int cpu = -1;             // perf events: one CPU, or -1 for every CPU
+    // kernel.data: a hardware breakpoint (perfType PERF_TYPE_BREAKPOINT) at
+    // `address`, or at the kernel symbol `target` (looked up when attached).
+    uint32_t breakpointType = 0, breakpointLength = 0;
     // tp_btf: when >= 0, ctx[taskArgIndex] is a `struct task_struct *` that
     // the handler runs for instead of the current task: the task builtins
     // (pid(), tid(), ppid(), execname(), uid(), task_current(), ...) and

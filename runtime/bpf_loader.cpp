@@ -166,6 +166,21 @@ std::string BpfLoader::refusal(int err) const {
     return out + "\n(run with -v to see the verifier log)";
 }
 
+// A kernel symbol's address (text or data), 0 when /proc/kallsyms has none.
+static uint64_t kernelSymbolAddress(const std::string& name) {
+    std::ifstream in("/proc/kallsyms");
+    std::string line;
+    while (std::getline(in, line)) {
+        size_t nameAt = line.find(' ', line.find(' ') + 1) + 1;
+        if (nameAt == 0 || line.compare(nameAt, name.size(), name) != 0 ||
+            (line.size() > nameAt + name.size() && line[nameAt + name.size()] != '\t' &&
+             line[nameAt + name.size()] != ' '))
+            continue;
+        return std::strtoull(line.c_str(), nullptr, 16);
+    }
+    return 0;
+}
+
 bool BpfLoader::load(const std::string& objectPath, int64_t target, bool keepLog, std::string& error) {
     target_ = target;
     libbpf_set_print(libbpfQuiet);
@@ -295,6 +310,17 @@ bool BpfLoader::attach(bool runStats, std::string& error) {
                 attr.size = sizeof attr;
                 attr.type = uint32_t(a.perfType);
                 attr.config = a.perfConfig;
+                if (a.perfType == PERF_TYPE_BREAKPOINT) {
+                    attr.bp_type = a.breakpointType;
+                    attr.bp_len = a.breakpointLength;
+                    attr.bp_addr = a.target.empty() ? a.address : kernelSymbolAddress(a.target);
+                    if (!attr.bp_addr) {
+                        error = "cannot attach " + spec.pointText + ": no kernel symbol '" + a.target +
+                                "' in /proc/kallsyms (data symbols are there when the kernel has CONFIG_KALLSYMS_ALL)";
+                        detach();
+                        return false;
+                    }
+                }
                 if (a.sampleFrequency) {
                     attr.freq = 1;
                     attr.sample_freq = a.sampleFrequency;
@@ -302,6 +328,14 @@ bool BpfLoader::attach(bool runStats, std::string& error) {
                     attr.sample_period = a.samplePeriod ? a.samplePeriod : 1;
                 }
                 int fd = int(syscall(__NR_perf_event_open, &attr, -1, cpu, -1, PERF_FLAG_FD_CLOEXEC));
+                if (fd < 0 && a.perfType == PERF_TYPE_BREAKPOINT) {
+                    error = "cannot attach " + spec.pointText + " on CPU " + std::to_string(cpu) +
+                            ": this kernel refuses the hardware breakpoint (perf_event_open: " + std::strerror(errno) +
+                            (errno == ENOSPC ? "; every debug register is in use" : "") +
+                            "; some hypervisors give guests none)";
+                    detach();
+                    return false;
+                }
                 if (fd < 0) {
                     error = "cannot open a perf event for " + spec.pointText + " on CPU " + std::to_string(cpu) + ": " +
                             std::strerror(errno);

@@ -7,6 +7,7 @@
 #include <bpf/libbpf.h>
 #include <elf.h>
 #include <fcntl.h>
+#include <linux/hw_breakpoint.h>
 #include <linux/perf_event.h>
 #include <sys/ioctl.h>
 #include <sys/syscall.h>
@@ -219,6 +220,31 @@ CapabilityCheck perfEvent() {
     });
 }
 
+// kernel.data: a hardware breakpoint on kernel memory (the kernel's first
+// text byte, read or written; nothing reads it as data meanwhile).
+CapabilityCheck hwBreakpoint() {
+    return withProgram("hw_breakpoint", BPF_PROG_TYPE_PERF_EVENT, [](int prog) {
+        uint64_t text = 0;
+        std::ifstream kallsyms("/proc/kallsyms");
+        std::string address, type, name;
+        while (kallsyms >> address >> type >> name)
+            if (name == "_text" || name == "_stext") {
+                text = std::strtoull(address.c_str(), nullptr, 16);
+                break;
+            }
+        if (!text)
+            return CapabilityCheck{"hw_breakpoint", false, "/proc/kallsyms shows no kernel address (not root?)"};
+        perf_event_attr attr{};
+        attr.type = PERF_TYPE_BREAKPOINT;
+        attr.size = sizeof attr;
+        attr.bp_type = HW_BREAKPOINT_RW;
+        attr.bp_addr = text;
+        attr.bp_len = HW_BREAKPOINT_LEN_4;
+        attr.sample_period = 1;
+        return attachToPerfEvent("hw_breakpoint", prog, perfEventOpen(attr, -1, 0), "a breakpoint on _text (cpu 0)");
+    });
+}
+
 CapabilityCheck ringBuffer() {
     int fd = bpf_map_create(BPF_MAP_TYPE_RINGBUF, "tap_capability", 0, 0, 4096, nullptr);
     if (fd < 0) return {"ring_buffer", false, errnoText("creating a BPF ring buffer", errno)};
@@ -247,7 +273,7 @@ int quietLibbpf(libbpf_print_level, const char*, va_list) {
 std::vector<CapabilityCheck> probeAttachKinds() {
     libbpf_set_print(quietLibbpf);
     return {tracepoint(), rawTracepoint(), kprobe(false), kprobe(true), fentry(false), fentry(true),
-            uprobe(),     uprobeMulti(),   perfEvent(),   ringBuffer(), bpfLoop()};
+            uprobe(),     uprobeMulti(),   perfEvent(),   hwBreakpoint(), ringBuffer(), bpfLoop()};
 }
 
 } // namespace tap::rt

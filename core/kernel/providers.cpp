@@ -9,6 +9,7 @@ void addKernelProviders(ProbeRegistry& registry) {
     registry.add(kernel::makePerfProvider());
     registry.add(kernel::makeProcessProvider());
     registry.add(kernel::makeKernelFunctionProvider());
+    registry.add(kernel::makeKernelDataProvider());
 }
 
 } // namespace tap

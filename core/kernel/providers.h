@@ -24,6 +24,7 @@ std::unique_ptr<ProbeProvider> makeSyscallProvider(const std::string& family); /
 std::unique_ptr<ProbeProvider> makePerfProvider();
 std::unique_ptr<ProbeProvider> makeProcessProvider();
 std::unique_ptr<ProbeProvider> makeKernelFunctionProvider();
+std::unique_ptr<ProbeProvider> makeKernelDataProvider();
 
 // What this kernel allows for kernel.function & co, e.g. "fentry no: fentry
 // programs (EPERM); kprobes no: kprobes (no kprobe PMU ...)". Found out once;
