@@ -17,8 +17,8 @@ using namespace tapdash;
 
 namespace {
 
-// A port of this test's own (tests/runtime use 47611-47730).
-constexpr char kAddress[] = "127.0.0.1:47741";
+// A port of this test's own (tests/runtime use 27611-27730).
+constexpr char kAddress[] = "127.0.0.1:27741";
 
 void write(const QString& path, const QByteArray& bytes) {
     QFile f(path);

@@ -8,8 +8,8 @@ set -u
 tstap=$1
 command -v prometheus >/dev/null || { echo "prometheus is not installed (scripts/setup.sh installs it): skipped"; exit 77; }
 command -v curl >/dev/null || { echo "curl is not installed: skipped"; exit 77; }
-tap_port=47691
-prometheus_port=47692
+tap_port=27691
+prometheus_port=27692
 dir=$(mktemp -d)
 pids=()
 trap 'kill "${pids[@]}" 2>/dev/null; wait 2>/dev/null; rm -rf "$dir"' EXIT
