@@ -4,6 +4,8 @@
 #include "kernel/kernel_facts.h"
 
 #include <cstdlib>
+#include <fcntl.h>
+#include <unistd.h>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -38,10 +40,23 @@ std::string makeCompiledSession(const CliOptions& cli, const std::string& script
 }
 
 ReceivedSession::~ReceivedSession() {
-    if (!temporaryDir_.empty()) {
-        std::error_code ignored;
-        fs::remove_all(temporaryDir_, ignored);
+    removeFolder();
+    if (objectFd_ >= 0)
+        close(objectFd_);
+}
+
+void ReceivedSession::removeFolder() {
+    if (temporaryDir_.empty())
+        return;
+    if (!objectPath.empty() && objectFd_ < 0) {
+        objectFd_ = open(objectPath.c_str(), O_RDONLY | O_CLOEXEC);
+        if (objectFd_ < 0)
+            return; // left for the destructor: the object is still read from the folder
+        objectPath = "/proc/self/fd/" + std::to_string(objectFd_);
     }
+    std::error_code ignored;
+    fs::remove_all(temporaryDir_, ignored);
+    temporaryDir_.clear();
 }
 
 std::string ReceivedSession::receive(const std::string& dirOrDash) {

@@ -30,6 +30,11 @@ class ReceivedSession {
     ~ReceivedSession();
 
     std::string receive(const std::string& dirOrDash); // "" or the error
+    // Once passes 1-4 have read the tapsets: removes the folder a session
+    // from standard input was unpacked into, keeping program.o open
+    // (objectPath becomes /proc/self/fd/N), so that a session killed with
+    // SIGKILL leaves nothing behind.
+    void removeFolder();
 
     rt::CompiledSession session;
     std::vector<std::string> tapsetDirs;
@@ -37,6 +42,7 @@ class ReceivedSession {
 
   private:
     std::string temporaryDir_;
+    int objectFd_ = -1;
 };
 
 // The options of this command line that each remote tstap applies.

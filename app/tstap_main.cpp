@@ -354,6 +354,7 @@ int main(int argc, char** argv) {
                       << "Pass 5: run failed.  [man error::pass5]\n";
             return 1;
         }
+        received.removeFolder();
         session.compiledObject = received.objectPath;
         if (*cli.runCompiled == "-")
             session.stopFd = 0;

@@ -191,6 +191,11 @@ int runSession(const Program& program, const SourceManager& sources, const Sessi
             char go;
             if (read(fds[0], &go, 1) < 0)
                 _exit(127);
+            if (options.stopFd == 0) { // standard input is the session's stop channel, not the command's
+                int null = open("/dev/null", O_RDONLY | O_CLOEXEC);
+                if (null < 0 || dup2(null, 0) < 0)
+                    _exit(127);
+            }
             if (words) {
                 execvp(argv[0], argv.data());
                 std::fprintf(stderr, "ERROR: cannot run '%s': %s\n", cmd.c_str(), std::strerror(errno));

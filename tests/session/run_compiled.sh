@@ -57,6 +57,30 @@ out=$("$tstap" --save-compiled - "$dir/forever.stp" | "$tstap" --run-compiled - 
 [ $(($(date +%s) - start)) -lt 30 ] || fail "the session did not stop when its input closed"
 echo "the tar form stopped when its input closed"
 
+# With the tar on standard input, that input is the stop channel: a -c
+# command gets /dev/null (it would otherwise take what the sender writes
+# after the tar).
+echo 'probe end { println("end") }' > "$dir/quiet.stp"
+out=$({ "$tstap" --save-compiled - "$dir/quiet.stp"; sleep 3; } |
+      "$tstap" --run-compiled - -c 'readlink /proc/self/fd/0' 2>&1) || fail "-c on a tar from a pipe: $out"
+[ "$out" = $'/dev/null\nend' ] || fail "the -c command's standard input was not /dev/null: $out"
+echo "a -c command of a session on standard input gets /dev/null"
+
+# Killed with SIGKILL (no clean-up runs), a session from standard input
+# leaves no folder in TMPDIR: it is removed once passes 1-4 have read it.
+mkdir "$dir/tmp"
+( echo "$BASHPID" > "$dir/writer"; "$tstap" --save-compiled - "$dir/forever.stp"; exec sleep 60 ) |
+    TMPDIR="$dir/tmp" "$tstap" --run-compiled - >/dev/null 2>&1 &
+receiver=$!
+for _ in $(seq 50); do [ -s "$dir/writer" ] && break; sleep 0.1; done
+sleep 3
+kill -9 "$receiver"
+kill "$(cat "$dir/writer")" 2>/dev/null
+wait "$receiver" 2>/dev/null
+left=$(ls -A "$dir/tmp")
+[ -z "$left" ] || fail "a SIGKILLed session left $left in TMPDIR"
+echo "a session from standard input killed with SIGKILL left no folder"
+
 if [ "$(id -u)" -ne 0 ]; then
     echo "not root: the kernel-probe case is skipped"
     exit 0
