@@ -31,11 +31,12 @@ command_of() { # META KEY: the command of the .meta's line `KEY: COMMAND`
   sed -n "s/^$2: *//p" "$1" | head -n1
 }
 
-# The command's leading `stap` becomes tstap; a `stap` it runs (-c "stap
-# --benchmark-sdt") stays stap.
+# The command's leading `stap` (or one after `... |`) becomes tstap; a
+# `stap` it runs (-c "stap --benchmark-sdt") stays stap.
 with_tstap() {
   case $1 in
   stap\ *) echo "$here/examples-bin/stap${1#stap}" ;;
+  *"| stap "*) echo "${1%%| stap *}| $here/examples-bin/stap ${1#*| stap }" ;;
   esac
 }
 
