@@ -228,7 +228,8 @@ bool BpfLoader::load(const std::string& objectPath, int64_t target, bool keepLog
         struct {
             int64_t target, realtimeOffset;
             uint32_t ncpus, pad;
-        } config{target, realtimeOffsetNs(), uint32_t(libbpf_num_possible_cpus()), 0};
+            int64_t stpPid;
+        } config{target, realtimeOffsetNs(), uint32_t(libbpf_num_possible_cpus()), 0, int64_t(getpid())};
         uint32_t zero = 0;
         bpf_map_update_elem(fd, &zero, &config, BPF_ANY);
     }

@@ -1667,6 +1667,8 @@ std::string Translator::genBuiltin(CallExpr* c, const FunctionDecl* f) {
         std::string parent = tempL();
         return "({ __u64 __p = (__u64)BPF_CORE_READ(" + p + ", real_parent); (__s64)BPF_CORE_READ((struct task_struct *)__p, tgid); })";
     }
+    if (n == "stp_pid")
+        return "({ struct tap_config *__cfg = tap_config(); __cfg ? __cfg->stp_pid : 0LL; })";
     if (n == "task_current") {
         if (taskArg >= 0)
             return "((__s64)((__u64 *)ctx)[" + std::to_string(taskArg) + "])";

@@ -57,6 +57,7 @@ struct tap_config {
 	__s64 target;          /* target(): -x PID or the -c command */
 	__s64 realtime_offset; /* CLOCK_REALTIME - CLOCK_BOOTTIME, for gettimeofday_*() */
 	__u32 ncpus;           /* possible CPUs, for merging per-CPU statistics */
+	__s64 stp_pid;         /* stp_pid(): the tstap process */
 };
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
