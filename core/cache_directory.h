@@ -9,4 +9,8 @@ namespace tap {
 // $TAPSTUDIO_CACHE, else $XDG_CACHE_HOME/tapstudio, else ~/.cache/tapstudio.
 std::string cacheDirectory();
 
+// A file name for what `key` identifies: 32 hex digits, two 64-bit FNV-1a
+// hashes of it with different seeds.
+std::string cacheFileName(const std::string& key);
+
 } // namespace tap

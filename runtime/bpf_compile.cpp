@@ -22,14 +22,6 @@ namespace tap::rt {
 
 namespace {
 
-uint64_t fnv1a(const std::string& s, uint64_t h) {
-    for (unsigned char c : s) {
-        h ^= c;
-        h *= 1099511628211ULL;
-    }
-    return h;
-}
-
 std::string run(const std::string& command, int& status) {
     std::string out;
     FILE* p = popen(command.c_str(), "r");
@@ -159,11 +151,7 @@ std::string clangError(const std::string& out) {
 } // namespace
 
 std::string programDigest(const bpf::Translation& translation) {
-    uint64_t h1 = fnv1a(kTapstudioBpfHeader, fnv1a(translation.source, 1469598103934665603ULL));
-    uint64_t h2 = fnv1a(translation.source, 0x9e3779b97f4a7c15ULL);
-    char digest[40];
-    std::snprintf(digest, sizeof digest, "%016llx%016llx", (unsigned long long)h1, (unsigned long long)h2);
-    return digest;
+    return cacheFileName(translation.source + kTapstudioBpfHeader);
 }
 
 BpfObject compileBpf(const bpf::Translation& translation) {
@@ -172,13 +160,7 @@ BpfObject compileBpf(const bpf::Translation& translation) {
     std::string dir = cacheDirectory();
     std::error_code ec;
     fs::create_directories(dir, ec);
-    uint64_t h1 = fnv1a(source, 1469598103934665603ULL);
-    h1 = fnv1a(kTapstudioBpfHeader, h1);
-    h1 = fnv1a(clangIdentity() + kernelIdentity(), h1);
-    uint64_t h2 = fnv1a(source + kernelIdentity(), 0x9e3779b97f4a7c15ULL);
-    char name[64];
-    std::snprintf(name, sizeof name, "%016llx%016llx", (unsigned long long)h1, (unsigned long long)h2);
-    std::string base = dir + "/" + name;
+    std::string base = dir + "/" + cacheFileName(source + kTapstudioBpfHeader + clangIdentity() + kernelIdentity());
     result.path = base + ".o";
     if (fs::exists(result.path, ec)) {
         result.cached = true;

@@ -27,14 +27,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-uint64_t fnv1a(const std::string& s, uint64_t h) {
-    for (unsigned char ch : s) {
-        h ^= ch;
-        h *= 1099511628211ULL;
-    }
-    return h;
-}
-
 // The first of cc, gcc and clang on PATH, and what identifies its version
 // (the file it resolves to, its size and time): "" when there is none.
 std::pair<std::string, std::string> findCompiler() {
@@ -177,11 +169,7 @@ std::string compile(const std::string& module, const std::vector<std::string>& h
     std::string dir = cacheDirectory() + "/headers";
     std::error_code ec;
     fs::create_directories(dir, ec);
-    std::string key = identity + "\n" + module;
-    char name[40];
-    std::snprintf(name, sizeof name, "%016llx%016llx", (unsigned long long)fnv1a(key, 1469598103934665603ULL),
-                  (unsigned long long)fnv1a(key, 0x9e3779b97f4a7c15ULL));
-    std::string base = dir + "/" + name;
+    std::string base = dir + "/" + cacheFileName(identity + "\n" + module);
     // The source has a name of its own, which tells it apart from the
     // headers in the dependency list.
     const std::string source = "tapstudio-header-types.c";
