@@ -1,5 +1,6 @@
 #include "bpf_loader.h"
 
+#include "kallsyms.h"
 #include "unwind_tables.h"
 
 #include "uprobe_multi.h"
@@ -164,21 +165,6 @@ std::string BpfLoader::refusal(int err) const {
     if (err == EPERM)
         out += " (EPERM: this kernel does not allow this kind of program)";
     return out + "\n(run with -v to see the verifier log)";
-}
-
-// A kernel symbol's address (text or data), 0 when /proc/kallsyms has none.
-static uint64_t kernelSymbolAddress(const std::string& name) {
-    std::ifstream in("/proc/kallsyms");
-    std::string line;
-    while (std::getline(in, line)) {
-        size_t nameAt = line.find(' ', line.find(' ') + 1) + 1;
-        if (nameAt == 0 || line.compare(nameAt, name.size(), name) != 0 ||
-            (line.size() > nameAt + name.size() && line[nameAt + name.size()] != '\t' &&
-             line[nameAt + name.size()] != ' '))
-            continue;
-        return std::strtoull(line.c_str(), nullptr, 16);
-    }
-    return 0;
 }
 
 bool BpfLoader::load(const std::string& objectPath, int64_t target, bool keepLog, std::string& error) {

@@ -1,5 +1,7 @@
 #include "capability_probe.h"
 
+#include "kallsyms.h"
+
 #include "kernel/btf.h"
 #include "uprobe_multi.h"
 
@@ -224,14 +226,7 @@ CapabilityCheck perfEvent() {
 // text byte, read or written; nothing reads it as data meanwhile).
 CapabilityCheck hwBreakpoint() {
     return withProgram("hw_breakpoint", BPF_PROG_TYPE_PERF_EVENT, [](int prog) {
-        uint64_t text = 0;
-        std::ifstream kallsyms("/proc/kallsyms");
-        std::string address, type, name;
-        while (kallsyms >> address >> type >> name)
-            if (name == "_text" || name == "_stext") {
-                text = std::strtoull(address.c_str(), nullptr, 16);
-                break;
-            }
+        uint64_t text = kernelSymbolAddress("_text");
         if (!text)
             return CapabilityCheck{"hw_breakpoint", false, "/proc/kallsyms shows no kernel address (not root?)"};
         perf_event_attr attr{};
