@@ -10,6 +10,7 @@
 #include "capability_probe.h"
 #include "bpf/translation.h"
 #include "command_line.h"
+#include "descriptors.h"
 #include "remote_hosts.h"
 #include "session_transfer.h"
 #include "elf/elf_binary.h"
@@ -165,6 +166,7 @@ int main(int argc, char** argv) {
     for (int fd = 0; fd <= 2; ++fd)
         if (fcntl(fd, F_GETFD) < 0 && errno == EBADF && open("/dev/null", fd == 0 ? O_RDONLY : O_WRONLY) < 0)
             break;
+    rt::rememberInheritedDescriptors();
 
     CliOptions cli;
     std::string error = parseCommandLine(argc, argv, cli);

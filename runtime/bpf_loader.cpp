@@ -1,5 +1,6 @@
 #include "bpf_loader.h"
 
+#include "descriptors.h"
 #include "kallsyms.h"
 #include "unwind_tables.h"
 
@@ -497,13 +498,7 @@ bool BpfLoader::releaseInBackground() {
         for (int stdio = 0; stdio < 3; ++stdio)
             dup2(devnull, stdio); // whoever reads tstap's output sees its end now
         setsid();
-        int from = 3; // close everything but the links, then the links
-        for (int fd : fds) {
-            if (fd > from)
-                syscall(SYS_close_range, from, fd - 1, 0);
-            from = std::max(from, fd + 1);
-        }
-        syscall(SYS_close_range, from, ~0U, 0);
+        closeAllDescriptorsExcept(fds); // then the links themselves
         for (int fd : fds)
             close(fd);
         _exit(0);

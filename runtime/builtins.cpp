@@ -3,10 +3,13 @@
 // Context functions describe the tstap process itself.
 #include "builtins.h"
 
+#include "descriptors.h"
+
 #include "target_info.h"
 
 #include <sys/syscall.h>
 #include <sys/utsname.h>
+#include <sys/wait.h>
 #include <sched.h>
 #include <signal.h>
 #include <time.h>
@@ -14,6 +17,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cerrno>
 #include <cmath>
 #include <cstring>
 #include <fstream>
@@ -611,7 +615,21 @@ NativeFn findNative(const std::string& name, size_t arity) {
 
 bool runSystemCommand(Output& out, const std::string& command) {
     out.flush();
-    return std::system(command.c_str()) != -1;
+    pid_t pid = fork();
+    if (pid < 0)
+        return false;
+    if (pid == 0) {
+        sigset_t none; // the session's blocked signals are not the command's
+        sigemptyset(&none);
+        sigprocmask(SIG_SETMASK, &none, nullptr);
+        closeOwnDescriptors();
+        execl("/bin/sh", "sh", "-c", command.c_str(), (char*)nullptr);
+        _exit(127);
+    }
+    int status;
+    while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+    }
+    return true;
 }
 
 } // namespace tap::rt

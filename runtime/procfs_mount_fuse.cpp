@@ -3,6 +3,8 @@
 #define FUSE_USE_VERSION 35
 #include "procfs_mount.h"
 
+#include "descriptors.h"
+
 #include <fuse_lowlevel.h>
 
 #include <dirent.h>
@@ -16,7 +18,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <optional>
-#include <set>
+#include <algorithm>
 #include <vector>
 
 namespace tap::rt {
@@ -80,16 +82,6 @@ void removeDeadSessionDirs(const std::string& parent) {
             rmdir((parent + "/" + e->d_name).c_str());
     }
     closedir(d);
-}
-
-std::set<int> openDescriptors() {
-    std::set<int> fds;
-    if (DIR* d = opendir("/proc/self/fd")) {
-        while (dirent* e = readdir(d))
-            if (e->d_name[0] != '.') fds.insert(std::atoi(e->d_name));
-        closedir(d);
-    }
-    return fds;
 }
 
 ProcfsMount::State& stateOf(fuse_req_t req) {
@@ -256,7 +248,7 @@ std::unique_ptr<ProcfsMount> ProcfsMount::mount(const std::string& dir, const Pr
     fuse_lowlevel_ops ops = operations();
     state->session = fuse_session_new(&args, &ops, sizeof ops, state.get());
     fuse_opt_free_args(&args);
-    std::set<int> before = openDescriptors();
+    std::vector<int> before = openDescriptors();
     if (!state->session || fuse_session_mount(state->session, dir.c_str()) != 0) {
         if (state->session) fuse_session_destroy(state->session);
         if (state->madeDir) rmdir(dir.c_str());
@@ -266,7 +258,7 @@ std::unique_ptr<ProcfsMount> ProcfsMount::mount(const std::string& dir, const Pr
     // tells fusermount3 to unmount) stays tstap's: a -c command holding the
     // socket would keep the files mounted after tstap is killed.
     for (int fd : openDescriptors())
-        if (!before.count(fd)) fcntl(fd, F_SETFD, FD_CLOEXEC);
+        if (!std::binary_search(before.begin(), before.end(), fd)) fcntl(fd, F_SETFD, FD_CLOEXEC);
     return std::unique_ptr<ProcfsMount>(new ProcfsMount(std::move(state)));
 }
 

@@ -2,6 +2,7 @@
 
 #include "executor.h"
 #include "command_line.h"
+#include "descriptors.h"
 #include "http_server.h"
 #include "kernel_session.h"
 #include "procfs_endpoints.h"
@@ -191,6 +192,7 @@ int runSession(const Program& program, const SourceManager& sources, const Sessi
             char go;
             if (read(fds[0], &go, 1) < 0)
                 _exit(127);
+            closeOwnDescriptors();
             if (options.stopFd == 0) { // standard input is the session's stop channel, not the command's
                 int null = open("/dev/null", O_RDONLY | O_CLOEXEC);
                 if (null < 0 || dup2(null, 0) < 0)

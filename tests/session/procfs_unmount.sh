@@ -67,6 +67,9 @@ wait "$pid" 2>/dev/null
 for _ in $(seq 300); do grep -q " /run/tapstudio/$pid " /proc/mounts || break; sleep 0.1; done
 if grep -q " /run/tapstudio/$pid " /proc/mounts; then
     fail "SIGKILL with -c: /run/tapstudio/$pid stays mounted while the command runs"
+    # What holds the FUSE connection open (fusermount3 unmounts only a dead one).
+    [ -n "$command_pid" ] && ls -l "/proc/$command_pid/fd" 2>&1 | sed 's/^/  command | /'
+    ps -eo pid,ppid,stat,wchan:24,args | grep -e fusermount -e "$pid" | grep -v grep | sed 's/^/  ps | /'
     umount -l "/run/tapstudio/$pid"
 else
     echo "SIGKILL with -c running: unmounted"
