@@ -362,6 +362,7 @@ struct Point {
     bool kprobeFamily = false; // kprobe.*: kprobes only, no BTF typing
     std::string module;        // module("m") / kprobe.module("m")
     std::string function;      // function("f") (without @file)
+    std::string file;          // function("f@FILE"): FILE, a wildcard
     bool statement = false;
     std::optional<int64_t> address; // statement(ADDR)
     std::string statementSpec;      // statement("...")
@@ -375,8 +376,12 @@ Point parse(const ConcretePoint& p) {
     for (const ConcreteComponent& x : c) {
         if (x.functor == "module" && x.string)
             out.module = *x.string;
-        else if (x.functor == "function" && x.string)
-            out.function = x.string->substr(0, x.string->find('@'));
+        else if (x.functor == "function" && x.string) {
+            size_t at = x.string->find('@');
+            out.function = x.string->substr(0, at);
+            if (at != std::string::npos)
+                out.file = x.string->substr(at + 1, x.string->find(':', at) - at - 1);
+        }
         else if (x.functor == "statement") {
             out.statement = true;
             out.address = x.number;
@@ -608,6 +613,13 @@ public:
                 return {}; // kernel.statement(ADDR).absolute: the runtime checks guru mode
             p.function = what.substr(0, what.find('@'));
         }
+        // Which file defines a function is known only to DWARF. A named
+        // function is one function whatever its file; a wildcard would
+        // otherwise match every function of the kernel.
+        if (!p.file.empty() && p.file != "*" && p.function.find_first_of("*?[") != std::string::npos)
+            return point.str() + " picks functions by their source file: that needs the kernel's debuginfo " +
+                   "(DWARF), which TapStudio does not read for the kernel; name the functions instead " +
+                   "(wildcards over their names work)";
         if (!p.module.empty() && !std::filesystem::exists(kernelFile("/sys/module/" + p.module)))
             return "module '" + p.module + "' is not loaded";
         std::vector<std::string> found = functions(p);

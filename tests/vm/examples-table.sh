@@ -22,6 +22,8 @@ outside_target() { # EXAMPLE WHY
     echo "program not installed"
   elif [[ $2 =~ has\ no\ debugging\ information ]]; then
     echo "program's debug symbols not installed"
+  elif [[ $2 =~ needs\ the\ kernel\'s\ debuginfo|needs\ kernel\ debuginfo ]]; then
+    echo "kernel's debug symbols not installed"
   fi
 }
 

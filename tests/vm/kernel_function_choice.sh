@@ -2,7 +2,8 @@
 # How kernel.function chooses its way, from a kernel's facts (tstap -r) made
 # up here: fentry where ftrace traces the function, a kprobe on a compiler
 # clone or a notrace function, an error naming both reasons for a function on
-# the kprobe blacklist, and __x64_sys_* in listings. Needs this machine's BTF.
+# the kprobe blacklist, __x64_sys_* in listings, and an error for a wildcard
+# by source file (only DWARF knows files). Needs this machine's BTF.
 set -euo pipefail
 tstap=$1
 [ -r /sys/kernel/btf/vmlinux ] || { echo "no kernel BTF here"; exit 77; }
@@ -51,4 +52,11 @@ if [ "$clones" != 'kernel.function("finish_task_switch")' ]; then
   echo "$clones"
   failed=1
 fi
+# A source file picks functions only with DWARF: an error, not every function.
+expect "a file wildcard" "$(way '*@fs/proc*.c')" \
+  'kernel.function("*@fs/proc*.c") picks functions by their source file: that needs the kernel'"'"'s debuginfo'
+expect "a named function's file" "$(way 'do_sys_openat2@fs/open.c')" \
+  'kernel.function("do_sys_openat2@fs/open.c"): fentry'
+optional=$("$tstap" -r "$facts" -p2 -e 'probe kernel.function("*@fs/*.c") ? { next } probe begin { exit() }' 2>&1 || true)
+expect "an optional file wildcard is left out" "$optional" 'begin'
 exit $failed
