@@ -972,6 +972,48 @@ FunctionDecl* Elaborator::resolveCall(CallExpr* c, Scope& scope) {
     return best;
 }
 
+namespace {
+
+// 0 or 1 when a resolved condition is a constant made of @defined, numbers,
+// !, && and ||; -1 otherwise.
+int8_t constantTruth(const Expr* e) {
+    switch (e->kind) {
+    case ExprKind::Defined:
+        return static_cast<const WrapExpr*>(e)->value;
+    case ExprKind::Number:
+        return static_cast<const NumberExpr*>(e)->value != 0;
+    case ExprKind::Unary: {
+        auto* u = static_cast<const UnaryExpr*>(e);
+        int8_t v = u->op == Op::Bang ? constantTruth(u->operand) : -1;
+        return v < 0 ? -1 : int8_t(!v);
+    }
+    case ExprKind::Binary: {
+        auto* b = static_cast<const BinaryExpr*>(e);
+        if (b->op != Op::LogAnd && b->op != Op::LogOr)
+            return -1;
+        int8_t l = constantTruth(b->lhs), r = constantTruth(b->rhs);
+        int8_t decides = b->op == Op::LogAnd ? 0 : 1; // the value that settles it alone
+        if (l == decides || r == decides)
+            return decides;
+        return l < 0 || r < 0 ? -1 : int8_t(!decides);
+    }
+    default:
+        return -1;
+    }
+}
+
+// What a @defined guard never runs is not resolved, so that it can keep a
+// $variable this kernel lacks out of the script (schedtimes.stp's
+// `if (!@defined(...))`). Other constant conditions leave both branches
+// checked, as stap: `if (0) nosuch()` is an error.
+int8_t guardTruth(const Expr* cond) {
+    bool guard = false;
+    walkExprs(const_cast<Expr*>(cond), [&](Expr* x) { guard |= x->kind == ExprKind::Defined; });
+    return guard ? constantTruth(cond) : -1;
+}
+
+} // namespace
+
 void Elaborator::resolveExpr(Expr* e, Scope& scope, bool write) {
     switch (e->kind) {
     case ExprKind::Symbol:
@@ -1103,8 +1145,7 @@ void Elaborator::resolveExpr(Expr* e, Scope& scope, bool write) {
     case ExprKind::Ternary: {
         auto* t = static_cast<TernaryExpr*>(e);
         resolveExpr(t->cond, scope);
-        if (t->cond->kind == ExprKind::Defined)
-            t->knownCond = static_cast<WrapExpr*>(t->cond)->value;
+        t->knownCond = guardTruth(t->cond);
         if (t->knownCond != 0)
             resolveExpr(t->then, scope);
         if (t->knownCond != 1)
@@ -1141,8 +1182,7 @@ void Elaborator::resolveStmt(Stmt* s, Scope& scope) {
     case StmtKind::If: {
         auto* i = static_cast<IfStmt*>(s);
         resolveExpr(i->cond, scope);
-        if (i->cond->kind == ExprKind::Defined)
-            i->knownCond = static_cast<WrapExpr*>(i->cond)->value;
+        i->knownCond = guardTruth(i->cond);
         if (i->knownCond != 0)
             resolveStmt(i->then, scope);
         if (i->otherwise && i->knownCond != 1)
