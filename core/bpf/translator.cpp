@@ -888,8 +888,15 @@ std::string Translator::genMemberPath(std::string expr, int32_t type, int32_t ag
         std::string sname = (sk == kernel::Btf::Kind::Union ? "union " : "struct ") + (anonymous ? "(anon)" : btf->name(st));
         if (!m)
             error("unable to find member '" + c.name + "' for " + sname, c.loc);
-        if (m->bitfieldSize)
-            error("bit-field member '" + c.name + "' cannot be read yet", c.loc);
+        if (m->bitfieldSize) {
+            if (anonymous || !last || addressOf)
+                error("bit-field member '" + c.name + "' cannot be read " +
+                          (addressOf && last ? "by address" : "in an anonymous struct") + " yet", c.loc);
+            noteKernelMember(st, c.name);
+            // CO-RE relocates the bit-field's byte offset, size and shifts.
+            return "({ __u64 __p = " + expr + "; (__s64)BPF_CORE_READ_BITFIELD_PROBED((" + sname + " *)__p, " + c.name +
+                   "); })";
+        }
         kernel::Btf::Kind mk = btf->kind(m->type);
         std::string address;
         if (anonymous) { // no name for CO-RE to match: the member's offset in the BTF compiled for
@@ -1780,6 +1787,9 @@ std::string Translator::genBuiltin(CallExpr* c, const FunctionDecl* f) {
     if (n == "gettimeofday_ns")
         return "({ struct tap_config *__c = tap_config(); (__s64)bpf_ktime_get_boot_ns() + (__c ? __c->realtime_offset : 0); })";
     if (n == "local_clock_ns" || n == "ktime_get_ns") return "((__s64)bpf_ktime_get_ns())";
+    // One clock for every CPU (stap's cpu_clock is sched_clock, per CPU, on
+    // a stable TSC the same), as in user space.
+    if (n == "cpu_clock_ns" && c->args.size() == 1) return "({ (void)(" + argL(0) + "); (__s64)bpf_ktime_get_ns(); })";
     if (n == "get_cycles") return "((__s64)bpf_ktime_get_ns())";
     // The current process's argument or environment area (mm->X_start ..
     // X_end, NUL-separated strings in its memory): declares __s and __len.
@@ -2949,7 +2959,10 @@ void Translator::run() {
             } else {
                 bool sign = btf->isSigned(mem->type);
                 src << "\t" << (sign ? "__s" : "__u") << (size == 1 || size == 2 || size == 4 ? std::to_string(size * 8) : "64")
-                    << " " << m << ";\n";
+                    << " " << m;
+                if (mem->bitfieldSize)
+                    src << ":" << mem->bitfieldSize;
+                src << ";\n";
             }
         }
         src << "} __attribute__((preserve_access_index));\n\n";
