@@ -1,5 +1,7 @@
 #include "kernel_bridge.h"
 
+#include "symbol_tokens.h"
+
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
@@ -30,11 +32,22 @@ KernelBridge::KernelBridge(const bpf::Translation& t, const BpfLoader& loader, c
                 shared_.push_back({&g, &info, g.kind == bpf::GlobalMap::Kind::Scalar ? scalarsFd_ : loader.mapFd(g.mapName)});
 }
 
-std::string KernelBridge::toExecutorKey(const bpf::GlobalMap& g, const char* key) const {
+std::string KernelBridge::named(std::string_view kernelString) const {
+    return expandSymbolTokens(kernelString, *rt_.symbols, size_t(rt_.limits.maxStringLen - 1));
+}
+
+std::string KernelBridge::toExecutorKey(const bpf::GlobalMap& g, const char* key, bool& named) const {
     std::string out;
+    named = false;
     for (const bpf::KeyPart& part : g.keys) {
         if (part.isString) {
-            appendStringKey(out, std::string_view(key + part.offset, strnlen(key + part.offset, size_t(part.size))));
+            std::string_view text(key + part.offset, strnlen(key + part.offset, size_t(part.size)));
+            if (hasSymbolTokens(text)) {
+                named = true;
+                appendStringKey(out, this->named(text));
+            } else {
+                appendStringKey(out, text);
+            }
         } else {
             int64_t v;
             std::memcpy(&v, key + part.offset, 8);
@@ -57,6 +70,13 @@ std::vector<char> KernelBridge::toKernelKey(const bpf::GlobalMap& g, const std::
     return out;
 }
 
+std::vector<std::vector<char>> KernelBridge::kernelKeysOf(const bpf::GlobalMap& g, const std::string& key) const {
+    if (auto keys = namedKeys_.find(g.global); keys != namedKeys_.end())
+        if (auto it = keys->second.find(key); it != keys->second.end())
+            return it->second;
+    return {toKernelKey(g, key)};
+}
+
 void KernelBridge::pull() {
     if (scalarsFd_ >= 0) {
         scalars_.assign(size_t(translation_.scalarsSize + 8), 0);
@@ -68,8 +88,8 @@ void KernelBridge::pull() {
         switch (g.kind) {
         case bpf::GlobalMap::Kind::Scalar:
             if (g.valueType == Type::String)
-                rt_.globalStrings[size_t(s.info->index)] =
-                    std::string(scalars_.data() + g.scalarOffset, strnlen(scalars_.data() + g.scalarOffset, size_t(g.valueSize)));
+                rt_.globalStrings[size_t(s.info->index)] = named(
+                    std::string_view(scalars_.data() + g.scalarOffset, strnlen(scalars_.data() + g.scalarOffset, size_t(g.valueSize))));
             else
                 std::memcpy(&rt_.globalLongs[size_t(s.info->index)], scalars_.data() + g.scalarOffset, 8);
             break;
@@ -78,6 +98,8 @@ void KernelBridge::pull() {
             a.clear();
             auto& seen = arrays_[g.global];
             seen.clear();
+            auto& namedKeys = namedKeys_[g.global];
+            namedKeys.clear();
             size_t perCpu = g.perCpuCounter ? size_t(ncpus_) : 1;
             std::vector<char> key(size_t(g.keySize)), next(size_t(g.keySize)), value(size_t(g.valueSize) * perCpu);
             void* prev = nullptr;
@@ -95,13 +117,31 @@ void KernelBridge::pull() {
                     }
                     std::memcpy(value.data(), &total, 8);
                 }
-                std::string k = toExecutorKey(g, key.data());
+                bool keyNamed = false;
+                std::string k = toExecutorKey(g, key.data(), keyNamed);
+                if (keyNamed)
+                    namedKeys[k].push_back(key);
                 bool inserted = false;
-                if (g.valueType == Type::String)
-                    a.strings.findOrInsert(k, inserted) = std::string(value.data(), strnlen(value.data(), value.size()));
-                else
-                    std::memcpy(&a.longs.findOrInsert(k, inserted), value.data(), 8);
-                seen[k] = std::string(value.data(), value.size());
+                if (g.valueType == Type::String) {
+                    std::string_view text(value.data(), strnlen(value.data(), value.size()));
+                    std::string& v = a.strings.findOrInsert(k, inserted);
+                    if (hasSymbolTokens(text)) {
+                        v = named(text);
+                        std::string padded(value.size(), '\0'); // as push() compares it
+                        std::memcpy(padded.data(), v.data(), std::min(v.size(), padded.size() - 1));
+                        seen[k] = padded;
+                    } else {
+                        v = std::string(text);
+                        seen[k] = std::string(value.data(), value.size());
+                    }
+                } else {
+                    // Addresses of one function are one name: their counts add up.
+                    int64_t& v = a.longs.findOrInsert(k, inserted);
+                    int64_t part;
+                    std::memcpy(&part, value.data(), 8);
+                    v = inserted ? part : v + part;
+                    seen[k] = std::string(reinterpret_cast<const char*>(&v), 8);
+                }
             }
             break;
         }
@@ -142,6 +182,8 @@ void KernelBridge::pull() {
             a.clear();
             auto& counts = statCounts_[g.global];
             counts.clear();
+            auto& namedKeys = namedKeys_[g.global];
+            namedKeys.clear();
             std::vector<char> key(size_t(g.keySize)), next(size_t(g.keySize));
             void* prev = nullptr;
             while (bpf_map_get_next_key(s.fd, prev, next.data()) == 0) {
@@ -149,9 +191,19 @@ void KernelBridge::pull() {
                 prev = key.data();
                 if (bpf_map_lookup_elem(s.fd, key.data(), values.data()) != 0)
                     continue;
-                std::string k = toExecutorKey(g, key.data());
+                bool keyNamed = false;
+                std::string k = toExecutorKey(g, key.data(), keyNamed);
                 bool inserted = false;
-                counts[k] = merge(a.stats.findOrInsert(k, inserted));
+                Statistic& st = a.stats.findOrInsert(k, inserted);
+                if (keyNamed)
+                    namedKeys[k].push_back(key);
+                if (inserted) {
+                    counts[k] = merge(st);
+                } else { // another address of the same name
+                    Statistic part;
+                    counts[k] += merge(part);
+                    st.merge(part);
+                }
             }
             break;
         }
@@ -194,15 +246,18 @@ void KernelBridge::push() {
             else
                 collect(a.longs, [](int64_t v) { return std::string(reinterpret_cast<const char*>(&v), 8); });
             for (const auto& [k, v] : seen)
-                if (!now.count(k)) {
-                    std::vector<char> key = toKernelKey(g, k);
-                    bpf_map_delete_elem(s.fd, key.data());
-                }
+                if (!now.count(k))
+                    for (const std::vector<char>& key : kernelKeysOf(g, k))
+                        bpf_map_delete_elem(s.fd, key.data());
             for (const auto& [k, v] : now) {
                 auto it = seen.find(k);
                 if (it != seen.end() && it->second == v)
                     continue;
-                std::vector<char> key = toKernelKey(g, k);
+                // A name that several kernel keys added up to keeps the new value in one.
+                std::vector<std::vector<char>> keys = kernelKeysOf(g, k);
+                for (size_t i = 1; i < keys.size(); ++i)
+                    bpf_map_delete_elem(s.fd, keys[i].data());
+                std::vector<char>& key = keys[0];
                 if (g.perCpuCounter) {
                     // The value goes to CPU 0's slot, the others start again from 0.
                     std::vector<char> all(8 * size_t(ncpus_), 0);
@@ -227,10 +282,9 @@ void KernelBridge::push() {
             ArrayStore& a = rt_.arrays[size_t(s.info->index)];
             for (const auto& [k, count] : statCounts_[g.global]) {
                 Statistic* st = a.stats.find(k);
-                if (!st || (st->count() == 0 && count > 0)) {
-                    std::vector<char> key = toKernelKey(g, k);
-                    bpf_map_delete_elem(s.fd, key.data());
-                }
+                if (!st || (st->count() == 0 && count > 0))
+                    for (const std::vector<char>& key : kernelKeysOf(g, k))
+                        bpf_map_delete_elem(s.fd, key.data());
             }
             break;
         }

@@ -9,6 +9,7 @@
 
 #include <map>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace tap::rt {
@@ -27,8 +28,14 @@ private:
         const GlobalInfo* info;
         int fd;
     };
-    std::string toExecutorKey(const bpf::GlobalMap& g, const char* key) const;
+    // `named`: a string part held symbol tokens, so that several kernel keys
+    // may have one executor key (symname() of addresses in one function).
+    std::string toExecutorKey(const bpf::GlobalMap& g, const char* key, bool& named) const;
     std::vector<char> toKernelKey(const bpf::GlobalMap& g, const std::string& key) const;
+    // The kernel keys an executor key stands for: its own, or those its
+    // named tokens came from.
+    std::vector<std::vector<char>> kernelKeysOf(const bpf::GlobalMap& g, const std::string& key) const;
+    std::string named(std::string_view kernelString) const;
 
     const bpf::Translation& translation_;
     Runtime& rt_;
@@ -39,6 +46,7 @@ private:
     std::vector<char> scalars_;
     std::map<const VarDecl*, std::map<std::string, std::string>> arrays_; // key -> value bytes
     std::map<const VarDecl*, std::map<std::string, int64_t>> statCounts_;
+    std::map<const VarDecl*, std::map<std::string, std::vector<std::vector<char>>>> namedKeys_;
 };
 
 } // namespace tap::rt

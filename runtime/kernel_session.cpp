@@ -6,6 +6,7 @@
 #include "builtins.h"
 #include "format.h"
 #include "stack_json.h"
+#include "symbol_tokens.h"
 
 #include <chrono>
 #include <cstring>
@@ -93,8 +94,7 @@ void KernelSession::onPrintf(const bpf::PrintfSite& site, const char* data, size
     const std::vector<bool>& isString = site.argIsText;
     std::vector<std::string> named; // texts of symbol arguments, which args point into
     std::vector<PrintedStack> stacks;
-    if (!site.symbolArgs.empty())
-        named.reserve(args.size());
+    named.reserve(args.size());
     int64_t pid = 0;
     if (site.pidOffset >= 0 && size_t(site.pidOffset) + 8 <= size)
         std::memcpy(&pid, data + site.pidOffset, 8);
@@ -103,6 +103,10 @@ void KernelSession::onPrintf(const bpf::PrintfSite& site, const char* data, size
         if (site.argIsString[i]) {
             size_t max = off < size ? std::min(size - off, size_t(translation_.stringSize)) : 0;
             args[i].text = std::string_view(data + off, max ? strnlen(data + off, max) : 0);
+            if (hasSymbolTokens(args[i].text)) {
+                named.push_back(expandSymbolTokens(args[i].text, *rt_.symbols, size_t(rt_.limits.maxStringLen - 1)));
+                args[i].text = named.back();
+            }
         } else if (off + 8 <= size) {
             std::memcpy(&args[i].number, data + off, 8);
         }

@@ -74,6 +74,24 @@ int64_t logBucketValue(int bucket) {
     return int64_t(1) << (bucket - kLogBucketZero - 1);
 }
 
+void Statistic::merge(const Statistic& other) {
+    if (!other.count_)
+        return;
+    if (!count_) {
+        *this = other;
+        return;
+    }
+    count_ += other.count_;
+    sum_ += other.sum_;
+    min_ = std::min(min_, other.min_);
+    max_ = std::max(max_, other.max_);
+    sumSquares_ += other.sumSquares_;
+    if (histogram_.size() < other.histogram_.size())
+        histogram_.resize(other.histogram_.size(), 0);
+    for (size_t i = 0; i < other.histogram_.size(); ++i)
+        histogram_[i] += other.histogram_[i];
+}
+
 void Statistic::add(int64_t value, const HistogramShape& shape, int /*varianceShift*/) {
     if (count_ == 0) {
         count_ = 1;

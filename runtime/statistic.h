@@ -33,6 +33,10 @@ public:
         histogram_ = std::move(histogram);
     }
 
+    // Adds another's values, as if they had been added here (its histogram
+    // has the same shape).
+    void merge(const Statistic& other);
+
     int64_t count() const { return count_; }
     int64_t sum() const { return sum_; }
     int64_t min() const { return min_; }

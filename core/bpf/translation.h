@@ -67,6 +67,15 @@ struct SymbolArg {
     bool needsProcess() const { return user() || source == Source::ProbeAddress; }
 };
 
+// A symbol function's result outside a print in a kernel probe (symname(),
+// sprint_ubacktrace(), ... as an array key or a value) is a token in the
+// string, which user space replaces with the text when the string reaches
+// it (KernelBridge::pull, a printed string): kSymbolTokenStart, the
+// SymbolArg source ('A' + source) and style ('a' + style), the process in hex
+// (user addresses and stacks), ':', the address in hex or the stack's hex
+// list, kSymbolTokenEnd. Kernel-side string functions see the token.
+constexpr char kSymbolTokenStart = '\037', kSymbolTokenEnd = '\036';
+
 struct PrintfSite {
     uint32_t id = 0;
     PrintKind kind = PrintKind::Printf;

@@ -1546,11 +1546,8 @@ std::string Translator::genCall(CallExpr* c) {
         error("unresolved function '" + c->name + "'", c->loc);
     if (c->name == "probefunc" && c->args.empty())
         return genProbefunc(c);
-    if (symbolArgOf(c) && !probedSymbolKnown(c)) {
-        if (printsSymbols(c))
-            return genSymbolPrint(c);
-        refuseSymbols(c);
-    }
+    if (std::optional<SymbolArg> symbol = symbolArgOf(c); symbol && !probedSymbolKnown(c))
+        return printsSymbols(c) ? genSymbolPrint(c) : genSymbolToken(c, *symbol);
     if (std::optional<std::string> stack = genStackBuiltin(c))
         return *stack;
     if (f->embedded())

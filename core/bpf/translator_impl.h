@@ -145,13 +145,13 @@ private:
     bool stackUsed_ = false, noteProcesses_ = false;
     std::optional<SymbolArg> symbolArgOf(const Expr* e) const;
     bool printsSymbols(const Expr* e) const; // print_backtrace() & co.
-    [[noreturn]] void refuseSymbols(const CallExpr* c);
     std::string genStackCapture(bool user);
     std::string genStackList(bool user, const std::string& levels, bool trailing);
     std::string genStackAt(bool user, const std::string& depth, SourceLoc loc, const std::string& subject);
     std::optional<std::string> genStackBuiltin(CallExpr* c);
     std::string genSymbolValue(CallExpr* c, const SymbolArg& s, bool& isString);
     std::string genSymbolPrint(CallExpr* c);
+    std::string genSymbolToken(CallExpr* c, const SymbolArg& s);
     // usymname(uaddr()) and probefunc() in a uprobe handler: the probed
     // function, known here.
     bool probedSymbolKnown(const CallExpr* c) const {

@@ -1,7 +1,8 @@
 // Backtraces and symbols in kernel probes. BPF captures the addresses
 // (bpf_get_stack) and formats them as stap's hex lists; naming them needs
 // symbol tables, so print arguments that name addresses are filled in by
-// user space from the record (SymbolArg), and anywhere else it is an error.
+// user space from the record (SymbolArg), and anywhere else the string holds
+// a token that user space names where the string reaches it.
 #include "bpf/translator_impl.h"
 
 namespace tap::bpf::detail {
@@ -75,11 +76,22 @@ bool Translator::printsSymbols(const Expr* e) const {
     return f && !f->limited;
 }
 
-void Translator::refuseSymbols(const CallExpr* c) {
-    error("'" + c->name +
-              "' names addresses with symbol tables, which a kernel probe cannot read: use it as an argument of "
-              "print or printf there (user space fills it in), or keep the addresses and name them in an end probe",
-          c->loc);
+// A symbol function's result as a string that travels: its token
+// (kSymbolTokenStart), which user space names.
+std::string Translator::genSymbolToken(CallExpr* c, const SymbolArg& s) {
+    bool isString = false;
+    std::string value = genSymbolValue(c, s, isString);
+    std::string t = tempS();
+    char head[] = {'A', 'a', 0};
+    head[0] = char('A' + int(s.source));
+    head[1] = char('a' + int(s.style));
+    // The markers go in as %c: bpf_snprintf takes only printable formats.
+    std::string format = "%c" + std::string(head) + (isString ? "%llx:%s%c" : "%llx:%llx%c");
+    std::string pid = s.needsProcess() ? "bpf_get_current_pid_tgid() >> 32" : "0";
+    return "({ static const char __fmt[] = \"" + format + "\"; __u64 __a[4] = { " +
+           std::to_string(int(kSymbolTokenStart)) + ", " + pid + ", (__u64)(" + value + "), " +
+           std::to_string(int(kSymbolTokenEnd)) + " }; bpf_snprintf(" + t + ", TAP_STRLEN, __fmt, __a, sizeof __a); " + t +
+           "; })";
 }
 
 // User stacks are unwound with the programs' call frame information, as
@@ -374,7 +386,7 @@ std::string Translator::genProbefunc(CallExpr* c) {
                     c->loc, "identifier 'probefunc'") +
                " " + t + "; })";
     }
-    refuseSymbols(c);
+    return genSymbolToken(c, *symbolArgOf(c));
 }
 
 } // namespace tap::bpf::detail
