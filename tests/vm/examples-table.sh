@@ -4,9 +4,10 @@
 # examples.sh's table in markdown: COMPILED has a line per example (example,
 # status of its test_check command or "-", first error line), RAN a line per
 # example run in the guest (example, status, seconds, first error line).
-# Examples that need guru mode or embedded C, a procfs probe, or a program
-# (or its debug symbols) this machine lacks are outside the target and
-# counted apart.
+# Examples that need guru mode or embedded C, a procfs probe, a program (or
+# its debug symbols, the kernel's too) this machine lacks, or a function,
+# tracepoint, struct member or module the guest's kernel does not have are
+# outside the target and counted apart.
 set -euo pipefail
 examples=$1 compiled=$2 ran=$3
 
@@ -24,6 +25,9 @@ outside_target() { # EXAMPLE WHY
     echo "program's debug symbols not installed"
   elif [[ $2 =~ needs\ the\ kernel\'s\ debuginfo|needs\ kernel\ debuginfo ]]; then
     echo "kernel's debug symbols not installed"
+  elif [[ $2 =~ no\ kernel\ function\ matches|no\ kernel\ tracepoint\ matches|unable\ to\ find\ member|module\ \'[a-z0-9_]+\'\ is\ not\ loaded ]]; then
+    # An example older than the kernel: stap fails on it the same way.
+    echo "not in this kernel"
   fi
 }
 
@@ -71,7 +75,10 @@ command of each that compiles run in the guest, \`tstap\` in place of \`stap\`.
 Compiled: $compiles of $total; ran: $runs of $total; target: $target_compiles of $target compile, $target_runs run.
 
 The target leaves out examples that need guru mode or embedded C, a procfs
-probe, or a program (or its debug symbols) that is not installed.
+probe, a program (or its debug symbols, the kernel's too) that is not
+installed, or a kernel function, tracepoint, struct member or module that
+this kernel does not have (examples older than the kernel: stap fails on
+them the same way).
 
 | example | compiles | runs | why not |
 |---|---|---|---|
