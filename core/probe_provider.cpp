@@ -44,6 +44,7 @@ std::string AttachSpec::section() const {
     case Kind::Uprobe: return isReturn ? "uretprobe" : "uprobe";
     case Kind::Fentry: return (isReturn ? "fexit/" : "fentry/") + target;
     case Kind::TaskIter: return "iter/task";
+    case Kind::Netfilter: return "netfilter";
     }
     return {};
 }

@@ -95,6 +95,7 @@ struct AttachSpec {
         Uprobe,        // SEC("uprobe"): binary path + offset, or uretprobe
         Fentry,        // SEC("fentry/FUNC") / SEC("fexit/FUNC") when isReturn
         TaskIter,      // SEC("iter/task"): run once over the tasks that exist (not attached)
+        Netfilter,     // SEC("netfilter"): a netfilter hook; ctx is struct bpf_nf_ctx
     } kind = Kind::None;
     std::string target;       // tracepoint name, "system/name", function, binary path
     bool isReturn = false;    // kretprobe / uretprobe
@@ -112,6 +113,7 @@ struct AttachSpec {
     std::string symbol; // uprobe: the function the probe is in (probefunc(), usymname(uaddr()))
     int64_t filterPid = -1;   // process(PID) / -x filters, -1 for none
     int cpu = -1;             // perf events: one CPU, or -1 for every CPU
+    int netfilterFamily = 0, netfilterHook = 0, netfilterPriority = 0; // NFPROTO_*, NF_INET_*
     // kernel.data: a hardware breakpoint (perfType PERF_TYPE_BREAKPOINT) at
     // `address`, or at the kernel symbol `target` (looked up when attached).
     uint32_t breakpointType = 0, breakpointLength = 0;

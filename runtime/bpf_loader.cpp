@@ -2,6 +2,7 @@
 
 #include "descriptors.h"
 #include "kallsyms.h"
+#include "netfilter_link.h"
 #include "unwind_tables.h"
 
 #include "uprobe_multi.h"
@@ -131,6 +132,12 @@ bpf_object* BpfLoader::openAndLoad(const std::string& objectPath, bool withLog, 
             if (spec.attach.kind == AttachSpec::Kind::Uprobe)
                 if (bpf_program* prog = bpf_object__find_program_by_name(object, spec.function.c_str()))
                     bpf_program__set_expected_attach_type(prog, bpf_attach_type(kAttachUprobeMulti));
+    for (const bpf::ProgramSpec& spec : translation_.programs)
+        if (spec.attach.kind == AttachSpec::Kind::Netfilter)
+            if (bpf_program* prog = bpf_object__find_program_by_name(object, spec.function.c_str())) {
+                bpf_program__set_type(prog, bpf_prog_type(kProgTypeNetfilter));
+                bpf_program__set_expected_attach_type(prog, bpf_attach_type(kAttachNetfilter));
+            }
     // User backtraces: the rules' map is as long as the files' rules.
     if (bpf_map* unwindRows = bpf_object__find_map_by_name(object, "tap_unwind_rows")) {
         if (!unwind)
@@ -339,6 +346,18 @@ bool BpfLoader::attach(bool runStats, std::string& error) {
                 }
                 links_.push_back(link);
             }
+            continue;
+        }
+        if (a.kind == AttachSpec::Kind::Netfilter) {
+            int fd = attachNetfilter(bpf_program__fd(prog), a.netfilterFamily, a.netfilterHook, a.netfilterPriority);
+            if (fd < 0) {
+                error = "cannot attach " + spec.pointText + ": " + std::strerror(-fd) +
+                        (-fd == EBUSY ? " (another program holds that netfilter priority; pick another with .priority(\"N\"))"
+                                      : "");
+                detach();
+                return false;
+            }
+            multiLinkFds_.push_back(fd);
             continue;
         }
         bpf_link* link = nullptr;

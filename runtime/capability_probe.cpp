@@ -1,6 +1,7 @@
 #include "capability_probe.h"
 
 #include "kallsyms.h"
+#include "netfilter_link.h"
 
 #include "kernel/btf.h"
 #include "uprobe_multi.h"
@@ -240,6 +241,26 @@ CapabilityCheck hwBreakpoint() {
     });
 }
 
+// netfilter.hook: a program at IPv4's LOCAL_IN hook. It returns NF_ACCEPT,
+// so that no packet is lost while it is there.
+CapabilityCheck netfilter() {
+    const bpf_insn accept[] = {
+        {BPF_ALU64 | BPF_MOV | BPF_K, BPF_REG_0, 0, 0, 1},
+        {BPF_JMP | BPF_EXIT, 0, 0, 0, 0},
+    };
+    LIBBPF_OPTS(bpf_prog_load_opts, opts, .expected_attach_type = bpf_attach_type(kAttachNetfilter));
+    int fd = bpf_prog_load(bpf_prog_type(kProgTypeNetfilter), "tap_capability", "GPL", accept, 2, &opts);
+    if (fd < 0)
+        return {"netfilter", false,
+                errno == EINVAL ? "the kernel has no BPF netfilter programs (Linux 6.4+)"
+                                : errnoText("loading a program", errno)};
+    Fd prog(fd);
+    int link = attachNetfilter(prog.fd, 2, 1, 0);
+    if (link < 0) return {"netfilter", false, errnoText("linking to IPv4's LOCAL_IN hook", -link)};
+    close(link);
+    return {"netfilter", true, "linked to IPv4's LOCAL_IN hook"};
+}
+
 CapabilityCheck ringBuffer() {
     int fd = bpf_map_create(BPF_MAP_TYPE_RINGBUF, "tap_capability", 0, 0, 4096, nullptr);
     if (fd < 0) return {"ring_buffer", false, errnoText("creating a BPF ring buffer", errno)};
@@ -268,7 +289,7 @@ int quietLibbpf(libbpf_print_level, const char*, va_list) {
 std::vector<CapabilityCheck> probeAttachKinds() {
     libbpf_set_print(quietLibbpf);
     return {tracepoint(), rawTracepoint(), kprobe(false), kprobe(true), fentry(false), fentry(true),
-            uprobe(),     uprobeMulti(),   perfEvent(),   hwBreakpoint(), ringBuffer(), bpfLoop()};
+            uprobe(),     uprobeMulti(),   perfEvent(),   hwBreakpoint(), netfilter(),  ringBuffer(), bpfLoop()};
 }
 
 } // namespace tap::rt

@@ -2412,9 +2412,16 @@ std::string Translator::genProgram(const ResolvedProbe& p, ProgramSpec& spec,
     if (a.kind == AttachSpec::Kind::TaskIter)
         where = " (once for each process that exists at start-up)";
     std::ostringstream header;
-    header << cComment(spec.pointText + " <- " + p.derivation + where) << "\nSEC(\"" << a.section() << "\")\nint "
-           << spec.function << "(" << (a.kind == AttachSpec::Kind::TaskIter ? std::string("void *__it") : ctxType + "ctx")
-           << ")\n{\n";
+    header << cComment(spec.pointText + " <- " + p.derivation + where) << "\n";
+    if (a.kind == AttachSpec::Kind::Netfilter) {
+        // The handler's returns are 0, which a netfilter program would make
+        // NF_DROP: it runs inlined, and the program lets every packet go on.
+        header << "static __always_inline int " << spec.function << "_handler(void *ctx)\n{\n";
+        return header.str() + body.str() + "SEC(\"netfilter\")\nint " + spec.function + "(void *ctx)\n{\n\t" +
+               spec.function + "_handler(ctx);\n\treturn 1; /* NF_ACCEPT */\n}\n\n";
+    }
+    header << "SEC(\"" << a.section() << "\")\nint " << spec.function << "("
+           << (a.kind == AttachSpec::Kind::TaskIter ? std::string("void *__it") : ctxType + "ctx") << ")\n{\n";
     return header.str() + body.str();
 }
 

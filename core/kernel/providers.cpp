@@ -10,6 +10,7 @@ void addKernelProviders(ProbeRegistry& registry) {
     registry.add(kernel::makeProcessProvider());
     registry.add(kernel::makeKernelFunctionProvider());
     registry.add(kernel::makeKernelDataProvider());
+    registry.add(kernel::makeNetfilterProvider());
 }
 
 } // namespace tap

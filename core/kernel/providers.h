@@ -1,6 +1,6 @@
 // The kernel probe families: kernel.trace, syscall.* / nd_syscall.*,
 // perf.*, process.begin/end, kernel.function / module().function /
-// kprobe.function / kernel.statement. Pass 2 only: resolution, $variable
+// kprobe.function / kernel.statement, kernel.data, netfilter.hook. Pass 2 only: resolution, $variable
 // typing and listing; the BPF translator consumes their AttachSpec and
 // ContextVars.
 #pragma once
@@ -25,6 +25,7 @@ std::unique_ptr<ProbeProvider> makePerfProvider();
 std::unique_ptr<ProbeProvider> makeProcessProvider();
 std::unique_ptr<ProbeProvider> makeKernelFunctionProvider();
 std::unique_ptr<ProbeProvider> makeKernelDataProvider();
+std::unique_ptr<ProbeProvider> makeNetfilterProvider();
 
 // What this kernel allows for kernel.function & co, e.g. "fentry no: fentry
 // programs (EPERM); kprobes no: kprobes (no kprobe PMU ...)". Found out once;
