@@ -349,11 +349,15 @@ bool BpfLoader::attach(bool runStats, std::string& error) {
             continue;
         }
         if (a.kind == AttachSpec::Kind::Netfilter) {
-            int fd = attachNetfilter(bpf_program__fd(prog), a.netfilterFamily, a.netfilterHook, a.netfilterPriority);
+            // The kernel gives a hook's priority to one BPF program: another
+            // probe of this session or of another session (or one still
+            // being released) takes the next free one.
+            int fd = -EBUSY;
+            for (int p = a.netfilterPriority; fd == -EBUSY && p < a.netfilterPriority + 256; ++p)
+                fd = attachNetfilter(bpf_program__fd(prog), a.netfilterFamily, a.netfilterHook, p);
             if (fd < 0) {
                 error = "cannot attach " + spec.pointText + ": " + std::strerror(-fd) +
-                        (-fd == EBUSY ? " (another program holds that netfilter priority; pick another with .priority(\"N\"))"
-                                      : "");
+                        (-fd == EBUSY ? " (other BPF programs hold the 256 netfilter priorities from there)" : "");
                 detach();
                 return false;
             }
