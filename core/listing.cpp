@@ -3,8 +3,6 @@
 #include "ast_printer.h"
 #include "kernel/kernel_types.h"
 
-#include <fnmatch.h>
-
 #include <cctype>
 
 #include <algorithm>
@@ -24,12 +22,6 @@ std::string ListedProbe::line(bool withVariables) const {
 }
 
 namespace {
-
-bool globMatches(const std::string& pattern, const std::string& text) {
-    if (pattern.find_first_of("*?[") == std::string::npos)
-        return pattern == text;
-    return fnmatch(pattern.c_str(), text.c_str(), 0) == 0;
-}
 
 std::string escaped(const std::string& s) {
     std::string out;
@@ -74,19 +66,19 @@ std::vector<ConcreteComponent> componentsOf(const ProbePoint& p) {
 // Does pattern component `p` name point component `c`? `anyArg`: a pattern
 // component without an argument matches one with an argument (index queries).
 bool componentNames(const ConcreteComponent& p, const ConcreteComponent& c, bool anyArg) {
-    if (!globMatches(p.functor, c.functor))
+    if (!componentMatches(p.functor, c.functor))
         return false;
     if (p.number)
         return c.number && *c.number == *p.number;
     if (p.string) {
         if (!c.string)
             return false;
-        if (globMatches(*p.string, *c.string))
+        if (componentMatches(*p.string, *c.string))
             return true;
         // kernel.trace("sched_switch") names "sched:sched_switch".
         size_t colon = c.string->find(':');
         return colon != std::string::npos && p.string->find(':') == std::string::npos &&
-               globMatches(*p.string, c.string->substr(colon + 1));
+               componentMatches(*p.string, c.string->substr(colon + 1));
     }
     return anyArg || (!c.number && !c.string);
 }

@@ -36,15 +36,15 @@ std::string KernelBridge::named(std::string_view kernelString) const {
     return expandSymbolTokens(kernelString, *rt_.symbols, size_t(rt_.limits.maxStringLen - 1));
 }
 
-std::string KernelBridge::toExecutorKey(const bpf::GlobalMap& g, const char* key, bool& named) const {
+std::string KernelBridge::toExecutorKey(const bpf::GlobalMap& g, const char* key, bool& hadTokens) const {
     std::string out;
-    named = false;
+    hadTokens = false;
     for (const bpf::KeyPart& part : g.keys) {
         if (part.isString) {
             std::string_view text(key + part.offset, strnlen(key + part.offset, size_t(part.size)));
             if (hasSymbolTokens(text)) {
-                named = true;
-                appendStringKey(out, this->named(text));
+                hadTokens = true;
+                appendStringKey(out, named(text));
             } else {
                 appendStringKey(out, text);
             }
@@ -117,9 +117,9 @@ void KernelBridge::pull() {
                     }
                     std::memcpy(value.data(), &total, 8);
                 }
-                bool keyNamed = false;
-                std::string k = toExecutorKey(g, key.data(), keyNamed);
-                if (keyNamed)
+                bool keyHadTokens = false;
+                std::string k = toExecutorKey(g, key.data(), keyHadTokens);
+                if (keyHadTokens)
                     namedKeys[k].push_back(key);
                 bool inserted = false;
                 if (g.valueType == Type::String) {
@@ -191,11 +191,11 @@ void KernelBridge::pull() {
                 prev = key.data();
                 if (bpf_map_lookup_elem(s.fd, key.data(), values.data()) != 0)
                     continue;
-                bool keyNamed = false;
-                std::string k = toExecutorKey(g, key.data(), keyNamed);
+                bool keyHadTokens = false;
+                std::string k = toExecutorKey(g, key.data(), keyHadTokens);
                 bool inserted = false;
                 Statistic& st = a.stats.findOrInsert(k, inserted);
-                if (keyNamed)
+                if (keyHadTokens)
                     namedKeys[k].push_back(key);
                 if (inserted) {
                     counts[k] = merge(st);

@@ -28,13 +28,14 @@ private:
         const GlobalInfo* info;
         int fd;
     };
-    // `named`: a string part held symbol tokens, so that several kernel keys
-    // may have one executor key (symname() of addresses in one function).
-    std::string toExecutorKey(const bpf::GlobalMap& g, const char* key, bool& named) const;
+    // `hadTokens`: a string part held symbol tokens, so that several kernel
+    // keys may have one executor key (symname() of addresses in one function).
+    std::string toExecutorKey(const bpf::GlobalMap& g, const char* key, bool& hadTokens) const;
     std::vector<char> toKernelKey(const bpf::GlobalMap& g, const std::string& key) const;
     // The kernel keys an executor key stands for: its own, or those its
     // named tokens came from.
     std::vector<std::vector<char>> kernelKeysOf(const bpf::GlobalMap& g, const std::string& key) const;
+    // A kernel string with its symbol tokens named.
     std::string named(std::string_view kernelString) const;
 
     const bpf::Translation& translation_;

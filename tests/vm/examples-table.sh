@@ -15,7 +15,8 @@ examples=$1 compiled=$2 ran=$3
 outside_target() { # EXAMPLE WHY
   local meta=$examples/$1.meta script
   script=$examples/$(dirname "$1")/$(sed -n 's/^name: *//p' "$meta" | head -n1)
-  if grep -qE '^test_check:.* -g( |$)' "$meta" || grep -qs '%{' "$script"; then
+  # -g alone or in a cluster (-gp4); not in -D definitions.
+  if grep -qE '^test_check:.* -([a-zA-CE-Z0-9][a-zA-Z0-9]*)?g[a-zA-Z0-9]*( |$)' "$meta" || grep -qs '%{' "$script"; then
     echo "guru mode / embedded C"
   elif grep -qs 'procfs' "$script"; then
     echo "procfs probe"
