@@ -6,6 +6,7 @@
 #include <bpf/libbpf.h>
 
 #include <cstring>
+#include <set>
 
 namespace tap::rt {
 
@@ -15,6 +16,22 @@ struct StatParts {
     int64_t count, sum, min, max;
     uint64_t sumsq;
 };
+
+// The keys of a BPF hash map, each once. A key deleted while the walk
+// stands on it sends the kernel back to the first key: the walk stops after
+// as many steps as the map can hold entries twice over, so that handlers
+// deleting keys at their pace cannot hold it.
+template <typename F> void forEachKey(int fd, const bpf::GlobalMap& g, F&& visit) {
+    std::vector<char> key(size_t(g.keySize)), next(size_t(g.keySize));
+    std::set<std::vector<char>> visited;
+    void* prev = nullptr;
+    for (int64_t steps = 0; steps < 2 * g.maxEntries + 16 && bpf_map_get_next_key(fd, prev, next.data()) == 0; ++steps) {
+        key = next;
+        prev = key.data();
+        if (visited.insert(key).second)
+            visit(key);
+    }
+}
 
 } // namespace
 
@@ -101,13 +118,10 @@ void KernelBridge::pull() {
             auto& namedKeys = namedKeys_[g.global];
             namedKeys.clear();
             size_t perCpu = g.perCpuCounter ? size_t(ncpus_) : 1;
-            std::vector<char> key(size_t(g.keySize)), next(size_t(g.keySize)), value(size_t(g.valueSize) * perCpu);
-            void* prev = nullptr;
-            while (bpf_map_get_next_key(s.fd, prev, next.data()) == 0) {
-                key = next;
-                prev = key.data();
+            std::vector<char> value(size_t(g.valueSize) * perCpu);
+            forEachKey(s.fd, g, [&](const std::vector<char>& key) {
                 if (bpf_map_lookup_elem(s.fd, key.data(), value.data()) != 0)
-                    continue;
+                    return;
                 if (g.perCpuCounter) {
                     int64_t total = 0;
                     for (size_t c = 0; c < perCpu; ++c) {
@@ -142,7 +156,7 @@ void KernelBridge::pull() {
                     v = inserted ? part : v + part;
                     seen[k] = std::string(reinterpret_cast<const char*>(&v), 8);
                 }
-            }
+            });
             break;
         }
         case bpf::GlobalMap::Kind::Stat:
@@ -184,13 +198,9 @@ void KernelBridge::pull() {
             counts.clear();
             auto& namedKeys = namedKeys_[g.global];
             namedKeys.clear();
-            std::vector<char> key(size_t(g.keySize)), next(size_t(g.keySize));
-            void* prev = nullptr;
-            while (bpf_map_get_next_key(s.fd, prev, next.data()) == 0) {
-                key = next;
-                prev = key.data();
+            forEachKey(s.fd, g, [&](const std::vector<char>& key) {
                 if (bpf_map_lookup_elem(s.fd, key.data(), values.data()) != 0)
-                    continue;
+                    return;
                 bool keyHadTokens = false;
                 std::string k = toExecutorKey(g, key.data(), keyHadTokens);
                 bool inserted = false;
@@ -204,7 +214,7 @@ void KernelBridge::pull() {
                     counts[k] += merge(part);
                     st.merge(part);
                 }
-            }
+            });
             break;
         }
         }

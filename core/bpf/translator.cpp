@@ -157,12 +157,19 @@ void Translator::declareGlobals() {
             g.kind = v->type == Type::Stats ? GlobalMap::Kind::StatHash : GlobalMap::Kind::Hash;
             std::ostringstream key;
             key << "struct tap_key_" << v->name << " {\n";
+            // Offsets as the C compiler lays the struct out: a number is
+            // 8-aligned, and so is the size when there is a number.
             int koff = 0;
+            bool aligned = false;
             for (size_t i = 0; i < v->keyTypes.size(); ++i) {
                 KeyPart part;
                 part.isString = v->keyTypes[i] == Type::String;
                 auto len = keyLength.find({v, i});
                 part.size = part.isString ? (len != keyLength.end() ? len->second : keyStringMax) : 8;
+                if (!part.isString) {
+                    koff = (koff + 7) & ~7;
+                    aligned = true;
+                }
                 part.offset = koff;
                 koff += part.size;
                 g.keys.push_back(part);
@@ -172,7 +179,7 @@ void Translator::declareGlobals() {
                     key << "\t__s64 k" << i << ";\n";
             }
             key << "};\n";
-            g.keySize = koff;
+            g.keySize = aligned ? (koff + 7) & ~7 : koff;
             maps_ << key.str();
             g.perCpuCounter = v->type == Type::Long && !v->wrap && onlyCounted.count(v) && onlyCounted[v];
         } else if (v->type == Type::Stats) {
