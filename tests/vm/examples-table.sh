@@ -6,8 +6,9 @@
 # example run in the guest (example, status, seconds, first error line).
 # Examples that need guru mode or embedded C, a procfs probe, a program (or
 # its debug symbols, the kernel's too) this machine lacks, or a function,
-# tracepoint, struct member or module the guest's kernel does not have are
-# outside the target and counted apart.
+# tracepoint, struct member or module the guest's kernel does not have (or a
+# marker or function the installed library does not have) are outside the
+# target and counted apart.
 set -euo pipefail
 examples=$1 compiled=$2 ran=$3
 
@@ -29,6 +30,9 @@ outside_target() { # EXAMPLE WHY
   elif [[ $2 =~ no\ kernel\ function\ matches|no\ kernel\ tracepoint\ matches|unable\ to\ find\ member|module\ \'[a-z0-9_]+\'\ is\ not\ loaded ]]; then
     # An example older than the kernel: stap fails on it the same way.
     echo "not in this kernel"
+  elif [[ $2 =~ no\ match\ for\ (marker|function)\  ]]; then
+    # A library as Debian builds it (no SDT markers, libpthread merged into libc).
+    echo "not in the installed program"
   fi
 }
 
@@ -78,8 +82,9 @@ Compiled: $compiles of $total; ran: $runs of $total; target: $target_compiles of
 The target leaves out examples that need guru mode or embedded C, a procfs
 probe, a program (or its debug symbols, the kernel's too) that is not
 installed, or a kernel function, tracepoint, struct member or module that
-this kernel does not have (examples older than the kernel: stap fails on
-them the same way).
+this kernel does not have, or an SDT marker or function that the installed
+library does not have (examples older than the kernel or the library: stap
+fails on them the same way).
 
 | example | compiles | runs | why not |
 |---|---|---|---|

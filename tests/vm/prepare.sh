@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Prepares what tests/vm/run-in-vm.sh boots: Debian's current stock kernel
-# (the package linux-image-amd64 depends on, fetched with apt once) and an
-# initramfs of busybox-static, the virtio 9p modules and tests/vm/guest-init.
+# (the package linux-image-amd64 depends on, fetched with apt once), an
+# initramfs of busybox-static, the virtio 9p and block modules and
+# tests/vm/guest-init, and the guest's disk.
 # Everything is cached in VM_DIR (default build/vm); prints the kernel's
 # release. Exits 77 when qemu or busybox-static is missing (scripts/setup.sh
 # installs them).
@@ -21,9 +22,10 @@ for need in qemu-system-x86 busybox-static; do
 done
 busybox=/bin/busybox # static: it runs in the initramfs alone
 
-# The virtio PCI transport and 9p are modules in Debian's generic image,
-# loaded in this order.
-modules=(virtio_ring virtio virtio_pci_modern_dev virtio_pci_legacy_dev virtio_pci netfs fscache 9pnet 9pnet_virtio 9p)
+# The virtio PCI transport, 9p and the block device (run-in-vm.sh gives the
+# guest a small disk) are modules in Debian's generic image, loaded in this
+# order.
+modules=(virtio_ring virtio virtio_pci_modern_dev virtio_pci_legacy_dev virtio_pci virtio_blk netfs fscache 9pnet 9pnet_virtio 9p)
 
 package=$(apt-cache depends linux-image-amd64 2>/dev/null | awk '/Depends: linux-image-[0-9]/ {print $2; exit}')
 if [ -z "$package" ]; then # no apt metadata: the newest kernel already fetched
@@ -33,7 +35,11 @@ fi
 kernel_dir=$vm_dir/$package
 release=${package#linux-image-}
 
-if [ ! -f "$kernel_dir/vmlinux" ]; then
+have_modules=1
+for m in "${modules[@]}"; do
+  [ -f "$kernel_dir/modules/$m.ko" ] || have_modules=
+done
+if [ ! -f "$kernel_dir/vmlinux" ] || [ -z "$have_modules" ]; then
   echo "prepare: fetching $package" >&2
   work=$(mktemp -d "$vm_dir/fetch.XXXXXX")
   # A machine that cannot reach a Debian mirror cannot run the VM tests:
@@ -61,9 +67,11 @@ if [ ! -f "$kernel_dir/vmlinux" ]; then
   rm -rf "$work"
 fi
 
-# The initramfs is rebuilt when the init script or busybox changes.
+# The initramfs is rebuilt when the init script, this script (its modules)
+# or busybox changes.
 initramfs=$kernel_dir/initramfs.cpio.gz
-if [ ! -f "$initramfs" ] || [ "$here/guest-init" -nt "$initramfs" ] || [ "$busybox" -nt "$initramfs" ]; then
+if [ ! -f "$initramfs" ] || [ "$here/guest-init" -nt "$initramfs" ] || [ "$0" -nt "$initramfs" ] ||
+  [ "$busybox" -nt "$initramfs" ]; then
   work=$(mktemp -d "$vm_dir/initramfs.XXXXXX")
   mkdir -p "$work"/{bin,dev,proc,sys,newroot,modules}
   cp "$busybox" "$work/bin/busybox"
@@ -76,5 +84,16 @@ if [ ! -f "$initramfs" ] || [ "$here/guest-init" -nt "$initramfs" ] || [ "$busyb
   (cd "$work" && find . | "$busybox" cpio -o -H newc 2>/dev/null | gzip -1) >"$initramfs.tmp"
   mv "$initramfs.tmp" "$initramfs"
   rm -rf "$work"
+fi
+# The guest's disk: 8 MiB with an MBR and one partition from 1 MiB (vda,
+# vda1), so that block I/O probes and examples reading a disk have one.
+disk=$vm_dir/disk.img
+if [ ! -f "$disk" ]; then
+  truncate -s 8M "$disk.tmp"
+  # Partition 1: type 0x83, first sector 2048, 14336 sectors; the boot signature.
+  printf '\x00\x00\x00\x00\x83\x00\x00\x00\x00\x08\x00\x00\x00\x38\x00\x00' |
+    dd of="$disk.tmp" bs=1 seek=446 conv=notrunc status=none
+  printf '\x55\xaa' | dd of="$disk.tmp" bs=1 seek=510 conv=notrunc status=none
+  mv "$disk.tmp" "$disk"
 fi
 echo "$release"

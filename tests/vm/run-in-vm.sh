@@ -4,8 +4,8 @@
 # Runs COMMAND as root in a qemu guest running Debian's stock kernel
 # (tests/vm/prepare.sh), in this tree's root: the host's / is the guest's,
 # read-only, with proc, sys, tracefs, debugfs, bpffs, /dev, a writable
-# /tmp and /root, and the kernel's configuration in /boot as Debian installs
-# it. Prints COMMAND's output and exits with its status; 77 (skipped) when
+# /tmp and /root, the kernel's configuration in /boot as Debian installs
+# it, and an 8 MiB disk (vda, vda1; writes are dropped at the end). Prints COMMAND's output and exits with its status; 77 (skipped) when
 # qemu or busybox-static is missing.
 #
 # Software emulation (TCG): KVM guests hung at the firmware here. One host
@@ -63,6 +63,7 @@ qemu-system-x86_64 -accel tcg,thread=single -M pc -cpu max -smp "${TAPSTUDIO_VM_
   -append "console=ttyS0 ${TAPSTUDIO_VM_KEEP:+printk.time=1} loglevel=5 no_timer_check watchdog_thresh=60 softlockup_panic=1 panic=-1 tapstudio_job=$job tapstudio_config=$kernel_dir/config${share:+ tapstudio_share=$share}" \
   -virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap \
   -virtfs "local,path=$job,mount_tag=job,security_model=none,multidevs=remap" \
+  -drive "file=$TAPSTUDIO_VM_DIR/disk.img,format=raw,if=virtio,snapshot=on" \
   "${share_device[@]}" \
   </dev/null >"$job/qemu.log" 2>&1 &
 qemu_pid=$!
