@@ -105,4 +105,31 @@ template <class F> void walkExprs(Stmt* s, F&& f) {
     forEachChild(s, [&](Expr* e) { walkExprs(e, f); }, [&](Stmt* c) { walkExprs(c, f); });
 }
 
+// walkExprs, but not into what never runs: the branches a folded condition
+// leaves out (knownCond of `?:` and `if`) and @defined's operand (pass 2
+// folds it to 0 or 1). Code is made only for the rest.
+template <class F> void walkLiveExprs(Expr* e, F&& f) {
+    f(e);
+    if (e->kind == ExprKind::Defined)
+        return;
+    if (e->kind == ExprKind::Ternary) {
+        auto* t = static_cast<TernaryExpr*>(e);
+        walkLiveExprs(t->cond, f);
+        if (t->knownCond != 0) walkLiveExprs(t->then, f);
+        if (t->knownCond != 1) walkLiveExprs(t->otherwise, f);
+        return;
+    }
+    forEachSubExpr(e, [&](Expr* c) { walkLiveExprs(c, f); });
+}
+template <class F> void walkLiveExprs(Stmt* s, F&& f) {
+    if (s->kind == StmtKind::If) {
+        auto* i = static_cast<IfStmt*>(s);
+        walkLiveExprs(i->cond, f);
+        if (i->knownCond != 0) walkLiveExprs(i->then, f);
+        if (i->otherwise && i->knownCond != 1) walkLiveExprs(i->otherwise, f);
+        return;
+    }
+    forEachChild(s, [&](Expr* e) { walkLiveExprs(e, f); }, [&](Stmt* c) { walkLiveExprs(c, f); });
+}
+
 } // namespace tap

@@ -2220,8 +2220,8 @@ void Translator::collectEntryValues(const ResolvedProbe& p, const AttachSpec& at
                 walkExprs(static_cast<WrapExpr*>(x)->operand, [&](Expr* y) { underEntry.insert(y); });
             }
         };
-        if (s) walkExprs(s, visitEntry);
-        if (cond) walkExprs(cond, visitEntry);
+        if (s) walkLiveExprs(s, visitEntry);
+        if (cond) walkLiveExprs(cond, visitEntry);
         auto visitTarget = [&](Expr* x) {
             if ((x->kind != ExprKind::Target && x->kind != ExprKind::AtVar) || underEntry.count(x))
                 return;
@@ -2242,8 +2242,8 @@ void Translator::collectEntryValues(const ResolvedProbe& p, const AttachSpec& at
             if ((!here && atEntry) || entryVars)
                 implicit.push_back(x);
         };
-        if (s) walkExprs(s, visitTarget);
-        if (cond) walkExprs(cond, visitTarget);
+        if (s) walkLiveExprs(s, visitTarget);
+        if (cond) walkLiveExprs(cond, visitTarget);
     };
     collect(p.body, p.condition);
     for (const Expr* x : entries) {
