@@ -187,11 +187,11 @@ std::string unavailableFamilyHint(const ProbePoint& point) {
                "use the vfs.* aliases, the system-call probes (syscall.read, syscall.write, ...) or kernel.trace(\"...\") tracepoints";
     if (f == "vfs" || f == "ioblock" || f == "netdev" || f == "tcp" || f == "udp" || f == "socket" ||
         f == "scheduler" || f == "kprocess" || f == "signal" || f == "vm" || f == "irq_handler" || f == "softirq" ||
-        f == "workqueue" || f == "tcpmib")
+        f == "workqueue" || f == "tcpmib" || f == "ipmib" || f == "linuxmib" || f == "netfilter")
         return "probe point mismatch: '" + name +
                "' is one of SystemTap's tapset aliases that TapStudio does not provide; tstap -l '" + f +
                ".**' lists the ones it has";
-    if (f == "ipmib" || f == "linuxmib" || f == "inet" || f == "sunrpc" || f == "nfs" ||
+    if (f == "inet" || f == "sunrpc" || f == "nfs" ||
         f == "nfsd" || f == "scsi" || f == "sctp")
         return "probe point mismatch: '" + name + kprobes +
                "use kernel.trace(\"...\") tracepoints (tstap -l 'kernel.trace(\"" +
