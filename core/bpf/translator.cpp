@@ -631,8 +631,13 @@ std::string Translator::genTarget(Expr* e) {
     kernel::Btf* btf = kernel::Btf::vmlinux();
     if ((pretty || !components.empty()) && (!btf || !var->btfType))
         error("no kernel type information (BTF) for '" + t->name + "'", e->loc);
-    if (!pretty)
-        return components.empty() ? expr : genMemberPath(expr, var->btfType, 0, components, t->addressOf);
+    if (!pretty) {
+        if (!components.empty())
+            return genMemberPath(expr, var->btfType, 0, components, t->addressOf);
+        bool typedPointer = var->argIndex >= 0 && btf && var->btfType && btf->kind(var->btfType) == kernel::Btf::Kind::Pointer &&
+                            (currentAttach_.kind == AttachSpec::Kind::TpBtf || currentAttach_.kind == AttachSpec::Kind::Fentry);
+        return typedPointer ? "tap_number(" + expr + ")" : expr;
+    }
     // $var$ / $p->member$: the type at the end of the path, pretty-printed.
     int32_t type = var->btfType;
     int32_t aggregate = 0;
@@ -944,6 +949,69 @@ std::string Translator::genMemberPath(std::string expr, int32_t type, int32_t ag
     return expr;
 }
 
+
+// The kernel's direct map and NUMA nodes, as typeless kernel symbols (their
+// addresses; weak: a kernel without NUMA has no node_data).
+const char* const kAddrToNode = R"(extern const void page_offset_base __ksym __weak;
+extern const void max_pfn __ksym __weak;
+extern const void node_data __ksym __weak;
+extern const void phys_base __ksym __weak;
+
+static __noinline __s64 tap_addr_to_node(__u64 addr)
+{
+	/* Without those symbols in kallsyms (no CONFIG_KALLSYMS_ALL, no
+	 * CONFIG_RANDOMIZE_MEMORY): x86-64's fixed direct map, 64 TiB at
+	 * __PAGE_OFFSET_BASE_L4. */
+	__u64 base = 0xffff888000000000ULL, pages = 1ULL << 34, pfn;
+	if (&page_offset_base)
+		bpf_probe_read_kernel(&base, 8, &page_offset_base);
+	if (&max_pfn)
+		bpf_probe_read_kernel(&pages, 8, &max_pfn);
+	if (addr >= 0xffffffff80000000ULL && addr < 0xffffffffa0000000ULL) {
+		/* The kernel image (init_task ...): __START_KERNEL_map + phys_base. */
+		__u64 phys_base_value = 0;
+		if (&phys_base)
+			bpf_probe_read_kernel(&phys_base_value, 8, &phys_base);
+		pfn = (addr - 0xffffffff80000000ULL + phys_base_value) >> 12;
+	} else if (addr >= base && ((addr - base) >> 12) < pages) {
+		pfn = (addr - base) >> 12;
+	} else {
+		return -1;
+	}
+	if (!&node_data)
+		return 0;
+	for (int i = 0; i < 64; i++) {
+		struct pglist_data *node = 0;
+		bpf_probe_read_kernel(&node, 8, (const char *)&node_data + 8 * i);
+		if (!node)
+			continue;
+		__u64 start = BPF_CORE_READ(node, node_start_pfn), span = BPF_CORE_READ(node, node_spanned_pages);
+		if (pfn >= start && pfn < start + span)
+			return i;
+	}
+	return -1;
+}
+
+)";
+
+// addr_to_node(addr): the NUMA node of a kernel address in the direct map
+// or the kernel image (virt_addr_valid(), as stap's): the node whose span
+// (node_data[i]) holds its page frame; an error for any other address (a
+// user address among them). A kernel without NUMA has no node_data: node 0.
+std::string Translator::genAddrToNode(CallExpr* c) {
+    kernel::Btf* btf = kernel::Btf::vmlinux();
+    int32_t pglist = btf ? btf->strip(btf->findType("struct pglist_data")) : 0;
+    if (!pglist)
+        error("addr_to_node() needs the kernel's struct pglist_data (BTF)", c->loc);
+    noteKernelMember(pglist, "node_start_pfn");
+    noteKernelMember(pglist, "node_spanned_pages");
+    numaSymbolsUsed_ = true;
+    std::string addr = tempL(), node = tempL();
+    return "({ " + addr + " = " + genL(c->args[0]) + "; " + node +
+           " = tap_addr_to_node((__u64)" + addr + "); if (" + node + " < 0) " +
+           fail("invalid kernel virtual address 0x%llx", c->loc, "identifier 'addr_to_node'", addr) + " " + node +
+           "; })";
+}
 
 // proc_mem_size/rss/shr/txt/data() in a kernel probe, in pages as
 // /proc/PID/statm counts them, of the current process (or of PID when it is
@@ -1709,6 +1777,8 @@ std::string Translator::genBuiltin(CallExpr* c, const FunctionDecl* f) {
     }
     if (n.rfind("proc_mem_", 0) == 0 && c->args.size() <= 1)
         return genProcMem(c, n.substr(9));
+    if (n == "addr_to_node" && c->args.size() == 1)
+        return genAddrToNode(c);
     if (n == "mem_page_size") {
         long page = sysconf(_SC_PAGESIZE);
         return std::to_string(page > 0 ? page : 4096) + "LL";
@@ -3003,6 +3073,8 @@ void Translator::run() {
         << "\tstruct { struct tap_rec_head h; char text[TAP_STRLEN]; } *r = bpf_ringbuf_reserve(&tap_events, sizeof(*r), 0);\n"
         << "\tif (!r) { tap_count_drop(); return; }\n\tr->h.kind = TAP_REC_ERROR; r->h.id = id;\n"
         << "\tbpf_probe_read_kernel_str(r->text, TAP_STRLEN, text);\n\tbpf_ringbuf_submit(r, 0);\n}\n\n";
+    if (numaSymbolsUsed_)
+        src << kAddrToNode;
     src << rodata_.str() << "\n" << (mappingHelpersUsed_ ? kFileNameHash : "") << (moduleBiasUsed_ ? kModuleBiasHelper : "") << (userUnwinderUsed_ ? kUserUnwinder : "") << probeTables() << funcs_.str();
     out_.sharedSource = src.str();
     out_.sharedDeclarations = out_.sharedSource;

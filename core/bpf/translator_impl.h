@@ -132,6 +132,7 @@ private:
     void noteUserUnwinder();
     void noteMappingTypes(const std::string& purpose, SourceLoc loc);
     bool mappingHelpersUsed_ = false; // emit tap_file_name_hash()
+    bool numaSymbolsUsed_ = false;    // emit tap_addr_to_node() (kAddrToNode)
     bool userUnwinderUsed_ = false; // emit tap_user_stack()
     std::string genUserMemberPath(std::string expr, const UserTypeTable& types, int type, bool aggregate,
                                   const std::vector<TargetComponent>& components, bool addressOf);
@@ -250,6 +251,7 @@ private:
     // command: system()'s, user space runs the printed text as a shell command.
     std::string genPrint(PrintExpr* p, bool command = false);
     std::string genProcMem(CallExpr* c, const std::string& what);
+    std::string genAddrToNode(CallExpr* c);
     std::string genSprintf(PrintExpr* p);
     // With `wildcards`, a '*' key is left zero (genWildcardDelete()).
     std::string genKey(const GlobalMap& g, const std::vector<Expr*>& keys, SourceLoc loc, bool wildcards = false);

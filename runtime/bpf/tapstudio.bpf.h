@@ -66,6 +66,16 @@ struct {
 	__type(value, struct tap_config);
 } tap_config_map TAP_MAPS;
 
+/* A typed pointer argument (tp_btf, fentry) as a plain number: the verifier
+ * refuses arithmetic on such pointers ($prev - base), a copied value is a
+ * number. */
+static __always_inline __s64 tap_number(__s64 value)
+{
+	__s64 number = 0;
+	bpf_probe_read_kernel(&number, sizeof number, &value);
+	return number;
+}
+
 static __always_inline struct tap_config *tap_config(void)
 {
 	__u32 zero = 0;
