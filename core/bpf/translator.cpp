@@ -901,9 +901,12 @@ std::string Translator::genMemberPath(std::string expr, int32_t type, int32_t ag
         if (!m)
             error("unable to find member '" + c.name + "' for " + sname, c.loc);
         if (m->bitfieldSize) {
-            if (anonymous || !last || addressOf)
-                error("bit-field member '" + c.name + "' cannot be read " +
-                          (addressOf && last ? "by address" : "in an anonymous struct") + " yet", c.loc);
+            if (!last)
+                error("bit-field member '" + c.name + "' has no members", c.loc);
+            if (addressOf)
+                error("bit-field member '" + c.name + "' has no address", c.loc);
+            if (anonymous)
+                error("bit-field member '" + c.name + "' of an anonymous struct cannot be read yet", c.loc);
             noteKernelMember(st, c.name);
             // CO-RE relocates the bit-field's byte offset, size and shifts.
             return "({ __u64 __p = " + expr + "; (__s64)BPF_CORE_READ_BITFIELD_PROBED((" + sname + " *)__p, " + c.name +
