@@ -364,6 +364,12 @@ std::string Translator::genL(Expr* e) {
         std::string op(opText(b->op));
         switch (b->op) {
         case Op::Lt: case Op::Gt: case Op::Le: case Op::Ge: case Op::Eq: case Op::Ne:
+            for (Expr* side : {b->lhs, b->rhs})
+                if (side->kind == ExprKind::Call && symbolArgOf(side) && !probedSymbolKnown(static_cast<CallExpr*>(side)))
+                    error("'" + static_cast<CallExpr*>(side)->name +
+                              "' in a kernel probe is a token that user space names later: comparing it there "
+                              "compares the token; compare names in a begin, end or timer probe",
+                          b->loc);
             if (strings)
                 return "((__s64)(tap_strcmp(" + genS(b->lhs) + ", " + genS(b->rhs) + ") " + op + " 0))";
             return "((__s64)(" + genL(b->lhs) + " " + op + " " + genL(b->rhs) + "))";
