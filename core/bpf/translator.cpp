@@ -365,7 +365,7 @@ std::string Translator::genL(Expr* e) {
         switch (b->op) {
         case Op::Lt: case Op::Gt: case Op::Le: case Op::Ge: case Op::Eq: case Op::Ne:
             for (Expr* side : {b->lhs, b->rhs})
-                if (side->kind == ExprKind::Call && symbolArgOf(side) && !probedSymbolKnown(static_cast<CallExpr*>(side)))
+                if (makesSymbolToken(side))
                     error("'" + static_cast<CallExpr*>(side)->name +
                               "' in a kernel probe is a token that user space names later: comparing it there "
                               "compares the token; compare names in a begin, end or timer probe",

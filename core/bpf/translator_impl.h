@@ -153,6 +153,8 @@ private:
     std::string genSymbolValue(CallExpr* c, const SymbolArg& s, bool& isString);
     std::string genSymbolPrint(CallExpr* c);
     std::string genSymbolToken(CallExpr* c, const SymbolArg& s);
+    // Whether e, outside a print, is a symbol token (genSymbolToken).
+    bool makesSymbolToken(const Expr* e) const;
     // usymname(uaddr()) and probefunc() in a uprobe handler: the probed
     // function, known here.
     bool probedSymbolKnown(const CallExpr* c) const {

@@ -76,6 +76,17 @@ bool Translator::printsSymbols(const Expr* e) const {
     return f && !f->limited;
 }
 
+bool Translator::makesSymbolToken(const Expr* e) const {
+    const SymbolFunction* f = symbolFunction(e);
+    if (!f || !f->limited)
+        return false;
+    auto* c = static_cast<const CallExpr*>(e);
+    if (probedSymbolKnown(c))
+        return false;
+    // probefunc() in a script function or a shared handler: the table's name.
+    return !(f->source == Source::ProbeAddress && (ctx_.kind == CodeContext::Kind::Function || sharedHandler_));
+}
+
 // A symbol function's result as a string that travels: its token
 // (kSymbolTokenStart), which user space names.
 std::string Translator::genSymbolToken(CallExpr* c, const SymbolArg& s) {
