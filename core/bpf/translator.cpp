@@ -1628,10 +1628,12 @@ std::string Translator::genCall(CallExpr* c) {
     const FunctionDecl* f = c->decl;
     if (!f)
         error("unresolved function '" + c->name + "'", c->loc);
+    if (makesSymbolToken(c))
+        return genSymbolToken(c, *symbolArgOf(c));
     if (c->name == "probefunc" && c->args.empty())
         return genProbefunc(c);
-    if (std::optional<SymbolArg> symbol = symbolArgOf(c); symbol && !probedSymbolKnown(c))
-        return printsSymbols(c) ? genSymbolPrint(c) : genSymbolToken(c, *symbol);
+    if (printsSymbols(c) && !probedSymbolKnown(c))
+        return genSymbolPrint(c);
     if (std::optional<std::string> stack = genStackBuiltin(c))
         return *stack;
     if (f->embedded())

@@ -90,14 +90,13 @@ bool Translator::makesSymbolToken(const Expr* e) const {
 // A symbol function's result as a string that travels: its token
 // (kSymbolTokenStart), which user space names.
 std::string Translator::genSymbolToken(CallExpr* c, const SymbolArg& s) {
+    out_.symbolTokens = true;
     bool isString = false;
     std::string value = genSymbolValue(c, s, isString);
     std::string t = tempS();
-    char head[] = {'A', 'a', 0};
-    head[0] = char('A' + int(s.source));
-    head[1] = char('a' + int(s.style));
+    std::string head{char('A' + int(s.source)), char('a' + int(s.style))};
     // The markers go in as %c: bpf_snprintf takes only printable formats.
-    std::string format = "%c" + std::string(head) + (isString ? "%llx:%s%c" : "%llx:%llx%c");
+    std::string format = "%c" + head + (isString ? "%llx:%s%c" : "%llx:%llx%c");
     std::string pid = s.needsProcess() ? "bpf_get_current_pid_tgid() >> 32" : "0";
     return "({ static const char __fmt[] = \"" + format + "\"; __u64 __a[4] = { " +
            std::to_string(int(kSymbolTokenStart)) + ", " + pid + ", (__u64)(" + value + "), " +
@@ -382,22 +381,20 @@ std::string Translator::genProbeAddress(bool userOnly, SourceLoc loc) {
 // probefunc(): the function the probe is in. A uprobe's is known here; in
 // script functions (emitted once for all their callers) it comes from the
 // calling probe's table entry; elsewhere the address is only known when the
-// probe runs, so it can only be printed (named by user space).
+// probe runs, and user space names it (a print's argument, or a token).
 std::string Translator::genProbefunc(CallExpr* c) {
     if (probedSymbolKnown(c)) {
         StringExpr name(c->loc);
         name.value = currentAttach_.symbol;
         return genS(&name);
     }
-    if (ctx_.kind == CodeContext::Kind::Function || sharedHandler_) {
-        probeTableUsed_ = true;
-        std::string t = tempS();
-        return "({ tap_strcpy(" + t + ", tap_probefunc_table[tap_probe_index(f)]); if (" + t + "[0] == 1) " +
-               fail("probefunc() in a script function is only known for uprobes; print probefunc() in the probe itself",
-                    c->loc, "identifier 'probefunc'") +
-               " " + t + "; })";
-    }
-    return genSymbolToken(c, *symbolArgOf(c));
+    // Elsewhere genCall() made a token (makesSymbolToken()).
+    probeTableUsed_ = true;
+    std::string t = tempS();
+    return "({ tap_strcpy(" + t + ", tap_probefunc_table[tap_probe_index(f)]); if (" + t + "[0] == 1) " +
+           fail("probefunc() in a script function is only known for uprobes; print probefunc() in the probe itself",
+                c->loc, "identifier 'probefunc'") +
+           " " + t + "; })";
 }
 
 } // namespace tap::bpf::detail
