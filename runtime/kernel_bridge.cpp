@@ -17,18 +17,20 @@ struct StatParts {
     uint64_t sumsq;
 };
 
-// The keys of a BPF hash map, each once. A key deleted while the walk
-// stands on it sends the kernel back to the first key: the walk stops after
-// as many steps as the map can hold entries twice over, so that handlers
-// deleting keys at their pace cannot hold it.
-template <typename F> void forEachKey(int fd, const bpf::GlobalMap& g, F&& visit) {
+// The keys of a BPF hash map. A key deleted while the walk stands on it
+// sends the kernel back to the first key: the walk stops after as many steps
+// as the map can hold entries twice over, so that handlers deleting keys at
+// their pace cannot hold it. With `once`, keys the walk comes back to are
+// left out (when several kernel keys add up to one, a key seen twice would
+// count twice).
+template <typename F> void forEachKey(int fd, const bpf::GlobalMap& g, bool once, F&& visit) {
     std::vector<char> key(size_t(g.keySize)), next(size_t(g.keySize));
     std::set<std::vector<char>> visited;
     void* prev = nullptr;
     for (int64_t steps = 0; steps < 2 * g.maxEntries + 16 && bpf_map_get_next_key(fd, prev, next.data()) == 0; ++steps) {
         key = next;
         prev = key.data();
-        if (visited.insert(key).second)
+        if (!once || visited.insert(key).second)
             visit(key);
     }
 }
@@ -115,11 +117,10 @@ void KernelBridge::pull() {
             a.clear();
             auto& seen = arrays_[g.global];
             seen.clear();
-            auto& namedKeys = namedKeys_[g.global];
-            namedKeys.clear();
+            namedKeys_[g.global].clear();
             size_t perCpu = g.perCpuCounter ? size_t(ncpus_) : 1;
             std::vector<char> value(size_t(g.valueSize) * perCpu);
-            forEachKey(s.fd, g, [&](const std::vector<char>& key) {
+            forEachKey(s.fd, g, translation_.symbolTokens, [&](const std::vector<char>& key) {
                 if (bpf_map_lookup_elem(s.fd, key.data(), value.data()) != 0)
                     return;
                 if (g.perCpuCounter) {
@@ -134,7 +135,7 @@ void KernelBridge::pull() {
                 bool keyHadTokens = false;
                 std::string k = toExecutorKey(g, key.data(), keyHadTokens);
                 if (keyHadTokens)
-                    namedKeys[k].push_back(key);
+                    namedKeys_[g.global][k].push_back(key);
                 bool inserted = false;
                 if (g.valueType == Type::String) {
                     std::string_view text(value.data(), strnlen(value.data(), value.size()));
@@ -153,7 +154,7 @@ void KernelBridge::pull() {
                     int64_t& v = a.longs.findOrInsert(k, inserted);
                     int64_t part;
                     std::memcpy(&part, value.data(), 8);
-                    v = inserted ? part : v + part;
+                    v = inserted || !translation_.symbolTokens ? part : v + part;
                     seen[k] = std::string(reinterpret_cast<const char*>(&v), 8);
                 }
             });
@@ -196,9 +197,8 @@ void KernelBridge::pull() {
             a.clear();
             auto& counts = statCounts_[g.global];
             counts.clear();
-            auto& namedKeys = namedKeys_[g.global];
-            namedKeys.clear();
-            forEachKey(s.fd, g, [&](const std::vector<char>& key) {
+            namedKeys_[g.global].clear();
+            forEachKey(s.fd, g, translation_.symbolTokens, [&](const std::vector<char>& key) {
                 if (bpf_map_lookup_elem(s.fd, key.data(), values.data()) != 0)
                     return;
                 bool keyHadTokens = false;
@@ -206,10 +206,10 @@ void KernelBridge::pull() {
                 bool inserted = false;
                 Statistic& st = a.stats.findOrInsert(k, inserted);
                 if (keyHadTokens)
-                    namedKeys[k].push_back(key);
-                if (inserted) {
+                    namedKeys_[g.global][k].push_back(key);
+                if (inserted || !translation_.symbolTokens) {
                     counts[k] = merge(st);
-                } else { // another address of the same name
+                } else { // another kernel key naming the same
                     Statistic part;
                     counts[k] += merge(part);
                     st.merge(part);

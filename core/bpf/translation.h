@@ -144,6 +144,9 @@ struct Translation {
     // kKernelReader, which user space runs (BPF_PROG_TEST_RUN) to read
     // kernel memory, its result in the map kKernelReaderMap.
     bool kernelReader = false;
+    // Some kernel string holds a symbol token (kSymbolTokenStart): pulled
+    // keys are named, and kernel keys naming one thing merge.
+    bool symbolTokens = false;
     std::vector<GlobalMap> globals;
     int scalarsSize = 0;
     std::vector<PrintfSite> printfs;
