@@ -15,8 +15,6 @@ std::vector<int>& inherited() {
     return fds;
 }
 
-} // namespace
-
 std::vector<int> openDescriptors() {
     std::vector<int> fds;
     DIR* d = opendir("/proc/self/fd");
@@ -31,6 +29,8 @@ std::vector<int> openDescriptors() {
     std::sort(fds.begin(), fds.end());
     return fds;
 }
+
+} // namespace
 
 void rememberInheritedDescriptors() {
     inherited() = openDescriptors();

@@ -1,14 +1,13 @@
 // Which open files a child process of tstap keeps: those tstap was started
 // with, as a shell's child would, and none that tstap or its libraries opened
-// (libfuse's unmount socket, BPF maps, perf events), whatever their flags.
+// (libfuse's unmount socket, BPF maps, perf events), whatever their flags:
+// the -c command or a system() command holding libfuse's socket kept a
+// killed session's procfs files mounted.
 #pragma once
 
 #include <vector>
 
 namespace tap::rt {
-
-// The descriptors open now, sorted.
-std::vector<int> openDescriptors();
 
 // Called first thing in main, before anything is opened.
 void rememberInheritedDescriptors();

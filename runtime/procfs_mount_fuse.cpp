@@ -3,8 +3,6 @@
 #define FUSE_USE_VERSION 35
 #include "procfs_mount.h"
 
-#include "descriptors.h"
-
 #include <fuse_lowlevel.h>
 
 #include <dirent.h>
@@ -18,7 +16,6 @@
 #include <cstdlib>
 #include <cstring>
 #include <optional>
-#include <algorithm>
 #include <vector>
 
 namespace tap::rt {
@@ -248,17 +245,11 @@ std::unique_ptr<ProcfsMount> ProcfsMount::mount(const std::string& dir, const Pr
     fuse_lowlevel_ops ops = operations();
     state->session = fuse_session_new(&args, &ops, sizeof ops, state.get());
     fuse_opt_free_args(&args);
-    std::vector<int> before = openDescriptors();
     if (!state->session || fuse_session_mount(state->session, dir.c_str()) != 0) {
         if (state->session) fuse_session_destroy(state->session);
         if (state->madeDir) rmdir(dir.c_str());
         return fail("libfuse could not mount it (its message is above)");
     }
-    // What libfuse opened to mount (the device, and the socket whose closing
-    // tells fusermount3 to unmount) stays tstap's: a -c command holding the
-    // socket would keep the files mounted after tstap is killed.
-    for (int fd : openDescriptors())
-        if (!std::binary_search(before.begin(), before.end(), fd)) fcntl(fd, F_SETFD, FD_CLOEXEC);
     return std::unique_ptr<ProcfsMount>(new ProcfsMount(std::move(state)));
 }
 
