@@ -300,6 +300,16 @@ bool BpfLoader::attach(bool runStats, std::string& error) {
         std::vector<bpf_link*> made;
         if (a.kind == AttachSpec::Kind::PerfEvent) {
             std::vector<int> cpus = a.cpu >= 0 ? std::vector<int>{a.cpu} : onlineCpus();
+            uint64_t breakpointAddress = 0;
+            if (a.perfType == PERF_TYPE_BREAKPOINT) {
+                breakpointAddress = a.target.empty() ? a.address : kernelSymbolAddress(a.target);
+                if (!breakpointAddress) {
+                    error = "cannot attach " + spec.pointText + ": no kernel symbol '" + a.target +
+                            "' in /proc/kallsyms (data symbols are there when the kernel has CONFIG_KALLSYMS_ALL)";
+                    detach();
+                    return false;
+                }
+            }
             for (int cpu : cpus) {
                 perf_event_attr attr{};
                 attr.size = sizeof attr;
@@ -308,13 +318,7 @@ bool BpfLoader::attach(bool runStats, std::string& error) {
                 if (a.perfType == PERF_TYPE_BREAKPOINT) {
                     attr.bp_type = a.breakpointType;
                     attr.bp_len = a.breakpointLength;
-                    attr.bp_addr = a.target.empty() ? a.address : kernelSymbolAddress(a.target);
-                    if (!attr.bp_addr) {
-                        error = "cannot attach " + spec.pointText + ": no kernel symbol '" + a.target +
-                                "' in /proc/kallsyms (data symbols are there when the kernel has CONFIG_KALLSYMS_ALL)";
-                        detach();
-                        return false;
-                    }
+                    attr.bp_addr = breakpointAddress;
                 }
                 if (a.sampleFrequency) {
                     attr.freq = 1;
